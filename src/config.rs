@@ -1,0 +1,382 @@
+//! `site.yaml`: the raw file as serde reads it, and the resolved [`Config`] the build uses.
+//!
+//! The raw structs mirror the file exactly (unknown keys are errors with a "did you mean");
+//! [`Config::parse`] converts them once, checking values that serde cannot (URL, time zone,
+//! language codes), so that later stages never see an unchecked setting.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::yaml::{self, YamlValue};
+
+/// The configuration file's name, in the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: Option<String>,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default = "default_time_zone")]
+    time_zone: String,
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<RawTaxonomy>,
+    #[serde(default)]
+    menus: BTreeMap<String, Vec<MenuItem>>,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
+    extra: YamlValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    unsafe_html: bool,
+}
+
+fn default_language() -> String {
+    "it".into()
+}
+
+fn default_time_zone() -> String {
+    "Europe/Rome".into()
+}
+
+/// One entry of a menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The text of the link.
+    pub name: String,
+    /// Where it points (root-relative or absolute).
+    pub url: String,
+}
+
+/// A language the site is published in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Its code, as in file names (`en` in `name.en.md`).
+    pub code: String,
+    /// The site's title in that language.
+    pub title: String,
+}
+
+/// A taxonomy declared in `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// The front matter key holding its terms.
+    pub name: String,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// One-sentence description of the site.
+    pub description: Option<String>,
+    /// Absolute URL of the published site, ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/sub/`), prefixed to every root-relative URL.
+    pub base_path: String,
+    /// The default language's code: published without a URL prefix.
+    pub language: String,
+    /// Every language, the default one first.
+    pub languages: Vec<Language>,
+    /// The IANA name of the time zone.
+    pub time_zone_name: String,
+    /// The time zone dates without offset are read in.
+    pub time_zone: TimeZone,
+    /// The theme folder under `themes/`, if any.
+    pub theme: Option<String>,
+    /// The declared taxonomies.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Named menus for the theme.
+    pub menus: BTreeMap<String, Vec<MenuItem>>,
+    /// Whether raw HTML in markdown is let through.
+    pub unsafe_html: bool,
+    /// Free values for the theme.
+    pub extra: YamlValue,
+}
+
+/// Front matter keys that a taxonomy may not take.
+pub const BUILT_IN_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "aliases",
+    "template",
+    "extra",
+];
+
+impl Config {
+    /// Reads and resolves `<root>/site.yaml`; `base_url` overrides the file's.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let mut d =
+                Diagnostic::new(CONFIG_FILE, format!("cannot read the configuration: {err}"));
+            if err.kind() == std::io::ErrorKind::NotFound {
+                d = d.hint(format!(
+                    "run wemi in the site's folder, or name it with --root (looked in {})",
+                    root.display()
+                ));
+            }
+            Error::usage(vec![d])
+        })?;
+        Config::parse(&text, base_url)
+    }
+
+    /// Resolves the text of a `site.yaml`.
+    pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
+        let raw: RawConfig = yaml::parse(text).map_err(|e| {
+            let mut d = Diagnostic::new(CONFIG_FILE, e.message);
+            d.line = e.line;
+            d.column = e.column;
+            d.hint = e.hint;
+            Error::usage(vec![d])
+        })?;
+        let RawConfig {
+            title,
+            description,
+            base_url: file_base_url,
+            language,
+            languages,
+            time_zone,
+            theme,
+            taxonomies,
+            menus,
+            markdown,
+            extra,
+        } = raw;
+
+        let mut errors = Vec::new();
+        let at = |key: &str, message: String, hint: &str| {
+            let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
+            match yaml::key_line(text, key) {
+                Some(line) => d.at_line(line),
+                None => d,
+            }
+        };
+
+        let base_url = base_url.unwrap_or(&file_base_url);
+        let base_path = match split_base_url(base_url) {
+            Some(path) => path,
+            None => {
+                errors.push(at(
+                    "base_url",
+                    format!("`base_url` must be an absolute http(s) URL, found `{base_url}`"),
+                    "write it like https://wemi.comune.milano.it/",
+                ));
+                "/".into()
+            }
+        };
+        let base_url = format!("{}/", base_url.trim_end_matches('/'));
+
+        let tz = match jiff::tz::db().get(&time_zone) {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(at(
+                    "time_zone",
+                    format!("unknown time zone `{time_zone}`"),
+                    "use an IANA name such as Europe/Rome",
+                ));
+                TimeZone::UTC
+            }
+        };
+
+        let mut all_languages = vec![Language {
+            code: language.clone(),
+            title: title.clone(),
+        }];
+        for (code, lang) in languages {
+            all_languages.push(Language {
+                title: lang.title.unwrap_or_else(|| title.clone()),
+                code,
+            });
+        }
+        for lang in &all_languages {
+            if !is_language_code(&lang.code) {
+                errors.push(at(
+                    if lang.code == language {
+                        "language"
+                    } else {
+                        "languages"
+                    },
+                    format!("`{}` is not a language code", lang.code),
+                    "use a lowercase ISO 639-1 code such as it, en or ar",
+                ));
+            }
+        }
+        if all_languages[1..].iter().any(|l| l.code == language) {
+            errors.push(at(
+                "languages",
+                format!("`{language}` is the default language and cannot be listed again"),
+                "remove it from `languages`",
+            ));
+        }
+
+        let mut seen = Vec::new();
+        for t in &taxonomies {
+            if BUILT_IN_FIELDS.contains(&t.name.as_str()) {
+                errors.push(at(
+                    "taxonomies",
+                    format!("the taxonomy `{}` has the name of a built-in field", t.name),
+                    "choose another name",
+                ));
+            } else if !crate::slug::is_slug(&t.name) && !t.name.contains('_') {
+                errors.push(at(
+                    "taxonomies",
+                    format!(
+                        "the taxonomy name `{}` is not a simple lowercase word",
+                        t.name
+                    ),
+                    "use lowercase letters, digits and hyphens only",
+                ));
+            } else if seen.contains(&t.name) {
+                errors.push(at(
+                    "taxonomies",
+                    format!("the taxonomy `{}` is declared twice", t.name),
+                    "remove one of them",
+                ));
+            }
+            seen.push(t.name.clone());
+        }
+        if !extra.is_map_or_null() {
+            errors.push(at(
+                "extra",
+                "`extra` must be a map of keys and values".into(),
+                "write `extra:` followed by indented `key: value` lines",
+            ));
+        }
+
+        if !errors.is_empty() {
+            return Err(Error::usage(errors));
+        }
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            languages: all_languages,
+            time_zone_name: time_zone,
+            time_zone: tz,
+            theme,
+            taxonomies: taxonomies
+                .into_iter()
+                .map(|RawTaxonomy { name }| Taxonomy { name })
+                .collect(),
+            menus,
+            unsafe_html: markdown.unsafe_html,
+            extra,
+        })
+    }
+
+    /// True when `code` is one of the site's languages.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|l| l.code == code)
+    }
+
+    /// The root-relative URL (with the base path) of a site path such as `spazi/x/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path such as `spazi/x/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// The path of an absolute http(s) URL, ending in `/`; `None` if it is not one.
+fn split_base_url(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+        return None;
+    }
+    let path = path.trim_end_matches('/');
+    Some(if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: WeMi\nbase_url: https://example.org/wemi\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(MINIMAL, None).unwrap();
+        assert_eq!(c.base_url, "https://example.org/wemi/");
+        assert_eq!(c.base_path, "/wemi/");
+        assert_eq!(c.language, "it");
+        assert_eq!(c.time_zone_name, "Europe/Rome");
+        assert_eq!(c.url("/spazi/"), "/wemi/spazi/");
+        assert_eq!(c.permalink("spazi/"), "https://example.org/wemi/spazi/");
+    }
+
+    #[test]
+    fn base_url_override_wins() {
+        let c = Config::parse(MINIMAL, Some("http://127.0.0.1:1111")).unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/");
+        assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported_with_lines() {
+        let text = "title: WeMi\nbase_url: wemi.it\ntime_zone: Europe/Milano\n";
+        let err = Config::parse(text, None).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let lines: Vec<_> = err.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn unknown_key_names_the_closest() {
+        let err =
+            Config::parse("title: WeMi\nbase_url: https://x.it/\nthme: wemi\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.line, Some(3));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `theme`?"));
+    }
+}

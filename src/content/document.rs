@@ -1,0 +1,309 @@
+//! One content file parsed: checked front matter plus its markdown rendered to HTML.
+//!
+//! [`read`] does the I/O, [`parse`] works on the text, so tests and `wemi serve` can parse
+//! from memory. Every problem becomes a diagnostic with the file's own line numbers (YAML
+//! positions shifted by the opening `---`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use jiff::ZonedDateTime;
+
+use crate::config::{BUILT_IN_FIELDS, Config};
+use crate::content::front_matter::{self, RawFrontMatter, SplitError};
+use crate::content::source::{SourceFile, SourceKind};
+use crate::error::{Diagnostic, closest};
+use crate::markdown::{self, RenderedMarkdown};
+use crate::slug::{is_slug, slugify};
+use crate::yaml::{self, YamlValue};
+
+/// The checked front matter of a page or section.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    /// Title (always present for pages).
+    pub title: Option<String>,
+    /// One-sentence summary.
+    pub description: Option<String>,
+    /// Publication date, in the site's time zone.
+    pub date: Option<ZonedDateTime>,
+    /// Last update, in the site's time zone.
+    pub updated: Option<ZonedDateTime>,
+    /// Left out of the site unless drafts are asked for.
+    pub draft: bool,
+    /// An explicit slug (already checked to be one).
+    pub slug: Option<String>,
+    /// Ordering weight.
+    pub weight: Option<i64>,
+    /// Old root-relative URLs of this page.
+    pub aliases: Vec<String>,
+    /// Template to render with, instead of the default.
+    pub template: Option<String>,
+    /// Taxonomy name → terms.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Free values for templates.
+    pub extra: YamlValue,
+}
+
+/// A parsed content file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it came from.
+    pub source: SourceFile,
+    /// Its checked front matter.
+    pub meta: FrontMatter,
+    /// Its body as HTML, with summary and table of contents.
+    pub body: RenderedMarkdown,
+}
+
+/// The path shown in messages for a content file.
+pub fn shown_path(source: &SourceFile) -> PathBuf {
+    PathBuf::from("content").join(&source.relative)
+}
+
+/// Reads and parses a page or section file.
+pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let bytes = std::fs::read(&source.path).map_err(|err| {
+        vec![Diagnostic::new(
+            shown_path(&source),
+            format!("cannot read the file: {err}"),
+        )]
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => parse(source, &text, config),
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            Err(vec![
+                Diagnostic::new(shown_path(&source), "the file is not valid UTF-8 text")
+                    .at(line, column)
+                    .hint("save the file with the UTF-8 encoding (most editors offer it in \"Save as\")"),
+            ])
+        }
+    }
+}
+
+/// Parses the text of a page or section file.
+pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let path = shown_path(&source);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = text.replace("\r\n", "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
+    let split = front_matter::split(text).map_err(|err| {
+        vec![match err {
+            SplitError::NoFrontMatter => Diagnostic::new(
+                &path,
+                "the file does not start with front matter",
+            )
+            .at_line(1)
+            .hint("begin the file with a line `---`, then `title: \"…\"`, then another `---` line"),
+            SplitError::Unclosed => Diagnostic::new(&path, "the front matter is not closed")
+                .at_line(1)
+                .hint("add a line `---` after the last field, before the text"),
+        }]
+    })?;
+    let offset = split.yaml_line_offset;
+    let raw: RawFrontMatter = yaml::parse(split.yaml).map_err(|e| {
+        let mut d = Diagnostic::new(&path, e.message);
+        d.line = e.line.map(|l| l + offset);
+        d.column = e.column;
+        d.hint = e.hint;
+        vec![d]
+    })?;
+    let meta = check(raw, &source, split.yaml, offset, config)?;
+    let body = markdown::render(split.body, config.unsafe_html);
+    Ok(Document { source, meta, body })
+}
+
+/// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
+fn check(
+    raw: RawFrontMatter,
+    source: &SourceFile,
+    yaml_text: &str,
+    offset: usize,
+    config: &Config,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let path = shown_path(source);
+    let mut errors = Vec::new();
+    let at_key = |key: &str, message: String| {
+        let d = Diagnostic::new(&path, message);
+        match yaml::key_line(yaml_text, key) {
+            Some(line) => d.at(line + offset, 1),
+            None => d.at_line(1),
+        }
+    };
+    let RawFrontMatter {
+        title,
+        description,
+        date,
+        updated,
+        draft,
+        slug,
+        weight,
+        aliases,
+        template,
+        extra,
+        other,
+    } = raw;
+
+    if source.kind == SourceKind::Page && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        errors.push(
+            Diagnostic::new(&path, "the required key `title` is missing or empty")
+                .at_line(1)
+                .hint("add a line `title: \"…\"` to the front matter"),
+        );
+    }
+    if let Some(slug) = &slug {
+        if !is_slug(slug) {
+            let suggestion = slugify(slug);
+            let hint = if suggestion.is_empty() {
+                "use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`".to_string()
+            } else {
+                format!("write `slug: {suggestion}`")
+            };
+            errors.push(
+                at_key(
+                    "slug",
+                    format!("`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`"),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    let aliases = aliases.unwrap_or_default();
+    for alias in &aliases {
+        if !alias.starts_with('/')
+            || alias.split('/').any(|s| s == ".." || s == ".")
+            || alias.contains('\\')
+        {
+            errors.push(
+                at_key("aliases", format!("the alias `{alias}` is not a root-relative address"))
+                    .hint("write old addresses like /vecchio/indirizzo/, starting with / and without `..`"),
+            );
+        }
+    }
+    let extra = extra.unwrap_or_default();
+    if !extra.is_map_or_null() {
+        errors.push(
+            at_key("extra", "`extra` must be a map of keys and values".into())
+                .hint("write `extra:` followed by indented `key: value` lines"),
+        );
+    }
+
+    let mut taxonomies = BTreeMap::new();
+    for (key, value) in other {
+        if config.taxonomies.iter().any(|t| t.name == key) {
+            match value.terms() {
+                Some(terms) if terms.iter().all(|t| !t.trim().is_empty()) => {
+                    if !terms.is_empty() {
+                        taxonomies.insert(key, terms);
+                    }
+                }
+                _ => errors.push(
+                    at_key(&key, format!("`{key}` must be a value or a list of values"))
+                        .hint(format!("write `{key}: 4` or `{key}: [4, 5]`")),
+                ),
+            }
+            continue;
+        }
+        let known = BUILT_IN_FIELDS
+            .iter()
+            .copied()
+            .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
+        let hint = match closest(&key, known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml"
+            ),
+        };
+        errors.push(at_key(&key, format!("unknown key `{key}`")).hint(hint));
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(FrontMatter {
+        title: title.map(|t| t.trim().to_string()),
+        description,
+        date: date.map(|d| d.resolve(&config.time_zone)),
+        updated: updated.map(|d| d.resolve(&config.time_zone)),
+        draft: draft.unwrap_or(false),
+        slug,
+        weight,
+        aliases,
+        template,
+        taxonomies,
+        extra,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            "title: t\nbase_url: https://x.it/\ntaxonomies:\n  - name: municipio\n",
+            None,
+        )
+        .unwrap()
+    }
+
+    fn page(relative: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from(relative),
+            relative: relative.into(),
+            kind: SourceKind::Page,
+            lang: "it".into(),
+            translation_key: relative.into(),
+        }
+    }
+
+    #[test]
+    fn parses_bom_crlf_and_dates() {
+        let text = "\u{feff}---\r\ntitle: Ciao\r\ndate: 2018-10-26T17:00:00\r\nmunicipio: 4\r\n---\r\n# Testo\r\n";
+        let doc = parse(page("a.md"), text, &config()).unwrap();
+        assert_eq!(doc.meta.title.as_deref(), Some("Ciao"));
+        assert_eq!(
+            crate::date::rfc3339(doc.meta.date.as_ref().unwrap()),
+            "2018-10-26T17:00:00+02:00"
+        );
+        assert_eq!(doc.meta.taxonomies["municipio"], vec!["4"]);
+        assert!(doc.body.html.contains("<h1 id=\"testo\">Testo</h1>"));
+    }
+
+    #[test]
+    fn errors_carry_file_lines() {
+        let err = parse(page("a.md"), "---\ntitle: a\nweight: tre\n---\n", &config()).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (Some(3), Some(9)));
+
+        let err = parse(
+            page("a.md"),
+            "---\ntitle: a\nmunicpio: 4\nslug: ../../x\n---\n",
+            &config(),
+        )
+        .unwrap_err();
+        assert_eq!(err.len(), 2);
+        let unknown = err.iter().find(|d| d.message.contains("municpio")).unwrap();
+        assert_eq!(unknown.line, Some(3));
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `municipio`?"));
+        let slug = err.iter().find(|d| d.message.contains("slug")).unwrap();
+        assert_eq!(slug.line, Some(4));
+        assert_eq!(slug.hint.as_deref(), Some("write `slug: x`"));
+    }
+
+    #[test]
+    fn missing_title_and_front_matter() {
+        let err = parse(page("a.md"), "---\ndraft: true\n---\n", &config()).unwrap_err();
+        assert!(err[0].message.contains("`title`"));
+        let err = parse(page("a.md"), "Solo testo\n", &config()).unwrap_err();
+        assert!(err[0].message.contains("front matter"));
+        let err = parse(page("a.md"), "", &config()).unwrap_err();
+        assert_eq!(err[0].line, Some(1));
+    }
+}

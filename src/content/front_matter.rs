@@ -1,0 +1,164 @@
+//! Front matter: splitting a file into its YAML block and its markdown body, and the raw
+//! fields as written.
+//!
+//! The raw struct is read by a hand-written map visitor rather than `#[derive]`: taxonomy keys
+//! are declared in `site.yaml`, so unknown keys must be collected, and serde's `flatten` would
+//! buffer the values and lose the line and column of every type error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use crate::date::DateInput;
+use crate::yaml::YamlValue;
+
+/// A content file cut in two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// Lines before the YAML (the opening `---`): add it to a YAML line to get the file line.
+    pub yaml_line_offset: usize,
+    /// The markdown after the closing `---`.
+    pub body: &'a str,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitError {
+    /// The first line is not `---`.
+    NoFrontMatter,
+    /// No closing `---` line.
+    Unclosed,
+}
+
+/// Splits `text` (BOM already removed, `\n` line ends) into front matter and body.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().ok_or(SplitError::NoFrontMatter)?;
+    if first.trim_end() != "---" {
+        return Err(SplitError::NoFrontMatter);
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line_offset: 1,
+                body: &text[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError::Unclosed)
+}
+
+/// The front matter fields as written, before any checks.
+#[derive(Debug, Default)]
+pub struct RawFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<DateInput>,
+    pub updated: Option<DateInput>,
+    pub draft: Option<bool>,
+    pub slug: Option<String>,
+    pub weight: Option<i64>,
+    pub aliases: Option<Vec<String>>,
+    pub template: Option<String>,
+    pub extra: Option<YamlValue>,
+    /// Every other key: taxonomy terms, or mistakes.
+    pub other: BTreeMap<String, YamlValue>,
+}
+
+impl<'de> Deserialize<'de> for RawFrontMatter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FrontMatterVisitor)
+    }
+}
+
+struct FrontMatterVisitor;
+
+fn once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for FrontMatterVisitor {
+    type Value = RawFrontMatter;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("front matter: `key: value` lines")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFrontMatter, A::Error> {
+        let mut m = RawFrontMatter::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "title" => once(&mut m.title, &mut map, "title")?,
+                "description" => once(&mut m.description, &mut map, "description")?,
+                "date" => once(&mut m.date, &mut map, "date")?,
+                "updated" => once(&mut m.updated, &mut map, "updated")?,
+                "draft" => once(&mut m.draft, &mut map, "draft")?,
+                "slug" => once(&mut m.slug, &mut map, "slug")?,
+                "weight" => once(&mut m.weight, &mut map, "weight")?,
+                "aliases" => once(&mut m.aliases, &mut map, "aliases")?,
+                "template" => once(&mut m.template, &mut map, "template")?,
+                "extra" => once(&mut m.extra, &mut map, "extra")?,
+                _ => {
+                    let value = map.next_value()?;
+                    if m.other.insert(key.clone(), value).is_some() {
+                        return Err(de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                }
+            }
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    #[test]
+    fn split_finds_both_parts() {
+        let s = split("---\ntitle: x\n---\ncorpo\n").unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "corpo\n");
+        let s = split("---\n---\n").unwrap();
+        assert_eq!((s.yaml, s.body), ("", ""));
+        assert_eq!(split("titolo\n"), Err(SplitError::NoFrontMatter));
+        assert_eq!(split(""), Err(SplitError::NoFrontMatter));
+        assert_eq!(split("---\ntitle: x\n"), Err(SplitError::Unclosed));
+    }
+
+    #[test]
+    fn raw_fields_and_other_keys() {
+        let m: RawFrontMatter =
+            yaml::parse("title: Ciao\nweight: 3\nmunicipio: 4\ntags: [a, b]\n").unwrap();
+        assert_eq!(m.title.as_deref(), Some("Ciao"));
+        assert_eq!(m.weight, Some(3));
+        assert_eq!(m.other.len(), 2);
+    }
+
+    #[test]
+    fn type_errors_keep_their_position() {
+        let e = yaml::parse::<RawFrontMatter>("title: Ciao\nweight: tre\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(9)));
+        let e = yaml::parse::<RawFrontMatter>("title: a\ndate: 26/10/2018\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("not a valid date"), "{}", e.message);
+        let e = yaml::parse::<RawFrontMatter>("title: a\ntitle: b\n").unwrap_err();
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+}

@@ -1,0 +1,214 @@
+//! Discovering `content/`: which files are sections, pages and assets, in which language.
+//!
+//! `_index.md` makes its folder a section, `name/index.md` makes its folder a page whose other
+//! files are its co-located assets, any other `name.md` is a page, and every other file is an
+//! asset copied next to the output of its folder. `name.en.md` is the English version of
+//! `name.md`. Hidden files and editors' temporary files are skipped.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+
+/// What a content file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `_index.md`: the section of its folder.
+    Section,
+    /// `name.md`, or `name/index.md` (a page bundle).
+    Page,
+    /// Any other file: copied as is.
+    Asset,
+}
+
+/// One file found under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// Its path relative to `content/`, with `/` separators.
+    pub relative: String,
+    /// Section, page or asset.
+    pub kind: SourceKind,
+    /// The language code (the site's default when the name has no `.xx` suffix).
+    pub lang: String,
+    /// The path shared by all language versions (`spazi/via-piazzetta.md`).
+    pub translation_key: String,
+}
+
+impl SourceFile {
+    /// The folder the file is in, relative to `content/` (`""` for the root).
+    pub fn folder(&self) -> &str {
+        self.relative.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// True for `index.md` / `index.xx.md`: a page that owns its folder.
+    pub fn is_bundle(&self) -> bool {
+        self.kind == SourceKind::Page
+            && (self.translation_key == "index.md" || self.translation_key.ends_with("/index.md"))
+    }
+}
+
+/// Lists the files under `content_dir`, classified. Unreadable entries and symlink loops are
+/// diagnostics; the walk goes on past them.
+pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walker = WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| display_path(content_dir, p))
+                    .unwrap_or_else(|| "content".into());
+                let d = if err.loop_ancestor().is_some() {
+                    Diagnostic::new(
+                        path,
+                        "this symbolic link points back to a folder that contains it",
+                    )
+                    .hint("remove the link, or point it elsewhere")
+                } else {
+                    Diagnostic::new(path, format!("cannot read: {err}"))
+                };
+                errors.push(d);
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let Some(relative) = relative.to_str().map(|s| s.replace('\\', "/")) else {
+            errors.push(
+                Diagnostic::new(
+                    display_path(content_dir, entry.path()),
+                    "the file name is not valid UTF-8",
+                )
+                .hint("rename the file using letters, digits and hyphens"),
+            );
+            continue;
+        };
+        match classify(&relative, config) {
+            Ok(file) => files.push(SourceFile {
+                path: entry.path().to_path_buf(),
+                ..file
+            }),
+            Err(d) => errors.push(d),
+        }
+    }
+    (files, errors)
+}
+
+/// How a path under content/ is shown in messages.
+pub fn display_path(content_dir: &Path, path: &Path) -> PathBuf {
+    match path.strip_prefix(content_dir) {
+        Ok(rel) => Path::new("content").join(rel),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// Dotfiles and editors' temporary files: never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+}
+
+fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
+    let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let mut file = SourceFile {
+        path: PathBuf::new(),
+        relative: relative.to_string(),
+        kind: SourceKind::Asset,
+        lang: config.language.clone(),
+        translation_key: relative.to_string(),
+    };
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Ok(file);
+    };
+    let (base, lang) = match stem.rsplit_once('.') {
+        Some((base, code)) if !base.is_empty() => (base, Some(code)),
+        _ => (stem, None),
+    };
+    if let Some(code) = lang {
+        if !config.has_language(code) {
+            return Err(Diagnostic::new(
+                Path::new("content").join(relative),
+                format!("the file name says language `{code}`, which site.yaml does not declare"),
+            )
+            .hint(format!(
+                "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md"
+            )));
+        }
+        file.lang = code.to_string();
+    }
+    let key_name = format!("{base}.md");
+    file.translation_key = if folder.is_empty() {
+        key_name
+    } else {
+        format!("{folder}/{key_name}")
+    };
+    file.kind = if base == "_index" {
+        SourceKind::Section
+    } else {
+        SourceKind::Page
+    };
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            "title: t\nbase_url: https://x.it/\nlanguages:\n  en: {}\n",
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn classification() {
+        let c = config();
+        let f = classify("spazi/_index.md", &c).unwrap();
+        assert_eq!((f.kind, f.lang.as_str()), (SourceKind::Section, "it"));
+        let f = classify("spazi/via-piazzetta.en.md", &c).unwrap();
+        assert_eq!(f.kind, SourceKind::Page);
+        assert_eq!(f.lang, "en");
+        assert_eq!(f.translation_key, "spazi/via-piazzetta.md");
+        assert_eq!(f.folder(), "spazi");
+        let f = classify("spazi/via-statuto/index.md", &c).unwrap();
+        assert!(f.is_bundle());
+        let f = classify("spazi/via-statuto/foto.jpg", &c).unwrap();
+        assert_eq!(f.kind, SourceKind::Asset);
+        let d = classify("spazi/x.fr.md", &c).unwrap_err();
+        assert!(d.message.contains("`fr`"));
+    }
+
+    #[test]
+    fn temporary_files_are_ignored() {
+        for name in [
+            ".git",
+            "pagina.md~",
+            ".pagina.md.swp",
+            "4913",
+            ".#pagina.md",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("pagina.md"));
+    }
+}

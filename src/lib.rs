@@ -1,0 +1,219 @@
+//! `wemi`: a static site generator built for the City of Milan's WeMi network.
+//!
+//! The build is a pipeline; each stage returns a new type and reports every problem it finds
+//! as a [`Diagnostic`]:
+//!
+//! ```text
+//! site.yaml ─ Config::load ─▶ Config
+//! content/  ─ discover ─▶ Vec<SourceFile> ─ read/parse (parallel) ─▶ Vec<Document>
+//!           ─ assemble ─▶ Site (pages, sections, URLs, translations)
+//!           ─ view::build ─▶ SiteValues (one Tera value per page, shared by listings)
+//!           ─ render (parallel) ─▶ OutputSet (path → bytes)
+//!           ─ output::write ─▶ WriteReport (only changed files, atomically)
+//! ```
+//!
+//! The library never prints: [`report`] formats what the binary prints.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod view;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use config::Config;
+pub use error::{Diagnostic, Error, Result};
+
+use content::document::{self, Document};
+use content::source::{self, SourceKind};
+use output::{OutputFile, OutputSet, WriteReport};
+use site::Site;
+
+/// What `wemi build` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// The output folder; `<root>/public` when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Includes pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A site rendered in memory.
+pub struct Generated {
+    /// The assembled site.
+    pub site: Site,
+    /// Every output file.
+    pub output: OutputSet,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Sections rendered (the home page included).
+    pub sections: usize,
+    /// What writing did.
+    pub write: WriteReport,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+/// `wemi build`: renders the site and writes it. On any error nothing is written.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let config = Config::load(&options.root, options.base_url.as_deref())?;
+    let out_dir = output_dir(options)?;
+    let generated = generate(&options.root, config, options.drafts)?;
+    let write = output::write(&generated.output, &out_dir).map_err(Error::site)?;
+    Ok(BuildReport {
+        pages: generated.site.pages.len(),
+        sections: generated.site.sections.len(),
+        write,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The output folder, refused when writing there could damage the site's own files.
+fn output_dir(options: &BuildOptions) -> Result<PathBuf> {
+    let root = absolute(&options.root);
+    let out = match &options.output {
+        Some(out) if out.is_absolute() => absolute(out),
+        Some(out) => absolute(&std::env::current_dir().unwrap_or_default().join(out)),
+        None => root.join("public"),
+    };
+    let protected = [
+        root.clone(),
+        root.join("content"),
+        root.join("themes"),
+        root.join("templates"),
+        root.join("static"),
+    ];
+    for dir in &protected {
+        if dir.starts_with(&out) || (dir != &root && out.starts_with(dir)) {
+            return Err(Error::usage(vec![
+                Diagnostic::new(
+                    &out,
+                    format!(
+                        "refusing to write the site into {}: it is or contains {}",
+                        out.display(),
+                        dir.display()
+                    ),
+                )
+                .hint("choose an output folder of its own, such as public/"),
+            ]));
+        }
+    }
+    Ok(out)
+}
+
+/// An absolute, normalised form of `path` (following links for the part that exists).
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        _ => std::env::current_dir().unwrap_or_default().join(path),
+    }
+}
+
+/// Loads, assembles and renders the site in memory.
+pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> {
+    let content_dir = root.join("content");
+    let (files, mut errors) = if content_dir.is_dir() {
+        source::discover(&content_dir, &config)
+    } else {
+        (
+            Vec::new(),
+            vec![
+                Diagnostic::new("content", "the site has no content/ folder")
+                    .hint("create content/_index.md for the home page"),
+            ],
+        )
+    };
+    let theme = theme::load(root, &config).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        theme::Theme::default()
+    });
+    let (texts, assets): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|f| f.kind != SourceKind::Asset);
+    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = texts
+        .into_par_iter()
+        .map(|file| document::read(file, &config))
+        .collect();
+    let mut documents = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(doc) => documents.push(doc),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::site(errors));
+    }
+
+    // Drafts, and the files of draft page bundles, stay out unless asked for.
+    let draft_bundles: Vec<String> = documents
+        .iter()
+        .filter(|d| d.meta.draft && d.source.is_bundle())
+        .map(|d| format!("{}/", d.source.folder()))
+        .collect();
+    if !drafts {
+        documents.retain(|d| !d.meta.draft);
+    }
+    let assets = assets
+        .into_iter()
+        .filter(|a| {
+            drafts
+                || !draft_bundles
+                    .iter()
+                    .any(|b| a.relative.starts_with(b.as_str()))
+        })
+        .collect();
+
+    let site = site::assemble(config, documents, assets).map_err(Error::site)?;
+    let values = view::build(&site).map_err(Error::site)?;
+    let renderer = render::renderer(&theme, &site, &values).map_err(Error::site)?;
+    let mut output = render::render(&site, &values, &renderer).map_err(Error::site)?;
+
+    let mut errors = Vec::new();
+    let copies = theme
+        .static_files
+        .iter()
+        .map(|(path, src)| (path.clone(), src.clone()))
+        .chain(
+            site.assets
+                .iter()
+                .map(|a| (a.path.clone(), a.source.clone())),
+        );
+    for (path, src) in copies {
+        let origin = src.strip_prefix(root).unwrap_or(&src).display().to_string();
+        if let Err(d) = output.insert(path, OutputFile::Copied(src), origin) {
+            errors.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::site(errors));
+    }
+    Ok(Generated { site, output })
+}

@@ -1,0 +1,429 @@
+//! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
+//! translations, co-located assets, and the checks that need the whole site (two files on one
+//! URL). The result is immutable: rendering only reads it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::document::{Document, FrontMatter, shown_path};
+use crate::content::source::{SourceFile, SourceKind};
+use crate::error::Diagnostic;
+use crate::slug::slugify;
+use crate::yaml::YamlValue;
+
+/// A page of the site, with its place in it.
+#[derive(Debug)]
+pub struct Page {
+    /// The parsed file.
+    pub doc: Document,
+    /// The last URL segment.
+    pub slug: String,
+    /// Site path without the base path: `spazi/via-piazzetta/`, `en/spazi/via-piazzetta/`.
+    pub path: String,
+    /// Index in [`Site::sections`] of the section it belongs to, if any.
+    pub section: Option<usize>,
+    /// Indices in [`Site::pages`] of its other language versions.
+    pub translations: Vec<usize>,
+    /// Site paths of its co-located files.
+    pub assets: Vec<String>,
+}
+
+/// A section: a folder with `_index.md` (the home page is the root section).
+#[derive(Debug)]
+pub struct Section {
+    /// The parsed `_index.md` (an empty one for a home page without it).
+    pub doc: Document,
+    /// Site path: `""` for the home page, `spazi/`, `en/spazi/`.
+    pub path: String,
+    /// Its pages (indices in [`Site::pages`]), newest first, then by weight and title.
+    pub pages: Vec<usize>,
+    /// Its direct sub-sections (indices in [`Site::sections`]).
+    pub subsections: Vec<usize>,
+    /// Its other language versions (indices in [`Site::sections`]).
+    pub translations: Vec<usize>,
+    /// Site paths of the files in its folder.
+    pub assets: Vec<String>,
+}
+
+/// A file copied as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// Its site path (where it goes in the output).
+    pub path: String,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    /// The resolved configuration.
+    pub config: Config,
+    /// Every published page, by content path.
+    pub pages: Vec<Page>,
+    /// Every section, by content path; the default language's home page is always there.
+    pub sections: Vec<Section>,
+    /// Co-located and section files to copy.
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    /// The `lang/` prefix of a language's URLs (`""` for the default language).
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        lang_prefix(&self.config, lang)
+    }
+}
+
+fn lang_prefix(config: &Config, lang: &str) -> String {
+    if lang == config.language {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// Builds the site from parsed documents and asset files. Drafts must already be filtered.
+pub fn assemble(
+    config: Config,
+    documents: Vec<Document>,
+    asset_files: Vec<SourceFile>,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let (mut section_docs, mut page_docs): (Vec<Document>, Vec<Document>) = documents
+        .into_iter()
+        .partition(|d| d.source.kind == SourceKind::Section);
+    if !section_docs
+        .iter()
+        .any(|d| d.source.relative == "_index.md")
+    {
+        section_docs.push(implicit_home(&config));
+    }
+    section_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
+    page_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
+
+    let mut sections: Vec<Section> = Vec::new();
+    for doc in section_docs {
+        match folder_path(doc.source.folder()) {
+            Ok(folder) => sections.push(Section {
+                path: format!("{}{folder}", lang_prefix(&config, &doc.source.lang)),
+                doc,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                translations: Vec::new(),
+                assets: Vec::new(),
+            }),
+            Err(d) => errors.push(d.with_file(shown_path(&doc.source))),
+        }
+    }
+    // Folder (relative to content/) and language → section index.
+    let section_at: HashMap<(String, String), usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                (s.doc.source.folder().to_string(), s.doc.source.lang.clone()),
+                i,
+            )
+        })
+        .collect();
+
+    let mut pages: Vec<Page> = Vec::new();
+    for doc in page_docs {
+        let (parent, own_name) = page_location(&doc.source);
+        let slug = match &doc.meta.slug {
+            Some(slug) => slug.clone(),
+            None => slugify(own_name),
+        };
+        if slug.is_empty() {
+            errors.push(
+                Diagnostic::new(
+                    shown_path(&doc.source),
+                    format!("cannot make a web address from the name `{own_name}`"),
+                )
+                .hint("add `slug: …` with lowercase letters, digits and hyphens"),
+            );
+            continue;
+        }
+        let folder = match folder_path(parent) {
+            Ok(f) => f,
+            Err(d) => {
+                errors.push(d.with_file(shown_path(&doc.source)));
+                continue;
+            }
+        };
+        let path = format!("{}{folder}{slug}/", lang_prefix(&config, &doc.source.lang));
+        let section = nearest_section(&section_at, parent, &doc.source.lang);
+        pages.push(Page {
+            doc,
+            slug,
+            path,
+            section,
+            translations: Vec::new(),
+            assets: Vec::new(),
+        });
+    }
+
+    check_collisions(&pages, &sections, &mut errors);
+    link_translations(&mut pages, |p| {
+        (&p.doc.source.translation_key, &mut p.translations)
+    });
+    link_translations(&mut sections, |s| {
+        (&s.doc.source.translation_key, &mut s.translations)
+    });
+
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(s) = page.section {
+            sections[s].pages.push(i);
+        }
+    }
+    for i in 0..sections.len() {
+        let source = &sections[i].doc.source;
+        if source.folder().is_empty() {
+            continue;
+        }
+        let parent = source.folder().rsplit_once('/').map_or("", |(p, _)| p);
+        if let Some(p) = nearest_section(&section_at, parent, &source.lang) {
+            sections[p].subsections.push(i);
+        }
+    }
+    for section in &mut sections {
+        section
+            .pages
+            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b]));
+        section.subsections.sort_by_key(|&i| i);
+    }
+
+    let assets = place_assets(asset_files, &mut pages, &mut sections, &mut errors);
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Site {
+        config,
+        pages,
+        sections,
+        assets,
+    })
+}
+
+trait WithFile {
+    fn with_file(self, path: PathBuf) -> Diagnostic;
+}
+
+impl WithFile for Diagnostic {
+    fn with_file(mut self, path: PathBuf) -> Diagnostic {
+        self.path = path;
+        self
+    }
+}
+
+/// The home page when `content/_index.md` does not exist.
+fn implicit_home(config: &Config) -> Document {
+    Document {
+        source: SourceFile {
+            path: PathBuf::new(),
+            relative: "_index.md".into(),
+            kind: SourceKind::Section,
+            lang: config.language.clone(),
+            translation_key: "_index.md".into(),
+        },
+        meta: FrontMatter {
+            title: Some(config.title.clone()),
+            description: config.description.clone(),
+            date: None,
+            updated: None,
+            draft: false,
+            slug: None,
+            weight: None,
+            aliases: Vec::new(),
+            template: None,
+            taxonomies: BTreeMap::new(),
+            extra: YamlValue::default(),
+        },
+        body: crate::markdown::render("", false),
+    }
+}
+
+/// The folder a page's URL hangs from, and the name its slug is made from.
+fn page_location(source: &SourceFile) -> (&str, &str) {
+    let folder = source.folder();
+    if source.is_bundle() {
+        folder.rsplit_once('/').unwrap_or(("", folder))
+    } else {
+        let name = source
+            .translation_key
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        (folder, name.strip_suffix(".md").unwrap_or(name))
+    }
+}
+
+/// The URL path of a content folder: every segment slugified (`Spazi WeMi` → `spazi-wemi/`).
+fn folder_path(folder: &str) -> Result<String, Diagnostic> {
+    let mut out = String::new();
+    for segment in folder.split('/').filter(|s| !s.is_empty()) {
+        let slug = slugify(segment);
+        if slug.is_empty() {
+            return Err(Diagnostic::new(
+                PathBuf::new(),
+                format!("cannot make a web address from the folder name `{segment}`"),
+            )
+            .hint("rename the folder with letters, digits and hyphens"));
+        }
+        out.push_str(&slug);
+        out.push('/');
+    }
+    Ok(out)
+}
+
+fn nearest_section(
+    section_at: &HashMap<(String, String), usize>,
+    folder: &str,
+    lang: &str,
+) -> Option<usize> {
+    let mut folder = folder;
+    loop {
+        if let Some(&i) = section_at.get(&(folder.to_string(), lang.to_string())) {
+            return Some(i);
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+    }
+}
+
+fn check_collisions(pages: &[Page], sections: &[Section], errors: &mut Vec<Diagnostic>) {
+    let mut owners: BTreeMap<&str, Vec<&SourceFile>> = BTreeMap::new();
+    for s in sections {
+        owners.entry(&s.path).or_default().push(&s.doc.source);
+    }
+    for p in pages {
+        owners.entry(&p.path).or_default().push(&p.doc.source);
+    }
+    for (path, files) in owners {
+        if let [first, rest @ ..] = files.as_slice() {
+            for other in rest {
+                errors.push(
+                    Diagnostic::new(
+                        shown_path(other),
+                        format!(
+                            "this file and {} would both be published at /{path}",
+                            shown_path(first).display()
+                        ),
+                    )
+                    .hint("rename one of them, or give one a different `slug:`"),
+                );
+            }
+        }
+    }
+}
+
+fn link_translations<T>(items: &mut [T], key: impl Fn(&mut T) -> (&String, &mut Vec<usize>)) {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter_mut().enumerate() {
+        groups.entry(key(item).0.clone()).or_default().push(i);
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for &i in members {
+            *key(&mut items[i]).1 = members.iter().copied().filter(|&j| j != i).collect();
+        }
+    }
+}
+
+/// Newest first; then by weight (lightest first); then by title as Italian readers sort it.
+fn compare_pages(a: &Page, b: &Page) -> std::cmp::Ordering {
+    let (ma, mb) = (&a.doc.meta, &b.doc.meta);
+    let by_date = match (&ma.date, &mb.date) {
+        (Some(x), Some(y)) => y.timestamp().cmp(&x.timestamp()),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    };
+    let by_weight = match (ma.weight, mb.weight) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    };
+    by_date
+        .then(by_weight)
+        .then_with(|| title_key(ma).cmp(&title_key(mb)))
+        .then_with(|| a.path.cmp(&b.path))
+}
+
+/// Sort key of a title: accents and case folded, so "Àncora" sorts with A.
+fn title_key(meta: &FrontMatter) -> String {
+    slugify(meta.title.as_deref().unwrap_or_default())
+}
+
+/// Puts every asset file in the output: next to its page for a bundle, else in its folder.
+fn place_assets(
+    files: Vec<SourceFile>,
+    pages: &mut [Page],
+    sections: &mut [Section],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Asset> {
+    // Bundle folder → its pages (one per language).
+    let mut bundles: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.doc.source.is_bundle() {
+            bundles.entry(p.doc.source.folder()).or_default().push(i);
+        }
+    }
+    let bundles: HashMap<String, Vec<usize>> = bundles
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let mut assets = Vec::new();
+    for file in files {
+        let name = file
+            .relative
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        // The closest enclosing bundle, if any.
+        let mut folder = file.folder();
+        let bundle = loop {
+            if let Some(owners) = bundles.get(folder) {
+                break Some((folder.to_string(), owners.clone()));
+            }
+            if folder.is_empty() {
+                break None;
+            }
+            folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        };
+        match bundle {
+            Some((bundle_folder, owners)) => {
+                let inner = &file.relative[bundle_folder.len() + 1..];
+                for i in owners {
+                    let path = format!("{}{inner}", pages[i].path);
+                    pages[i].assets.push(path.clone());
+                    assets.push(Asset {
+                        source: file.path.clone(),
+                        path,
+                    });
+                }
+            }
+            None => match folder_path(file.folder()) {
+                Ok(folder) => {
+                    let path = format!("{folder}{name}");
+                    if let Some(s) = sections.iter_mut().find(|s| {
+                        s.doc.source.folder() == file.folder() && s.doc.source.lang == file.lang
+                    }) {
+                        s.assets.push(path.clone());
+                    }
+                    assets.push(Asset {
+                        source: file.path.clone(),
+                        path,
+                    });
+                }
+                Err(d) => errors.push(d.with_file(shown_path(&file))),
+            },
+        }
+    }
+    assets
+}

@@ -1,0 +1,263 @@
+//! What templates see: view structs borrowing from the [`Site`], turned into Tera values once.
+//!
+//! Each page and section becomes one `tera::Value` up front; a listing holds clones of those
+//! values, which share their data (Tera values are reference-counted), so no template context
+//! copies the site. The README's "Templates" section documents every field here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::{Config, MenuItem};
+use crate::content::document::Document;
+use crate::date::rfc3339;
+use crate::markdown::Heading;
+use crate::site::Site;
+use crate::yaml::YamlValue;
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: &'a str,
+    language: &'a str,
+    languages: Vec<LanguageView<'a>>,
+    time_zone: &'a str,
+    taxonomies: Vec<&'a str>,
+    menus: &'a BTreeMap<String, Vec<MenuItem>>,
+    extra: &'a YamlValue,
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    title: &'a str,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    lang: &'a str,
+    title: &'a str,
+    path: String,
+    permalink: String,
+}
+
+/// Fields shared by pages and sections.
+#[derive(Serialize)]
+struct DocumentView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<String>,
+    updated: Option<String>,
+    path: String,
+    permalink: String,
+    lang: &'a str,
+    content: &'a str,
+    summary: Option<&'a str>,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    draft: bool,
+    weight: Option<i64>,
+    aliases: &'a [String],
+    taxonomies: &'a BTreeMap<String, Vec<String>>,
+    extra: &'a YamlValue,
+    relative_path: &'a str,
+    translations: Vec<LinkView<'a>>,
+    assets: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    doc: DocumentView<'a>,
+    slug: &'a str,
+    section: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SubsectionView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+}
+
+/// The Tera values of a whole site.
+pub struct SiteValues {
+    /// `config`, shared by every template.
+    pub config: Value,
+    /// One per page, in the order of [`Site::pages`].
+    pub pages: Vec<Value>,
+    /// One per section, in the order of [`Site::sections`].
+    pub sections: Vec<Value>,
+}
+
+fn document_view<'a>(
+    site: &'a Site,
+    doc: &'a Document,
+    path: &str,
+    translations: Vec<LinkView<'a>>,
+    assets: &[String],
+) -> DocumentView<'a> {
+    let config = &site.config;
+    let meta = &doc.meta;
+    DocumentView {
+        title: meta.title.as_deref().unwrap_or_default(),
+        description: meta.description.as_deref(),
+        date: meta.date.as_ref().map(rfc3339),
+        updated: meta.updated.as_ref().map(rfc3339),
+        path: config.url(path),
+        permalink: config.permalink(path),
+        lang: &doc.source.lang,
+        content: &doc.body.html,
+        summary: doc.body.summary.as_deref(),
+        toc: &doc.body.toc,
+        word_count: doc.body.word_count,
+        reading_time: doc.body.word_count.div_ceil(200).max(1),
+        draft: meta.draft,
+        weight: meta.weight,
+        aliases: &meta.aliases,
+        taxonomies: &meta.taxonomies,
+        extra: &meta.extra,
+        relative_path: &doc.source.relative,
+        translations,
+        assets: assets.iter().map(|a| config.url(a)).collect(),
+    }
+}
+
+fn link<'a>(config: &Config, doc: &'a Document, path: &str) -> LinkView<'a> {
+    LinkView {
+        lang: &doc.source.lang,
+        title: doc.meta.title.as_deref().unwrap_or_default(),
+        path: config.url(path),
+        permalink: config.permalink(path),
+    }
+}
+
+fn to_value(view: &impl Serialize) -> Result<Value, String> {
+    Value::try_from_serializable(view).map_err(|e| e.to_string())
+}
+
+/// Builds every view of the site. Fails only on values Tera cannot hold (reported per file).
+pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
+    use crate::content::document::shown_path;
+    use crate::error::Diagnostic;
+    let config = &site.config;
+    let mut errors = Vec::new();
+    let config_value = to_value(&ConfigView {
+        title: &config.title,
+        description: config.description.as_deref(),
+        base_url: &config.base_url,
+        language: &config.language,
+        languages: config
+            .languages
+            .iter()
+            .map(|l| LanguageView {
+                code: &l.code,
+                title: &l.title,
+                path: config.url(&site.lang_prefix(&l.code)),
+            })
+            .collect(),
+        time_zone: &config.time_zone_name,
+        taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        menus: &config.menus,
+        extra: &config.extra,
+    })
+    .map_err(|e| vec![Diagnostic::new(crate::config::CONFIG_FILE, e)])?;
+
+    let mut value_or_error = |doc: &Document, view: Result<Value, String>| {
+        view.unwrap_or_else(|e| {
+            errors.push(Diagnostic::new(
+                shown_path(&doc.source),
+                format!("cannot pass this file's values to the templates: {e}"),
+            ));
+            Value::none()
+        })
+    };
+
+    let pages: Vec<Value> = site
+        .pages
+        .iter()
+        .map(|page| {
+            let translations = page
+                .translations
+                .iter()
+                .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
+                .collect();
+            let view = PageView {
+                doc: document_view(site, &page.doc, &page.path, translations, &page.assets),
+                slug: &page.slug,
+                section: page
+                    .section
+                    .map(|s| site.sections[s].doc.source.relative.as_str()),
+            };
+            value_or_error(&page.doc, to_value(&view))
+        })
+        .collect();
+
+    let sections: Vec<Value> = site
+        .sections
+        .iter()
+        .map(|section| {
+            let translations = section
+                .translations
+                .iter()
+                .map(|&t| link(config, &site.sections[t].doc, &site.sections[t].path))
+                .collect();
+            let doc = document_view(
+                site,
+                &section.doc,
+                &section.path,
+                translations,
+                &section.assets,
+            );
+            let subsections: Vec<SubsectionView> = section
+                .subsections
+                .iter()
+                .map(|&i| {
+                    let s = &site.sections[i];
+                    SubsectionView {
+                        title: s.doc.meta.title.as_deref().unwrap_or_default(),
+                        description: s.doc.meta.description.as_deref(),
+                        path: config.url(&s.path),
+                        permalink: config.permalink(&s.path),
+                        relative_path: &s.doc.source.relative,
+                    }
+                })
+                .collect();
+            let listed: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
+            let value = to_value(&doc).and_then(|v| {
+                Ok(with_fields(
+                    &v,
+                    [
+                        ("pages", Value::from(listed)),
+                        ("subsections", to_value(&subsections)?),
+                    ],
+                ))
+            });
+            value_or_error(&section.doc, value)
+        })
+        .collect();
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SiteValues {
+        config: config_value,
+        pages,
+        sections,
+    })
+}
+
+/// A copy of the map `base` with more fields.
+fn with_fields<const N: usize>(base: &Value, fields: [(&'static str, Value); N]) -> Value {
+    let mut map = base.as_map().cloned().unwrap_or_default();
+    for (k, v) in fields {
+        map.insert(k.into(), v);
+    }
+    Value::from(map)
+}
