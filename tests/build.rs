@@ -1,0 +1,615 @@
+//! End-to-end tests of `wemi build`: each copies a fixture site from `tests/fixtures/` (plus the
+//! shared test theme) into a temporary folder, runs the real binary, and checks the files it
+//! wrote (HTML parsed with `scraper`) or the errors it printed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A fixture site copied into a temporary folder.
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Site {
+    /// Copies `tests/fixtures/<name>` and the shared theme (as `themes/test`).
+    fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        copy_dir(&fixtures.join(name), &root);
+        copy_dir(&fixtures.join("_theme"), &root.join("themes/test"));
+        Site { _dir: dir, root }
+    }
+
+    fn write(&self, relative: &str, text: impl AsRef<[u8]>) {
+        let path = self.root.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn build(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_wemi"))
+            .arg("build")
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Builds and asserts success.
+    fn build_ok(&self, args: &[&str]) -> String {
+        let out = self.build(args);
+        assert!(
+            out.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Builds, asserts exit code `code`, returns stderr.
+    fn build_err(&self, args: &[&str], code: i32) -> String {
+        let out = self.build(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+        stderr
+    }
+
+    fn public(&self, relative: &str) -> PathBuf {
+        self.root.join("public").join(relative)
+    }
+
+    fn html(&self, relative: &str) -> Html {
+        let path = self.public(relative);
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Html::parse_document(&text)
+    }
+
+    /// Every file of the output with its bytes.
+    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        walk(&self.root.join("public"))
+            .into_iter()
+            .map(|p| (p.clone(), fs::read(&p).unwrap()))
+            .collect()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a successful build produces
+
+#[test]
+fn pages_get_pretty_urls_and_their_front_matter() {
+    let site = Site::fixture("basic");
+    let summary = site.build_ok(&[]);
+    assert!(
+        summary.starts_with("Built 4 pages and 3 sections"),
+        "{summary}"
+    );
+
+    let page = site.html("spazi/via-piazzetta/index.html");
+    assert_eq!(attrs(&page, "html", "lang"), ["it"]);
+    assert_eq!(texts(&page, "h1"), ["WeMi Piazzetta"]);
+    assert_eq!(texts(&page, "title"), ["WeMi Piazzetta – Sito di prova"]);
+    assert_eq!(texts(&page, ".description"), ["Lo spazio del Municipio 4"]);
+    assert_eq!(
+        texts(&page, ".managed-by"),
+        ["Cooperativa sociale La Strada"]
+    );
+    assert_eq!(
+        attrs(&page, "link[rel=canonical]", "href"),
+        ["https://example.org/spazi/via-piazzetta/"]
+    );
+    // A datetime without offset is read in Europe/Rome: still summer time on 26 October 2018.
+    assert_eq!(
+        attrs(&page, "time.date", "datetime"),
+        ["2018-10-26T17:00:00+02:00"]
+    );
+    assert_eq!(texts(&page, "time.date"), ["venerdì 26 ottobre 2018"]);
+    let mut terms = texts(&page, ".terms li");
+    terms.sort();
+    assert_eq!(terms, ["4", "anziani", "inaugurazioni"]);
+    assert_eq!(texts(&page, "nav a.menu"), ["Spazi"]);
+    assert!(site.public("css/site.css").is_file());
+    assert!(site.public("404.html").is_file());
+}
+
+#[test]
+fn file_names_are_slugified_the_italian_way() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let page = site.html("spazi/l-apertura-di-via-ornato/index.html");
+    assert_eq!(texts(&page, "h1"), ["Via Ornato"]);
+    // 1 February gets the ordinal.
+    assert_eq!(texts(&page, "time.date"), ["venerdì 1° febbraio 2019"]);
+    assert_eq!(
+        attrs(&page, "time.date", "datetime"),
+        ["2019-02-01T00:00:00+01:00"]
+    );
+}
+
+#[test]
+fn markdown_gets_heading_ids_toc_and_summary() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let page = site.html("spazi/via-piazzetta/index.html");
+    assert_eq!(
+        attrs(&page, ".content h2", "id"),
+        ["dove-si-trova", "dove-si-trova-1"]
+    );
+    assert_eq!(attrs(&page, ".content h3", "id"), ["come-arrivare"]);
+    assert_eq!(
+        texts(&page, ".toc li > a:first-child"),
+        ["Dove si trova", "Dove si trova"]
+    );
+    assert_eq!(attrs(&page, ".toc a.child", "href"), ["#come-arrivare"]);
+
+    let list = site.html("spazi/index.html");
+    let summaries = texts(&list, ".summary");
+    assert!(
+        summaries.contains(&"Primo paragrafo dello spazio.".to_string()),
+        "{summaries:?}"
+    );
+}
+
+#[test]
+fn sections_list_pages_newest_first_then_by_italian_title() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let list = site.html("spazi/index.html");
+    // Dated pages first (newest first), then undated by title with "Àncora" sorted as "Ancora".
+    assert_eq!(
+        texts(&list, "ol.pages li > a"),
+        ["Via Ornato", "WeMi Piazzetta", "Àncora", "b spazio"]
+    );
+    let home = site.html("index.html");
+    assert_eq!(texts(&home, "h1"), ["Benvenuti"]);
+    assert_eq!(texts(&home, ".content strong"), ["WeMi"]);
+    assert_eq!(texts(&home, "ul.subsections a"), ["Notizie", "Spazi"]);
+    assert_eq!(
+        texts(&home, "ul.spazi a").len(),
+        4,
+        "get_section lists the pages"
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    assert!(!site.public("notizie/bozza").exists());
+    let summary = site.build_ok(&["--drafts"]);
+    assert!(summary.starts_with("Built 5 pages"), "{summary}");
+    assert_eq!(
+        texts(&site.html("notizie/bozza/index.html"), "h1"),
+        ["Una bozza"]
+    );
+    // Without --drafts again, the draft's page is removed.
+    site.build_ok(&[]);
+    assert!(!site.public("notizie/bozza/index.html").exists());
+}
+
+#[test]
+fn base_url_override_changes_permalinks() {
+    let site = Site::fixture("basic");
+    site.build_ok(&["--base-url", "https://anteprima.example.org/wemi"]);
+    let page = site.html("spazi/via-piazzetta/index.html");
+    assert_eq!(
+        attrs(&page, "link[rel=canonical]", "href"),
+        ["https://anteprima.example.org/wemi/spazi/via-piazzetta/"]
+    );
+    assert_eq!(
+        attrs(&page, "link[rel=stylesheet]", "href"),
+        ["/wemi/css/site.css"]
+    );
+}
+
+#[test]
+fn translations_live_under_their_language_prefix() {
+    let site = Site::fixture("basic");
+    site.write(
+        "site.yaml",
+        format!(
+            "{}languages:\n  en: {{ title: Test site }}\n",
+            fs::read_to_string(site.root.join("site.yaml")).unwrap()
+        ),
+    );
+    site.write(
+        "content/spazi/via-piazzetta.en.md",
+        "---\ntitle: WeMi Piazzetta (English)\n---\nThe space.\n",
+    );
+    site.build_ok(&[]);
+    let en = site.html("en/spazi/via-piazzetta/index.html");
+    assert_eq!(attrs(&en, "html", "lang"), ["en"]);
+    assert_eq!(
+        attrs(&en, ".translations a", "href"),
+        ["/spazi/via-piazzetta/"]
+    );
+    let it = site.html("spazi/via-piazzetta/index.html");
+    assert_eq!(attrs(&it, ".translations a", "hreflang"), ["en"]);
+    assert_eq!(
+        attrs(&it, ".translations a", "href"),
+        ["/en/spazi/via-piazzetta/"]
+    );
+}
+
+#[test]
+fn bundles_copy_their_files_next_to_the_page() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/via-statuto/index.md",
+        "---\ntitle: Via Statuto\n---\n![foto](foto.jpg)\n",
+    );
+    site.write("content/spazi/via-statuto/foto.jpg", b"\xff\xd8fake jpeg");
+    site.write("content/spazi/mappa.pdf", b"%PDF");
+    site.build_ok(&[]);
+    assert_eq!(
+        fs::read(site.public("spazi/via-statuto/foto.jpg")).unwrap(),
+        b"\xff\xd8fake jpeg"
+    );
+    assert_eq!(fs::read(site.public("spazi/mappa.pdf")).unwrap(), b"%PDF");
+    let page = site.html("spazi/via-statuto/index.html");
+    assert_eq!(texts(&page, ".assets li"), ["/spazi/via-statuto/foto.jpg"]);
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Persa</h1>{% endblock %}",
+    );
+    site.write("static/css/site.css", "body { color: black; }");
+    site.build_ok(&[]);
+    assert_eq!(texts(&site.html("404.html"), "h1"), ["Persa"]);
+    assert_eq!(
+        fs::read_to_string(site.public("css/site.css")).unwrap(),
+        "body { color: black; }"
+    );
+}
+
+#[test]
+fn raw_html_is_escaped_unless_allowed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/html.md",
+        "---\ntitle: \"<b>Titolo</b>\"\n---\n<script>alert(1)</script>\n\n<em>ok</em>\n",
+    );
+    site.build_ok(&[]);
+    let raw = fs::read_to_string(site.public("spazi/html/index.html")).unwrap();
+    assert!(!raw.contains("<script>"), "markdown HTML reached the page");
+    assert!(raw.contains("&lt;script&gt;"));
+    assert_eq!(
+        texts(&site.html("spazi/html/index.html"), "h1"),
+        ["<b>Titolo</b>"],
+        "title is escaped"
+    );
+
+    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}markdown:\n  unsafe_html: true\n"),
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        texts(&site.html("spazi/html/index.html"), ".content em"),
+        ["ok"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: only what changed, never half a site
+
+#[test]
+fn second_build_writes_nothing_and_stale_files_go() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    let summary = site.build_ok(&[]);
+    assert!(summary.contains(" 0 files written"), "{summary}");
+    assert_eq!(site.snapshot(), before);
+
+    fs::remove_file(site.root.join("content/spazi/ancora.md")).unwrap();
+    let summary = site.build_ok(&[]);
+    assert!(summary.contains("1 removed"), "{summary}");
+    assert!(!site.public("spazi/ancora").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_as_it_was() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: Cambiato\nweight: tre\n---\n",
+    );
+    site.write("content/spazi/nuovo.md", "---\ntitle: Nuovo\n---\n");
+    site.build_err(&[], 1);
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn output_folder_that_holds_the_site_is_refused() {
+    let site = Site::fixture("basic");
+    for bad in [".", "content", "content/x", ".."] {
+        let out = site.root.join(bad);
+        let stderr = site.build_err(&["--output", out.to_str().unwrap()], 2);
+        assert!(stderr.contains("refusing to write"), "{bad}: {stderr}");
+    }
+    assert!(site.root.join("content/spazi/via-piazzetta.md").is_file());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors: file, line, column, and all of them at once
+
+#[test]
+fn type_error_names_file_line_and_column() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: x\nweight: tre\n---\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/via-piazzetta.md:3:9: weight: invalid type: string \"tre\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_error_of_the_build_is_reported() {
+    let site = Site::fixture("basic");
+    site.write("content/spazi/a.md", "---\ntitle: a\nmunicpio: 4\n---\n");
+    site.write("content/spazi/b.md", "---\ntitle: b\nslug: ../../x\n---\n");
+    site.write("content/spazi/c.md", "Nessun front matter\n");
+    site.write(
+        "content/spazi/d.md",
+        "---\ntitle: d\ndate: 26/10/2018\n---\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/a.md:3:1: unknown key `municpio`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean `municipio`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/spazi/b.md:3:1: `slug` may contain only"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: write `slug: x`"), "{stderr}");
+    assert!(
+        stderr.contains("content/spazi/c.md:1: the file does not start with front matter"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/spazi/d.md:3:7: date: `26/10/2018` is not a valid date"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 errors found; nothing was written."),
+        "{stderr}"
+    );
+    assert!(!site.public("index.html").exists());
+}
+
+#[test]
+fn two_files_on_one_url_are_named() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/altro.md",
+        "---\ntitle: Altro\nslug: via-piazzetta\n---\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/via-piazzetta.md: this file and content/spazi/altro.md would both be published at /spazi/via-piazzetta/"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn template_errors_name_template_line_and_page() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ page.extra.address.street }}</p>\n{% endblock %}\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
+    assert!(
+        stderr.contains("(while rendering content/spazi/via-piazzetta.md)"),
+        "{stderr}"
+    );
+
+    site.write("templates/page.html", "{% if %}\n");
+    site.write("templates/section.html", "ok\n{{ a b }}\n");
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("templates/page.html:1:"), "{stderr}");
+    assert!(stderr.contains("templates/section.html:2:"), "{stderr}");
+}
+
+#[test]
+fn config_errors_exit_with_2_and_name_the_key() {
+    let site = Site::fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: x\nbase_url: https://example.org/\ntaxonomys: []\n",
+    );
+    let stderr = site.build_err(&[], 2);
+    assert!(
+        stderr.contains("site.yaml:3:1: unknown key `taxonomys`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `taxonomies`?"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["build", "--nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("wemi "));
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["help", "build"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--base-url"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: no panic, no hang
+
+#[test]
+fn odd_files_give_errors_not_panics() {
+    let site = Site::fixture("basic");
+    site.write("content/spazi/vuoto.md", "");
+    site.write("content/spazi/latin1.md", b"---\ntitle: Citt\xe0\n---\n");
+    site.write(
+        "content/spazi/bom.md",
+        "\u{feff}---\r\ntitle: Con BOM\r\n---\r\nTesto\r\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/vuoto.md:1: the file does not start with front matter"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/spazi/latin1.md:2:12: the file is not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("bom.md"),
+        "BOM and CRLF are accepted: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_an_error() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink("..", site.root.join("content/spazi/giro")).unwrap();
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/giro: this symbolic link points back"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_page_and_ten_thousand_files_build() {
+    let site = Site::fixture("basic");
+    let paragraph =
+        "Lo spazio WeMi offre informazioni e orientamento sui servizi domiciliari. ".repeat(20);
+    let mut big = String::from("---\ntitle: Grande\n---\n");
+    while big.len() < 10_000_000 {
+        big.push_str("## Capitolo\n\n");
+        big.push_str(&paragraph);
+        big.push_str("\n\n");
+    }
+    site.write("content/grande.md", &big);
+    for i in 0..10_000 {
+        site.write(
+            &format!("content/molti/p{i}.md"),
+            format!("---\ntitle: Pagina {i}\n---\nTesto {i}.\n"),
+        );
+    }
+    let summary = site.build_ok(&[]);
+    assert!(summary.starts_with("Built 10005 pages"), "{summary}");
+    let page = fs::read_to_string(site.public("grande/index.html")).unwrap();
+    assert!(page.len() > 10_000_000);
+    assert_eq!(
+        texts(&site.html("molti/p9999/index.html"), "h1"),
+        ["Pagina 9999"]
+    );
+}
+
+#[test]
+fn the_real_wemi_site_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = Html::parse_document(&fs::read_to_string(dir.path().join("index.html")).unwrap());
+    assert_eq!(attrs(&home, "html", "lang"), ["it"]);
+    assert_eq!(texts(&home, "h1").len(), 1);
+    let space = Html::parse_document(
+        &fs::read_to_string(dir.path().join("spazi/via-piazzetta/index.html")).unwrap(),
+    );
+    let text = space.root_element().text().collect::<String>();
+    assert!(
+        text.contains("La Strada"),
+        "the space page names who runs it"
+    );
+    assert!(dir.path().join("404.html").is_file());
+}
