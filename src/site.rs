@@ -40,6 +40,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Its direct sub-sections (indices in [`Site::sections`]).
     pub subsections: Vec<usize>,
+    /// The section it is in (index in [`Site::sections`]); `None` for a home page.
+    pub parent: Option<usize>,
     /// Its other language versions (indices in [`Site::sections`]).
     pub translations: Vec<usize>,
     /// Site paths of the files in its folder.
@@ -69,6 +71,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// The sections that contain section `start` and `start` itself, outermost first.
+    pub fn ancestors(&self, start: Option<usize>) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut current = start;
+        while let Some(i) = current {
+            chain.push(i);
+            current = self.sections[i].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
     /// The `lang/` prefix of a language's URLs (`""` for the default language).
     pub fn lang_prefix(&self, lang: &str) -> String {
         lang_prefix(&self.config, lang)
@@ -110,6 +124,7 @@ pub fn assemble(
                 doc,
                 pages: Vec::new(),
                 subsections: Vec::new(),
+                parent: None,
                 translations: Vec::new(),
                 assets: Vec::new(),
             }),
@@ -185,6 +200,7 @@ pub fn assemble(
         let parent = source.folder().rsplit_once('/').map_or("", |(p, _)| p);
         if let Some(p) = nearest_section(&section_at, parent, &source.lang) {
             sections[p].subsections.push(i);
+            sections[i].parent = Some(p);
         }
     }
     for section in &mut sections {

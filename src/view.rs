@@ -65,6 +65,7 @@ struct DocumentView<'a> {
     taxonomies: &'a BTreeMap<String, Vec<String>>,
     extra: &'a YamlValue,
     relative_path: &'a str,
+    ancestors: Vec<&'a str>,
     translations: Vec<LinkView<'a>>,
     assets: Vec<String>,
 }
@@ -100,6 +101,7 @@ fn document_view<'a>(
     site: &'a Site,
     doc: &'a Document,
     path: &str,
+    ancestors: Vec<usize>,
     translations: Vec<LinkView<'a>>,
     assets: &[String],
 ) -> DocumentView<'a> {
@@ -124,6 +126,10 @@ fn document_view<'a>(
         taxonomies: &meta.taxonomies,
         extra: &meta.extra,
         relative_path: &doc.source.relative,
+        ancestors: ancestors
+            .into_iter()
+            .map(|i| site.sections[i].doc.source.relative.as_str())
+            .collect(),
         translations,
         assets: assets.iter().map(|a| config.url(a)).collect(),
     }
@@ -189,7 +195,14 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                 .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
                 .collect();
             let view = PageView {
-                doc: document_view(site, &page.doc, &page.path, translations, &page.assets),
+                doc: document_view(
+                    site,
+                    &page.doc,
+                    &page.path,
+                    site.ancestors(page.section),
+                    translations,
+                    &page.assets,
+                ),
                 slug: &page.slug,
                 section: page
                     .section
@@ -212,6 +225,7 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                 site,
                 &section.doc,
                 &section.path,
+                site.ancestors(section.parent),
                 translations,
                 &section.assets,
             );

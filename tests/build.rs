@@ -158,6 +158,10 @@ fn pages_get_pretty_urls_and_their_front_matter() {
     terms.sort();
     assert_eq!(terms, ["4", "anziani", "inaugurazioni"]);
     assert_eq!(texts(&page, "nav a.menu"), ["Spazi"]);
+    assert_eq!(
+        texts(&page, ".ancestors li"),
+        ["_index.md", "spazi/_index.md"]
+    );
     assert!(site.public("css/site.css").is_file());
     assert!(site.public("404.html").is_file());
 }
