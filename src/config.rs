@@ -10,6 +10,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use crate::content::front_matter::SortBy;
 use crate::error::{Diagnostic, Error, Result};
 use crate::yaml::{self, YamlValue};
 
@@ -36,6 +37,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    feeds: RawFeeds,
+    #[serde(default)]
     extra: YamlValue,
 }
 
@@ -49,6 +52,42 @@ struct RawLanguage {
 #[serde(deny_unknown_fields)]
 struct RawTaxonomy {
     name: String,
+    title: Option<String>,
+    term_title: Option<String>,
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    feed: bool,
+    #[serde(default)]
+    sort_by: SortBy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    #[serde(default = "yes")]
+    atom: bool,
+    #[serde(default)]
+    rss: bool,
+    #[serde(default = "default_feed_limit")]
+    limit: usize,
+}
+
+impl Default for RawFeeds {
+    fn default() -> Self {
+        RawFeeds {
+            atom: true,
+            rss: false,
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_feed_limit() -> usize {
+    20
 }
 
 #[derive(Deserialize, Default)]
@@ -88,8 +127,36 @@ pub struct Language {
 /// A taxonomy declared in `site.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
-    /// The front matter key holding its terms.
+    /// The front matter key holding its terms (also its URL segment).
     pub name: String,
+    /// The title of its list page (default: the name, capitalised).
+    pub title: String,
+    /// How a term is shown: `{term}` is replaced by the term (`Municipio {term}`).
+    pub term_title: String,
+    /// Pages per term page; `None` lists all on one page.
+    pub paginate_by: Option<usize>,
+    /// Whether each term has an Atom (and RSS, if enabled) feed.
+    pub feed: bool,
+    /// Order of the pages of a term.
+    pub sort_by: SortBy,
+}
+
+impl Taxonomy {
+    /// The display name of a term: "4" → "Municipio 4".
+    pub fn term_display(&self, term: &str) -> String {
+        self.term_title.replace("{term}", term)
+    }
+}
+
+/// Which feeds the site publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feeds {
+    /// Atom 1.0 feeds (`atom.xml`).
+    pub atom: bool,
+    /// RSS 2.0 feeds (`rss.xml`).
+    pub rss: bool,
+    /// Entries per feed, newest first.
+    pub limit: usize,
 }
 
 /// The resolved configuration.
@@ -119,6 +186,8 @@ pub struct Config {
     pub menus: BTreeMap<String, Vec<MenuItem>>,
     /// Whether raw HTML in markdown is let through.
     pub unsafe_html: bool,
+    /// Feed formats and size.
+    pub feeds: Feeds,
     /// Free values for the theme.
     pub extra: YamlValue,
 }
@@ -135,6 +204,9 @@ pub const BUILT_IN_FIELDS: &[&str] = &[
     "aliases",
     "template",
     "extra",
+    "paginate_by",
+    "sort_by",
+    "feed",
 ];
 
 impl Config {
@@ -175,6 +247,7 @@ impl Config {
             taxonomies,
             menus,
             markdown,
+            feeds,
             extra,
         } = raw;
 
@@ -268,7 +341,24 @@ impl Config {
                     "remove one of them",
                 ));
             }
+            if t.paginate_by == Some(0) {
+                errors.push(at(
+                    "paginate_by",
+                    format!(
+                        "`paginate_by` of the taxonomy `{}` must be at least 1",
+                        t.name
+                    ),
+                    "write the number of pages per term page, e.g. `paginate_by: 10`",
+                ));
+            }
             seen.push(t.name.clone());
+        }
+        if feeds.limit == 0 {
+            errors.push(at(
+                "feeds",
+                "`feeds.limit` must be at least 1".into(),
+                "write the number of entries per feed, e.g. `limit: 20`",
+            ));
         }
         if !extra.is_map_or_null() {
             errors.push(at(
@@ -293,10 +383,31 @@ impl Config {
             theme,
             taxonomies: taxonomies
                 .into_iter()
-                .map(|RawTaxonomy { name }| Taxonomy { name })
+                .map(
+                    |RawTaxonomy {
+                         name,
+                         title,
+                         term_title,
+                         paginate_by,
+                         feed,
+                         sort_by,
+                     }| Taxonomy {
+                        title: title.unwrap_or_else(|| capitalise(&name)),
+                        term_title: term_title.unwrap_or_else(|| "{term}".into()),
+                        name,
+                        paginate_by,
+                        feed,
+                        sort_by,
+                    },
+                )
                 .collect(),
             menus,
             unsafe_html: markdown.unsafe_html,
+            feeds: Feeds {
+                atom: feeds.atom,
+                rss: feeds.rss,
+                limit: feeds.limit,
+            },
             extra,
         })
     }
@@ -334,6 +445,14 @@ fn split_base_url(url: &str) -> Option<String> {
     })
 }
 
+fn capitalise(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn is_language_code(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -353,6 +472,31 @@ mod tests {
         assert_eq!(c.time_zone_name, "Europe/Rome");
         assert_eq!(c.url("/spazi/"), "/wemi/spazi/");
         assert_eq!(c.permalink("spazi/"), "https://example.org/wemi/spazi/");
+        assert_eq!(
+            c.feeds,
+            Feeds {
+                atom: true,
+                rss: false,
+                limit: 20
+            }
+        );
+    }
+
+    #[test]
+    fn taxonomy_options() {
+        let c = Config::parse(
+            "title: t\nbase_url: https://x.it/\ntaxonomies:\n  - { name: municipio, term_title: \"Municipio {term}\", paginate_by: 5, feed: true, sort_by: title }\n  - name: tags\n",
+            None,
+        )
+        .unwrap();
+        let m = &c.taxonomies[0];
+        assert_eq!(m.term_display("4"), "Municipio 4");
+        assert_eq!(
+            (m.paginate_by, m.feed, m.sort_by),
+            (Some(5), true, SortBy::Title)
+        );
+        assert_eq!(m.title, "Municipio");
+        assert_eq!(c.taxonomies[1].term_display("anziani"), "anziani");
     }
 
     #[test]

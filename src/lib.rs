@@ -17,16 +17,19 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod collate;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod error;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
 pub mod site;
 pub mod slug;
+pub mod taxonomy;
 pub mod theme;
 pub mod view;
 pub mod yaml;

@@ -25,6 +25,19 @@ pub struct Heading {
     pub children: Vec<Heading>,
 }
 
+/// A link of the body: its URL as written and its byte offset in the markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (`@/spazi/via-piazzetta.md#orari`, `https://…`).
+    pub url: String,
+    /// Byte offset of the link in the markdown text.
+    pub offset: usize,
+}
+
+/// What an internal link's `href` holds until [`crate::links`] resolves it: this prefix and
+/// the link's index in [`RenderedMarkdown::internal_links`].
+pub const INTERNAL_HREF: &str = "wemi-internal:";
+
 /// A markdown body turned into HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMarkdown {
@@ -36,6 +49,10 @@ pub struct RenderedMarkdown {
     pub toc: Vec<Heading>,
     /// Words in the text (for reading time).
     pub word_count: usize,
+    /// Links to other content files (`@/…`), in order; their `href` is a placeholder.
+    pub internal_links: Vec<Link>,
+    /// Links to `http(s)://` addresses, in order.
+    pub external_links: Vec<Link>,
 }
 
 /// The marker that ends a page's summary.
@@ -63,7 +80,9 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
     let mut word_count = 0;
     let mut heading_start: Option<usize> = None;
 
-    for event in Parser::new_ext(text, options()) {
+    let mut internal_links = Vec::new();
+    let mut external_links = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
@@ -99,12 +118,34 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
                 dest_url,
                 title,
                 id,
-            }) if !unsafe_html => events.push(Event::Start(Tag::Link {
-                link_type,
-                dest_url: neutralise(dest_url),
-                title,
-                id,
-            })),
+            }) => {
+                let dest_url = if dest_url.starts_with("@/") {
+                    let href = format!("{INTERNAL_HREF}{}", internal_links.len());
+                    internal_links.push(Link {
+                        url: dest_url.to_string(),
+                        offset: range.start,
+                    });
+                    CowStr::from(href)
+                } else {
+                    if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+                        external_links.push(Link {
+                            url: dest_url.to_string(),
+                            offset: range.start,
+                        });
+                    }
+                    if unsafe_html {
+                        dest_url
+                    } else {
+                        neutralise(dest_url)
+                    }
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -131,6 +172,8 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
         summary,
         toc: nest(&flat_toc),
         word_count,
+        internal_links,
+        external_links,
     }
 }
 
@@ -282,6 +325,17 @@ mod tests {
         let r = render("## Titolo\n\nPrimo paragrafo.\n\nAltro.\n", false);
         assert_eq!(r.summary.as_deref(), Some("<p>Primo paragrafo.</p>\n"));
         assert_eq!(render("", false).summary, None);
+    }
+
+    #[test]
+    fn links_are_collected_with_offsets() {
+        let text = "Vedi [lo spazio](@/spazi/a.md#orari) e [il Comune](https://comune.milano.it).";
+        let r = render(text, false);
+        assert_eq!(r.internal_links[0].url, "@/spazi/a.md#orari");
+        assert_eq!(r.internal_links[0].offset, 5);
+        assert!(r.html.contains(r#"href="wemi-internal:0""#), "{}", r.html);
+        assert_eq!(r.external_links[0].url, "https://comune.milano.it");
+        assert_eq!(&text[r.external_links[0].offset..][..3], "[il");
     }
 
     #[test]

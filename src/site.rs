@@ -5,11 +5,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use crate::collate::compare_pages;
 use crate::config::Config;
-use crate::content::document::{Document, FrontMatter, shown_path};
+use crate::content::document::{Document, FrontMatter, Listing, shown_path};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::Diagnostic;
+use crate::links::LinkTargets;
 use crate::slug::slugify;
+use crate::taxonomy::{self, TaxonomyIndex};
 use crate::yaml::YamlValue;
 
 /// A page of the site, with its place in it.
@@ -27,6 +30,10 @@ pub struct Page {
     pub translations: Vec<usize>,
     /// Site paths of its co-located files.
     pub assets: Vec<String>,
+    /// The page before it in its section's listing.
+    pub previous: Option<usize>,
+    /// The page after it in its section's listing.
+    pub next: Option<usize>,
 }
 
 /// A section: a folder with `_index.md` (the home page is the root section).
@@ -68,6 +75,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Co-located and section files to copy.
     pub assets: Vec<Asset>,
+    /// The taxonomies, per language.
+    pub taxonomies: Vec<TaxonomyIndex>,
 }
 
 impl Site {
@@ -176,6 +185,8 @@ pub fn assemble(
             section,
             translations: Vec::new(),
             assets: Vec::new(),
+            previous: None,
+            next: None,
         });
     }
 
@@ -204,11 +215,37 @@ pub fn assemble(
         }
     }
     for section in &mut sections {
-        section
-            .pages
-            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b]));
-        section.subsections.sort_by_key(|&i| i);
+        let sort_by = section.doc.meta.listing.sort_by;
+        section.pages.sort_by(|&a, &b| {
+            compare_pages(&pages[a].doc.meta, &pages[b].doc.meta, sort_by)
+                .then_with(|| pages[a].path.cmp(&pages[b].path))
+        });
+        for pair in section.pages.windows(2) {
+            pages[pair[0]].next = Some(pair[1]);
+            pages[pair[1]].previous = Some(pair[0]);
+        }
     }
+
+    let targets = LinkTargets::new(
+        &config,
+        pages
+            .iter()
+            .map(|p| (&p.doc, p.path.as_str()))
+            .chain(sections.iter().map(|s| (&s.doc, s.path.as_str()))),
+    );
+    for doc in pages
+        .iter_mut()
+        .map(|p| &mut p.doc)
+        .chain(sections.iter_mut().map(|s| &mut s.doc))
+    {
+        if !doc.internal_links.is_empty() {
+            errors.append(&mut targets.resolve(doc));
+        }
+    }
+
+    let (taxonomies, mut taxonomy_errors) =
+        taxonomy::index(&config, &pages, |lang| lang_prefix(&config, lang));
+    errors.append(&mut taxonomy_errors);
 
     let assets = place_assets(asset_files, &mut pages, &mut sections, &mut errors);
 
@@ -220,6 +257,7 @@ pub fn assemble(
         pages,
         sections,
         assets,
+        taxonomies,
     })
 }
 
@@ -256,8 +294,11 @@ fn implicit_home(config: &Config) -> Document {
             template: None,
             taxonomies: BTreeMap::new(),
             extra: YamlValue::default(),
+            listing: Listing::default(),
         },
         body: crate::markdown::render("", false),
+        internal_links: Vec::new(),
+        external_links: Vec::new(),
     }
 }
 
@@ -347,32 +388,6 @@ fn link_translations<T>(items: &mut [T], key: impl Fn(&mut T) -> (&String, &mut 
             *key(&mut items[i]).1 = members.iter().copied().filter(|&j| j != i).collect();
         }
     }
-}
-
-/// Newest first; then by weight (lightest first); then by title as Italian readers sort it.
-fn compare_pages(a: &Page, b: &Page) -> std::cmp::Ordering {
-    let (ma, mb) = (&a.doc.meta, &b.doc.meta);
-    let by_date = match (&ma.date, &mb.date) {
-        (Some(x), Some(y)) => y.timestamp().cmp(&x.timestamp()),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    };
-    let by_weight = match (ma.weight, mb.weight) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    };
-    by_date
-        .then(by_weight)
-        .then_with(|| title_key(ma).cmp(&title_key(mb)))
-        .then_with(|| a.path.cmp(&b.path))
-}
-
-/// Sort key of a title: accents and case folded, so "Àncora" sorts with A.
-fn title_key(meta: &FrontMatter) -> String {
-    slugify(meta.title.as_deref().unwrap_or_default())
 }
 
 /// Puts every asset file in the output: next to its page for a bundle, else in its folder.

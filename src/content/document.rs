@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use jiff::ZonedDateTime;
 
 use crate::config::{BUILT_IN_FIELDS, Config};
-use crate::content::front_matter::{self, RawFrontMatter, SplitError};
+use crate::content::front_matter::{self, RawFrontMatter, SortBy, SplitError};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, closest};
 use crate::markdown::{self, RenderedMarkdown};
@@ -42,6 +42,30 @@ pub struct FrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Free values for templates.
     pub extra: YamlValue,
+    /// How a section lists its pages (defaults for a page).
+    pub listing: Listing,
+}
+
+/// Listing options of a section's `_index.md`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Pages per listing page; `None` lists all on one page.
+    pub paginate_by: Option<usize>,
+    /// Order of the pages.
+    pub sort_by: SortBy,
+    /// Whether the section has its own feed.
+    pub feed: bool,
+}
+
+/// A link of a document, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedLink {
+    /// The destination as written.
+    pub url: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column (in characters) in the file.
+    pub column: usize,
 }
 
 /// A parsed content file.
@@ -53,6 +77,10 @@ pub struct Document {
     pub meta: FrontMatter,
     /// Its body as HTML, with summary and table of contents.
     pub body: RenderedMarkdown,
+    /// Its `@/…` links, in the order of `body.internal_links`.
+    pub internal_links: Vec<LocatedLink>,
+    /// Its `http(s)://` links.
+    pub external_links: Vec<LocatedLink>,
 }
 
 /// The path shown in messages for a content file.
@@ -117,7 +145,37 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     })?;
     let meta = check(raw, &source, split.yaml, offset, config)?;
     let body = markdown::render(split.body, config.unsafe_html);
-    Ok(Document { source, meta, body })
+    let body_start = text.len() - split.body.len();
+    let locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
+        links
+            .iter()
+            .map(|l| {
+                let (line, column) = line_column(text, body_start + l.offset);
+                LocatedLink {
+                    url: l.url.clone(),
+                    line,
+                    column,
+                }
+            })
+            .collect()
+    };
+    let internal_links = locate(&body.internal_links);
+    let external_links = locate(&body.external_links);
+    Ok(Document {
+        source,
+        meta,
+        body,
+        internal_links,
+        external_links,
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 /// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
@@ -148,6 +206,9 @@ fn check(
         aliases,
         template,
         extra,
+        paginate_by,
+        sort_by,
+        feed,
         other,
     } = raw;
 
@@ -195,6 +256,27 @@ fn check(
         );
     }
 
+    if source.kind == SourceKind::Page {
+        for (key, set) in [
+            ("paginate_by", paginate_by.is_some()),
+            ("sort_by", sort_by.is_some()),
+            ("feed", feed.is_some()),
+        ] {
+            if set {
+                errors.push(
+                    at_key(key, format!("`{key}` applies only to sections"))
+                        .hint("move it to the section's _index.md, or remove it"),
+                );
+            }
+        }
+    }
+    if paginate_by == Some(0) {
+        errors.push(
+            at_key("paginate_by", "`paginate_by` must be at least 1".into())
+                .hint("write the number of pages per listing page, e.g. `paginate_by: 10`"),
+        );
+    }
+
     let mut taxonomies = BTreeMap::new();
     for (key, value) in other {
         if config.taxonomies.iter().any(|t| t.name == key) {
@@ -239,6 +321,11 @@ fn check(
         template,
         taxonomies,
         extra,
+        listing: Listing {
+            paginate_by,
+            sort_by: sort_by.unwrap_or_default(),
+            feed: feed.unwrap_or(false),
+        },
     })
 }
 

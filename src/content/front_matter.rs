@@ -55,6 +55,19 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unclosed)
 }
 
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first (undated pages last).
+    #[default]
+    Date,
+    /// Lightest `weight` first.
+    Weight,
+    /// By title, as Italian readers sort.
+    Title,
+}
+
 /// The front matter fields as written, before any checks.
 #[derive(Debug, Default)]
 pub struct RawFrontMatter {
@@ -68,6 +81,9 @@ pub struct RawFrontMatter {
     pub aliases: Option<Vec<String>>,
     pub template: Option<String>,
     pub extra: Option<YamlValue>,
+    pub paginate_by: Option<usize>,
+    pub sort_by: Option<SortBy>,
+    pub feed: Option<bool>,
     /// Every other key: taxonomy terms, or mistakes.
     pub other: BTreeMap<String, YamlValue>,
 }
@@ -113,6 +129,9 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                 "aliases" => once(&mut m.aliases, &mut map, "aliases")?,
                 "template" => once(&mut m.template, &mut map, "template")?,
                 "extra" => once(&mut m.extra, &mut map, "extra")?,
+                "paginate_by" => once(&mut m.paginate_by, &mut map, "paginate_by")?,
+                "sort_by" => once(&mut m.sort_by, &mut map, "sort_by")?,
+                "feed" => once(&mut m.feed, &mut map, "feed")?,
                 _ => {
                     let value = map.next_value()?;
                     if m.other.insert(key.clone(), value).is_some() {

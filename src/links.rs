@@ -1,0 +1,105 @@
+//! Internal links: `[testo](@/spazi/via-piazzetta.md#orari)` becomes the URL of that file,
+//! checked to exist (and to have that heading). A broken one is an error at the link's line
+//! and column in the markdown file.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Config;
+use crate::content::document::{Document, shown_path};
+use crate::error::{Diagnostic, closest};
+use crate::markdown::{Heading, INTERNAL_HREF};
+
+/// A page or section a link can point to.
+struct Target {
+    url: String,
+    anchors: HashSet<String>,
+}
+
+/// Every published content file, by its path relative to `content/`.
+pub struct LinkTargets(HashMap<String, Target>);
+
+impl LinkTargets {
+    /// Indexes documents with their site paths.
+    pub fn new<'a>(config: &Config, docs: impl Iterator<Item = (&'a Document, &'a str)>) -> Self {
+        LinkTargets(
+            docs.map(|(doc, path)| {
+                let mut anchors = HashSet::new();
+                collect_ids(&doc.body.toc, &mut anchors);
+                let target = Target {
+                    url: config.url(path),
+                    anchors,
+                };
+                (doc.source.relative.clone(), target)
+            })
+            .collect(),
+        )
+    }
+
+    /// Puts the target URLs into `doc`'s HTML; returns an error per broken link.
+    pub fn resolve(&self, doc: &mut Document) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for (i, link) in doc.internal_links.iter().enumerate() {
+            let written = link.url.trim_start_matches("@/");
+            let (file, anchor) = match written.split_once('#') {
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (written, None),
+            };
+            let at = |message: String| {
+                Diagnostic::new(shown_path(&doc.source), message).at(link.line, link.column)
+            };
+            let Some(target) = self.0.get(file) else {
+                let hint = match closest(file, self.0.keys().map(String::as_str)) {
+                    Some(best) => format!("did you mean `@/{best}`?"),
+                    None => "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)".into(),
+                };
+                errors.push(
+                    at(format!(
+                        "the link points to content/{file}, which is not a published page"
+                    ))
+                    .hint(hint),
+                );
+                continue;
+            };
+            let mut url = target.url.clone();
+            if let Some(anchor) = anchor {
+                if !target.anchors.contains(anchor) {
+                    let mut ids: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+                    ids.sort_unstable();
+                    let hint = match closest(anchor, ids.iter().copied()) {
+                        Some(best) => format!("did you mean `#{best}`?"),
+                        None if ids.is_empty() => {
+                            "that page has no headings: remove the `#…` part".into()
+                        }
+                        None => format!("its headings are: {}", ids.join(", ")),
+                    };
+                    errors.push(
+                        at(format!(
+                            "content/{file} has no heading with the id `{anchor}`"
+                        ))
+                        .hint(hint),
+                    );
+                    continue;
+                }
+                url.push('#');
+                url.push_str(anchor);
+            }
+            let placeholder = format!("href=\"{INTERNAL_HREF}{i}\"");
+            let href = format!(
+                "href=\"{}\"",
+                url.replace('&', "&amp;").replace('"', "&quot;")
+            );
+            doc.body.html = doc.body.html.replace(&placeholder, &href);
+            if let Some(summary) = &mut doc.body.summary {
+                *summary = summary.replace(&placeholder, &href);
+            }
+        }
+        errors
+    }
+}
+
+fn collect_ids(toc: &[Heading], ids: &mut HashSet<String>) {
+    for h in toc {
+        ids.insert(h.id.clone());
+        collect_ids(&h.children, ids);
+    }
+}

@@ -1,0 +1,109 @@
+//! Taxonomies: which pages carry which term, per language, with the URLs of the list page
+//! (`/municipio/`) and of each term (`/municipio/4/`).
+
+use std::collections::BTreeMap;
+
+use crate::collate::{compare_pages, compare_text};
+use crate::config::Config;
+use crate::content::document::shown_path;
+use crate::error::Diagnostic;
+use crate::site::Page;
+use crate::slug::slugify;
+
+/// One term of a taxonomy and its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The term as first written (`4`, `anziani`).
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Its site path (`municipio/4/`).
+    pub path: String,
+    /// Its pages (indices in `Site::pages`), in the taxonomy's order.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxonomyIndex {
+    /// Index of its declaration in `Config::taxonomies`.
+    pub taxonomy: usize,
+    /// Language code.
+    pub lang: String,
+    /// Site path of its list page (`municipio/`, `en/municipio/`).
+    pub path: String,
+    /// Its terms, in natural order ("Municipio 9" before "Municipio 10").
+    pub terms: Vec<Term>,
+}
+
+/// Groups the pages by term. Every taxonomy gets a list page in the default language; in
+/// other languages only when a page uses it. Terms that differ only by case or accents are
+/// one term.
+pub fn index(
+    config: &Config,
+    pages: &[Page],
+    lang_prefix: impl Fn(&str) -> String,
+) -> (Vec<TaxonomyIndex>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut result = Vec::new();
+    for lang in &config.languages {
+        for (t, taxonomy) in config.taxonomies.iter().enumerate() {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in pages.iter().enumerate() {
+                if page.doc.source.lang != lang.code {
+                    continue;
+                }
+                for name in page
+                    .doc
+                    .meta
+                    .taxonomies
+                    .get(&taxonomy.name)
+                    .into_iter()
+                    .flatten()
+                {
+                    let slug = slugify(name);
+                    if slug.is_empty() {
+                        errors.push(
+                            Diagnostic::new(
+                                shown_path(&page.doc.source),
+                                format!(
+                                    "cannot make a web address from the {} `{name}`",
+                                    taxonomy.name
+                                ),
+                            )
+                            .hint("write the term with Latin letters or digits"),
+                        );
+                        continue;
+                    }
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        path: format!("{}{}/{slug}/", lang_prefix(&lang.code), taxonomy.name),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if !term.pages.contains(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            if terms.is_empty() && lang.code != config.language {
+                continue;
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            terms.sort_by(|a, b| compare_text(&a.name, &b.name));
+            for term in &mut terms {
+                term.pages.sort_by(|&a, &b| {
+                    compare_pages(&pages[a].doc.meta, &pages[b].doc.meta, taxonomy.sort_by)
+                        .then_with(|| pages[a].path.cmp(&pages[b].path))
+                });
+            }
+            result.push(TaxonomyIndex {
+                taxonomy: t,
+                lang: lang.code.clone(),
+                path: format!("{}{}/", lang_prefix(&lang.code), taxonomy.name),
+                terms,
+            });
+        }
+    }
+    (result, errors)
+}
