@@ -22,6 +22,34 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Check the site for every error a build would find, without writing anything.
+    Check(CheckArgs),
+}
+
+/// Options of `wemi check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The site folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// How to print the problems found.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also check that external (http/https) links still answer.
+    #[arg(long)]
+    pub external: bool,
+    /// Check pages marked `draft: true` too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON object per line and per problem, for tools.
+    Json,
 }
 
 /// Options of `wemi build`.
@@ -66,6 +94,24 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                 }
                 Err(err) => {
                     report::errors(&err);
+                    ExitCode::from(err.exit_code())
+                }
+            }
+        }
+        Command::Check(args) => {
+            let options = crate::CheckOptions {
+                root: args.root,
+                drafts: args.drafts,
+                external: args.external,
+            };
+            let json = args.format == Format::Json;
+            match crate::check(&options) {
+                Ok(found) => {
+                    report::check_summary(&found, json);
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    report::check_errors(&err, json);
                     ExitCode::from(err.exit_code())
                 }
             }

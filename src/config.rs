@@ -59,6 +59,8 @@ struct RawTaxonomy {
     feed: bool,
     #[serde(default)]
     sort_by: SortBy,
+    #[serde(default = "yes")]
+    render: bool,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +141,8 @@ pub struct Taxonomy {
     pub feed: bool,
     /// Order of the pages of a term.
     pub sort_by: SortBy,
+    /// Whether it has pages of its own (`false`: its terms only group pages for templates).
+    pub render: bool,
 }
 
 impl Taxonomy {
@@ -391,13 +395,15 @@ impl Config {
                          paginate_by,
                          feed,
                          sort_by,
+                         render,
                      }| Taxonomy {
                         title: title.unwrap_or_else(|| capitalise(&name)),
                         term_title: term_title.unwrap_or_else(|| "{term}".into()),
                         name,
                         paginate_by,
-                        feed,
+                        feed: feed && render,
                         sort_by,
+                        render,
                     },
                 )
                 .collect(),

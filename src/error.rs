@@ -7,9 +7,30 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Reported, but the build goes on.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem found in the site, with its location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// The file the problem is in (relative to the site root when it is inside it).
     pub path: PathBuf,
     /// 1-based line in that file, when known.
@@ -26,6 +47,7 @@ impl Diagnostic {
     /// A problem with a whole file (no position).
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             line: None,
             column: None,
@@ -44,6 +66,12 @@ impl Diagnostic {
     /// Sets the 1-based line only.
     pub fn at_line(mut self, line: usize) -> Self {
         self.line = Some(line);
+        self
+    }
+
+    /// Makes it a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -131,7 +159,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.diagnostics {
-            writeln!(f, "error: {d}")?;
+            writeln!(f, "{}: {d}", d.severity.as_str())?;
         }
         Ok(())
     }

@@ -20,14 +20,20 @@ pub mod cli;
 pub mod collate;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod date;
 pub mod error;
+pub mod external;
+pub mod feed;
+pub mod generated;
 pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod shortcodes;
 pub mod site;
+pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
@@ -79,6 +85,55 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+}
+
+/// What `wemi check` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Checks drafts too.
+    pub drafts: bool,
+    /// Also asks every external link's server.
+    pub external: bool,
+}
+
+/// What a successful check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Pages checked.
+    pub pages: usize,
+    /// Sections checked.
+    pub sections: usize,
+    /// Problems that do not stop a build (unreachable external links).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `wemi check`: everything `build` validates, without writing anything.
+pub fn check(options: &CheckOptions) -> Result<CheckReport> {
+    let config = Config::load(&options.root, None)?;
+    let generated = generate(&options.root, config, options.drafts)?;
+    let site = &generated.site;
+    let mut warnings = Vec::new();
+    if options.external {
+        let docs = site
+            .pages
+            .iter()
+            .map(|p| &p.doc)
+            .chain(site.sections.iter().map(|s| &s.doc));
+        let (errors, found): (Vec<_>, Vec<_>) = external::check(docs)
+            .into_iter()
+            .partition(|d| d.severity == error::Severity::Error);
+        if !errors.is_empty() {
+            return Err(Error::site(errors));
+        }
+        warnings = found;
+    }
+    Ok(CheckReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        warnings,
+    })
 }
 
 /// `wemi build`: renders the site and writes it. On any error nothing is written.
@@ -158,6 +213,10 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
         errors.append(&mut e);
         theme::Theme::default()
     });
+    let data = data::load(root).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        tera::Value::none()
+    });
     let (texts, assets): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != SourceKind::Asset);
     let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = texts
@@ -194,12 +253,25 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
         })
         .collect();
 
-    let site = site::assemble(config, documents, assets).map_err(Error::site)?;
+    let mut site = site::assemble(config, documents, assets).map_err(Error::site)?;
+    let has_shortcodes = site
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(site.sections.iter().map(|s| &s.doc))
+        .any(|d| !d.shortcodes.is_empty());
+    if has_shortcodes {
+        // Shortcodes see the site as it is before they are rendered; the views are then
+        // built again with their HTML in place.
+        let values = view::build(&site).map_err(Error::site)?;
+        let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
+        render::render_shortcodes(&mut site, &renderer).map_err(Error::site)?;
+    }
     let values = view::build(&site).map_err(Error::site)?;
-    let renderer = render::renderer(&theme, &site, &values).map_err(Error::site)?;
+    let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
     let mut output = render::render(&site, &values, &renderer).map_err(Error::site)?;
+    let mut errors = generated::add(&site, &mut output);
 
-    let mut errors = Vec::new();
     let copies = theme
         .static_files
         .iter()

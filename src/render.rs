@@ -15,9 +15,10 @@ use crate::content::document::shown_path;
 use crate::date::{self, DateFormat};
 use crate::error::Diagnostic;
 use crate::output::{OutputFile, OutputSet};
+use crate::shortcodes;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::SiteValues;
+use crate::view::{self, SiteValues};
 
 /// Tera with the theme loaded, and where each template came from.
 pub struct Renderer {
@@ -31,11 +32,13 @@ pub fn renderer(
     theme: &Theme,
     site: &Site,
     values: &SiteValues,
+    data: &Value,
 ) -> Result<Renderer, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     register(&mut tera, site, values);
     tera.global_context()
         .insert_value("config", values.config.clone());
+    tera.global_context().insert_value("data", data.clone());
     let template_paths: HashMap<String, PathBuf> = theme
         .templates
         .iter()
@@ -195,13 +198,14 @@ pub fn tel_url(number: &str) -> String {
 }
 
 /// One thing to render: a template, its variables and where the result goes.
+#[derive(Clone)]
 struct Job<'a> {
     template: String,
-    output: String,
+    /// Site path of the rendered page (its `index.html` goes there).
+    path: String,
     origin: PathBuf,
     lang: &'a str,
-    path: &'a str,
-    object: Option<(&'static str, Value)>,
+    objects: Vec<(&'static str, Value)>,
 }
 
 /// A rendered job.
@@ -211,7 +215,30 @@ struct Rendered {
     origin: PathBuf,
 }
 
-/// Renders every page, section and the 404 page.
+/// One job per listing page of a listing of `items`, made from `first` (the job of page 1,
+/// whose `path` is the listing's); `per_page` `None` puts every item on one page.
+fn paginated<'a>(
+    site: &Site,
+    first: Job<'a>,
+    items: &[Value],
+    per_page: Option<usize>,
+) -> Vec<Job<'a>> {
+    let per_page = per_page.unwrap_or(items.len()).max(1);
+    let total = items.len().div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| {
+            let mut job = first.clone();
+            job.objects.push((
+                "paginator",
+                view::paginator(&site.config, &first.path, items, per_page, number),
+            ));
+            job.path = view::page_path(&first.path, number);
+            job
+        })
+        .collect()
+}
+
+/// Renders every page, section (paginated), taxonomy page and the 404 page.
 pub fn render(
     site: &Site,
     values: &SiteValues,
@@ -225,11 +252,10 @@ pub fn render(
         match choose(tera, page.doc.meta.template.as_deref(), top, "page.html") {
             Ok(template) => jobs.push(Job {
                 template,
-                output: format!("{}index.html", page.path),
+                path: page.path.clone(),
                 origin: shown_path(&page.doc.source),
                 lang: &page.doc.source.lang,
-                path: &page.path,
-                object: Some(("page", value.clone())),
+                objects: vec![("page", value.clone())],
             }),
             Err(msg) => errors.push(Diagnostic::new(shown_path(&page.doc.source), msg)),
         }
@@ -252,48 +278,111 @@ pub fn render(
             )
         };
         match chosen {
-            Ok(template) => jobs.push(Job {
-                template,
-                output: format!("{}index.html", section.path),
-                origin: shown_path(&section.doc.source),
-                lang: &section.doc.source.lang,
-                path: &section.path,
-                object: Some(("section", value.clone())),
-            }),
+            Ok(template) => {
+                let items: Vec<Value> = section
+                    .pages
+                    .iter()
+                    .map(|&i| values.pages[i].clone())
+                    .collect();
+                let first = Job {
+                    template,
+                    path: section.path.clone(),
+                    origin: shown_path(&section.doc.source),
+                    lang: &section.doc.source.lang,
+                    objects: vec![("section", value.clone())],
+                };
+                jobs.extend(paginated(
+                    site,
+                    first,
+                    &items,
+                    section.doc.meta.listing.paginate_by,
+                ));
+            }
             Err(msg) => errors.push(Diagnostic::new(shown_path(&section.doc.source), msg)),
         }
     }
-    if tera.contains_template("404.html") {
+    for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
+        let taxonomy = &site.config.taxonomies[index.taxonomy];
+        if !taxonomy.render {
+            continue;
+        }
+        let origin = PathBuf::from(crate::config::CONFIG_FILE);
+        let list = choose_taxonomy(tera, &taxonomy.name, "list.html", "taxonomy_list.html");
+        let single = choose_taxonomy(tera, &taxonomy.name, "single.html", "taxonomy_single.html");
+        let (list, single) = match (list, single) {
+            (Ok(list), Ok(single)) => (list, single),
+            (list, single) => {
+                for msg in [list.err(), single.err()].into_iter().flatten() {
+                    errors.push(Diagnostic::new(&origin, msg).hint(format!(
+                        "add the template to the theme, or remove the taxonomy `{}`",
+                        taxonomy.name
+                    )));
+                }
+                continue;
+            }
+        };
         jobs.push(Job {
-            template: "404.html".into(),
-            output: "404.html".into(),
-            origin: PathBuf::from("404.html"),
-            lang: &site.config.language,
-            path: "404.html",
-            object: None,
+            template: list,
+            path: index.path.clone(),
+            origin: origin.clone(),
+            lang: &index.lang,
+            objects: vec![("taxonomy", taxonomy_value.clone())],
         });
+        for (term, term_value) in index.terms.iter().zip(terms) {
+            let items: Vec<Value> = term
+                .pages
+                .iter()
+                .map(|&i| values.pages[i].clone())
+                .collect();
+            let first = Job {
+                template: single.clone(),
+                path: term.path.clone(),
+                origin: origin.clone(),
+                lang: &index.lang,
+                objects: vec![
+                    ("taxonomy", taxonomy_value.clone()),
+                    ("term", term_value.clone()),
+                ],
+            };
+            jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
+        }
     }
 
-    let rendered: Vec<Result<Rendered, Diagnostic>> = jobs
+    let mut rendered: Vec<Result<Rendered, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let mut context = Context::new();
             context.insert("lang", job.lang);
-            context.insert("current_path", &site.config.url(job.path));
-            context.insert("current_url", &site.config.permalink(job.path));
-            if let Some((name, value)) = job.object {
+            context.insert("current_path", &site.config.url(&job.path));
+            context.insert("current_url", &site.config.permalink(&job.path));
+            for (name, value) in job.objects {
                 context.insert_value(name, value);
             }
             let origin = job.origin.display().to_string();
             tera.render(&job.template, &context)
                 .map(|html| Rendered {
-                    output: job.output,
+                    output: format!("{}index.html", job.path),
                     bytes: html.into_bytes(),
                     origin: job.origin,
                 })
                 .map_err(|e| to_diagnostic(&e, &renderer.template_paths, Some(&origin)))
         })
         .collect();
+    if tera.contains_template("404.html") {
+        let mut context = Context::new();
+        context.insert("lang", &site.config.language);
+        context.insert("current_path", &site.config.url("404.html"));
+        context.insert("current_url", &site.config.permalink("404.html"));
+        rendered.push(
+            tera.render("404.html", &context)
+                .map(|html| Rendered {
+                    output: "404.html".into(),
+                    bytes: html.into_bytes(),
+                    origin: PathBuf::from("404.html"),
+                })
+                .map_err(|e| to_diagnostic(&e, &renderer.template_paths, Some("404.html"))),
+        );
+    }
 
     let mut set = OutputSet::default();
     for r in rendered {
@@ -311,6 +400,99 @@ pub fn render(
         return Err(errors);
     }
     Ok(set)
+}
+
+/// Renders the shortcode calls of every page and section with the theme's
+/// `shortcodes/<name>.html`, and puts their HTML in place of the placeholders.
+pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec<Diagnostic>> {
+    let tera = &renderer.tera;
+    let docs: Vec<&mut crate::content::document::Document> = site
+        .pages
+        .iter_mut()
+        .map(|p| &mut p.doc)
+        .chain(site.sections.iter_mut().map(|s| &mut s.doc))
+        .filter(|d| !d.shortcodes.is_empty())
+        .collect();
+    let errors: Vec<Diagnostic> = docs
+        .into_par_iter()
+        .flat_map_iter(|doc| {
+            let mut errors = Vec::new();
+            let mut rendered = Vec::with_capacity(doc.shortcodes.len());
+            for located in &doc.shortcodes {
+                let call = &located.call;
+                let at = |message: String| {
+                    Diagnostic::new(shown_path(&doc.source), message)
+                        .at(located.line, located.column)
+                };
+                let template = format!("shortcodes/{}.html", call.name);
+                if !tera.contains_template(&template) {
+                    let known: Vec<&str> = tera
+                        .get_template_names()
+                        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                        .collect();
+                    errors.push(at(format!("there is no shortcode `{}`", call.name)).hint(
+                        match crate::error::closest(&call.name, known.iter().copied()) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!("the theme's shortcodes are: {}", known.join(", ")),
+                        },
+                    ));
+                    continue;
+                }
+                let mut context = Context::new();
+                context.insert("lang", &doc.source.lang);
+                for (name, value) in &call.args {
+                    context.insert(name.clone(), value);
+                }
+                match tera.render(&template, &context) {
+                    Ok(html) => rendered.push(html),
+                    Err(e) => {
+                        let cause = to_diagnostic(&e, &renderer.template_paths, None);
+                        errors.push(
+                            at(format!(
+                                "the shortcode `{}` failed: {}",
+                                call.name, cause.message
+                            ))
+                            .hint(format!(
+                                "check its arguments; the template is {}",
+                                cause.location()
+                            )),
+                        );
+                    }
+                }
+            }
+            if errors.is_empty() {
+                doc.body.html = shortcodes::substitute(&doc.body.html, &rendered);
+                if let Some(summary) = &doc.body.summary {
+                    doc.body.summary = Some(shortcodes::substitute(summary, &rendered));
+                }
+            }
+            errors
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.
+fn choose_taxonomy(
+    tera: &Tera,
+    taxonomy: &str,
+    name: &str,
+    fallback: &str,
+) -> Result<String, String> {
+    let specific = format!("{taxonomy}/{name}");
+    if tera.contains_template(&specific) {
+        Ok(specific)
+    } else if tera.contains_template(fallback) {
+        Ok(fallback.to_string())
+    } else {
+        Err(format!(
+            "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`"
+        ))
+    }
 }
 
 /// The first folder of a content path (`spazi` for `spazi/a/b.md`), if it has one.

@@ -2,8 +2,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::BuildReport;
-use crate::error::Error;
+use crate::error::{Diagnostic, Error};
+use crate::{BuildReport, CheckReport};
 
 /// Prints every diagnostic of a failed build, then a count.
 pub fn errors(err: &Error) {
@@ -14,7 +14,7 @@ pub fn errors(err: &Error) {
 pub fn format_errors(err: &Error) -> String {
     let mut out = String::new();
     for d in &err.diagnostics {
-        out.push_str(&format!("error: {d}\n"));
+        out.push_str(&format!("{}: {d}\n", d.severity.as_str()));
     }
     let n = err.diagnostics.len();
     out.push_str(&format!(
@@ -40,4 +40,49 @@ pub fn format_summary(r: &BuildReport) -> String {
         r.write.removed,
         r.elapsed.as_millis()
     )
+}
+
+/// One JSON object per diagnostic and per line, for editors' tools and CI.
+pub fn format_json(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let object = serde_json::json!({
+                "file": d.path.display().to_string(),
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "hint": d.hint,
+            });
+            format!("{object}\n")
+        })
+        .collect()
+}
+
+/// Prints the errors of `wemi check`, as text on stderr or JSON on stdout.
+pub fn check_errors(err: &Error, json: bool) {
+    if json {
+        print!("{}", format_json(&err.diagnostics));
+    } else {
+        eprint!(
+            "{}",
+            format_errors(err).replace("nothing was written.", "the site would not build.")
+        );
+    }
+}
+
+/// Prints what a successful `wemi check` found.
+pub fn check_summary(found: &CheckReport, json: bool) {
+    if json {
+        print!("{}", format_json(&found.warnings));
+        return;
+    }
+    for w in &found.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "Checked {} pages and {} sections: no errors",
+        found.pages, found.sections
+    );
 }

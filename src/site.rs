@@ -299,6 +299,7 @@ fn implicit_home(config: &Config) -> Document {
         body: crate::markdown::render("", false),
         internal_links: Vec::new(),
         external_links: Vec::new(),
+        shortcodes: Vec::new(),
     }
 }
 

@@ -26,6 +26,7 @@ struct ConfigView<'a> {
     time_zone: &'a str,
     taxonomies: Vec<&'a str>,
     menus: &'a BTreeMap<String, Vec<MenuItem>>,
+    feeds: FeedsView,
     extra: &'a YamlValue,
 }
 
@@ -76,6 +77,47 @@ struct PageView<'a> {
     doc: DocumentView<'a>,
     slug: &'a str,
     section: Option<&'a str>,
+    previous: Option<LinkView<'a>>,
+    next: Option<LinkView<'a>>,
+}
+
+/// Root-relative URLs of the feeds of a listing.
+#[derive(Serialize)]
+struct FeedsView {
+    atom: Option<String>,
+    rss: Option<String>,
+}
+
+impl FeedsView {
+    fn new(config: &Config, listing_path: &str, has_feed: bool) -> FeedsView {
+        let url = |on: bool, file: &str| {
+            (has_feed && on).then(|| config.url(&format!("{listing_path}{file}")))
+        };
+        FeedsView {
+            atom: url(config.feeds.atom, ATOM_FILE),
+            rss: url(config.feeds.rss, RSS_FILE),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    title: String,
+    slug: &'a str,
+    path: String,
+    permalink: String,
+    count: usize,
+    feeds: FeedsView,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    path: String,
+    permalink: String,
 }
 
 #[derive(Serialize)]
@@ -87,6 +129,11 @@ struct SubsectionView<'a> {
     relative_path: &'a str,
 }
 
+/// The file name of Atom feeds, in the folder of their listing.
+pub const ATOM_FILE: &str = "atom.xml";
+/// The file name of RSS feeds, in the folder of their listing.
+pub const RSS_FILE: &str = "rss.xml";
+
 /// The Tera values of a whole site.
 pub struct SiteValues {
     /// `config`, shared by every template.
@@ -95,6 +142,9 @@ pub struct SiteValues {
     pub pages: Vec<Value>,
     /// One per section, in the order of [`Site::sections`].
     pub sections: Vec<Value>,
+    /// One per taxonomy index, in the order of [`Site::taxonomies`]: `(taxonomy, terms)`,
+    /// each term carrying all its pages.
+    pub taxonomies: Vec<(Value, Vec<Value>)>,
 }
 
 fn document_view<'a>(
@@ -171,6 +221,7 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         time_zone: &config.time_zone_name,
         taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
         menus: &config.menus,
+        feeds: FeedsView::new(config, "", true),
         extra: &config.extra,
     })
     .map_err(|e| vec![Diagnostic::new(crate::config::CONFIG_FILE, e)])?;
@@ -207,6 +258,12 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                 section: page
                     .section
                     .map(|s| site.sections[s].doc.source.relative.as_str()),
+                previous: page
+                    .previous
+                    .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
+                next: page
+                    .next
+                    .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
             };
             value_or_error(&page.doc, to_value(&view))
         })
@@ -250,10 +307,62 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                     [
                         ("pages", Value::from(listed)),
                         ("subsections", to_value(&subsections)?),
+                        (
+                            "feeds",
+                            to_value(&FeedsView::new(
+                                config,
+                                &section.path,
+                                section.doc.meta.listing.feed,
+                            ))?,
+                        ),
                     ],
                 ))
             });
             value_or_error(&section.doc, value)
+        })
+        .collect();
+
+    let taxonomies = site
+        .taxonomies
+        .iter()
+        .map(|index| {
+            let taxonomy = &config.taxonomies[index.taxonomy];
+            let terms: Vec<Value> = index
+                .terms
+                .iter()
+                .map(|term| {
+                    let view = TermView {
+                        name: &term.name,
+                        title: taxonomy.term_display(&term.name),
+                        slug: &term.slug,
+                        path: config.url(&term.path),
+                        permalink: config.permalink(&term.path),
+                        count: term.pages.len(),
+                        feeds: FeedsView::new(config, &term.path, taxonomy.feed),
+                    };
+                    let listed: Vec<Value> = term.pages.iter().map(|&i| pages[i].clone()).collect();
+                    to_value(&view)
+                        .map(|v| with_fields(&v, [("pages", Value::from(listed))]))
+                        .unwrap_or_else(|e| {
+                            errors.push(Diagnostic::new(crate::config::CONFIG_FILE, e));
+                            Value::none()
+                        })
+                })
+                .collect();
+            let view = TaxonomyView {
+                name: &taxonomy.name,
+                title: &taxonomy.title,
+                lang: &index.lang,
+                path: config.url(&index.path),
+                permalink: config.permalink(&index.path),
+            };
+            let value = to_value(&view)
+                .map(|v| with_fields(&v, [("terms", Value::from(terms.clone()))]))
+                .unwrap_or_else(|e| {
+                    errors.push(Diagnostic::new(crate::config::CONFIG_FILE, e));
+                    Value::none()
+                });
+            (value, terms)
         })
         .collect();
 
@@ -264,7 +373,57 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         config: config_value,
         pages,
         sections,
+        taxonomies,
     })
+}
+
+/// The `paginator` of one listing page: its `items`, its number and the URLs around it.
+pub fn paginator(
+    config: &Config,
+    base: &str,
+    items: &[Value],
+    per_page: usize,
+    number: usize,
+) -> Value {
+    let total_pages = items.len().div_ceil(per_page).max(1);
+    let url = |n: usize| config.url(&page_path(base, n));
+    let start = (number - 1) * per_page;
+    let slice: Vec<Value> = items.iter().skip(start).take(per_page).cloned().collect();
+    let pages: Vec<Value> = (1..=total_pages)
+        .map(|n| {
+            let mut m = tera::Map::new();
+            m.insert("number".into(), Value::from(n));
+            m.insert("path".into(), Value::from(url(n)));
+            Value::from(m)
+        })
+        .collect();
+    let mut m = tera::Map::new();
+    m.insert("items".into(), Value::from(slice));
+    m.insert("number".into(), Value::from(number));
+    m.insert("total_pages".into(), Value::from(total_pages));
+    m.insert("total_items".into(), Value::from(items.len()));
+    m.insert("per_page".into(), Value::from(per_page));
+    m.insert("first".into(), Value::from(url(1)));
+    m.insert("last".into(), Value::from(url(total_pages)));
+    m.insert(
+        "previous".into(),
+        Value::from((number > 1).then(|| url(number - 1))),
+    );
+    m.insert(
+        "next".into(),
+        Value::from((number < total_pages).then(|| url(number + 1))),
+    );
+    m.insert("pages".into(), Value::from(pages));
+    Value::from(m)
+}
+
+/// The site path of listing page `number` of the listing at `base` (page 1 is `base`).
+pub fn page_path(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
 }
 
 /// A copy of the map `base` with more fields.

@@ -14,6 +14,7 @@ use crate::content::front_matter::{self, RawFrontMatter, SortBy, SplitError};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, closest};
 use crate::markdown::{self, RenderedMarkdown};
+use crate::shortcodes;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::{self, YamlValue};
 
@@ -81,6 +82,19 @@ pub struct Document {
     pub internal_links: Vec<LocatedLink>,
     /// Its `http(s)://` links.
     pub external_links: Vec<LocatedLink>,
+    /// Its shortcode calls, in order (placeholder `n` is call `n`).
+    pub shortcodes: Vec<LocatedCall>,
+}
+
+/// A shortcode call, located in its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedCall {
+    /// The call.
+    pub call: shortcodes::Call,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
 }
 
 /// The path shown in messages for a content file.
@@ -144,13 +158,36 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         vec![d]
     })?;
     let meta = check(raw, &source, split.yaml, offset, config)?;
-    let body = markdown::render(split.body, config.unsafe_html);
     let body_start = text.len() - split.body.len();
+    let (markdown_text, calls) = shortcodes::extract(split.body).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| {
+                let (line, column) = line_column(text, body_start + e.offset);
+                Diagnostic::new(&path, e.message)
+                    .at(line, column)
+                    .hint("write shortcodes as {{ name(key=\"value\") }}")
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let body = markdown::render(&markdown_text, config.unsafe_html);
+    let shortcodes = calls
+        .iter()
+        .map(|call| {
+            let (line, column) = line_column(text, body_start + call.offset);
+            LocatedCall {
+                call: call.clone(),
+                line,
+                column,
+            }
+        })
+        .collect();
     let locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()
             .map(|l| {
-                let (line, column) = line_column(text, body_start + l.offset);
+                let written = shortcodes::original_offset(l.offset, &calls);
+                let (line, column) = line_column(text, body_start + written);
                 LocatedLink {
                     url: l.url.clone(),
                     line,
@@ -167,6 +204,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         body,
         internal_links,
         external_links,
+        shortcodes,
     })
 }
 

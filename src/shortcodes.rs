@@ -1,0 +1,385 @@
+//! Shortcodes: reusable pieces editors put in markdown, rendered by the theme's
+//! `templates/shortcodes/<name>.html`.
+//!
+//! An editor writes `{{ card(spazio="via-piazzetta") }}` or
+//! `{{ figura(src="foto.jpg", alt="L'ingresso") }}`. Before the markdown is rendered each call
+//! is replaced by a placeholder word that markdown leaves alone; once the site is assembled the
+//! theme renders every call, and its HTML takes the placeholder's place (the whole paragraph
+//! when the call stood alone on its line). Calls inside code are left as written.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// A value given to a shortcode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Arg {
+    /// `"text"` or `'text'`.
+    Text(String),
+    /// `3`, `-2`.
+    Integer(i64),
+    /// `2.5`.
+    Number(f64),
+    /// `true` / `false`.
+    Bool(bool),
+}
+
+/// One call found in a markdown body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The shortcode's name: its template is `shortcodes/<name>.html`.
+    pub name: String,
+    /// Its arguments, by name.
+    pub args: BTreeMap<String, Arg>,
+    /// Byte offset of the call in the original body.
+    pub offset: usize,
+    /// Length in bytes of the call as written.
+    pub len: usize,
+}
+
+/// Maps a byte offset of the body with placeholders back to the body as written.
+pub fn original_offset(offset: usize, calls: &[Call]) -> usize {
+    let mut shift: isize = 0;
+    for (n, call) in calls.iter().enumerate() {
+        let placeholder_start = (call.offset as isize - shift) as usize;
+        if placeholder_start >= offset {
+            break;
+        }
+        shift += call.len as isize - placeholder(n).len() as isize;
+    }
+    (offset as isize + shift) as usize
+}
+
+/// A call that could not be read: byte offset in the body and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// Byte offset of the problem in the body.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The placeholder of call `n`: letters and digits only, so markdown keeps it as it is.
+pub fn placeholder(n: usize) -> String {
+    format!("WEMISHORTCODE{n}END")
+}
+
+/// Replaces each call in `body` by its placeholder. Returns the new body and the calls.
+pub fn extract(body: &str) -> Result<(String, Vec<Call>), Vec<CallError>> {
+    let mut out = String::with_capacity(body.len());
+    let mut calls = Vec::new();
+    let mut errors = Vec::new();
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if indent <= 3 {
+            let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+            match (fence, marker) {
+                (None, Some(m)) => {
+                    fence = Some(m);
+                    out.push_str(line);
+                    continue;
+                }
+                (Some(open), Some(m)) if open == m => {
+                    fence = None;
+                    out.push_str(line);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if fence.is_some() || !line.contains("{{") {
+            out.push_str(line);
+            continue;
+        }
+        scan_line(line, start, &mut out, &mut calls, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok((out, calls))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Copies `line` to `out`, replacing calls outside inline code spans.
+fn scan_line(
+    line: &str,
+    start: usize,
+    out: &mut String,
+    calls: &mut Vec<Call>,
+    errors: &mut Vec<CallError>,
+) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            // Skip an inline code span: the same number of backticks closes it.
+            let ticks = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            let fence = &line[i..i + ticks];
+            i += ticks;
+            if let Some(close) = line[i..].find(fence) {
+                i += close + ticks;
+            }
+            continue;
+        }
+        if line[i..].starts_with("{{") {
+            match parse_call(&line[i + 2..]) {
+                Parsed::NotACall => {}
+                Parsed::Call(name, args, len) => {
+                    out.push_str(&line[copied..i]);
+                    out.push_str(&placeholder(calls.len()));
+                    calls.push(Call {
+                        name,
+                        args,
+                        offset: start + i,
+                        len: 2 + len,
+                    });
+                    i += 2 + len;
+                    copied = i;
+                    continue;
+                }
+                Parsed::Error(at, message) => {
+                    errors.push(CallError {
+                        offset: start + i + 2 + at,
+                        message,
+                    });
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        i += line[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    out.push_str(&line[copied..]);
+}
+
+enum Parsed {
+    /// Braces that do not start a call: left as text.
+    NotACall,
+    /// Name, arguments, length of the text read after `{{`.
+    Call(String, BTreeMap<String, Arg>, usize),
+    /// Offset after `{{` and message.
+    Error(usize, String),
+}
+
+/// Reads `name(args) }}` at the start of `s`.
+fn parse_call(s: &str) -> Parsed {
+    let mut p = Cursor { s, i: 0 };
+    p.spaces();
+    let name = p.ident();
+    if name.is_empty() {
+        return Parsed::NotACall;
+    }
+    p.spaces();
+    if !p.eat("(") {
+        return Parsed::NotACall;
+    }
+    let mut args = BTreeMap::new();
+    loop {
+        p.spaces();
+        if p.eat(")") {
+            break;
+        }
+        let key = p.ident();
+        if key.is_empty() {
+            return Parsed::Error(
+                p.i,
+                format!("expected an argument name or `)` in the shortcode `{name}`"),
+            );
+        }
+        p.spaces();
+        if !p.eat("=") {
+            return Parsed::Error(
+                p.i,
+                format!("expected `=` after `{key}`, as in {key}=\"…\""),
+            );
+        }
+        p.spaces();
+        let value = match p.value() {
+            Ok(v) => v,
+            Err(message) => return Parsed::Error(p.i, message),
+        };
+        if args.insert(key.clone(), value).is_some() {
+            return Parsed::Error(p.i, format!("the argument `{key}` is given twice"));
+        }
+        p.spaces();
+        if p.eat(",") {
+            continue;
+        }
+        if p.eat(")") {
+            break;
+        }
+        return Parsed::Error(p.i, "expected `,` or `)` between arguments".into());
+    }
+    p.spaces();
+    if !p.eat("}}") {
+        return Parsed::Error(p.i, format!("the shortcode `{name}` must end with `}}}}`"));
+    }
+    Parsed::Call(name, args, p.i)
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn rest(&self) -> &str {
+        &self.s[self.i..]
+    }
+
+    fn spaces(&mut self) {
+        self.i += self.rest().len() - self.rest().trim_start_matches([' ', '\t']).len();
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        if self.rest().starts_with(token) {
+            self.i += token.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ident(&mut self) -> String {
+        let len = self
+            .rest()
+            .bytes()
+            .enumerate()
+            .take_while(|&(k, b)| {
+                b == b'_' || b.is_ascii_lowercase() || (k > 0 && b.is_ascii_digit())
+            })
+            .count();
+        let ident = self.rest()[..len].to_string();
+        self.i += len;
+        ident
+    }
+
+    fn value(&mut self) -> Result<Arg, String> {
+        let rest = self.rest();
+        if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let mut text = String::new();
+            let mut chars = rest.char_indices().skip(1);
+            while let Some((k, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, next)) = chars.next() {
+                            text.push(next);
+                        }
+                    }
+                    c if c == quote => {
+                        self.i += k + 1;
+                        return Ok(Arg::Text(text));
+                    }
+                    c => text.push(c),
+                }
+            }
+            return Err(format!("this text is not closed: add a {quote}"));
+        }
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        let value = match word {
+            "true" => Arg::Bool(true),
+            "false" => Arg::Bool(false),
+            _ => {
+                if let Ok(n) = word.parse::<i64>() {
+                    Arg::Integer(n)
+                } else if let Ok(x) = word.parse::<f64>() {
+                    Arg::Number(x)
+                } else {
+                    return Err(format!(
+                        "`{word}` is not a value: write text in quotes (\"{word}\"), a number, true or false"
+                    ));
+                }
+            }
+        };
+        self.i += len;
+        Ok(value)
+    }
+}
+
+/// Puts rendered shortcodes in place of their placeholders in `html`: a placeholder alone in
+/// a paragraph replaces the paragraph.
+pub fn substitute(html: &str, rendered: &[String]) -> String {
+    let mut out = html.to_string();
+    for (n, piece) in rendered.iter().enumerate() {
+        let token = placeholder(n);
+        let paragraph = format!("<p>{token}</p>");
+        out = if out.contains(&paragraph) {
+            out.replace(&paragraph, piece.trim_end())
+        } else {
+            out.replace(&token, piece.trim_end())
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_become_placeholders() {
+        let body = "Testo.\n\n{{ card(spazio=\"via-piazzetta\") }}\n\nInline {{figura(src='a.jpg', n=3, x=true)}} qui.\n";
+        let (out, calls) = extract(body).unwrap();
+        assert_eq!(
+            out,
+            "Testo.\n\nWEMISHORTCODE0END\n\nInline WEMISHORTCODE1END qui.\n"
+        );
+        assert_eq!(calls[0].name, "card");
+        assert_eq!(calls[0].args["spazio"], Arg::Text("via-piazzetta".into()));
+        assert_eq!(calls[0].offset, 8);
+        assert_eq!(calls[1].args["n"], Arg::Integer(3));
+        assert_eq!(calls[1].args["x"], Arg::Bool(true));
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_written_body() {
+        let body = "{{ a(x=1) }} [l](@/a.md) {{ b() }} z";
+        let (out, calls) = extract(body).unwrap();
+        let link_in_out = out.find("[l]").unwrap();
+        assert_eq!(
+            original_offset(link_in_out, &calls),
+            body.find("[l]").unwrap()
+        );
+        let z = out.find('z').unwrap();
+        assert_eq!(original_offset(z, &calls), body.find('z').unwrap());
+        assert_eq!(original_offset(0, &calls), 0);
+    }
+
+    #[test]
+    fn code_and_plain_braces_are_left_alone() {
+        let body = "```\n{{ card(a=1) }}\n```\n`{{ card(a=1) }}` e {{ non una chiamata }} e {{}}\n";
+        let (out, calls) = extract(body).unwrap();
+        assert_eq!(out, body);
+        assert!(calls.is_empty());
+    }
+
+    #[test]
+    fn malformed_calls_are_errors_with_offsets() {
+        let errors = extract("Riga.\n{{ card(spazio=via) }}\n").unwrap_err();
+        assert_eq!(errors[0].offset, 6 + 15);
+        assert!(
+            errors[0].message.contains("\"via\""),
+            "{}",
+            errors[0].message
+        );
+        let errors = extract("{{ card(spazio=\"x\") \n").unwrap_err();
+        assert!(errors[0].message.contains("must end with `}}`"));
+    }
+
+    #[test]
+    fn substitution_replaces_lone_paragraphs() {
+        let html = "<p>WEMISHORTCODE0END</p>\n<p>a WEMISHORTCODE1END b</p>\n";
+        let out = substitute(html, &["<div>card</div>\n".into(), "<em>x</em>".into()]);
+        assert_eq!(out, "<div>card</div>\n<p>a <em>x</em> b</p>\n");
+    }
+}

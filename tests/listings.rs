@@ -1,0 +1,419 @@
+//! End-to-end tests of listings and links: taxonomies, pagination, sorting, feeds, sitemap,
+//! robots.txt, aliases, internal links, shortcodes, data files and `wemi check`.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+
+use common::{Site, attrs, texts};
+
+fn built() -> Site {
+    let site = Site::fixture("listings");
+    site.build_ok(&[]);
+    site
+}
+
+#[test]
+fn sections_paginate_with_a_redirect_for_page_one() {
+    let site = built();
+    let first = site.html("notizie/index.html");
+    assert_eq!(texts(&first, "ol.pages li > a"), ["Notizia 5", "Notizia 4"]);
+    assert_eq!(attrs(&first, ".pagination", "data-total"), ["3"]);
+    assert_eq!(attrs(&first, "a[rel=next]", "href"), ["/notizie/page/2/"]);
+    assert!(attrs(&first, "a[rel=prev]", "href").is_empty());
+
+    let second = site.html("notizie/page/2/index.html");
+    assert_eq!(
+        texts(&second, "ol.pages li > a"),
+        ["Notizia 3", "Notizia 2"]
+    );
+    assert_eq!(attrs(&second, "a[rel=prev]", "href"), ["/notizie/"]);
+    assert_eq!(attrs(&second, "a[rel=next]", "href"), ["/notizie/page/3/"]);
+    assert_eq!(
+        texts(&site.html("notizie/page/3/index.html"), "ol.pages li > a"),
+        ["Notizia 1"]
+    );
+
+    let redirect = site.html("notizie/page/1/index.html");
+    assert_eq!(
+        attrs(&redirect, "link[rel=canonical]", "href"),
+        ["https://example.org/notizie/"]
+    );
+    assert_eq!(
+        attrs(&redirect, "meta[name=robots]", "content"),
+        ["noindex"]
+    );
+    assert_eq!(
+        attrs(&redirect, "meta[http-equiv=refresh]", "content"),
+        ["0; url=https://example.org/notizie/"]
+    );
+}
+
+#[test]
+fn pages_know_their_neighbours_and_sections_their_sort_order() {
+    let site = built();
+    let page = site.html("notizie/notizia-3/index.html");
+    assert_eq!(texts(&page, "a[rel=prev]"), ["Notizia 4"]);
+    assert_eq!(texts(&page, "a[rel=next]"), ["Notizia 2"]);
+    // spazi sorts by title: Ornato before Piazzetta.
+    assert_eq!(
+        texts(&site.html("spazi/index.html"), "ol.pages li > a"),
+        ["Ornato", "Piazzetta"]
+    );
+}
+
+#[test]
+fn taxonomies_have_list_and_term_pages() {
+    let site = built();
+    let list = site.html("municipio/index.html");
+    assert_eq!(texts(&list, "h1"), ["Municipi"]);
+    assert_eq!(
+        texts(&list, "ul.terms a"),
+        ["Municipio 4", "Municipio 5", "Municipio 9"],
+        "natural order, display names"
+    );
+    assert_eq!(texts(&list, "ul.terms .count"), ["3", "3", "1"]);
+
+    let term = site.html("municipio/4/index.html");
+    assert_eq!(texts(&term, "h1"), ["Municipio 4"]);
+    assert_eq!(texts(&term, "ol.items a"), ["Notizia 4", "Notizia 2"]);
+    assert_eq!(attrs(&term, ".pagination", "data-total"), ["2"]);
+    assert_eq!(
+        texts(&site.html("municipio/4/page/2/index.html"), "ol.items a"),
+        ["Piazzetta"]
+    );
+    assert_eq!(attrs(&term, "a.feed", "href"), ["/municipio/4/atom.xml"]);
+    assert!(site.public("municipio/4/atom.xml").is_file());
+    assert_eq!(
+        texts(&site.html("tags/prova/index.html"), "ol.items a").len(),
+        5
+    );
+}
+
+#[test]
+fn feeds_parse_with_a_real_parser() {
+    let site = built();
+    let atom = fs::read(site.public("notizie/atom.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&atom[..]).unwrap();
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    let titles: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Notizia 5", "Notizia 4", "Notizia 3"],
+        "limited to 3, newest first"
+    );
+    let first = &feed.entries[0];
+    assert_eq!(
+        first.links[0].href,
+        "https://example.org/notizie/notizia-5/"
+    );
+    assert_eq!(
+        first.published.unwrap().to_rfc3339(),
+        "2018-10-25T08:00:00+00:00",
+        "10:00 in Rome on 25 October 2018 (+02:00)"
+    );
+    let content = first.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(
+        content.contains("&lt;b&gt;grassetto&lt;/b&gt;"),
+        "raw HTML stays escaped: {content}"
+    );
+    let xml = String::from_utf8(atom).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(
+        doc.root_element()
+            .attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+        Some("it")
+    );
+
+    let rss = fs::read(site.public("rss.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&rss[..]).unwrap();
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::RSS2);
+    assert_eq!(feed.entries.len(), 3);
+    assert!(site.public("atom.xml").is_file(), "the site feed");
+}
+
+#[test]
+fn sitemap_lists_every_public_page_and_robots_points_to_it() {
+    let site = built();
+    let xml = fs::read_to_string(site.public("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for expected in [
+        "https://example.org/",
+        "https://example.org/notizie/",
+        "https://example.org/notizie/notizia-1/",
+        "https://example.org/spazi/ornato/",
+        "https://example.org/municipio/",
+        "https://example.org/municipio/4/",
+    ] {
+        assert!(locs.contains(&expected), "{expected} missing from {locs:?}");
+    }
+    assert!(
+        !locs.iter().any(|l| l.contains("/page/")),
+        "no pagination pages"
+    );
+    assert!(
+        !locs.iter().any(|l| l.contains("piazzetta-vecchia")),
+        "no aliases"
+    );
+    let lastmods: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("lastmod"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        lastmods.contains(&"2018-10-21T10:00:00+02:00"),
+        "{lastmods:?}"
+    );
+    let robots = fs::read_to_string(site.public("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+
+    // The sitemaps.org schema, when xmllint is there (CI installs it).
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sitemap.xsd");
+    match Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(site.public("sitemap.xml"))
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("xmllint not installed: schema not checked")
+        }
+        Err(e) => panic!("xmllint is needed in CI: {e}"),
+    }
+}
+
+#[test]
+fn aliases_redirect_and_may_not_hide_a_page() {
+    let site = built();
+    let alias = site.html("spazi/piazzetta-vecchia/index.html");
+    assert_eq!(
+        attrs(&alias, "link[rel=canonical]", "href"),
+        ["https://example.org/spazi/via-piazzetta/"]
+    );
+    assert_eq!(
+        attrs(&site.html("news/index.html"), "link[rel=canonical]", "href"),
+        ["https://example.org/notizie/"]
+    );
+
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\naliases: [/notizie/notizia-1/]\n---\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("would both be written to notizie/notizia-1/index.html"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn internal_links_resolve_to_urls() {
+    let site = built();
+    let page = site.html("spazi/ornato/index.html");
+    assert_eq!(
+        attrs(&page, ".content a", "href")[..2],
+        ["/spazi/via-piazzetta/#orari", "/notizie/"]
+    );
+}
+
+#[test]
+fn broken_internal_links_are_errors_at_their_position() {
+    let site = Site::fixture("listings");
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\nRiga uno.\n\nVedi [qui](@/spazi/via-piazzeta.md) e [là](@/spazi/via-piazzetta.md#orario).\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains(
+            "content/spazi/ornato.md:6:6: the link points to content/spazi/via-piazzeta.md"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `@/spazi/via-piazzetta.md`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/spazi/ornato.md:6:39: content/spazi/via-piazzetta.md has no heading with the id `orario`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `#orari`?"), "{stderr}");
+}
+
+#[test]
+fn shortcodes_render_theme_templates() {
+    let site = built();
+    let page = site.html("spazi/ornato/index.html");
+    assert_eq!(texts(&page, ".content div.card a"), ["Piazzetta"]);
+    assert_eq!(
+        attrs(&page, ".content div.card a", "href"),
+        ["/spazi/via-piazzetta/"]
+    );
+    assert!(
+        texts(&page, ".content p")
+            .iter()
+            .all(|p| !p.contains("WEMISHORTCODE"))
+    );
+    assert_eq!(attrs(&page, ".content figure img", "alt"), ["L'ingresso"]);
+    assert_eq!(texts(&page, ".content figcaption"), ["Ingresso"]);
+}
+
+#[test]
+fn shortcode_errors_point_into_the_markdown() {
+    let site = Site::fixture("listings");
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\nTesto.\n\n{{ card(spazio=\"non-esiste\") }}\n\n{{ carta(spazio=\"x\") }}\n\n{{ card(spazio=via) }}\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/ornato.md:10:16:"),
+        "malformed call: {stderr}"
+    );
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\nTesto.\n\n{{ card(spazio=\"non-esiste\") }}\n\n{{ carta(spazio=\"x\") }}\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/ornato.md:6:1: the shortcode `card` failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("non-esiste"), "{stderr}");
+    assert!(
+        stderr.contains("content/spazi/ornato.md:8:1: there is no shortcode `carta`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `card`?"), "{stderr}");
+}
+
+#[test]
+fn templates_read_data_files() {
+    let site = Site::fixture("listings");
+    site.write(
+        "templates/404.html",
+        "<ul>{% for m in data.municipi %}<li>{{ m.nome }}</li>{% endfor %}</ul>",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        texts(&site.html("404.html"), "li"),
+        ["Municipio 4", "Municipio 9"]
+    );
+    site.write("data/municipi.yaml", "- nome: [\n");
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("data/municipi.yaml:"), "{stderr}");
+}
+
+#[test]
+fn check_writes_nothing_and_speaks_json() {
+    let site = Site::fixture("listings");
+    let out = site.run("check", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Checked 7 pages"));
+    assert!(!site.root.join("public").exists());
+
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\nweight: tre\n---\n[x](@/nulla.md)\n",
+    );
+    let out = site.run("check", &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["file"], "content/spazi/ornato.md");
+    assert_eq!(lines[0]["line"], 3);
+    assert_eq!(lines[0]["column"], 9);
+    assert_eq!(lines[0]["severity"], "error");
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid type")
+    );
+    assert!(!site.root.join("public").exists());
+}
+
+/// A one-shot HTTP server on loopback: `/ok` answers 200, anything else 404.
+fn serve(requests: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 2048];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let status = if request.contains(" /ok ") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn check_external_finds_broken_links() {
+    let port = serve(2);
+    let site = Site::fixture("listings");
+    site.write(
+        "content/spazi/ornato.md",
+        format!("---\ntitle: Ornato\n---\n[ok](http://127.0.0.1:{port}/ok)\n\n[rotto](http://127.0.0.1:{port}/rotto)\n"),
+    );
+    let out = site.run("check", &["--external"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("content/spazi/ornato.md:6:1: the link http://127.0.0.1:{port}/rotto is broken: the server answers 404")), "{stderr}");
+    assert!(!stderr.contains("/ok"), "{stderr}");
+}
+
+#[test]
+fn check_external_without_network_says_so() {
+    let site = Site::fixture("listings");
+    // Port 1 on loopback: nothing listens, as when there is no network at all.
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\n[x](http://127.0.0.1:1/)\n",
+    );
+    let out = site.run("check", &["--external"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: content: no external address could be reached: 1 links not checked"
+        ),
+        "{stderr}"
+    );
+}
