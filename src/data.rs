@@ -18,6 +18,7 @@ use tera::value::Key;
 use tera::{Map, Value};
 use walkdir::WalkDir;
 
+use crate::content::document::line_column;
 use crate::content::source::is_ignored;
 use crate::error::Diagnostic;
 
@@ -212,8 +213,16 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
 
 /// A CSV file as a list of maps, one per row after the header, from column name to text.
 fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
+    // Italian spreadsheets save CSV with `;` between values (the comma is the decimal mark).
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.contains(';') && !first_line.contains(',') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let at = |pos: Option<&csv::Position>, d: Diagnostic| match pos {
         Some(pos) => {
@@ -283,14 +292,6 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
-}
-
-/// The 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    (line, before[line_start..].chars().count() + 1)
 }
 
 /// How a path under `root` is shown in messages: `data/municipi.yaml`.
@@ -642,6 +643,16 @@ mod tests {
         assert_eq!(str_at(&data, "spazi.0.posti"), "20");
         assert_eq!(str_at(&data, "spazi.1.nome"), "Spazio Città");
         assert_eq!(str_at(&data, "spazi.1.posti"), "");
+    }
+
+    #[test]
+    fn csv_with_semicolons_as_italian_spreadsheets_save_it() {
+        let data = load_ok(&[(
+            "data/orari.csv",
+            "giorno;dalle;alle\nlunedì;9,30;13\n".as_bytes(),
+        )]);
+        assert_eq!(str_at(&data, "orari.0.giorno"), "lunedì");
+        assert_eq!(str_at(&data, "orari.0.dalle"), "9,30");
     }
 
     #[test]
