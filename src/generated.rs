@@ -58,7 +58,7 @@ pub fn add(site: &Site, set: &mut OutputSet) -> Vec<Diagnostic> {
     }
     add(
         "robots.txt".into(),
-        sitemap::robots(&config.permalink("sitemap.xml")),
+        sitemap::robots(&config.permalink(sitemap::SITEMAP_FILE)),
         "robots.txt".into(),
     );
     errors
