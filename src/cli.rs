@@ -24,6 +24,33 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site for every error a build would find, without writing anything.
     Check(CheckArgs),
+    /// Create a page of a section, its front matter listing the fields of the section's schema.
+    New(NewArgs),
+    /// Write a JSON Schema of the front matter of each section with a schema, for editors.
+    Schema(SchemaArgs),
+}
+
+/// Options of `wemi new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The section's folder under content/, such as `spazi`.
+    pub section: String,
+    /// The page's title; the file is named after it (content/<section>/<slug>.md).
+    pub title: String,
+    /// The site folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Options of `wemi schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// The site folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write <section>.schema.json (default: <root>/schemas).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `wemi check`.
@@ -93,7 +120,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err);
+                    report::errors(&err, &options.root);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -107,11 +134,44 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let json = args.format == Format::Json;
             match crate::check(&options) {
                 Ok(found) => {
-                    report::check_summary(&found, json);
+                    report::check_summary(&found, &options.root, json);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::check_errors(&err, json);
+                    report::check_errors(&err, &options.root, json);
+                    ExitCode::from(err.exit_code())
+                }
+            }
+        }
+        Command::New(args) => {
+            let options = crate::scaffold::NewOptions {
+                root: args.root,
+                section: args.section,
+                title: args.title,
+            };
+            match crate::scaffold::create(&options) {
+                Ok(page) => {
+                    report::outcome(&page.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    report::errors(&err, &options.root);
+                    ExitCode::from(err.exit_code())
+                }
+            }
+        }
+        Command::Schema(args) => {
+            let options = crate::json_schema::SchemaOptions {
+                root: args.root,
+                output: args.output,
+            };
+            match crate::json_schema::write(&options) {
+                Ok(written) => {
+                    report::outcome(&written.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    report::errors(&err, &options.root);
                     ExitCode::from(err.exit_code())
                 }
             }

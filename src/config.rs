@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::front_matter::SortBy;
 use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::Text;
+use crate::msg;
+use crate::schema::{Ordered, RawField, Schema, Schemas};
 use crate::yaml::{self, YamlValue};
 
 /// The configuration file's name, in the site root.
@@ -38,6 +41,8 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     feeds: RawFeeds,
+    #[serde(default)]
+    schemas: Ordered<Ordered<RawField>>,
     #[serde(default)]
     extra: YamlValue,
 }
@@ -192,6 +197,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Feed formats and size.
     pub feeds: Feeds,
+    /// Typed front matter: the schema of each section that has one.
+    pub schemas: Schemas,
     /// Free values for the theme.
     pub extra: YamlValue,
 }
@@ -218,12 +225,14 @@ impl Config {
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            let mut d =
-                Diagnostic::new(CONFIG_FILE, format!("cannot read the configuration: {err}"));
+            let mut d = Diagnostic::new(
+                CONFIG_FILE,
+                msg!("cannot read the configuration: {error}", error = err),
+            );
             if err.kind() == std::io::ErrorKind::NotFound {
-                d = d.hint(format!(
-                    "run wemi in the site's folder, or name it with --root (looked in {})",
-                    root.display()
+                d = d.hint(msg!(
+                    "run wemi in the site's folder, or name it with --root (looked in {folder})",
+                    folder = root.display()
                 ));
             }
             Error::usage(vec![d])
@@ -233,13 +242,8 @@ impl Config {
 
     /// Resolves the text of a `site.yaml`.
     pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
-        let raw: RawConfig = yaml::parse(text).map_err(|e| {
-            let mut d = Diagnostic::new(CONFIG_FILE, e.message);
-            d.line = e.line;
-            d.column = e.column;
-            d.hint = e.hint;
-            Error::usage(vec![d])
-        })?;
+        let raw: RawConfig = yaml::parse(text)
+            .map_err(|e| Error::usage(vec![e.into_diagnostic(Path::new(CONFIG_FILE), 0)]))?;
         let RawConfig {
             title,
             description,
@@ -252,11 +256,12 @@ impl Config {
             menus,
             markdown,
             feeds,
+            schemas: raw_schemas,
             extra,
         } = raw;
 
         let mut errors = Vec::new();
-        let at = |key: &str, message: String, hint: &str| {
+        let at = |key: &str, message: Text, hint: Text| {
             let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
             match yaml::key_line(text, key) {
                 Some(line) => d.at_line(line),
@@ -270,8 +275,11 @@ impl Config {
             None => {
                 errors.push(at(
                     "base_url",
-                    format!("`base_url` must be an absolute http(s) URL, found `{base_url}`"),
-                    "write it like https://wemi.comune.milano.it/",
+                    msg!(
+                        "`base_url` must be an absolute http(s) URL, found `{url}`",
+                        url = base_url
+                    ),
+                    msg!("write it like https://wemi.comune.milano.it/"),
                 ));
                 "/".into()
             }
@@ -283,8 +291,8 @@ impl Config {
             Err(_) => {
                 errors.push(at(
                     "time_zone",
-                    format!("unknown time zone `{time_zone}`"),
-                    "use an IANA name such as Europe/Rome",
+                    msg!("unknown time zone `{zone}`", zone = time_zone),
+                    msg!("use an IANA name such as Europe/Rome"),
                 ));
                 TimeZone::UTC
             }
@@ -308,16 +316,19 @@ impl Config {
                     } else {
                         "languages"
                     },
-                    format!("`{}` is not a language code", lang.code),
-                    "use a lowercase ISO 639-1 code such as it, en or ar",
+                    msg!("`{code}` is not a language code", code = lang.code),
+                    msg!("use a lowercase ISO 639-1 code such as it, en or ar"),
                 ));
             }
         }
         if all_languages[1..].iter().any(|l| l.code == language) {
             errors.push(at(
                 "languages",
-                format!("`{language}` is the default language and cannot be listed again"),
-                "remove it from `languages`",
+                msg!(
+                    "`{code}` is the default language and cannot be listed again",
+                    code = language
+                ),
+                msg!("remove it from `languages`"),
             ));
         }
 
@@ -326,33 +337,36 @@ impl Config {
             if BUILT_IN_FIELDS.contains(&t.name.as_str()) {
                 errors.push(at(
                     "taxonomies",
-                    format!("the taxonomy `{}` has the name of a built-in field", t.name),
-                    "choose another name",
+                    msg!(
+                        "the taxonomy `{name}` has the name of a built-in field",
+                        name = t.name
+                    ),
+                    msg!("choose another name"),
                 ));
             } else if !crate::slug::is_slug(&t.name) && !t.name.contains('_') {
                 errors.push(at(
                     "taxonomies",
-                    format!(
-                        "the taxonomy name `{}` is not a simple lowercase word",
-                        t.name
+                    msg!(
+                        "the taxonomy name `{name}` is not a simple lowercase word",
+                        name = t.name
                     ),
-                    "use lowercase letters, digits and hyphens only",
+                    msg!("use lowercase letters, digits and hyphens only"),
                 ));
             } else if seen.contains(&t.name) {
                 errors.push(at(
                     "taxonomies",
-                    format!("the taxonomy `{}` is declared twice", t.name),
-                    "remove one of them",
+                    msg!("the taxonomy `{name}` is declared twice", name = t.name),
+                    msg!("remove one of them"),
                 ));
             }
             if t.paginate_by == Some(0) {
                 errors.push(at(
                     "paginate_by",
-                    format!(
-                        "`paginate_by` of the taxonomy `{}` must be at least 1",
-                        t.name
+                    msg!(
+                        "`paginate_by` of the taxonomy `{name}` must be at least 1",
+                        name = t.name
                     ),
-                    "write the number of pages per term page, e.g. `paginate_by: 10`",
+                    msg!("write the number of pages per term page, e.g. `paginate_by: 10`"),
                 ));
             }
             seen.push(t.name.clone());
@@ -360,16 +374,44 @@ impl Config {
         if feeds.limit == 0 {
             errors.push(at(
                 "feeds",
-                "`feeds.limit` must be at least 1".into(),
-                "write the number of entries per feed, e.g. `limit: 20`",
+                msg!("`feeds.limit` must be at least 1"),
+                msg!("write the number of entries per feed, e.g. `limit: 20`"),
             ));
         }
         if !extra.is_map_or_null() {
             errors.push(at(
                 "extra",
-                "`extra` must be a map of keys and values".into(),
-                "write `extra:` followed by indented `key: value` lines",
+                msg!("`extra` must be a map of keys and values"),
+                msg!("write `extra:` followed by indented `key: value` lines"),
             ));
+        }
+
+        let outline = crate::yaml_outline::outline(text);
+        let mut schemas = Schemas::new();
+        for (section, fields) in raw_schemas.0 {
+            match Schema::from_raw(&section, fields) {
+                Ok(schema) => {
+                    schemas.insert(section, schema);
+                }
+                Err(problems) => {
+                    for (path, message, hint) in problems {
+                        let mut segments = path.split('.');
+                        let located = outline
+                            .get("schemas")
+                            .and_then(|o| o.get(segments.next()?))
+                            .and_then(|o| o.get(segments.next()?).or(Some(o)));
+                        let mut d = Diagnostic::new(
+                            CONFIG_FILE,
+                            msg!("schema `{path}`: {problem}", path = path, problem = message),
+                        )
+                        .hint(hint);
+                        if let Some(o) = located {
+                            d = d.at(o.line, o.column);
+                        }
+                        errors.push(d);
+                    }
+                }
+            }
         }
 
         if !errors.is_empty() {
@@ -409,6 +451,7 @@ impl Config {
                 .collect(),
             menus,
             unsafe_html: markdown.unsafe_html,
+            schemas,
             feeds: Feeds {
                 atom: feeds.atom,
                 rss: feeds.rss,
@@ -528,5 +571,40 @@ mod tests {
         let d = &err.diagnostics[0];
         assert_eq!(d.line, Some(3));
         assert_eq!(d.hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn messages_in_italian() {
+        let err =
+            Config::parse("title: WeMi\nbase_url: https://x.it/\nthme: wemi\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.message_it.as_deref(), Some("chiave sconosciuta `thme`"));
+        assert_eq!(d.hint_it.as_deref(), Some("forse intendevi `theme`?"));
+
+        let err = Config::parse("title: WeMi\nbase_url: wemi.it\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some(
+                "`base_url` deve essere un indirizzo completo che inizia con http:// o https://, trovato `wemi.it`"
+            )
+        );
+        assert_eq!(
+            d.hint_it.as_deref(),
+            Some("scrivilo così: https://wemi.comune.milano.it/")
+        );
+
+        let err = Config::parse(
+            "title: WeMi\nbase_url: https://x.it/\nschemas:\n  spazi:\n    a: { type: integr }\n",
+            None,
+        )
+        .unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.message, "schema `spazi.a`: unknown type `integr`");
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some("nello schema `spazi.a`: tipo sconosciuto `integr`")
+        );
+        assert_eq!(d.hint_it.as_deref(), Some("forse intendevi `integer`?"));
     }
 }

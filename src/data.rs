@@ -16,11 +16,10 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use tera::value::Key;
 use tera::{Map, Value};
-use walkdir::WalkDir;
 
 use crate::content::document::line_column;
-use crate::content::source::is_ignored;
 use crate::error::Diagnostic;
+use crate::fs;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
 /// `data.municipi`, `data/spazi/orari.csv` is `data.spazi.orari`.
@@ -40,59 +39,30 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
         ]);
     }
     let mut tree = BTreeMap::new();
-    let mut errors = Vec::new();
-    let walker = WalkDir::new(&data_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| "data".into());
-                errors.push(if err.loop_ancestor().is_some() {
-                    Diagnostic::new(
-                        path,
-                        "this symbolic link points back to a folder that contains it",
-                    )
-                    .hint("remove the link, or point it elsewhere")
-                } else {
-                    Diagnostic::new(path, format!("cannot read: {err}"))
-                });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = display_path(root, entry.path());
-        let Some(format) = Format::of(entry.path()) else {
-            let message = match entry.path().extension() {
+    let (files, mut errors) = fs::walk(&data_dir, Path::new("data"));
+    for file in files {
+        let shown = file.shown;
+        let Some(format) = Format::of(&file.path) else {
+            let message = match file.path.extension() {
                 Some(ext) => format!("`.{}` is not a data file type", ext.to_string_lossy()),
                 None => "this file has no extension, so it is not a data file".to_string(),
             };
             errors
-                .push(Diagnostic::new(path, message).hint(
+                .push(Diagnostic::new(shown, message).hint(
                     "data files must be .yaml, .json or .csv; move other files out of data/",
                 ));
             continue;
         };
-        let value = match std::fs::read(entry.path()) {
-            Ok(bytes) => parse(&path, format, &bytes),
-            Err(err) => Err(vec![Diagnostic::new(&path, format!("cannot read: {err}"))]),
+        let value = match std::fs::read(&file.path) {
+            Ok(bytes) => parse(&shown, format, &bytes),
+            Err(err) => Err(vec![Diagnostic::new(&shown, format!("cannot read: {err}"))]),
         };
         // A file that failed still takes its key, so that name clashes are reported too.
         let value = value.unwrap_or_else(|mut e| {
             errors.append(&mut e);
             Value::none()
         });
-        let Ok(relative) = entry.path().strip_prefix(&data_dir) else {
-            continue;
-        };
+        let relative = Path::new(&file.relative);
         let mut keys: Vec<String> = relative
             .parent()
             .into_iter()
@@ -106,7 +76,7 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
                 .to_string_lossy()
                 .into_owned(),
         );
-        if let Err(d) = insert(&mut tree, &keys, path, value) {
+        if let Err(d) = insert(&mut tree, &keys, shown, value) {
             // Every file of a folder that clashes with a file gives the same diagnostic.
             if !errors.contains(&d) {
                 errors.push(d);
@@ -165,13 +135,7 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
 fn parse_yaml(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     crate::yaml::parse::<DataValue>(text)
         .map(|v| v.0)
-        .map_err(|err| {
-            let mut d = Diagnostic::new(path, err.message);
-            d.line = err.line;
-            d.column = err.column;
-            d.hint = err.hint;
-            d
-        })
+        .map_err(|err| err.into_diagnostic(path, 0))
 }
 
 fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
@@ -292,11 +256,6 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
-}
-
-/// How a path under `root` is shown in messages: `data/municipi.yaml`.
-fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// A key of `data` while the tree is built: a file's value, or a folder's keys.

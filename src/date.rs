@@ -13,6 +13,9 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
+use crate::i18n::Text;
+use crate::msg;
+
 /// A date as written in front matter, before the time zone is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateInput {
@@ -27,8 +30,8 @@ pub enum DateInput {
 const EXPECTED: &str = "a date like 2018-10-26 or 2018-10-26T17:00:00+02:00";
 
 impl DateInput {
-    /// Parses the formats editors may write.
-    pub fn parse(text: &str) -> Result<DateInput, String> {
+    /// Parses the formats editors may write; the error says what is wrong, in both languages.
+    pub fn parse(text: &str) -> Result<DateInput, Text> {
         let text = text.trim();
         let normalized;
         let text = if text.len() > 10 && text.as_bytes()[10] == b' ' {
@@ -41,17 +44,17 @@ impl DateInput {
             return text
                 .parse::<Timestamp>()
                 .map(DateInput::Instant)
-                .map_err(|_| format!("`{text}` is not a valid date and time"));
+                .map_err(|_| msg!("`{value}` is not a valid date and time", value = text));
         }
         if text.len() > 10 {
             return text
                 .parse::<civil::DateTime>()
                 .map(DateInput::Local)
-                .map_err(|_| format!("`{text}` is not a valid date and time"));
+                .map_err(|_| msg!("`{value}` is not a valid date and time", value = text));
         }
         text.parse::<civil::Date>()
             .map(DateInput::Day)
-            .map_err(|_| format!("`{text}` is not a valid date"))
+            .map_err(|_| msg!("`{value}` is not a valid date", value = text))
     }
 
     /// The moment this denotes in `tz`.
@@ -82,7 +85,10 @@ impl<'de> Deserialize<'de> for DateInput {
                 f.write_str(EXPECTED)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DateInput, E> {
-                DateInput::parse(v).map_err(|msg| E::custom(format!("{msg}: expected {EXPECTED}")))
+                // serde errors are English text: `crate::yaml` reads this one back and says it
+                // again in both languages.
+                DateInput::parse(v)
+                    .map_err(|problem| E::custom(format!("{}: expected {EXPECTED}", problem.en)))
             }
         }
         deserializer.deserialize_str(DateVisitor)
@@ -172,9 +178,13 @@ impl DateFormat {
 
 /// Formats a date that templates hold as text (`2018-10-26` or RFC 3339): the wall-clock
 /// date and time written in it are shown as they are, in Italian unless `lang` is `en`.
-pub fn format(text: &str, format: DateFormat, lang: &str) -> Result<String, String> {
-    let bad =
-        || format!("`{text}` is not a date (expected 2018-10-26 or 2018-10-26T17:00:00+02:00)");
+pub fn format(text: &str, format: DateFormat, lang: &str) -> Result<String, Text> {
+    let bad = || {
+        msg!(
+            "`{value}` is not a date (expected 2018-10-26 or 2018-10-26T17:00:00+02:00)",
+            value = text
+        )
+    };
     let date: civil::Date = text.get(..10).ok_or_else(bad)?.parse().map_err(|_| bad())?;
     let time = match text.get(11..16) {
         Some(hm) if text.len() >= 16 => Some(hm),
@@ -272,5 +282,20 @@ mod tests {
             "1 February 2019"
         );
         assert!(format("ieri", DateFormat::Long, "it").is_err());
+    }
+
+    #[test]
+    fn errors_in_italian() {
+        let err = DateInput::parse("26/10/2018").unwrap_err();
+        assert_eq!(err.en, "`26/10/2018` is not a valid date");
+        assert_eq!(
+            err.it.as_deref(),
+            Some("`26/10/2018` non è una data valida")
+        );
+        let err = DateInput::parse("2018-10-26T25:00:00").unwrap_err();
+        assert_eq!(
+            err.it.as_deref(),
+            Some("`2018-10-26T25:00:00` non è una data e ora valida")
+        );
     }
 }

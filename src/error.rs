@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::{Lang, Text};
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -37,22 +39,45 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column in that file, when known.
     pub column: Option<usize>,
-    /// What is wrong and what was expected.
+    /// What is wrong and what was expected (in English).
     pub message: String,
-    /// How to fix it, when we can tell.
+    /// The same in Italian, when it is one of wemi's own messages.
+    pub message_it: Option<String>,
+    /// How to fix it, when we can tell (in English).
     pub hint: Option<String>,
+    /// The same in Italian.
+    pub hint_it: Option<String>,
 }
 
 impl Diagnostic {
     /// A problem with a whole file (no position).
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
+        let Text { en, it } = message.into();
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
             line: None,
             column: None,
-            message: message.into(),
+            message: en,
+            message_it: it,
             hint: None,
+            hint_it: None,
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_it) {
+            (Lang::It, Some(it)) => it,
+            _ => &self.message,
+        }
+    }
+
+    /// The hint in `lang`.
+    pub fn hint_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.hint_it) {
+            (Lang::It, Some(it)) => Some(it),
+            _ => self.hint.as_deref(),
         }
     }
 
@@ -76,8 +101,10 @@ impl Diagnostic {
     }
 
     /// Adds advice on how to fix the problem.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn hint(mut self, hint: impl Into<Text>) -> Self {
+        let Text { en, it } = hint.into();
+        self.hint = Some(en);
+        self.hint_it = it;
         self
     }
 

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::content::document::{Document, shown_path};
 use crate::error::Diagnostic;
+use crate::msg;
 
 /// How long one request may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,12 +31,15 @@ enum Outcome {
 /// Checks every external link of `docs`; returns errors for broken links and warnings for
 /// unreachable ones.
 pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
-    let mut places: BTreeMap<&str, Vec<Diagnostic>> = BTreeMap::new();
+    // Address → where it is linked from: file, line, column.
+    let mut places: BTreeMap<&str, Vec<(std::path::PathBuf, usize, usize)>> = BTreeMap::new();
     for doc in docs {
         for link in &doc.external_links {
-            places.entry(link.url.as_str()).or_default().push(
-                Diagnostic::new(shown_path(&doc.source), String::new()).at(link.line, link.column),
-            );
+            places.entry(link.url.as_str()).or_default().push((
+                shown_path(&doc.source),
+                link.line,
+                link.column,
+            ));
         }
     }
     if places.is_empty() {
@@ -53,29 +57,45 @@ pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
         .iter()
         .all(|o| matches!(o, Outcome::Unreachable(_)))
     {
-        return vec![Diagnostic::new(
-            "content",
-            format!("no external address could be reached: {} links not checked", urls.len()),
-        )
-        .hint("the machine seems to be offline; run `wemi check --external` where there is network")
-        .warning()];
+        return vec![
+            Diagnostic::new(
+                "content",
+                msg!(
+                    "no external address could be reached: {count} links not checked",
+                    count = urls.len()
+                ),
+            )
+            .hint(msg!(
+                "the machine seems to be offline; run `wemi check --external` where there is network"
+            ))
+            .warning(),
+        ];
     }
     let mut out = Vec::new();
     for (url, outcome) in urls.iter().zip(outcomes) {
         let (message, warning) = match outcome {
             Outcome::Fine => continue,
             Outcome::Status(code) => (
-                format!("the link {url} is broken: the server answers {code}"),
+                msg!(
+                    "the link {url} is broken: the server answers {code}",
+                    url = url,
+                    code = code
+                ),
                 false,
             ),
-            Outcome::Unreachable(why) => {
-                (format!("the link {url} could not be reached: {why}"), true)
-            }
+            Outcome::Unreachable(why) => (
+                msg!(
+                    "the link {url} could not be reached: {reason}",
+                    url = url,
+                    reason = why
+                ),
+                true,
+            ),
         };
-        for place in &places[url] {
-            let mut d = place.clone();
-            d.message = message.clone();
-            d = d.hint("fix or remove the address");
+        for (path, line, column) in &places[url] {
+            let d = Diagnostic::new(path, message.clone())
+                .at(*line, *column)
+                .hint(msg!("fix or remove the address"));
             out.push(if warning { d.warning() } else { d });
         }
     }

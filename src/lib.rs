@@ -15,6 +15,10 @@
 //! The library never prints: [`report`] formats what the binary prints.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+// Diagnostics are the errors of every stage: they are made only when something is wrong, and
+// carry their text in two languages, so their size does not matter and boxing them would only
+// add noise at every call site.
+#![allow(clippy::result_large_err)]
 
 pub mod cli;
 pub mod collate;
@@ -25,12 +29,17 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feed;
+pub mod fs;
 pub mod generated;
+pub mod i18n;
+pub mod json_schema;
 pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod scaffold;
+pub mod schema;
 pub mod shortcodes;
 pub mod site;
 pub mod sitemap;
@@ -39,6 +48,7 @@ pub mod taxonomy;
 pub mod theme;
 pub mod view;
 pub mod yaml;
+pub mod yaml_outline;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -171,13 +181,13 @@ fn output_dir(options: &BuildOptions) -> Result<PathBuf> {
             return Err(Error::usage(vec![
                 Diagnostic::new(
                     &out,
-                    format!(
-                        "refusing to write the site into {}: it is or contains {}",
-                        out.display(),
-                        dir.display()
+                    msg!(
+                        "refusing to write the site into {output}: it is or contains {folder}",
+                        output = out.display(),
+                        folder = dir.display()
                     ),
                 )
-                .hint("choose an output folder of its own, such as public/"),
+                .hint(msg!("choose an output folder of its own, such as public/")),
             ]));
         }
     }
@@ -204,8 +214,8 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
         (
             Vec::new(),
             vec![
-                Diagnostic::new("content", "the site has no content/ folder")
-                    .hint("create content/_index.md for the home page"),
+                Diagnostic::new("content", msg!("the site has no content/ folder"))
+                    .hint(msg!("create content/_index.md for the home page")),
             ],
         )
     };

@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use crate::config::Config;
 use crate::content::document::{Document, shown_path};
 use crate::error::{Diagnostic, closest};
+use crate::i18n::Text;
 use crate::markdown::{Heading, INTERNAL_HREF};
+use crate::msg;
 
 /// A page or section a link can point to.
 struct Target {
@@ -44,17 +46,20 @@ impl LinkTargets {
                 Some((file, anchor)) => (file, Some(anchor)),
                 None => (written, None),
             };
-            let at = |message: String| {
+            let at = |message: Text| {
                 Diagnostic::new(shown_path(&doc.source), message).at(link.line, link.column)
             };
             let Some(target) = self.0.get(file) else {
                 let hint = match closest(file, self.0.keys().map(String::as_str)) {
-                    Some(best) => format!("did you mean `@/{best}`?"),
-                    None => "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)".into(),
+                    Some(best) => msg!("did you mean `{best}`?", best = format!("@/{best}")),
+                    None => msg!(
+                        "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)"
+                    ),
                 };
                 errors.push(
-                    at(format!(
-                        "the link points to content/{file}, which is not a published page"
+                    at(msg!(
+                        "the link points to content/{file}, which is not a published page",
+                        file = file
                     ))
                     .hint(hint),
                 );
@@ -66,15 +71,17 @@ impl LinkTargets {
                     let mut ids: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
                     ids.sort_unstable();
                     let hint = match closest(anchor, ids.iter().copied()) {
-                        Some(best) => format!("did you mean `#{best}`?"),
+                        Some(best) => msg!("did you mean `{best}`?", best = format!("#{best}")),
                         None if ids.is_empty() => {
-                            "that page has no headings: remove the `#…` part".into()
+                            msg!("that page has no headings: remove the `#…` part")
                         }
-                        None => format!("its headings are: {}", ids.join(", ")),
+                        None => msg!("its headings are: {ids}", ids = ids.join(", ")),
                     };
                     errors.push(
-                        at(format!(
-                            "content/{file} has no heading with the id `{anchor}`"
+                        at(msg!(
+                            "content/{file} has no heading with the id `{anchor}`",
+                            file = file,
+                            anchor = anchor
                         ))
                         .hint(hint),
                     );

@@ -14,6 +14,8 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::Diagnostic;
+use crate::i18n::Text;
+use crate::msg;
 
 /// The manifest of the files the last build wrote, kept in the output folder.
 pub const MANIFEST: &str = ".wemi-manifest";
@@ -46,9 +48,14 @@ impl OutputSet {
         if let Some((_, first)) = self.files.get(&path) {
             return Err(Diagnostic::new(
                 origin.clone(),
-                format!("{origin} and {first} would both be written to {path}"),
+                msg!(
+                    "{origin} and {first} would both be written to {path}",
+                    origin = origin,
+                    first = first,
+                    path = path
+                ),
             )
-            .hint("rename or remove one of them"));
+            .hint(msg!("rename or remove one of them")));
         }
         self.files.insert(path, (file, origin));
         Ok(())
@@ -97,13 +104,17 @@ pub fn is_safe_relative(path: &str) -> bool {
 
 /// Writes `set` into `out_dir`, creating it if needed.
 pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnostic>> {
-    let io = |path: &Path, what: &str, err: std::io::Error| {
-        vec![
-            Diagnostic::new(path, format!("cannot {what}: {err}"))
-                .hint("check that the output folder is writable and not in use"),
-        ]
+    let io = |path: &Path, message: Text| {
+        vec![Diagnostic::new(path, message).hint(msg!(
+            "check that the output folder is writable and not in use"
+        ))]
     };
-    std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, "create the output folder", e))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        io(
+            out_dir,
+            msg!("cannot create the output folder: {error}", error = e),
+        )
+    })?;
     let previous = read_manifest(out_dir);
     let mut report = WriteReport::default();
 
@@ -112,7 +123,8 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
         let path = out_dir.join(stale);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
         {
-            std::fs::remove_file(&path).map_err(|e| io(&path, "remove an old file", e))?;
+            std::fs::remove_file(&path)
+                .map_err(|e| io(&path, msg!("cannot remove an old file: {error}", error = e)))?;
             report.removed += 1;
             remove_empty_parents(out_dir, &path);
         }
@@ -141,20 +153,24 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
                     return Err(vec![
                         Diagnostic::new(
                             &path,
-                            "the output folder contains a symbolic link where a folder is needed",
+                            msg!(
+                                "the output folder contains a symbolic link where a folder is needed"
+                            ),
                         )
-                        .hint("remove the link: wemi never writes through links"),
+                        .hint(msg!("remove the link: wemi never writes through links")),
                     ]);
                 }
                 Ok(_) => {
                     return Err(vec![
-                        Diagnostic::new(&path, "a file is in the way of a folder the site needs")
-                            .hint("remove that file from the output folder"),
+                        Diagnostic::new(
+                            &path,
+                            msg!("a file is in the way of a folder the site needs"),
+                        )
+                        .hint(msg!("remove that file from the output folder")),
                     ]);
                 }
-                Err(_) => {
-                    std::fs::create_dir(&path).map_err(|e| io(&path, "create a folder", e))?
-                }
+                Err(_) => std::fs::create_dir(&path)
+                    .map_err(|e| io(&path, msg!("cannot create a folder: {error}", error = e)))?,
             }
         }
     }
@@ -167,13 +183,14 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
             let bytes: std::borrow::Cow<[u8]> = match file {
                 OutputFile::Rendered(b) => b.into(),
                 OutputFile::Copied(src) => std::fs::read(src)
-                    .map_err(|e| io(src, "read a file to copy", e))?
+                    .map_err(|e| io(src, msg!("cannot read a file to copy: {error}", error = e)))?
                     .into(),
             };
             if is_same(&target, &bytes) {
                 return Ok(false);
             }
-            write_atomically(&target, &bytes).map_err(|e| io(&target, "write", e))?;
+            write_atomically(&target, &bytes)
+                .map_err(|e| io(&target, msg!("cannot write: {error}", error = e)))?;
             Ok(true)
         })
         .collect();
@@ -189,8 +206,12 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
         return Err(errors);
     }
     let manifest: String = set.paths().flat_map(|p| [p, "\n"]).collect();
-    write_atomically(&out_dir.join(MANIFEST), manifest.as_bytes())
-        .map_err(|e| io(&out_dir.join(MANIFEST), "write", e))?;
+    write_atomically(&out_dir.join(MANIFEST), manifest.as_bytes()).map_err(|e| {
+        io(
+            &out_dir.join(MANIFEST),
+            msg!("cannot write: {error}", error = e),
+        )
+    })?;
     Ok(report)
 }
 
@@ -326,5 +347,21 @@ mod tests {
         .unwrap();
         assert!(write(&set, &out).is_err());
         assert!(!outside.join("index.html").exists());
+    }
+
+    #[test]
+    fn collision_in_italian() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert("a/index.html".into(), file(), "content/a.md".into())
+            .unwrap();
+        let d = set
+            .insert("a/index.html".into(), file(), "static/a/index.html".into())
+            .unwrap_err();
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some("static/a/index.html e content/a.md verrebbero scritti entrambi in a/index.html")
+        );
+        assert_eq!(d.hint_it.as_deref(), Some("rinomina o togli uno dei due"));
     }
 }

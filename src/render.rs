@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -14,16 +14,46 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::content::document::shown_path;
 use crate::date::{self, DateFormat};
 use crate::error::Diagnostic;
+use crate::i18n::{Lang, Text};
+use crate::msg;
 use crate::output::{OutputFile, OutputSet};
 use crate::shortcodes;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::{self, SiteValues};
 
-/// Tera with the theme loaded, and where each template came from.
+/// Tera with the theme loaded, where each template came from, and wemi's errors raised in
+/// templates.
 pub struct Renderer {
     tera: Tera,
     template_paths: HashMap<String, PathBuf>,
+    own_errors: OwnErrors,
+}
+
+/// wemi's own errors raised inside templates (by `get_page`, `get_section`, the `date` filter).
+/// Tera keeps an error as English text only, so each one is also kept here in both languages,
+/// to be found again by its English text when the error is reported.
+#[derive(Clone, Default)]
+struct OwnErrors(Arc<Mutex<HashMap<String, Text>>>);
+
+impl OwnErrors {
+    /// A Tera error saying `text`, remembered in both languages.
+    fn raise(&self, text: Text) -> tera::Error {
+        let error = tera::Error::message(text.en.clone());
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(text.en.clone(), text);
+        }
+        error
+    }
+
+    /// `en` in both languages when it is one of wemi's errors; else as it is (Tera's words).
+    fn text(&self, en: &str) -> Text {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|known| known.get(en).cloned())
+            .unwrap_or_else(|| Text::from(en))
+    }
 }
 
 /// Sets Tera up: functions and filters first (Tera checks templates against them), then the
@@ -35,7 +65,8 @@ pub fn renderer(
     data: &Value,
 ) -> Result<Renderer, Vec<Diagnostic>> {
     let mut tera = Tera::new();
-    register(&mut tera, site, values);
+    let own_errors = OwnErrors::default();
+    register(&mut tera, site, values, &own_errors);
     tera.global_context()
         .insert_value("config", values.config.clone());
     tera.global_context().insert_value("data", data.clone());
@@ -49,11 +80,12 @@ pub fn renderer(
         .iter()
         .map(|t| (t.name.as_str(), t.text.as_str()));
     if let Err(err) = tera.add_raw_templates(sources) {
-        return Err(template_errors(theme, &template_paths, err));
+        return Err(template_errors(theme, &template_paths, &own_errors, err));
     }
     Ok(Renderer {
         tera,
         template_paths,
+        own_errors,
     })
 }
 
@@ -62,6 +94,7 @@ pub fn renderer(
 fn template_errors(
     theme: &Theme,
     paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
     first: tera::Error,
 ) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = theme
@@ -71,14 +104,14 @@ fn template_errors(
             let mut alone = Tera::new();
             match alone.add_raw_template(&t.name, &t.text) {
                 Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
-                    Some(to_diagnostic(&e, paths, None))
+                    Some(to_diagnostic(&e, paths, own, None))
                 }
                 _ => None,
             }
         })
         .collect();
     if errors.is_empty() {
-        errors.push(to_diagnostic(&first, paths, None));
+        errors.push(to_diagnostic(&first, paths, own, None));
     }
     errors
 }
@@ -87,11 +120,17 @@ fn template_errors(
 fn to_diagnostic(
     err: &tera::Error,
     paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
     rendering: Option<&str>,
 ) -> Diagnostic {
-    let suffix = rendering
-        .map(|r| format!(" (while rendering {r})"))
-        .unwrap_or_default();
+    let while_rendering = |message: Text| match rendering {
+        Some(file) => msg!(
+            "{message} (while rendering {file})",
+            message = message,
+            file = file
+        ),
+        None => message,
+    };
     let path_of = |name: &str| {
         paths
             .get(name)
@@ -101,34 +140,53 @@ fn to_diagnostic(
     match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let mut message = report.message().to_string();
+            let mut parts = vec![own.text(report.message())];
             let mut source = std::error::Error::source(err);
             while let Some(cause) = source {
-                message.push_str(": ");
-                message.push_str(&cause.to_string());
+                parts.push(own.text(&cause.to_string()));
                 source = cause.source();
             }
-            Diagnostic::new(path_of(report.filename()), format!("{message}{suffix}"))
+            Diagnostic::new(path_of(report.filename()), while_rendering(joined(&parts)))
                 .at(span.start_line, span.start_col + 1)
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
             path_of(current),
-            format!("this template extends `{parent}`, which does not exist{suffix}"),
+            while_rendering(msg!(
+                "this template extends `{parent}`, which does not exist",
+                parent = parent
+            )),
         )
-        .hint("check the name in {% extends %}"),
+        .hint(msg!("check the name in {% extends %}")),
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
-            format!("the template `{name}` does not exist"),
+            msg!("the template `{name}` does not exist", name = name),
         )
-        .hint("add it to the theme's templates/ folder, or fix the name"),
+        .hint(msg!(
+            "add it to the theme's templates/ folder, or fix the name"
+        )),
         other => Diagnostic::new(
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
-            format!("template error: {other}"),
+            msg!("template error: {error}", error = other),
         ),
     }
 }
 
-fn register(tera: &mut Tera, site: &Site, values: &SiteValues) {
+/// An error and its causes, `: ` between them, in each language.
+fn joined(parts: &[Text]) -> Text {
+    let join = |lang: Lang| {
+        parts
+            .iter()
+            .map(|p| p.get(lang))
+            .collect::<Vec<_>>()
+            .join(": ")
+    };
+    Text {
+        en: join(Lang::En),
+        it: parts.iter().any(|p| p.it.is_some()).then(|| join(Lang::It)),
+    }
+}
+
+fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) {
     let pages: Arc<HashMap<String, Value>> = Arc::new(
         site.pages
             .iter()
@@ -143,14 +201,17 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues) {
             .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
             .collect(),
     );
+    let errors = own.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         pages.get(path).cloned().ok_or_else(|| {
-            tera::Error::message(format!(
-                "get_page: there is no published page content/{path}"
+            errors.raise(msg!(
+                "get_page: there is no published page content/{path}",
+                path = path
             ))
         })
     });
+    let errors = own.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         let key = if path.ends_with(".md") {
@@ -161,7 +222,10 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues) {
             format!("{}/_index.md", path.trim_matches('/'))
         };
         sections.get(&key).cloned().ok_or_else(|| {
-            tera::Error::message(format!("get_section: there is no section content/{key}"))
+            errors.raise(msg!(
+                "get_section: there is no section content/{path}",
+                path = key
+            ))
         })
     });
     let config = site.config.clone();
@@ -169,18 +233,20 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues) {
         let path: &str = kwargs.must_get("path")?;
         Ok::<_, tera::Error>(config.url(path))
     });
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, state: &State| {
+    let errors = own.clone();
+    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| {
         let format_name: &str = kwargs.get("format")?.unwrap_or("long");
         let format = DateFormat::from_name(format_name).ok_or_else(|| {
-            tera::Error::message(format!(
-                "date: unknown format `{format_name}` (use long, full, short, time or iso)"
+            errors.raise(msg!(
+                "date: unknown format `{format}` (use long, full, short, time or iso)",
+                format = format_name
             ))
         })?;
         let lang: String = match kwargs.get::<&str>("lang")? {
             Some(l) => l.to_string(),
             None => state.get::<String>("lang")?.unwrap_or_else(|| "it".into()),
         };
-        date::format(value, format, &lang).map_err(tera::Error::message)
+        date::format(value, format, &lang).map_err(|e| errors.raise(e))
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
 }
@@ -313,9 +379,9 @@ pub fn render(
             (Ok(list), Ok(single)) => (list, single),
             (list, single) => {
                 for msg in [list.err(), single.err()].into_iter().flatten() {
-                    errors.push(Diagnostic::new(&origin, msg).hint(format!(
-                        "add the template to the theme, or remove the taxonomy `{}`",
-                        taxonomy.name
+                    errors.push(Diagnostic::new(&origin, msg).hint(msg!(
+                        "add the template to the theme, or remove the taxonomy `{name}`",
+                        name = taxonomy.name
                     )));
                 }
                 continue;
@@ -365,7 +431,14 @@ pub fn render(
                     bytes: html.into_bytes(),
                     origin: job.origin,
                 })
-                .map_err(|e| to_diagnostic(&e, &renderer.template_paths, Some(&origin)))
+                .map_err(|e| {
+                    to_diagnostic(
+                        &e,
+                        &renderer.template_paths,
+                        &renderer.own_errors,
+                        Some(&origin),
+                    )
+                })
         })
         .collect();
     if tera.contains_template("404.html") {
@@ -380,7 +453,14 @@ pub fn render(
                     bytes: html.into_bytes(),
                     origin: PathBuf::from("404.html"),
                 })
-                .map_err(|e| to_diagnostic(&e, &renderer.template_paths, Some("404.html"))),
+                .map_err(|e| {
+                    to_diagnostic(
+                        &e,
+                        &renderer.template_paths,
+                        &renderer.own_errors,
+                        Some("404.html"),
+                    )
+                }),
         );
     }
 
@@ -420,7 +500,7 @@ pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec
             let mut rendered = Vec::with_capacity(doc.shortcodes.len());
             for located in &doc.shortcodes {
                 let call = &located.call;
-                let at = |message: String| {
+                let at = |message: Text| {
                     Diagnostic::new(shown_path(&doc.source), message)
                         .at(located.line, located.column)
                 };
@@ -430,12 +510,17 @@ pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec
                         .get_template_names()
                         .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
                         .collect();
-                    errors.push(at(format!("there is no shortcode `{}`", call.name)).hint(
-                        match crate::error::closest(&call.name, known.iter().copied()) {
-                            Some(best) => format!("did you mean `{best}`?"),
-                            None => format!("the theme's shortcodes are: {}", known.join(", ")),
-                        },
-                    ));
+                    errors.push(
+                        at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
+                            match crate::error::closest(&call.name, known.iter().copied()) {
+                                Some(best) => msg!("did you mean `{best}`?", best = best),
+                                None => msg!(
+                                    "the theme's shortcodes are: {names}",
+                                    names = known.join(", ")
+                                ),
+                            },
+                        ),
+                    );
                     continue;
                 }
                 let mut context = Context::new();
@@ -446,15 +531,21 @@ pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec
                 match tera.render(&template, &context) {
                     Ok(html) => rendered.push(html),
                     Err(e) => {
-                        let cause = to_diagnostic(&e, &renderer.template_paths, None);
+                        let cause =
+                            to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
+                        let why = Text {
+                            en: cause.message.clone(),
+                            it: cause.message_it.clone(),
+                        };
                         errors.push(
-                            at(format!(
-                                "the shortcode `{}` failed: {}",
-                                call.name, cause.message
+                            at(msg!(
+                                "the shortcode `{name}` failed: {cause}",
+                                name = call.name,
+                                cause = why
                             ))
-                            .hint(format!(
-                                "check its arguments; the template is {}",
-                                cause.location()
+                            .hint(msg!(
+                                "check its arguments; the template is {template}",
+                                template = cause.location()
                             )),
                         );
                     }
@@ -482,15 +573,18 @@ fn choose_taxonomy(
     taxonomy: &str,
     name: &str,
     fallback: &str,
-) -> Result<String, String> {
+) -> Result<String, Text> {
     let specific = format!("{taxonomy}/{name}");
     if tera.contains_template(&specific) {
         Ok(specific)
     } else if tera.contains_template(fallback) {
         Ok(fallback.to_string())
     } else {
-        Err(format!(
-            "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`"
+        Err(msg!(
+            "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
+            specific = specific,
+            fallback = fallback,
+            taxonomy = taxonomy
         ))
     }
 }
@@ -506,14 +600,15 @@ fn choose(
     explicit: Option<&str>,
     top: Option<&str>,
     fallback: &str,
-) -> Result<String, String> {
+) -> Result<String, Text> {
     if let Some(name) = explicit {
         return if tera.contains_template(name) {
             Ok(name.to_string())
         } else {
-            Err(format!(
-                "`template: {name}` names a template that does not exist; the theme has: {}",
-                tera.get_template_names().collect::<Vec<_>>().join(", ")
+            Err(msg!(
+                "`template: {name}` names a template that does not exist; the theme has: {names}",
+                name = name,
+                names = tera.get_template_names().collect::<Vec<_>>().join(", ")
             ))
         };
     }
@@ -526,8 +621,9 @@ fn choose(
     if tera.contains_template(fallback) {
         Ok(fallback.to_string())
     } else {
-        Err(format!(
-            "the theme has no `{fallback}` template to render this file with"
+        Err(msg!(
+            "the theme has no `{template}` template to render this file with",
+            template = fallback
         ))
     }
 }
@@ -541,5 +637,25 @@ mod tests {
         assert_eq!(tel_url("02 8845 8041"), "tel:+390288458041");
         assert_eq!(tel_url("+39 02 8845 8041"), "tel:+390288458041");
         assert_eq!(tel_url("0039 02 8845 8041"), "tel:+390288458041");
+    }
+
+    #[test]
+    fn own_errors_keep_their_italian_through_tera() {
+        let own = OwnErrors::default();
+        let error = own.raise(msg!(
+            "get_page: there is no published page content/{path}",
+            path = "spazi/x.md"
+        ));
+        let parts = [Text::from("Failed"), own.text(&error.to_string())];
+        let message = joined(&parts);
+        assert_eq!(
+            message.en,
+            "Failed: get_page: there is no published page content/spazi/x.md"
+        );
+        assert_eq!(
+            message.it.as_deref(),
+            Some("Failed: get_page: la pagina content/spazi/x.md non esiste o non è pubblicata")
+        );
+        assert_eq!(joined(&[Text::from("a"), Text::from("b")]).it, None);
     }
 }

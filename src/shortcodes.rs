@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::i18n::Text;
+use crate::msg;
+
 /// A value given to a shortcode.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -57,7 +60,7 @@ pub struct CallError {
     /// Byte offset of the problem in the body.
     pub offset: usize,
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
 }
 
 /// The placeholder of call `n`: letters and digits only, so markdown keeps it as it is.
@@ -165,7 +168,7 @@ enum Parsed {
     /// Name, arguments, length of the text read after `{{`.
     Call(String, BTreeMap<String, Arg>, usize),
     /// Offset after `{{` and message.
-    Error(usize, String),
+    Error(usize, Text),
 }
 
 /// Reads `name(args) }}` at the start of `s`.
@@ -190,14 +193,17 @@ fn parse_call(s: &str) -> Parsed {
         if key.is_empty() {
             return Parsed::Error(
                 p.i,
-                format!("expected an argument name or `)` in the shortcode `{name}`"),
+                msg!(
+                    "expected an argument name or `)` in the shortcode `{name}`",
+                    name = name
+                ),
             );
         }
         p.spaces();
         if !p.eat("=") {
             return Parsed::Error(
                 p.i,
-                format!("expected `=` after `{key}`, as in {key}=\"…\""),
+                msg!("expected `=` after `{key}`, as in {key}=\"…\"", key = key),
             );
         }
         p.spaces();
@@ -206,7 +212,7 @@ fn parse_call(s: &str) -> Parsed {
             Err(message) => return Parsed::Error(p.i, message),
         };
         if args.insert(key.clone(), value).is_some() {
-            return Parsed::Error(p.i, format!("the argument `{key}` is given twice"));
+            return Parsed::Error(p.i, msg!("the argument `{key}` is given twice", key = key));
         }
         p.spaces();
         if p.eat(",") {
@@ -215,11 +221,14 @@ fn parse_call(s: &str) -> Parsed {
         if p.eat(")") {
             break;
         }
-        return Parsed::Error(p.i, "expected `,` or `)` between arguments".into());
+        return Parsed::Error(p.i, msg!("expected `,` or `)` between arguments"));
     }
     p.spaces();
     if !p.eat("}}") {
-        return Parsed::Error(p.i, format!("the shortcode `{name}` must end with `}}}}`"));
+        return Parsed::Error(
+            p.i,
+            msg!("the shortcode `{name}` must end with `}}`", name = name),
+        );
     }
     Parsed::Call(name, args, p.i)
 }
@@ -261,7 +270,7 @@ impl Cursor<'_> {
         ident
     }
 
-    fn value(&mut self) -> Result<Arg, String> {
+    fn value(&mut self) -> Result<Arg, Text> {
         let rest = self.rest();
         if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
             let mut text = String::new();
@@ -280,7 +289,10 @@ impl Cursor<'_> {
                     c => text.push(c),
                 }
             }
-            return Err(format!("this text is not closed: add a {quote}"));
+            return Err(msg!(
+                "this text is not closed: add a {quote}",
+                quote = quote
+            ));
         }
         let len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
@@ -295,8 +307,9 @@ impl Cursor<'_> {
                 } else if let Ok(x) = word.parse::<f64>() {
                     Arg::Number(x)
                 } else {
-                    return Err(format!(
-                        "`{word}` is not a value: write text in quotes (\"{word}\"), a number, true or false"
+                    return Err(msg!(
+                        "`{word}` is not a value: write text in quotes (\"{word}\"), a number, true or false",
+                        word = word
                     ));
                 }
             }
@@ -368,12 +381,12 @@ mod tests {
         let errors = extract("Riga.\n{{ card(spazio=via) }}\n").unwrap_err();
         assert_eq!(errors[0].offset, 6 + 15);
         assert!(
-            errors[0].message.contains("\"via\""),
-            "{}",
+            errors[0].message.en.contains("\"via\""),
+            "{:?}",
             errors[0].message
         );
         let errors = extract("{{ card(spazio=\"x\") \n").unwrap_err();
-        assert!(errors[0].message.contains("must end with `}}`"));
+        assert!(errors[0].message.en.contains("must end with `}}`"));
     }
 
     #[test]
@@ -381,5 +394,19 @@ mod tests {
         let html = "<p>WEMISHORTCODE0END</p>\n<p>a WEMISHORTCODE1END b</p>\n";
         let out = substitute(html, &["<div>card</div>\n".into(), "<em>x</em>".into()]);
         assert_eq!(out, "<div>card</div>\n<p>a <em>x</em> b</p>\n");
+    }
+
+    #[test]
+    fn errors_in_italian() {
+        let errors = extract("{{ card(spazio=\"x\", spazio=\"y\") }}\n").unwrap_err();
+        assert_eq!(
+            errors[0].message.it.as_deref(),
+            Some("l'argomento `spazio` è scritto due volte")
+        );
+        let errors = extract("{{ card(spazio=\"x) }}\n").unwrap_err();
+        assert_eq!(
+            errors[0].message.it.as_deref(),
+            Some("questo testo non è chiuso: aggiungi un \"")
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::content::document::{Document, FrontMatter, Listing, shown_path};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::Diagnostic;
 use crate::links::LinkTargets;
+use crate::msg;
 use crate::slug::slugify;
 use crate::taxonomy::{self, TaxonomyIndex};
 use crate::yaml::YamlValue;
@@ -163,9 +164,14 @@ pub fn assemble(
             errors.push(
                 Diagnostic::new(
                     shown_path(&doc.source),
-                    format!("cannot make a web address from the name `{own_name}`"),
+                    msg!(
+                        "cannot make a web address from the name `{name}`",
+                        name = own_name
+                    ),
                 )
-                .hint("add `slug: …` with lowercase letters, digits and hyphens"),
+                .hint(msg!(
+                    "add `slug: …` with lowercase letters, digits and hyphens"
+                )),
             );
             continue;
         }
@@ -243,6 +249,8 @@ pub fn assemble(
         }
     }
 
+    check_references(&pages, &mut errors);
+
     let (taxonomies, mut taxonomy_errors) =
         taxonomy::index(&config, &pages, |lang| lang_prefix(&config, lang));
     errors.append(&mut taxonomy_errors);
@@ -259,6 +267,52 @@ pub fn assemble(
         assets,
         taxonomies,
     })
+}
+
+/// Every reference field must name a published page of its section.
+fn check_references(pages: &[Page], errors: &mut Vec<Diagnostic>) {
+    let published: HashMap<&str, ()> = pages
+        .iter()
+        .map(|p| (p.doc.source.relative.as_str(), ()))
+        .collect();
+    for page in pages {
+        for (name, value) in &page.doc.fields {
+            for r in value.references() {
+                if published.contains_key(r.target.as_str()) {
+                    continue;
+                }
+                let section = r.target.split_once('/').map_or("", |(s, _)| s);
+                let candidates = published
+                    .keys()
+                    .filter(|k| k.starts_with(&format!("{section}/")))
+                    .copied();
+                let hint = match crate::error::closest(&r.target, candidates) {
+                    Some(best) => msg!(
+                        "did you mean `{best}`?",
+                        best = best
+                            .trim_start_matches(&format!("{section}/"))
+                            .trim_end_matches(".md")
+                    ),
+                    None => msg!(
+                        "write the file name of a page in content/{section}/, without .md",
+                        section = section
+                    ),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        shown_path(&page.doc.source),
+                        msg!(
+                            "`{field}`: there is no published page content/{target}",
+                            field = name,
+                            target = r.target
+                        ),
+                    )
+                    .at(r.line, r.column)
+                    .hint(hint),
+                );
+            }
+        }
+    }
 }
 
 trait WithFile {
@@ -296,6 +350,7 @@ fn implicit_home(config: &Config) -> Document {
             extra: YamlValue::default(),
             listing: Listing::default(),
         },
+        fields: Vec::new(),
         body: crate::markdown::render("", false),
         internal_links: Vec::new(),
         external_links: Vec::new(),
@@ -326,9 +381,12 @@ fn folder_path(folder: &str) -> Result<String, Diagnostic> {
         if slug.is_empty() {
             return Err(Diagnostic::new(
                 PathBuf::new(),
-                format!("cannot make a web address from the folder name `{segment}`"),
+                msg!(
+                    "cannot make a web address from the folder name `{name}`",
+                    name = segment
+                ),
             )
-            .hint("rename the folder with letters, digits and hyphens"));
+            .hint(msg!("rename the folder with letters, digits and hyphens")));
         }
         out.push_str(&slug);
         out.push('/');
@@ -367,12 +425,13 @@ fn check_collisions(pages: &[Page], sections: &[Section], errors: &mut Vec<Diagn
                 errors.push(
                     Diagnostic::new(
                         shown_path(other),
-                        format!(
-                            "this file and {} would both be published at /{path}",
-                            shown_path(first).display()
+                        msg!(
+                            "this file and {other} would both be published at /{path}",
+                            other = shown_path(first).display(),
+                            path = path
                         ),
                     )
-                    .hint("rename one of them, or give one a different `slug:`"),
+                    .hint(msg!("rename one of them, or give one a different `slug:`")),
                 );
             }
         }

@@ -7,6 +7,7 @@ use crate::collate::{compare_pages, compare_text};
 use crate::config::Config;
 use crate::content::document::shown_path;
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::site::Page;
 use crate::slug::slugify;
 
@@ -66,12 +67,13 @@ pub fn index(
                         errors.push(
                             Diagnostic::new(
                                 shown_path(&page.doc.source),
-                                format!(
-                                    "cannot make a web address from the {} `{name}`",
-                                    taxonomy.name
+                                msg!(
+                                    "cannot make a web address from the {taxonomy} `{term}`",
+                                    taxonomy = taxonomy.name,
+                                    term = name
                                 ),
                             )
-                            .hint("write the term with Latin letters or digits"),
+                            .hint(msg!("write the term with Latin letters or digits")),
                         );
                         continue;
                     }

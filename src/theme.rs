@@ -4,11 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
-use crate::content::source::is_ignored;
 use crate::error::Diagnostic;
+use crate::fs::{self, FoundFile};
 
 /// A template file, by the name templates use for it (`spazi/page.html`).
 #[derive(Debug, Clone)]
@@ -55,26 +53,26 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     for layer in &layers {
-        for (name, shown) in files_under(root, &layer.join("templates"), &mut errors) {
-            match std::fs::read_to_string(root.join(&shown)) {
+        for file in files_under(root, &layer.join("templates"), &mut errors) {
+            match std::fs::read_to_string(&file.path) {
                 Ok(text) => {
                     templates.insert(
-                        name.clone(),
+                        file.relative.clone(),
                         TemplateFile {
-                            name,
-                            shown_path: shown,
+                            name: file.relative,
+                            shown_path: file.shown,
                             text,
                         },
                     );
                 }
                 Err(err) => errors.push(
-                    Diagnostic::new(&shown, format!("cannot read the template: {err}"))
+                    Diagnostic::new(&file.shown, format!("cannot read the template: {err}"))
                         .hint("templates must be UTF-8 text files"),
                 ),
             }
         }
-        for (name, shown) in files_under(root, &layer.join("static"), &mut errors) {
-            static_files.insert(name, root.join(shown));
+        for file in files_under(root, &layer.join("static"), &mut errors) {
+            static_files.insert(file.relative, file.path);
         }
     }
     if !errors.is_empty() {
@@ -86,41 +84,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     })
 }
 
-/// Files under `root/dir`: (name relative to `dir`, path relative to `root`).
-fn files_under(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// Files under `root/dir` (`dir` relative to `root`), if that folder exists.
+fn files_under(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<FoundFile> {
     let full = root.join(dir);
     if !full.is_dir() {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(&full)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(&full) else {
-                    continue;
-                };
-                match rel.to_str() {
-                    Some(name) => out.push((name.replace('\\', "/"), dir.join(rel))),
-                    None => errors.push(Diagnostic::new(
-                        dir.join(rel),
-                        "the file name is not valid UTF-8",
-                    )),
-                }
-            }
-            Ok(_) => {}
-            Err(err) => errors.push(Diagnostic::new(
-                err.path().map_or_else(
-                    || dir.to_path_buf(),
-                    |p| p.strip_prefix(root).unwrap_or(p).to_path_buf(),
-                ),
-                format!("cannot read: {err}"),
-            )),
-        }
-    }
-    out
+    let (files, mut found_errors) = fs::walk(&full, dir);
+    errors.append(&mut found_errors);
+    files
 }

@@ -202,6 +202,7 @@ fn to_value(view: &impl Serialize) -> Result<Value, String> {
 pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
     use crate::content::document::shown_path;
     use crate::error::Diagnostic;
+    use crate::msg;
     let config = &site.config;
     let mut errors = Vec::new();
     let config_value = to_value(&ConfigView {
@@ -224,13 +225,24 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         feeds: FeedsView::new(config, "", true),
         extra: &config.extra,
     })
-    .map_err(|e| vec![Diagnostic::new(crate::config::CONFIG_FILE, e)])?;
+    .map_err(|e| {
+        vec![Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            msg!(
+                "cannot pass the configuration to the templates: {error}",
+                error = e
+            ),
+        )]
+    })?;
 
     let mut value_or_error = |doc: &Document, view: Result<Value, String>| {
         view.unwrap_or_else(|e| {
             errors.push(Diagnostic::new(
                 shown_path(&doc.source),
-                format!("cannot pass this file's values to the templates: {e}"),
+                msg!(
+                    "cannot pass this file's values to the templates: {error}",
+                    error = e
+                ),
             ));
             Value::none()
         })
@@ -268,6 +280,11 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
             value_or_error(&page.doc, to_value(&view))
         })
         .collect();
+
+    // Schema fields come second: a reference field holds the page it points to, with that
+    // page's own fields (whose references, one level further, hold pages without fields).
+    let without_fields = add_fields(site, &pages, &pages);
+    let pages = add_fields(site, &pages, &without_fields);
 
     let sections: Vec<Value> = site
         .sections
@@ -344,7 +361,15 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                     to_value(&view)
                         .map(|v| with_fields(&v, [("pages", Value::from(listed))]))
                         .unwrap_or_else(|e| {
-                            errors.push(Diagnostic::new(crate::config::CONFIG_FILE, e));
+                            errors.push(Diagnostic::new(
+                                crate::config::CONFIG_FILE,
+                                msg!(
+                                    "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
+                                    term = term.name,
+                                    taxonomy = taxonomy.name,
+                                    error = e
+                                ),
+                            ));
                             Value::none()
                         })
                 })
@@ -359,7 +384,14 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
             let value = to_value(&view)
                 .map(|v| with_fields(&v, [("terms", Value::from(terms.clone()))]))
                 .unwrap_or_else(|e| {
-                    errors.push(Diagnostic::new(crate::config::CONFIG_FILE, e));
+                    errors.push(Diagnostic::new(
+                        crate::config::CONFIG_FILE,
+                        msg!(
+                            "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
+                            taxonomy = taxonomy.name,
+                            error = e
+                        ),
+                    ));
                     Value::none()
                 });
             (value, terms)
@@ -375,6 +407,25 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         sections,
         taxonomies,
     })
+}
+
+/// `pages` with their `fields`, references resolved to `targets` (values of the same pages).
+fn add_fields(site: &Site, pages: &[Value], targets: &[Value]) -> Vec<Value> {
+    let by_path: std::collections::HashMap<&str, &Value> = site
+        .pages
+        .iter()
+        .map(|p| p.doc.source.relative.as_str())
+        .zip(targets)
+        .collect();
+    let resolve = |target: &str| by_path.get(target).map(|v| (*v).clone());
+    pages
+        .iter()
+        .zip(&site.pages)
+        .map(|(value, page)| {
+            let fields = crate::schema::object_value(&page.doc.fields, &resolve);
+            with_fields(value, [("fields", fields)])
+        })
+        .collect()
 }
 
 /// The `paginator` of one listing page: its `items`, its number and the URLs around it.

@@ -4,6 +4,12 @@
 //! plain messages that the rest of the crate can put into diagnostics.
 
 use serde::de::DeserializeOwned;
+
+use crate::error::{Diagnostic, closest};
+use crate::i18n::Text;
+use crate::msg;
+
+use crate::yaml_outline::Outline;
 use serde::{Deserialize, Serialize};
 
 /// A YAML value of any shape, kept as written (for `extra` maps and taxonomy terms).
@@ -30,12 +36,126 @@ impl YamlValue {
         }
     }
 
+    /// A scalar value as a node (`true`, `4`, `Milano`) placed at `line`, `column`; `None`
+    /// for lists, maps and null.
+    pub fn scalar_node(&self, line: usize, column: usize) -> Option<Node> {
+        let (text, is_string) = match &self.0 {
+            serde_yaml::Value::String(s) => (s.clone(), true),
+            serde_yaml::Value::Number(n) => (n.to_string(), false),
+            serde_yaml::Value::Bool(b) => (b.to_string(), false),
+            _ => return None,
+        };
+        Some(Node {
+            value: NodeValue::Scalar { text, is_string },
+            line,
+            column,
+        })
+    }
+
     /// True when the value is a map (or absent), as `extra` must be.
     pub fn is_map_or_null(&self) -> bool {
         matches!(
             self.0,
             serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null
         )
+    }
+}
+
+/// A YAML value with the place it is written: what schema checks walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: NodeValue,
+    /// 1-based line in the parsed text.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// What a [`Node`] holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    /// Nothing (`key:` with no value, `~`, `null`).
+    Null,
+    /// A scalar: its text as the editor typed it for numbers and booleans (`20121`,
+    /// `0288458041`, `1.10`), the decoded string for strings.
+    Scalar {
+        /// The text.
+        text: String,
+        /// Whether YAML reads it as a string (rather than a number or boolean).
+        is_string: bool,
+    },
+    /// A list.
+    List(Vec<Node>),
+    /// A map, in the order written.
+    Map(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// The value of `key` in a map node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            NodeValue::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `text` into nodes that know their line and column.
+pub fn parse_nodes(text: &str) -> Result<Node, YamlError> {
+    let value: serde_yaml::Value = parse(text)?;
+    let outline = crate::yaml_outline::outline(text);
+    Ok(to_node(&value, Some(&outline), (1, 1)))
+}
+
+fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usize, usize)) -> Node {
+    let (line, column) = outline.map_or(fallback, |o| (o.line, o.column));
+    let here = (line, column);
+    let raw = outline.and_then(Outline::raw);
+    let value = match value {
+        serde_yaml::Value::Null => NodeValue::Null,
+        serde_yaml::Value::Bool(b) => NodeValue::Scalar {
+            text: raw.map_or_else(|| b.to_string(), str::to_string),
+            is_string: false,
+        },
+        serde_yaml::Value::Number(n) => NodeValue::Scalar {
+            text: raw.map_or_else(|| n.to_string(), str::to_string),
+            is_string: false,
+        },
+        serde_yaml::Value::String(s) => NodeValue::Scalar {
+            text: s.clone(),
+            is_string: true,
+        },
+        serde_yaml::Value::Sequence(items) => NodeValue::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| to_node(v, outline.and_then(|o| o.item(i)), here))
+                .collect(),
+        ),
+        serde_yaml::Value::Mapping(map) => NodeValue::Map(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    let child = outline.and_then(|o| o.get(&key));
+                    let key_at = outline.and_then(|o| o.key_position(&key)).unwrap_or(here);
+                    let node = to_node(v, child, key_at);
+                    (key, node)
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => return to_node(&tagged.value, outline, fallback),
+    };
+    Node {
+        value,
+        line,
+        column,
     }
 }
 
@@ -47,9 +167,22 @@ pub struct YamlError {
     /// Column in the parsed text, when known.
     pub column: Option<usize>,
     /// What is wrong, without the position.
-    pub message: String,
+    pub message: Text,
     /// How to fix it, when we can tell.
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
+}
+
+impl YamlError {
+    /// A diagnostic on `path`, whose YAML starts after `line_offset` lines of the file.
+    pub fn into_diagnostic(self, path: &std::path::Path, line_offset: usize) -> Diagnostic {
+        let mut d = Diagnostic::new(path, self.message);
+        d.line = self.line.map(|l| l + line_offset);
+        d.column = self.column;
+        match self.hint {
+            Some(hint) => d.hint(hint),
+            None => d,
+        }
+    }
 }
 
 /// Parses `text` as a `T`. Empty text reads as an empty map, so that empty front matter or an
@@ -76,7 +209,7 @@ fn translate(err: &serde_yaml::Error) -> YamlError {
         Some(i) if err.location().is_some() => full[..i].to_string(),
         _ => full,
     };
-    let (message, hint) = explain(message);
+    let (message, hint) = explain(&message);
     YamlError {
         line: err.location().map(|l| l.line()),
         column: err.location().map(|l| l.column()),
@@ -85,37 +218,145 @@ fn translate(err: &serde_yaml::Error) -> YamlError {
     }
 }
 
-/// Rewrites serde's messages into words an editor understands, with a fix when one is likely.
-fn explain(message: String) -> (String, Option<String>) {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+/// Rewrites serde's messages into words an editor understands, in English and Italian, with
+/// a fix when one is likely.
+fn explain(message: &str) -> (Text, Option<Text>) {
+    // Type errors start with the path of the value: `weight: invalid type: …`.
+    let (field, detail) = match message.split_once(": ") {
+        Some((field, detail)) if !field.contains(' ') && !field.is_empty() => (Some(field), detail),
+        _ => (None, message),
+    };
+    let field_name = field.unwrap_or("value");
+    if let Some(rest) = detail.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint = match crate::error::closest(field, known.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("the known keys are: {}", known.join(", ")),
+        let hint = match closest(name, known.iter().copied()) {
+            Some(best) => msg!("did you mean `{best}`?", best = best),
+            None => msg!("the known keys are: {keys}", keys = known.join(", ")),
         };
-        return (format!("unknown key `{field}`"), Some(hint));
+        return (msg!("unknown key `{key}`", key = name), Some(hint));
     }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let field = rest.trim_end_matches('`');
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
         return (
-            format!("the required key `{field}` is missing"),
-            Some(format!("add a line `{field}: …`")),
+            msg!("the required key `{key}` is missing", key = name),
+            Some(msg!("add a line `{key}: …`", key = name)),
         );
     }
-    if message.starts_with("duplicate field") || message.starts_with("duplicate entry") {
+    if detail.starts_with("duplicate field") || detail.starts_with("duplicate entry") {
+        let name = detail.split(['`', '"']).nth(1).unwrap_or(field_name);
+        return (
+            msg!("the key `{key}` appears twice", key = name),
+            Some(msg!(
+                "each key may appear only once: remove or merge the repeated one"
+            )),
+        );
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return (
+            msg!(
+                "`{field}`: expected {expected}, found {found}",
+                field = field_name,
+                expected = expected_words(expected),
+                found = found_words(found)
+            ),
+            Some(msg!(
+                "check the value written after `{field}:`",
+                field = field_name
+            )),
+        );
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant `") {
+        let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return (
+            msg!(
+                "`{field}`: `{found}` is not one of {values}",
+                field = field_name,
+                found = found,
+                values = values.join(", ")
+            ),
+            Some(match closest(found, values.iter().copied()) {
+                Some(best) => msg!("did you mean `{best}`?", best = best),
+                None => msg!("write one of: {values}", values = values.join(", ")),
+            }),
+        );
+    }
+    if let Some(problem) = detail
+        .strip_suffix(DATE_EXPECTED)
+        .and_then(|d| d.strip_suffix(": "))
+    {
+        let value = problem.split('`').nth(1).unwrap_or(problem);
+        let message = if problem.ends_with("date and time") {
+            msg!(
+                "`{field}`: `{value}` is not a valid date and time",
+                field = field_name,
+                value = value
+            )
+        } else {
+            msg!(
+                "`{field}`: `{value}` is not a valid date",
+                field = field_name,
+                value = value
+            )
+        };
         return (
             message,
-            Some("each key may appear only once: remove or merge the repeated one".into()),
+            Some(msg!(
+                "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00"
+            )),
         );
     }
-    if message.contains("mapping values are not allowed") {
+    if detail.contains("mapping values are not allowed") {
         return (
-            message,
-            Some("a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\"".into()),
+            msg!("a value contains `: ` without quotes"),
+            Some(msg!(
+                "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\""
+            )),
         );
     }
-    (message, None)
+    (
+        msg!("the YAML is not valid: {detail}", detail = message),
+        Some(msg!("check the indentation and the quotes on this line")),
+    )
+}
+
+/// The end of the message of a date that does not parse (see `crate::date`).
+const DATE_EXPECTED: &str = "expected a date like 2018-10-26 or 2018-10-26T17:00:00+02:00";
+
+/// serde's names of expected types, in words.
+fn expected_words(expected: &str) -> Text {
+    match expected {
+        "i64" | "i32" | "u32" | "u64" | "usize" | "an integer" => msg!("an integer"),
+        "a boolean" => msg!("true or false"),
+        "a string" => msg!("a text"),
+        "a sequence" => msg!("a list"),
+        "a map" | "front matter: `key: value` lines" => msg!("a group of `key: value` lines"),
+        other if other.starts_with("struct ") => msg!("a group of `key: value` lines"),
+        other => Text::from(other),
+    }
+}
+
+/// serde's description of a value found, in words (the English stays serde's own).
+fn found_words(found: &str) -> Text {
+    let value = |prefix: &str| found.strip_prefix(prefix).map(str::to_string);
+    if let Some(text) = value("string ") {
+        msg!("string {value}", value = text)
+    } else if let Some(number) = value("integer ") {
+        msg!("integer {value}", value = number)
+    } else if let Some(number) = value("floating point ") {
+        msg!("floating point {value}", value = number)
+    } else if let Some(b) = value("boolean ") {
+        msg!("boolean {value}", value = b)
+    } else {
+        match found {
+            "map" => msg!("map"),
+            "sequence" => msg!("sequence"),
+            "unit value" => msg!("unit value"),
+            other => Text::from(other),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -133,8 +374,12 @@ mod tests {
     #[test]
     fn unknown_key_suggests_the_closest() {
         let err = parse::<Meta>("titel: x\n").unwrap_err();
-        assert_eq!(err.message, "unknown key `titel`");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(err.message.en, "unknown key `titel`");
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("chiave sconosciuta `titel`")
+        );
+        assert_eq!(err.hint.unwrap().en, "did you mean `title`?");
         assert_eq!((err.line, err.column), (Some(1), Some(1)));
     }
 
@@ -143,8 +388,39 @@ mod tests {
         let err = parse::<Meta>("title: x\nweight: tre\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert_eq!(err.column, Some(9));
-        assert!(err.message.contains("expected u32"), "{}", err.message);
-        assert!(!err.message.contains("at line"), "{}", err.message);
+        assert_eq!(
+            err.message.en,
+            "`weight`: expected an integer, found string \"tre\""
+        );
+        assert!(!err.message.en.contains("at line"));
+    }
+
+    #[test]
+    fn nodes_keep_positions_and_typed_text() {
+        let n =
+            parse_nodes("cap: 20121\nnote: no\nmunicipio: quattro\ntel: 0288458041\nl: [a, 2]\n")
+                .unwrap();
+        let scalar = |key: &str| match &n.get(key).unwrap().value {
+            NodeValue::Scalar { text, is_string } => (text.clone(), *is_string),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(scalar("cap"), ("20121".into(), false));
+        assert_eq!(
+            scalar("note"),
+            ("no".into(), true),
+            "YAML 1.2: `no` is a string"
+        );
+        assert_eq!(
+            scalar("tel"),
+            ("0288458041".into(), true),
+            "the leading zero is kept"
+        );
+        let m = n.get("municipio").unwrap();
+        assert_eq!((m.line, m.column), (3, 12));
+        let NodeValue::List(items) = &n.get("l").unwrap().value else {
+            panic!()
+        };
+        assert_eq!((items[1].line, items[1].column), (5, 8));
     }
 
     #[test]
@@ -153,5 +429,28 @@ mod tests {
         assert_eq!(v.terms().unwrap(), vec!["4", "casa", "true"]);
         let v: YamlValue = parse("{a: 1}").unwrap();
         assert_eq!(v.terms(), None);
+    }
+
+    #[test]
+    fn messages_in_italian() {
+        let err = parse::<Meta>("title: x\nweight: tre\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("`weight`: serve un numero intero, trovato il testo \"tre\"")
+        );
+        let err = parse::<Meta>("weight: 3\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("manca la chiave obbligatoria `title`")
+        );
+        assert_eq!(
+            err.hint.unwrap().it.as_deref(),
+            Some("aggiungi una riga `title: …`")
+        );
+        let err = parse::<Meta>("title: a: b\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("un valore contiene `: ` senza virgolette")
+        );
     }
 }

@@ -5,10 +5,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
-use common::{Site, attrs, texts};
+use common::{Site, attrs, build_real_site, texts};
 use scraper::Html;
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +291,9 @@ fn type_error_names_file_line_and_column() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/via-piazzetta.md:3:9: weight: invalid type: string \"tre\""),
+        stderr.contains(
+            "content/spazi/via-piazzetta.md:3:9: `weight`: expected an integer, found string \"tre\""
+        ),
         "{stderr}"
     );
 }
@@ -326,7 +327,7 @@ fn every_error_of_the_build_is_reported() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/spazi/d.md:3:7: date: `26/10/2018` is not a valid date"),
+        stderr.contains("content/spazi/d.md:3:7: `date`: `26/10/2018` is not a valid date"),
         "{stderr}"
     );
     assert!(
@@ -477,21 +478,7 @@ fn a_ten_megabyte_page_and_ten_thousand_files_build() {
 
 #[test]
 fn the_real_wemi_site_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let dir = build_real_site();
     let home = Html::parse_document(&fs::read_to_string(dir.path().join("index.html")).unwrap());
     assert_eq!(attrs(&home, "html", "lang"), ["it"]);
     assert_eq!(texts(&home, "h1").len(), 1);

@@ -13,7 +13,10 @@ use crate::config::{BUILT_IN_FIELDS, Config};
 use crate::content::front_matter::{self, RawFrontMatter, SortBy, SplitError};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, closest};
+use crate::i18n::Text;
 use crate::markdown::{self, RenderedMarkdown};
+use crate::msg;
+use crate::schema::{self, Checker, Schema, Typed};
 use crate::shortcodes;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::{self, YamlValue};
@@ -76,6 +79,8 @@ pub struct Document {
     pub source: SourceFile,
     /// Its checked front matter.
     pub meta: FrontMatter,
+    /// The typed values of its section's schema fields, in schema order.
+    pub fields: Vec<(String, Typed)>,
     /// Its body as HTML, with summary and table of contents.
     pub body: RenderedMarkdown,
     /// Its `@/…` links, in the order of `body.internal_links`.
@@ -107,7 +112,7 @@ pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnos
     let bytes = std::fs::read(&source.path).map_err(|err| {
         vec![Diagnostic::new(
             shown_path(&source),
-            format!("cannot read the file: {err}"),
+            msg!("cannot read the file: {error}", error = err),
         )]
     })?;
     match String::from_utf8(bytes) {
@@ -117,9 +122,14 @@ pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnos
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
             Err(vec![
-                Diagnostic::new(shown_path(&source), "the file is not valid UTF-8 text")
-                    .at(line, column)
-                    .hint("save the file with the UTF-8 encoding (most editors offer it in \"Save as\")"),
+                Diagnostic::new(
+                    shown_path(&source),
+                    msg!("the file is not valid UTF-8 text"),
+                )
+                .at(line, column)
+                .hint(msg!(
+                    "save the file with the UTF-8 encoding (most editors offer it in \"Save as\")"
+                )),
             ])
         }
     }
@@ -140,24 +150,39 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         vec![match err {
             SplitError::NoFrontMatter => Diagnostic::new(
                 &path,
-                "the file does not start with front matter",
+                msg!("the file does not start with front matter"),
             )
             .at_line(1)
-            .hint("begin the file with a line `---`, then `title: \"…\"`, then another `---` line"),
-            SplitError::Unclosed => Diagnostic::new(&path, "the front matter is not closed")
+            .hint(msg!(
+                "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
+            )),
+            SplitError::Unclosed => Diagnostic::new(&path, msg!("the front matter is not closed"))
                 .at_line(1)
-                .hint("add a line `---` after the last field, before the text"),
+                .hint(msg!(
+                    "add a line `---` after the last field, before the text"
+                )),
         }]
     })?;
     let offset = split.yaml_line_offset;
-    let raw: RawFrontMatter = yaml::parse(split.yaml).map_err(|e| {
-        let mut d = Diagnostic::new(&path, e.message);
-        d.line = e.line.map(|l| l + offset);
-        d.column = e.column;
-        d.hint = e.hint;
-        vec![d]
-    })?;
-    let meta = check(raw, &source, split.yaml, offset, config)?;
+    let raw: RawFrontMatter =
+        yaml::parse(split.yaml).map_err(|e| vec![e.into_diagnostic(&path, offset)])?;
+    let schema = (source.kind == SourceKind::Page)
+        .then(|| source.relative.split_once('/'))
+        .flatten()
+        .and_then(|(section, _)| config.schemas.get(section));
+    let checked = check(raw, &source, split.yaml, offset, config, schema.is_some());
+    let fields = match schema {
+        Some(schema) => check_schema(schema, &path, split.yaml, offset, config),
+        None => Ok(Vec::new()),
+    };
+    let (meta, fields) = match (checked, fields) {
+        (Ok(meta), Ok(fields)) => (meta, fields),
+        (meta, fields) => {
+            let mut errors = meta.err().unwrap_or_default();
+            errors.extend(fields.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
     let body_start = text.len() - split.body.len();
     let (markdown_text, calls) = shortcodes::extract(split.body).map_err(|errors| {
         errors
@@ -166,7 +191,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
                 let (line, column) = line_column(text, body_start + e.offset);
                 Diagnostic::new(&path, e.message)
                     .at(line, column)
-                    .hint("write shortcodes as {{ name(key=\"value\") }}")
+                    .hint(msg!("write shortcodes as {{ name(key=\"value\") }}"))
             })
             .collect::<Vec<_>>()
     })?;
@@ -201,6 +226,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     Ok(Document {
         source,
         meta,
+        fields,
         body,
         internal_links,
         external_links,
@@ -216,17 +242,66 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Checks the front matter against the section's schema: every wrong, missing or unknown
+/// field, where it is written. Returns the typed values of the schema's own fields.
+fn check_schema(
+    schema: &Schema,
+    path: &std::path::Path,
+    yaml_text: &str,
+    offset: usize,
+    config: &Config,
+) -> Result<Vec<(String, Typed)>, Vec<Diagnostic>> {
+    let root = yaml::parse_nodes(yaml_text).map_err(|e| vec![e.into_diagnostic(path, offset)])?;
+    let known: Vec<&str> = BUILT_IN_FIELDS
+        .iter()
+        .copied()
+        .chain(config.taxonomies.iter().map(|t| t.name.as_str()))
+        .collect();
+    // Missing fields are reported at the opening `---` line: line 0 of the YAML.
+    let block = yaml::Node {
+        value: yaml::NodeValue::Null,
+        line: 0,
+        column: 1,
+    };
+    let mut checker = Checker {
+        path,
+        line_offset: offset,
+        time_zone: &config.time_zone,
+        errors: Vec::new(),
+    };
+    // `title` is required of every page already: the schema may describe it without a
+    // second error when it is missing.
+    let fields: Vec<schema::Field> = schema
+        .fields
+        .iter()
+        .map(|f| schema::Field {
+            required: f.required && f.name != "title",
+            ..f.clone()
+        })
+        .collect();
+    let values = checker.object(&fields, &root, &known, &block);
+    if !checker.errors.is_empty() {
+        return Err(checker.errors);
+    }
+    Ok(values
+        .into_iter()
+        .filter(|(name, _)| !BUILT_IN_FIELDS.contains(&name.as_str()))
+        .collect())
+}
+
 /// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
+/// With a schema, unknown keys are the schema's to report.
 fn check(
     raw: RawFrontMatter,
     source: &SourceFile,
     yaml_text: &str,
     offset: usize,
     config: &Config,
+    has_schema: bool,
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
     let path = shown_path(source);
     let mut errors = Vec::new();
-    let at_key = |key: &str, message: String| {
+    let at_key = |key: &str, message: Text| {
         let d = Diagnostic::new(&path, message);
         match yaml::key_line(yaml_text, key) {
             Some(line) => d.at(line + offset, 1),
@@ -252,23 +327,26 @@ fn check(
 
     if source.kind == SourceKind::Page && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         errors.push(
-            Diagnostic::new(&path, "the required key `title` is missing or empty")
+            Diagnostic::new(&path, msg!("the required key `title` is missing or empty"))
                 .at_line(1)
-                .hint("add a line `title: \"…\"` to the front matter"),
+                .hint(msg!("add a line `title: \"…\"` to the front matter")),
         );
     }
     if let Some(slug) = &slug {
         if !is_slug(slug) {
             let suggestion = slugify(slug);
             let hint = if suggestion.is_empty() {
-                "use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`".to_string()
+                msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
             } else {
-                format!("write `slug: {suggestion}`")
+                msg!("write `slug: {slug}`", slug = suggestion)
             };
             errors.push(
                 at_key(
                     "slug",
-                    format!("`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`"),
+                    msg!(
+                        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+                        slug = slug
+                    ),
                 )
                 .hint(hint),
             );
@@ -281,16 +359,25 @@ fn check(
             || alias.contains('\\')
         {
             errors.push(
-                at_key("aliases", format!("the alias `{alias}` is not a root-relative address"))
-                    .hint("write old addresses like /vecchio/indirizzo/, starting with / and without `..`"),
+                at_key(
+                    "aliases",
+                    msg!(
+                        "the alias `{alias}` is not a root-relative address",
+                        alias = alias
+                    ),
+                )
+                .hint(msg!(
+                    "write old addresses like /vecchio/indirizzo/, starting with / and without `..`"
+                )),
             );
         }
     }
     let extra = extra.unwrap_or_default();
     if !extra.is_map_or_null() {
         errors.push(
-            at_key("extra", "`extra` must be a map of keys and values".into())
-                .hint("write `extra:` followed by indented `key: value` lines"),
+            at_key("extra", msg!("`extra` must be a map of keys and values")).hint(msg!(
+                "write `extra:` followed by indented `key: value` lines"
+            )),
         );
     }
 
@@ -302,16 +389,17 @@ fn check(
         ] {
             if set {
                 errors.push(
-                    at_key(key, format!("`{key}` applies only to sections"))
-                        .hint("move it to the section's _index.md, or remove it"),
+                    at_key(key, msg!("`{key}` applies only to sections", key = key))
+                        .hint(msg!("move it to the section's _index.md, or remove it")),
                 );
             }
         }
     }
     if paginate_by == Some(0) {
         errors.push(
-            at_key("paginate_by", "`paginate_by` must be at least 1".into())
-                .hint("write the number of pages per listing page, e.g. `paginate_by: 10`"),
+            at_key("paginate_by", msg!("`paginate_by` must be at least 1")).hint(msg!(
+                "write the number of pages per listing page, e.g. `paginate_by: 10`"
+            )),
         );
     }
 
@@ -325,10 +413,16 @@ fn check(
                     }
                 }
                 _ => errors.push(
-                    at_key(&key, format!("`{key}` must be a value or a list of values"))
-                        .hint(format!("write `{key}: 4` or `{key}: [4, 5]`")),
+                    at_key(
+                        &key,
+                        msg!("`{key}` must be a value or a list of values", key = key),
+                    )
+                    .hint(msg!("write `{key}: 4` or `{key}: [4, 5]`", key = key)),
                 ),
             }
+            continue;
+        }
+        if has_schema {
             continue;
         }
         let known = BUILT_IN_FIELDS
@@ -336,12 +430,13 @@ fn check(
             .copied()
             .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
         let hint = match closest(&key, known) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml"
+            Some(best) => msg!("did you mean `{best}`?", best = best),
+            None => msg!(
+                "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
+                key = key
             ),
         };
-        errors.push(at_key(&key, format!("unknown key `{key}`")).hint(hint));
+        errors.push(at_key(&key, msg!("unknown key `{key}`", key = key)).hint(hint));
     }
 
     if !errors.is_empty() {
@@ -430,5 +525,50 @@ mod tests {
         assert!(err[0].message.contains("front matter"));
         let err = parse(page("a.md"), "", &config()).unwrap_err();
         assert_eq!(err[0].line, Some(1));
+    }
+
+    #[test]
+    fn messages_in_italian() {
+        let err = parse(
+            page("a.md"),
+            "---\ntitle: a\nmunicpio: 4\nslug: Via Roma\n---\n",
+            &config(),
+        )
+        .unwrap_err();
+        let unknown = err.iter().find(|d| d.message.contains("municpio")).unwrap();
+        assert_eq!(
+            unknown.message_it.as_deref(),
+            Some("chiave sconosciuta `municpio`")
+        );
+        assert_eq!(
+            unknown.hint_it.as_deref(),
+            Some("forse intendevi `municipio`?")
+        );
+        let slug = err.iter().find(|d| d.message.contains("slug")).unwrap();
+        assert_eq!(
+            slug.message_it.as_deref(),
+            Some(
+                "`slug` può contenere solo lettere minuscole, cifre e trattini, trovato `Via Roma`"
+            )
+        );
+        assert_eq!(slug.hint_it.as_deref(), Some("scrivi `slug: via-roma`"));
+
+        let err = parse(page("a.md"), "Solo testo\n", &config()).unwrap_err();
+        assert_eq!(
+            err[0].message_it.as_deref(),
+            Some("il file non inizia con l'intestazione (front matter)")
+        );
+        let err = parse(
+            page("a.md"),
+            "---\ntitle: a\n---\n{{ card(x=via) }}\n",
+            &config(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err[0].message_it.as_deref(),
+            Some(
+                "`via` non è un valore: scrivi il testo tra virgolette (\"via\"), un numero, true o false"
+            )
+        );
     }
 }

@@ -176,8 +176,8 @@ mod tests {
         assert_eq!((e.line, e.column), (Some(2), Some(9)));
         let e = yaml::parse::<RawFrontMatter>("title: a\ndate: 26/10/2018\n").unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("not a valid date"), "{}", e.message);
+        assert_eq!(e.message.en, "`date`: `26/10/2018` is not a valid date");
         let e = yaml::parse::<RawFrontMatter>("title: a\ntitle: b\n").unwrap_err();
-        assert!(e.message.contains("duplicate"), "{}", e.message);
+        assert_eq!(e.message.en, "the key `title` appears twice");
     }
 }

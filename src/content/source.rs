@@ -7,10 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::fs;
+// `is_ignored` lives with the walk in `crate::fs`; code that names it here still works.
+pub use crate::fs::is_ignored;
 
 /// What a content file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,76 +55,18 @@ impl SourceFile {
 /// Lists the files under `content_dir`, classified. Unreadable entries and symlink loops are
 /// diagnostics; the walk goes on past them.
 pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let walker = WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(content_dir, p))
-                    .unwrap_or_else(|| "content".into());
-                let d = if err.loop_ancestor().is_some() {
-                    Diagnostic::new(
-                        path,
-                        "this symbolic link points back to a folder that contains it",
-                    )
-                    .hint("remove the link, or point it elsewhere")
-                } else {
-                    Diagnostic::new(path, format!("cannot read: {err}"))
-                };
-                errors.push(d);
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
-            continue;
-        };
-        let Some(relative) = relative.to_str().map(|s| s.replace('\\', "/")) else {
-            errors.push(
-                Diagnostic::new(
-                    display_path(content_dir, entry.path()),
-                    "the file name is not valid UTF-8",
-                )
-                .hint("rename the file using letters, digits and hyphens"),
-            );
-            continue;
-        };
-        match classify(&relative, config) {
-            Ok(file) => files.push(SourceFile {
-                path: entry.path().to_path_buf(),
-                ..file
+    let (found, mut errors) = fs::walk(content_dir, Path::new("content"));
+    let mut files = Vec::with_capacity(found.len());
+    for file in found {
+        match classify(&file.relative, config) {
+            Ok(source) => files.push(SourceFile {
+                path: file.path,
+                ..source
             }),
             Err(d) => errors.push(d),
         }
     }
     (files, errors)
-}
-
-/// How a path under content/ is shown in messages.
-pub fn display_path(content_dir: &Path, path: &Path) -> PathBuf {
-    match path.strip_prefix(content_dir) {
-        Ok(rel) => Path::new("content").join(rel),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
-/// Dotfiles and editors' temporary files: never content.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
 }
 
 fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
@@ -196,19 +139,5 @@ mod tests {
         assert_eq!(f.kind, SourceKind::Asset);
         let d = classify("spazi/x.fr.md", &c).unwrap_err();
         assert!(d.message.contains("`fr`"));
-    }
-
-    #[test]
-    fn temporary_files_are_ignored() {
-        for name in [
-            ".git",
-            "pagina.md~",
-            ".pagina.md.swp",
-            "4913",
-            ".#pagina.md",
-        ] {
-            assert!(is_ignored(name), "{name}");
-        }
-        assert!(!is_ignored("pagina.md"));
     }
 }

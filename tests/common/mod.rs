@@ -51,11 +51,7 @@ impl Site {
     /// Builds and asserts success.
     pub fn build_ok(&self, args: &[&str]) -> String {
         let out = self.build(args);
-        assert!(
-            out.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -84,6 +80,51 @@ impl Site {
             .map(|p| (p.clone(), fs::read(&p).unwrap()))
             .collect()
     }
+}
+
+/// Builds the real WeMi site (this repository's own `site.yaml`, `content/` and `themes/`)
+/// into a temporary folder, and asserts that the build succeeded.
+pub fn build_real_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .arg("build")
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .arg("--output")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    dir
+}
+
+/// Validates the sitemap at `path` against the sitemaps.org schema with xmllint. Without
+/// xmllint the check is skipped with a note, except in CI, which installs it.
+pub fn assert_valid_sitemap(path: &Path) {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sitemap.xsd");
+    match Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(path)
+        .output()
+    {
+        Ok(out) => assert_success(&out),
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("xmllint not installed: schema not checked")
+        }
+        Err(e) => panic!("xmllint is needed in CI: {e}"),
+    }
+}
+
+/// Asserts that a command succeeded, showing what it printed on stderr when it did not.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -1,0 +1,984 @@
+//! Messages in English and Italian.
+//!
+//! Messages are written in English in the code with [`msg!`](crate::msg), as templates with
+//! named `{placeholders}`; the Italian catalog below translates each template. Both texts are
+//! made when the message is made, and the reporter prints the reader's language: Italian when
+//! `--lang it` is given or the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`) is Italian, English
+//! otherwise. A test checks that every template in the code has its translation.
+
+/// A message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The English text.
+    pub en: String,
+    /// The Italian text; `None` for text that comes from elsewhere (a library's own error).
+    pub it: Option<String>,
+}
+
+impl Text {
+    /// Fills `template` and its Italian translation with `args`.
+    pub fn new(template: &'static str, args: &[(&str, String)]) -> Text {
+        let args: Vec<(&str, Text)> = args
+            .iter()
+            .map(|(name, value)| (*name, Text::from(value.as_str())))
+            .collect();
+        Text::compose(template, &args)
+    }
+
+    /// Fills `template` with `args` that are themselves in both languages: the English text
+    /// gets the English of each argument, the Italian translation the Italian of each (or its
+    /// English, when it has none). This is how a message is built from translated pieces.
+    pub fn compose(template: &'static str, args: &[(&str, Text)]) -> Text {
+        let english: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.en.as_str())).collect();
+        let italian_args: Vec<(&str, &str)> =
+            args.iter().map(|(n, v)| (*n, v.get(Lang::It))).collect();
+        Text {
+            en: fill(template, &english),
+            it: italian(template).map(|t| fill(t, &italian_args)),
+        }
+    }
+
+    /// The text in `lang` (English when there is no translation).
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.it) {
+            (Lang::It, Some(it)) => it,
+            _ => &self.en,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(en: String) -> Text {
+        Text { en, it: None }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(en: &str) -> Text {
+        Text {
+            en: en.to_string(),
+            it: None,
+        }
+    }
+}
+
+/// A value put into a message by [`msg!`](crate::msg): anything printable (the same in both
+/// languages), or a [`Text`] (each language gets its own).
+pub trait Arg {
+    /// The value in both languages.
+    fn to_text(&self) -> Text;
+}
+
+impl<T: std::fmt::Display + ?Sized> Arg for T {
+    fn to_text(&self) -> Text {
+        Text::from(self.to_string())
+    }
+}
+
+impl Arg for Text {
+    fn to_text(&self) -> Text {
+        self.clone()
+    }
+}
+
+impl Arg for &Text {
+    fn to_text(&self) -> Text {
+        (*self).clone()
+    }
+}
+
+/// A translatable message: a string literal template with `{name}` placeholders, then
+/// `name = value` arguments (printable values, or [`Text`]s for translated pieces).
+#[macro_export]
+macro_rules! msg {
+    ($template:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Text::compose(
+            $template,
+            &[$((stringify!($name), $crate::i18n::Arg::to_text(&($value)))),*],
+        )
+    };
+}
+
+/// The language messages are printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English (the default).
+    En,
+    /// Italian.
+    It,
+}
+
+impl Lang {
+    /// From `--lang`, else the locale variables.
+    pub fn detect(flag: Option<&str>) -> Lang {
+        let from_env = || {
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        };
+        match flag.map(str::to_string).or_else(from_env) {
+            Some(l) if l.starts_with("it") => Lang::It,
+            _ => Lang::En,
+        }
+    }
+}
+
+/// Replaces each `{name}` of `template` by its value, in one pass (a value that contains
+/// `{…}` is left as it is).
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let value = rest[1..].find('}').and_then(|end| {
+            let name = &rest[1..=end];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end + 2))
+        });
+        match value {
+            Some((value, len)) => {
+                out.push_str(value);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The Italian translation of an English template.
+fn italian(template: &str) -> Option<&'static str> {
+    CATALOG
+        .iter()
+        .find(|(en, _)| *en == template)
+        .map(|(_, it)| *it)
+}
+
+/// English template → Italian template.
+pub const CATALOG: &[(&str, &str)] = &[
+    // Shared pieces.
+    ("did you mean `{best}`?", "forse intendevi `{best}`?"),
+    (
+        "`{field}`: expected {expected}, found {found}",
+        "`{field}`: serve {expected}, trovato {found}",
+    ),
+    (
+        "a group of `key: value` lines",
+        "un gruppo di righe `chiave: valore`",
+    ),
+    ("a list", "una lista"),
+    ("a text", "un testo"),
+    ("an integer", "un numero intero"),
+    ("true or false", "true o false"),
+    ("write one of: {values}", "scrivi uno tra: {values}"),
+    ("add a line `{key}: …`", "aggiungi una riga `{key}: …`"),
+    (
+        "`extra` must be a map of keys and values",
+        "`extra` deve essere un gruppo di chiavi e valori",
+    ),
+    (
+        "write `extra:` followed by indented `key: value` lines",
+        "scrivi `extra:` e sotto, rientrate di qualche spazio, le righe `chiave: valore`",
+    ),
+    // yaml.rs
+    ("unknown key `{key}`", "chiave sconosciuta `{key}`"),
+    (
+        "the known keys are: {keys}",
+        "le chiavi previste sono: {keys}",
+    ),
+    (
+        "the required key `{key}` is missing",
+        "manca la chiave obbligatoria `{key}`",
+    ),
+    (
+        "the key `{key}` appears twice",
+        "la chiave `{key}` compare due volte",
+    ),
+    (
+        "each key may appear only once: remove or merge the repeated one",
+        "ogni chiave può comparire una volta sola: togli quella ripetuta o unisci le due",
+    ),
+    (
+        "check the value written after `{field}:`",
+        "controlla il valore scritto dopo `{field}:`",
+    ),
+    (
+        "`{field}`: `{found}` is not one of {values}",
+        "`{field}`: `{found}` non è uno tra {values}",
+    ),
+    (
+        "`{field}`: `{value}` is not a valid date",
+        "`{field}`: `{value}` non è una data valida",
+    ),
+    (
+        "`{field}`: `{value}` is not a valid date and time",
+        "`{field}`: `{value}` non è una data e ora valida",
+    ),
+    (
+        "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00",
+        "scrivi una data come 2018-10-26 oppure 2018-10-26T17:00:00+02:00",
+    ),
+    (
+        "a value contains `: ` without quotes",
+        "un valore contiene `: ` senza virgolette",
+    ),
+    (
+        "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\"",
+        "un valore che contiene `: ` va scritto tra virgolette, per esempio title: \"Orari: dalle 9\"",
+    ),
+    (
+        "the YAML is not valid: {detail}",
+        "lo YAML non è valido: {detail}",
+    ),
+    (
+        "check the indentation and the quotes on this line",
+        "controlla i rientri e le virgolette di questa riga",
+    ),
+    ("string {value}", "il testo {value}"),
+    ("integer {value}", "il numero intero {value}"),
+    ("floating point {value}", "il numero decimale {value}"),
+    ("boolean {value}", "il valore {value}"),
+    ("map", "un gruppo di righe `chiave: valore`"),
+    ("sequence", "una lista"),
+    ("unit value", "un valore vuoto"),
+    // config.rs
+    (
+        "cannot read the configuration: {error}",
+        "impossibile leggere la configurazione: {error}",
+    ),
+    (
+        "run wemi in the site's folder, or name it with --root (looked in {folder})",
+        "avvia wemi nella cartella del sito, oppure indicala con --root (ho cercato in {folder})",
+    ),
+    (
+        "`base_url` must be an absolute http(s) URL, found `{url}`",
+        "`base_url` deve essere un indirizzo completo che inizia con http:// o https://, trovato `{url}`",
+    ),
+    (
+        "write it like https://wemi.comune.milano.it/",
+        "scrivilo così: https://wemi.comune.milano.it/",
+    ),
+    (
+        "unknown time zone `{zone}`",
+        "fuso orario sconosciuto `{zone}`",
+    ),
+    (
+        "use an IANA name such as Europe/Rome",
+        "usa un nome IANA, come Europe/Rome",
+    ),
+    (
+        "`{code}` is not a language code",
+        "`{code}` non è un codice di lingua",
+    ),
+    (
+        "use a lowercase ISO 639-1 code such as it, en or ar",
+        "usa un codice ISO 639-1 minuscolo, come it, en o ar",
+    ),
+    (
+        "`{code}` is the default language and cannot be listed again",
+        "`{code}` è la lingua predefinita e non può essere elencata di nuovo",
+    ),
+    ("remove it from `languages`", "toglila da `languages`"),
+    (
+        "the taxonomy `{name}` has the name of a built-in field",
+        "la tassonomia `{name}` ha il nome di un campo predefinito",
+    ),
+    ("choose another name", "scegli un altro nome"),
+    (
+        "the taxonomy name `{name}` is not a simple lowercase word",
+        "il nome della tassonomia `{name}` non è una semplice parola minuscola",
+    ),
+    (
+        "use lowercase letters, digits and hyphens only",
+        "usa solo lettere minuscole, cifre e trattini",
+    ),
+    (
+        "the taxonomy `{name}` is declared twice",
+        "la tassonomia `{name}` è dichiarata due volte",
+    ),
+    ("remove one of them", "togli una delle due"),
+    (
+        "`paginate_by` of the taxonomy `{name}` must be at least 1",
+        "`paginate_by` della tassonomia `{name}` deve essere almeno 1",
+    ),
+    (
+        "write the number of pages per term page, e.g. `paginate_by: 10`",
+        "scrivi quante pagine elencare in ogni pagina di un termine, per esempio `paginate_by: 10`",
+    ),
+    (
+        "`feeds.limit` must be at least 1",
+        "`feeds.limit` deve essere almeno 1",
+    ),
+    (
+        "write the number of entries per feed, e.g. `limit: 20`",
+        "scrivi quante voci mettere in ogni feed, per esempio `limit: 20`",
+    ),
+    (
+        "schema `{path}`: {problem}",
+        "nello schema `{path}`: {problem}",
+    ),
+    // schema.rs
+    (
+        "a field of type `{kind}` needs `{key}`",
+        "un campo di tipo `{kind}` ha bisogno di `{key}`",
+    ),
+    ("add `{key}: {example}`", "aggiungi `{key}: {example}`"),
+    ("unknown type `{kind}`", "tipo sconosciuto `{kind}`"),
+    ("the types are: {types}", "i tipi sono: {types}"),
+    (
+        "expected a group of `key: value` lines",
+        "serve un gruppo di righe `chiave: valore`",
+    ),
+    (
+        "indent the fields under this key",
+        "scrivi i campi sotto questa chiave, rientrati di qualche spazio",
+    ),
+    ("unknown field `{key}`", "campo sconosciuto `{key}`"),
+    ("the fields are: {fields}", "i campi sono: {fields}"),
+    (
+        "the required field `{key}` is missing",
+        "manca il campo obbligatorio `{key}`",
+    ),
+    (
+        "add a line `{key}: …` ({description})",
+        "aggiungi una riga `{key}: …` ({description})",
+    ),
+    (
+        "write the text on the same line, in quotes if it contains `: ` or `#`",
+        "scrivi il testo sulla stessa riga, tra virgolette se contiene `: ` o `#`",
+    ),
+    (
+        "write a whole number in digits, e.g. 4",
+        "scrivi un numero intero in cifre, per esempio 4",
+    ),
+    (
+        "write a number with a dot for decimals, e.g. 45.46",
+        "scrivi un numero con il punto per i decimali, per esempio 45.46",
+    ),
+    (
+        "write `true` or `false` (not sì/no)",
+        "scrivi `true` o `false` (non sì/no)",
+    ),
+    ("a date like 2018-10-26", "una data come 2018-10-26"),
+    (
+        "write year-month-day with hyphens",
+        "scrivi anno-mese-giorno con i trattini",
+    ),
+    (
+        "a date and time like 2018-10-26T17:00:00+02:00",
+        "una data con l'ora, come 2018-10-26T17:00:00+02:00",
+    ),
+    (
+        "write year-month-day, a T, then hours:minutes:seconds",
+        "scrivi anno-mese-giorno, una T, poi ore:minuti:secondi",
+    ),
+    ("one of {values}", "uno tra {values}"),
+    (
+        "an address starting with https://",
+        "un indirizzo che inizia con https://",
+    ),
+    (
+        "copy the full address from the browser",
+        "copia l'indirizzo completo dal browser",
+    ),
+    ("an e-mail address", "un indirizzo e-mail"),
+    (
+        "write it like nome@comune.milano.it",
+        "scrivilo come nome@comune.milano.it",
+    ),
+    ("an Italian phone number", "un numero di telefono italiano"),
+    (
+        "write it like 02 8845 8041 (in quotes is safest)",
+        "scrivilo come 02 8845 8041 (tra virgolette è più sicuro)",
+    ),
+    (
+        "the file name of a page in {section}/",
+        "il nome del file di una pagina in {section}/",
+    ),
+    (
+        "write the file name without .md, e.g. via-piazzetta",
+        "scrivi il nome del file senza .md, per esempio via-piazzetta",
+    ),
+    (
+        "write `[a, b]` or one `- item` per line",
+        "scrivi `[a, b]` oppure una riga `- elemento` per ciascuno",
+    ),
+    (
+        "`{field}`: expected a position with `lat` and `lon`",
+        "`{field}`: serve una posizione con `lat` e `lon`",
+    ),
+    (
+        "write `{ lat: 45.4781, lon: 9.2046 }`",
+        "scrivi `{ lat: 45.4781, lon: 9.2046 }`",
+    ),
+    ("latitude", "latitudine"),
+    ("longitude", "longitudine"),
+    (
+        "`{field}`: the {what} {value} is outside the allowed area ({min} to {max})",
+        "`{field}`: la {what} {value} è fuori dall'area consentita (da {min} a {max})",
+    ),
+    (
+        "check the coordinates: they may be swapped or mistyped",
+        "controlla le coordinate: potrebbero essere invertite o scritte male",
+    ),
+    (
+        "`{field}`: expected days with their hours",
+        "`{field}`: servono i giorni con i loro orari",
+    ),
+    (
+        "write one line per day, e.g. `mon: 09:00-13:00`",
+        "scrivi una riga per giorno, per esempio `mon: 09:00-13:00`",
+    ),
+    (
+        "the days are mon, tue, wed, thu, fri, sat, sun",
+        "i giorni sono mon, tue, wed, thu, fri, sat, sun (da lunedì a domenica)",
+    ),
+    (
+        "`{field}`: `{key}` is not a day",
+        "`{field}`: `{key}` non è un giorno",
+    ),
+    (
+        "`{field}`: expected a time range like 09:00-13:00 or `closed`, found {found}",
+        "`{field}`: serve un orario come 09:00-13:00 oppure `chiuso`, trovato {found}",
+    ),
+    (
+        "write hours and minutes with two digits each: 09:00-13:00",
+        "scrivi ore e minuti con due cifre ciascuno: 09:00-13:00",
+    ),
+    ("nothing", "niente"),
+    ("a group of fields", "un gruppo di campi"),
+    (
+        "an integer from {min} to {max}",
+        "un numero intero da {min} a {max}",
+    ),
+    (
+        "an integer of at least {min}",
+        "un numero intero non inferiore a {min}",
+    ),
+    (
+        "an integer of at most {max}",
+        "un numero intero non superiore a {max}",
+    ),
+    ("a number from {min} to {max}", "un numero da {min} a {max}"),
+    (
+        "a number of at least {min}",
+        "un numero non inferiore a {min}",
+    ),
+    (
+        "a number of at most {max}",
+        "un numero non superiore a {max}",
+    ),
+    ("a number", "un numero"),
+    // content/document.rs
+    (
+        "cannot read the file: {error}",
+        "impossibile leggere il file: {error}",
+    ),
+    (
+        "the file is not valid UTF-8 text",
+        "il file non è testo UTF-8 valido",
+    ),
+    (
+        "save the file with the UTF-8 encoding (most editors offer it in \"Save as\")",
+        "salva il file con la codifica UTF-8 (quasi tutti gli editor la propongono in \"Salva con nome\")",
+    ),
+    (
+        "the file does not start with front matter",
+        "il file non inizia con l'intestazione (front matter)",
+    ),
+    (
+        "begin the file with a line `---`, then `title: \"…\"`, then another `---` line",
+        "inizia il file con una riga `---`, poi `title: \"…\"`, poi un'altra riga `---`",
+    ),
+    (
+        "the front matter is not closed",
+        "l'intestazione (front matter) non è chiusa",
+    ),
+    (
+        "add a line `---` after the last field, before the text",
+        "aggiungi una riga `---` dopo l'ultimo campo, prima del testo",
+    ),
+    (
+        "write shortcodes as {{ name(key=\"value\") }}",
+        "scrivi gli shortcode così: {{ nome(chiave=\"valore\") }}",
+    ),
+    (
+        "the required key `title` is missing or empty",
+        "manca la chiave obbligatoria `title`, oppure è vuota",
+    ),
+    (
+        "add a line `title: \"…\"` to the front matter",
+        "aggiungi una riga `title: \"…\"` all'intestazione",
+    ),
+    (
+        "use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`",
+        "usa lettere minuscole, cifre e trattini, per esempio `slug: via-piazzetta`",
+    ),
+    ("write `slug: {slug}`", "scrivi `slug: {slug}`"),
+    (
+        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+        "`slug` può contenere solo lettere minuscole, cifre e trattini, trovato `{slug}`",
+    ),
+    (
+        "the alias `{alias}` is not a root-relative address",
+        "l'alias `{alias}` non è un indirizzo che inizia con /",
+    ),
+    (
+        "write old addresses like /vecchio/indirizzo/, starting with / and without `..`",
+        "scrivi i vecchi indirizzi come /vecchio/indirizzo/, con / all'inizio e senza `..`",
+    ),
+    (
+        "`{key}` applies only to sections",
+        "`{key}` vale solo per le sezioni",
+    ),
+    (
+        "move it to the section's _index.md, or remove it",
+        "spostalo nel file _index.md della sezione, oppure toglilo",
+    ),
+    (
+        "`paginate_by` must be at least 1",
+        "`paginate_by` deve essere almeno 1",
+    ),
+    (
+        "write the number of pages per listing page, e.g. `paginate_by: 10`",
+        "scrivi quante pagine elencare in ogni pagina dell'elenco, per esempio `paginate_by: 10`",
+    ),
+    (
+        "`{key}` must be a value or a list of values",
+        "`{key}` deve essere un valore o una lista di valori",
+    ),
+    (
+        "write `{key}: 4` or `{key}: [4, 5]`",
+        "scrivi `{key}: 4` oppure `{key}: [4, 5]`",
+    ),
+    (
+        "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
+        "metti i valori liberi sotto `extra:`, oppure dichiara `{key}` come tassonomia in site.yaml",
+    ),
+    // date.rs
+    (
+        "`{value}` is not a valid date",
+        "`{value}` non è una data valida",
+    ),
+    (
+        "`{value}` is not a valid date and time",
+        "`{value}` non è una data e ora valida",
+    ),
+    (
+        "`{value}` is not a date (expected 2018-10-26 or 2018-10-26T17:00:00+02:00)",
+        "`{value}` non è una data (serve 2018-10-26 oppure 2018-10-26T17:00:00+02:00)",
+    ),
+    // shortcodes.rs
+    (
+        "expected an argument name or `)` in the shortcode `{name}`",
+        "nello shortcode `{name}` serve il nome di un argomento oppure `)`",
+    ),
+    (
+        "expected `=` after `{key}`, as in {key}=\"…\"",
+        "dopo `{key}` serve `=`, come in {key}=\"…\"",
+    ),
+    (
+        "the argument `{key}` is given twice",
+        "l'argomento `{key}` è scritto due volte",
+    ),
+    (
+        "expected `,` or `)` between arguments",
+        "tra gli argomenti serve `,` oppure `)`",
+    ),
+    (
+        "the shortcode `{name}` must end with `}}`",
+        "lo shortcode `{name}` deve finire con `}}`",
+    ),
+    (
+        "this text is not closed: add a {quote}",
+        "questo testo non è chiuso: aggiungi un {quote}",
+    ),
+    (
+        "`{word}` is not a value: write text in quotes (\"{word}\"), a number, true or false",
+        "`{word}` non è un valore: scrivi il testo tra virgolette (\"{word}\"), un numero, true o false",
+    ),
+    // site.rs
+    (
+        "cannot make a web address from the name `{name}`",
+        "impossibile ricavare un indirizzo web dal nome `{name}`",
+    ),
+    (
+        "add `slug: …` with lowercase letters, digits and hyphens",
+        "aggiungi `slug: …` con lettere minuscole, cifre e trattini",
+    ),
+    (
+        "write the file name of a page in content/{section}/, without .md",
+        "scrivi il nome del file di una pagina in content/{section}/, senza .md",
+    ),
+    (
+        "`{field}`: there is no published page content/{target}",
+        "`{field}`: la pagina content/{target} non esiste o non è pubblicata",
+    ),
+    (
+        "cannot make a web address from the folder name `{name}`",
+        "impossibile ricavare un indirizzo web dal nome della cartella `{name}`",
+    ),
+    (
+        "rename the folder with letters, digits and hyphens",
+        "rinomina la cartella usando lettere, cifre e trattini",
+    ),
+    (
+        "this file and {other} would both be published at /{path}",
+        "questo file e {other} verrebbero pubblicati entrambi in /{path}",
+    ),
+    (
+        "rename one of them, or give one a different `slug:`",
+        "rinomina uno dei due, oppure dai a uno dei due uno `slug:` diverso",
+    ),
+    // links.rs
+    (
+        "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)",
+        "scrivi il percorso di un file dentro content/, per esempio @/spazi/via-piazzetta.md (le bozze non vengono pubblicate)",
+    ),
+    (
+        "the link points to content/{file}, which is not a published page",
+        "il link punta a content/{file}, che non è una pagina pubblicata",
+    ),
+    (
+        "that page has no headings: remove the `#…` part",
+        "quella pagina non ha titoli: togli la parte `#…`",
+    ),
+    ("its headings are: {ids}", "i suoi titoli sono: {ids}"),
+    (
+        "content/{file} has no heading with the id `{anchor}`",
+        "content/{file} non ha un titolo con l'id `{anchor}`",
+    ),
+    // taxonomy.rs
+    (
+        "cannot make a web address from the {taxonomy} `{term}`",
+        "impossibile ricavare un indirizzo web dal valore `{term}` di `{taxonomy}`",
+    ),
+    (
+        "write the term with Latin letters or digits",
+        "scrivi il valore con lettere latine o cifre",
+    ),
+    // render.rs
+    (
+        "{message} (while rendering {file})",
+        "{message} (durante la generazione di {file})",
+    ),
+    (
+        "get_page: there is no published page content/{path}",
+        "get_page: la pagina content/{path} non esiste o non è pubblicata",
+    ),
+    (
+        "get_section: there is no section content/{path}",
+        "get_section: la sezione content/{path} non esiste",
+    ),
+    (
+        "date: unknown format `{format}` (use long, full, short, time or iso)",
+        "date: formato sconosciuto `{format}` (usa long, full, short, time o iso)",
+    ),
+    (
+        "this template extends `{parent}`, which does not exist",
+        "questo template estende `{parent}`, che non esiste",
+    ),
+    (
+        "check the name in {% extends %}",
+        "controlla il nome in {% extends %}",
+    ),
+    (
+        "the template `{name}` does not exist",
+        "il template `{name}` non esiste",
+    ),
+    (
+        "add it to the theme's templates/ folder, or fix the name",
+        "aggiungilo alla cartella templates/ del tema, oppure correggi il nome",
+    ),
+    ("template error: {error}", "errore nel template: {error}"),
+    (
+        "add the template to the theme, or remove the taxonomy `{name}`",
+        "aggiungi il template al tema, oppure togli la tassonomia `{name}`",
+    ),
+    (
+        "there is no shortcode `{name}`",
+        "lo shortcode `{name}` non esiste",
+    ),
+    (
+        "the theme's shortcodes are: {names}",
+        "gli shortcode del tema sono: {names}",
+    ),
+    (
+        "the shortcode `{name}` failed: {cause}",
+        "lo shortcode `{name}` non ha funzionato: {cause}",
+    ),
+    (
+        "check its arguments; the template is {template}",
+        "controlla i suoi argomenti; il template è {template}",
+    ),
+    (
+        "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
+        "il tema non ha né `{specific}` né `{fallback}` per generare la tassonomia `{taxonomy}`",
+    ),
+    (
+        "`template: {name}` names a template that does not exist; the theme has: {names}",
+        "`template: {name}` indica un template che non esiste; il tema ha: {names}",
+    ),
+    (
+        "the theme has no `{template}` template to render this file with",
+        "il tema non ha il template `{template}` per generare questo file",
+    ),
+    // view.rs
+    (
+        "cannot pass the configuration to the templates: {error}",
+        "impossibile passare la configurazione ai template: {error}",
+    ),
+    (
+        "cannot pass this file's values to the templates: {error}",
+        "impossibile passare i valori di questo file ai template: {error}",
+    ),
+    (
+        "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
+        "impossibile passare il termine `{term}` della tassonomia `{taxonomy}` ai template: {error}",
+    ),
+    (
+        "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
+        "impossibile passare la tassonomia `{taxonomy}` ai template: {error}",
+    ),
+    // output.rs
+    (
+        "{origin} and {first} would both be written to {path}",
+        "{origin} e {first} verrebbero scritti entrambi in {path}",
+    ),
+    (
+        "rename or remove one of them",
+        "rinomina o togli uno dei due",
+    ),
+    (
+        "check that the output folder is writable and not in use",
+        "controlla che la cartella di uscita sia scrivibile e non in uso",
+    ),
+    (
+        "cannot create the output folder: {error}",
+        "impossibile creare la cartella di uscita: {error}",
+    ),
+    (
+        "cannot remove an old file: {error}",
+        "impossibile togliere un vecchio file: {error}",
+    ),
+    (
+        "the output folder contains a symbolic link where a folder is needed",
+        "la cartella di uscita contiene un collegamento simbolico dove serve una cartella",
+    ),
+    (
+        "remove the link: wemi never writes through links",
+        "togli il collegamento: wemi non scrive mai attraverso i collegamenti",
+    ),
+    (
+        "a file is in the way of a folder the site needs",
+        "un file occupa il posto di una cartella che serve al sito",
+    ),
+    (
+        "remove that file from the output folder",
+        "togli quel file dalla cartella di uscita",
+    ),
+    (
+        "cannot create a folder: {error}",
+        "impossibile creare una cartella: {error}",
+    ),
+    (
+        "cannot read a file to copy: {error}",
+        "impossibile leggere un file da copiare: {error}",
+    ),
+    ("cannot write: {error}", "impossibile scrivere: {error}"),
+    // external.rs
+    (
+        "no external address could be reached: {count} links not checked",
+        "nessun indirizzo esterno è raggiungibile: {count} link non controllati",
+    ),
+    (
+        "the machine seems to be offline; run `wemi check --external` where there is network",
+        "sembra che il computer non sia connesso a internet; esegui `wemi check --external` dove c'è la rete",
+    ),
+    (
+        "the link {url} is broken: the server answers {code}",
+        "il link {url} non funziona: il server risponde {code}",
+    ),
+    (
+        "the link {url} could not be reached: {reason}",
+        "il link {url} non è raggiungibile: {reason}",
+    ),
+    ("fix or remove the address", "correggi o togli l'indirizzo"),
+    // lib.rs
+    (
+        "refusing to write the site into {output}: it is or contains {folder}",
+        "non scrivo il sito in {output}: è o contiene {folder}",
+    ),
+    (
+        "choose an output folder of its own, such as public/",
+        "scegli una cartella di uscita solo per il sito, come public/",
+    ),
+    (
+        "the site has no content/ folder",
+        "il sito non ha la cartella content/",
+    ),
+    (
+        "create content/_index.md for the home page",
+        "crea content/_index.md per la home page",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every `msg!("…")` template written in `src/` (also when rustfmt puts the template on
+    /// the line after `msg!(`).
+    fn templates_in_source() -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for entry in walkdir::WalkDir::new(src) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            // Written with an escape so that this line is not a call itself.
+            let call = "msg!\u{28}";
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(call) {
+                let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+                let in_comment = rest[line_start..i].contains("//");
+                rest = rest[i + call.len()..].trim_start();
+                if in_comment {
+                    continue;
+                }
+                if let Some(literal) = rest.strip_prefix('"') {
+                    found.push((entry.path().display().to_string(), unescape(literal)));
+                }
+            }
+        }
+        found
+    }
+
+    /// The value of the string literal that `rest` starts (after its opening quote).
+    fn unescape(rest: &str) -> String {
+        let mut literal = String::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => literal.push('\n'),
+                    Some('t') => literal.push('\t'),
+                    Some('\n') => while chars.next_if(|c| c.is_whitespace()).is_some() {},
+                    Some(other) => literal.push(other),
+                    None => break,
+                },
+                '"' => break,
+                c => literal.push(c),
+            }
+        }
+        literal
+    }
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('{') {
+            rest = &rest[i + 1..];
+            let Some(end) = rest.find('}') else { break };
+            let name = &rest[..end];
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                out.insert(name.to_string());
+            }
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_has_its_italian_translation() {
+        let templates = templates_in_source();
+        assert!(templates.len() > 20, "the scan found the messages");
+        let missing: Vec<_> = templates
+            .iter()
+            .filter(|(_, t)| italian(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "messages without Italian: {missing:#?}");
+        for (en, it) in CATALOG {
+            assert_eq!(
+                placeholders(en),
+                placeholders(it),
+                "placeholders of {en:?} / {it:?}"
+            );
+            assert_ne!(en, it, "not translated: {en:?}");
+        }
+        let used: BTreeSet<&str> = templates.iter().map(|(_, t)| t.as_str()).collect();
+        let unused: Vec<_> = CATALOG
+            .iter()
+            .filter(|(en, _)| !used.contains(en))
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "translations no message uses: {unused:#?}"
+        );
+    }
+
+    #[test]
+    fn text_in_both_languages() {
+        let t = Text {
+            en: "a".into(),
+            it: Some("b".into()),
+        };
+        assert_eq!((t.get(Lang::En), t.get(Lang::It)), ("a", "b"));
+        let raw = Text::from("io error");
+        assert_eq!(raw.get(Lang::It), "io error");
+        assert_eq!(Lang::detect(Some("it")), Lang::It);
+        assert_eq!(Lang::detect(Some("en")), Lang::En);
+    }
+
+    #[test]
+    fn pieces_in_both_languages_compose() {
+        let expected = Text {
+            en: "an integer from 1 to 9".into(),
+            it: Some("un numero intero da 1 a 9".into()),
+        };
+        let t = Text::compose(
+            "`{field}`: expected {expected}, found {found}",
+            &[
+                ("field", Text::from("municipio")),
+                ("expected", expected.clone()),
+                ("found", Text::from("\"quattro\"")),
+            ],
+        );
+        assert_eq!(
+            t.en,
+            "`municipio`: expected an integer from 1 to 9, found \"quattro\""
+        );
+        assert_eq!(
+            t.get(Lang::It),
+            "`municipio`: serve un numero intero da 1 a 9, trovato \"quattro\""
+        );
+        // `msg!` takes the same pieces, by value or by reference.
+        let by_macro = crate::msg!(
+            "`{field}`: expected {expected}, found {found}",
+            field = "municipio",
+            expected = &expected,
+            found = "\"quattro\""
+        );
+        assert_eq!(by_macro, t);
+    }
+
+    #[test]
+    fn values_are_put_in_once() {
+        let t = Text::new("unknown key `{key}`", &[("key", "{key}".to_string())]);
+        assert_eq!(t.en, "unknown key `{key}`");
+        assert_eq!(t.get(Lang::It), "chiave sconosciuta `{key}`");
+        assert_eq!(
+            fill("{{ a }} {b} {c}", &[("b", "{c}"), ("c", "3")]),
+            "{{ a }} {c} 3"
+        );
+    }
+}

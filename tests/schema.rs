@@ -1,0 +1,332 @@
+//! End-to-end tests of `wemi new` (a page from its section's schema) and `wemi schema` (the
+//! schemas as JSON Schema for editors): each runs the real binary on a copy of a fixture site,
+//! or of the real WeMi site, and checks the files it wrote.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{Site, assert_success, copy_dir, walk};
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The front matter of a content file, read as editors' YAML tools read it.
+fn front_matter(path: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(path).unwrap().replace("\r\n", "\n");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("---"), "{}", path.display());
+    let yaml: Vec<&str> = lines.take_while(|l| l.trim_end() != "---").collect();
+    serde_yaml::from_str(&yaml.join("\n")).unwrap()
+}
+
+fn validator(schema_file: &Path) -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(schema_file).unwrap()).unwrap();
+    jsonschema::meta::validate(&schema).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Every problem the schema finds in `instance`, as `path: message`.
+fn problems(validator: &jsonschema::Validator, instance: &serde_json::Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// The pages of `content/<section>/` (every `.md` but the sections' `_index.md`).
+fn pages(root: &Path, section: &str) -> Vec<PathBuf> {
+    walk(&root.join("content").join(section))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("_index")
+        })
+        .collect()
+}
+
+/// Today in Milan, as `wemi new` writes it.
+fn today() -> String {
+    let tz = jiff::tz::db().get("Europe/Rome").unwrap();
+    jiff::Timestamp::now()
+        .to_zoned_datetime(tz)
+        .date()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// wemi new
+
+#[test]
+fn a_new_page_builds_at_once_and_is_never_overwritten() {
+    let site = Site::fixture("typed");
+    let out = site.run("new", &["spazi", "L'apertura di via Larga"]);
+    assert_success(&out);
+    let path = site.root.join("content/spazi/l-apertura-di-via-larga.md");
+    assert_eq!(stdout(&out), format!("Created {}\n", path.display()));
+
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("---\n# Il nome dello spazio\ntitle: \"L'apertura di via Larga\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n# Il Municipio dello spazio\nmunicipio: 1 # DA COMPLETARE\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  street: \"DA COMPLETARE\" # DA COMPLETARE\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n# notes:\n"),
+        "optional fields are commented out: {text}"
+    );
+    // A required reference points at a published page: not at the draft that sorts first.
+    assert!(
+        text.contains("\nmain_service: spazio-bambini # DA COMPLETARE\n"),
+        "{text}"
+    );
+
+    site.build_ok(&[]);
+    let page = site.html("spazi/l-apertura-di-via-larga/index.html");
+    assert_eq!(common::texts(&page, "h1"), ["L'apertura di via Larga"]);
+
+    // Once the editor has written in it, asking again changes nothing.
+    let edited = format!("{text}Testo scritto dall'editore.\n");
+    fs::write(&path, &edited).unwrap();
+    let again = site.run("new", &["spazi", "L'apertura di via Larga"]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(
+            "error: content/spazi/l-apertura-di-via-larga.md: the page already exists: it was left as it is"
+        ),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), edited);
+}
+
+#[test]
+fn a_page_bundle_of_the_same_name_counts_as_existing() {
+    let site = Site::fixture("typed");
+    site.write("content/notizie/festa/index.md", "---\ntitle: Festa\n---\n");
+    let out = site.run("new", &["notizie", "Festa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the page already exists as content/notizie/festa/index.md"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.root.join("content/notizie/festa.md").exists());
+}
+
+#[test]
+fn a_section_without_schema_gets_title_description_and_date() {
+    let site = Site::fixture("typed");
+    let before = today();
+    // `eventi/` does not exist yet: it is created.
+    let out = site.run("new", &["eventi", "Festa d'estate"]);
+    let after = today();
+    assert_success(&out);
+    let text = fs::read_to_string(site.root.join("content/eventi/festa-d-estate.md")).unwrap();
+    let expected = |day: &str| {
+        format!(
+            "---\ntitle: \"Festa d'estate\"\n# Una frase che riassume la pagina\n\
+             description: \"\"\ndate: {day}\n---\n\n"
+        )
+    };
+    assert!(
+        text == expected(&before) || text == expected(&after),
+        "{text}"
+    );
+    site.build_ok(&[]);
+    assert!(site.public("eventi/festa-d-estate/index.html").is_file());
+}
+
+#[test]
+fn new_refuses_titles_and_sections_it_cannot_name_a_file_after() {
+    let site = Site::fixture("typed");
+    let files = walk(&site.root);
+    for (args, message) in [
+        (
+            ["spazi", "مرحبا"],
+            "has no letter or digit to name the file after",
+        ),
+        (
+            ["../fuori", "Fuori"],
+            "`../fuori` is not a folder of content/",
+        ),
+        (["spazi", "Index"], "would name the file index.md"),
+        (["spazii", "Nuovo"], "did you mean `spazi`?"),
+    ] {
+        let out = site.run("new", &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+    assert_eq!(walk(&site.root), files, "nothing was written");
+}
+
+#[test]
+fn a_new_page_of_each_section_of_the_real_site_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(&root).unwrap();
+    fs::copy(real.join("site.yaml"), root.join("site.yaml")).unwrap();
+    for folder in ["content", "themes", "data", "static", "templates"] {
+        if real.join(folder).is_dir() {
+            copy_dir(&real.join(folder), &root.join(folder));
+        }
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wemi"))
+            .args(args)
+            .arg("--root")
+            .arg(&root)
+            .output()
+            .unwrap()
+    };
+    for section in ["spazi", "notizie", "servizi"] {
+        let out = run(&["new", section, "Una pagina di prova di wemi new"]);
+        assert_success(&out);
+    }
+    let out = run(&[
+        "build",
+        "--output",
+        dir.path().join("public").to_str().unwrap(),
+    ]);
+    assert_success(&out);
+    assert!(
+        dir.path()
+            .join("public/spazi/una-pagina-di-prova-di-wemi-new/index.html")
+            .is_file()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// wemi schema
+
+#[test]
+fn schema_writes_a_file_per_section_with_a_schema_and_the_fixture_passes() {
+    let site = Site::fixture("typed");
+    let out = site.run("schema", &[]);
+    assert_success(&out);
+    let file = site.root.join("schemas/spazi.schema.json");
+    assert_eq!(stdout(&out), format!("Wrote {}\n", file.display()));
+    assert_eq!(
+        walk(&site.root.join("schemas")),
+        std::slice::from_ref(&file),
+        "only spazi has one"
+    );
+
+    let validator = validator(&file);
+    let pages = pages(&site.root, "spazi");
+    assert!(!pages.is_empty());
+    for page in pages {
+        let fm = front_matter(&page);
+        assert_eq!(
+            problems(&validator, &fm),
+            Vec::<String>::new(),
+            "{}",
+            page.display()
+        );
+    }
+
+    // --output writes elsewhere (relative to where wemi runs, like `build --output`).
+    let elsewhere = site.root.join("editor");
+    assert_success(&site.run("schema", &["--output", elsewhere.to_str().unwrap()]));
+    assert_eq!(
+        fs::read(elsewhere.join("spazi.schema.json")).unwrap(),
+        fs::read(&file).unwrap()
+    );
+}
+
+#[test]
+fn the_modeline_comment_points_at_the_schema_and_wemi_accepts_it() {
+    let site = Site::fixture("typed");
+    let page = site.root.join("content/spazi/via-piazzetta.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let modeline = "# yaml-language-server: $schema=../../schemas/spazi.schema.json";
+    assert_eq!(text.lines().nth(1), Some(modeline));
+    assert_success(&site.run("schema", &[]));
+    let target = page
+        .parent()
+        .unwrap()
+        .join(modeline.split_once('=').unwrap().1);
+    assert!(target.is_file(), "{}", target.display());
+    site.build_ok(&[]);
+}
+
+#[test]
+fn a_wrong_value_and_an_unknown_key_fail_the_schema_as_they_fail_the_build() {
+    let site = Site::fixture("typed");
+    assert_success(&site.run("schema", &[]));
+    let validator = validator(&site.root.join("schemas/spazi.schema.json"));
+    let page = "content/spazi/via-piazzetta.md";
+    let text = fs::read_to_string(site.root.join(page)).unwrap();
+    let wrong = text.replace("municipio: 4\n", "municipio: \"quattro\"\nmunicpio: 4\n");
+    assert_ne!(wrong, text);
+    site.write(page, &wrong);
+
+    let found = problems(&validator, &front_matter(&site.root.join(page)));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("/municipio: ") && p.contains("quattro")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|p| p.contains("municpio")), "{found:#?}");
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("`municipio`: expected an integer from 1 to 9"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unknown field `municpio`"), "{stderr}");
+}
+
+#[test]
+fn the_real_site_pages_pass_their_section_schemas() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .arg("schema")
+        .arg("--root")
+        .arg(real)
+        .arg("--output")
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let schemas = walk(out_dir.path());
+    assert!(!schemas.is_empty(), "site.yaml declares no schemas");
+    let mut checked = 0;
+    for schema in schemas {
+        let name = schema.file_name().unwrap().to_string_lossy().into_owned();
+        let section = name.strip_suffix(".schema.json").unwrap();
+        let validator = validator(&schema);
+        for page in pages(real, section) {
+            let fm = front_matter(&page);
+            assert_eq!(
+                problems(&validator, &fm),
+                Vec::<String>::new(),
+                "{}",
+                page.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
