@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::i18n::Lang;
 use crate::report;
 
 /// A fast static site generator for the WeMi network of the City of Milan.
@@ -15,6 +16,9 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Language of the messages: `it` or `en` (default: the locale's, else English).
+    #[arg(long, global = true, value_parser = ["it", "en"])]
+    pub lang: Option<String>,
 }
 
 /// The commands.
@@ -106,6 +110,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
+    let lang = Lang::detect(cli.lang.as_deref());
     match cli.command {
         Command::Build(args) => {
             let options = crate::BuildOptions {
@@ -116,11 +121,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             };
             match crate::build(&options) {
                 Ok(summary) => {
-                    report::build_summary(&summary);
+                    report::build_summary(&summary, lang);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root);
+                    report::errors(&err, &options.root, lang);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -134,11 +139,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let json = args.format == Format::Json;
             match crate::check(&options) {
                 Ok(found) => {
-                    report::check_summary(&found, &options.root, json);
+                    report::check_summary(&found, &options.root, json, lang);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::check_errors(&err, &options.root, json);
+                    report::check_errors(&err, &options.root, json, lang);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -151,11 +156,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             };
             match crate::scaffold::create(&options) {
                 Ok(page) => {
-                    report::outcome(&page.summary());
+                    report::outcome(&page.summary(), lang);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root);
+                    report::errors(&err, &options.root, lang);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -167,11 +172,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             };
             match crate::json_schema::write(&options) {
                 Ok(written) => {
-                    report::outcome(&written.summary());
+                    report::outcome(&written.summary(), lang);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root);
+                    report::errors(&err, &options.root, lang);
                     ExitCode::from(err.exit_code())
                 }
             }

@@ -20,6 +20,8 @@ use tera::{Map, Value};
 use crate::content::document::line_column;
 use crate::error::Diagnostic;
 use crate::fs;
+use crate::i18n::Text;
+use crate::msg;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
 /// `data.municipi`, `data/spazi/orari.csv` is `data.spazi.orari`.
@@ -34,8 +36,8 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
     }
     if !data_dir.is_dir() {
         return Err(vec![
-            Diagnostic::new("data", "`data` is a file, but it must be a folder")
-                .hint("put the data files in a data/ folder"),
+            Diagnostic::new("data", msg!("`data` is a file, but it must be a folder"))
+                .hint(msg!("put the data files in a data/ folder")),
         ]);
     }
     let mut tree = BTreeMap::new();
@@ -44,18 +46,23 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
         let shown = file.shown;
         let Some(format) = Format::of(&file.path) else {
             let message = match file.path.extension() {
-                Some(ext) => format!("`.{}` is not a data file type", ext.to_string_lossy()),
-                None => "this file has no extension, so it is not a data file".to_string(),
+                Some(ext) => msg!(
+                    "`.{ext}` is not a data file type",
+                    ext = ext.to_string_lossy()
+                ),
+                None => msg!("this file has no extension, so it is not a data file"),
             };
-            errors
-                .push(Diagnostic::new(shown, message).hint(
-                    "data files must be .yaml, .json or .csv; move other files out of data/",
-                ));
+            errors.push(Diagnostic::new(shown, message).hint(msg!(
+                "data files must be .yaml, .json or .csv; move other files out of data/"
+            )));
             continue;
         };
         let value = match std::fs::read(&file.path) {
             Ok(bytes) => parse(&shown, format, &bytes),
-            Err(err) => Err(vec![Diagnostic::new(&shown, format!("cannot read: {err}"))]),
+            Err(err) => Err(vec![Diagnostic::new(
+                &shown,
+                msg!("cannot read the file: {error}", error = err),
+            )]),
         };
         // A file that failed still takes its key, so that name clashes are reported too.
         let value = value.unwrap_or_else(|mut e| {
@@ -118,9 +125,11 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
         let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
         let (line, column) = line_column(valid, valid.len());
         vec![
-            Diagnostic::new(path, "the file is not valid UTF-8 text")
+            Diagnostic::new(path, msg!("the file is not valid UTF-8 text"))
                 .at(line, column)
-                .hint("save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)"),
+                .hint(msg!(
+                    "save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)"
+                )),
         ]
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
@@ -144,20 +153,38 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
         .map_err(|err| {
             let full = err.to_string();
             // serde_json appends " at line L column C": the position goes in its own fields.
-            let message = match full.rfind(" at line ") {
-                Some(i) if err.line() > 0 => full[..i].to_string(),
-                _ => full,
+            let detail = match full.rfind(" at line ") {
+                Some(i) if err.line() > 0 => &full[..i],
+                _ => &full,
+            };
+            // A repeated key is our own error (see `KeySeed`), worded like serde_yaml's.
+            let repeated = detail
+                .strip_prefix("duplicate entry with key `")
+                .and_then(|rest| rest.strip_suffix('`'));
+            let message = match repeated {
+                Some(key) => msg!("the key `{key}` appears twice", key = key),
+                None => msg!("the JSON is not valid: {detail}", detail = detail),
             };
             let hint = if text.trim().is_empty() {
-                Some("an empty file is not JSON: write {} or [] for no data")
-            } else if message.contains("trailing comma") {
-                Some("JSON allows no comma after the last item of a list or map")
-            } else if message.contains("key must be a string") {
-                Some("JSON keys must be in double quotes, e.g. {\"nome\": \"Brera\"}")
-            } else if message.starts_with("duplicate entry") {
-                Some("each key may appear only once: remove or merge the repeated one")
+                Some(msg!(
+                    "an empty file is not JSON: write {} or [] for no data"
+                ))
+            } else if detail.contains("trailing comma") {
+                Some(msg!(
+                    "JSON allows no comma after the last item of a list or map"
+                ))
+            } else if detail.contains("key must be a string") {
+                Some(msg!(
+                    "JSON keys must be in double quotes, e.g. {\"nome\": \"Brera\"}"
+                ))
+            } else if repeated.is_some() {
+                Some(msg!(
+                    "each key may appear only once: remove or merge the repeated one"
+                ))
             } else if err.is_eof() {
-                Some("the file ends too early: check for a missing `}`, `]` or `\"`")
+                Some(msg!(
+                    "the file ends too early: check for a missing `}`, `]` or `\"`"
+                ))
             } else {
                 None
             };
@@ -199,7 +226,10 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
     let header = match reader.headers() {
         Ok(header) => header.clone(),
         Err(err) => {
-            let d = Diagnostic::new(path, format!("cannot read the header: {err}"));
+            let d = Diagnostic::new(
+                path,
+                msg!("cannot read the header of the table: {error}", error = err),
+            );
             return Err(vec![at(err.position(), d)]);
         }
     };
@@ -211,9 +241,12 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
                 header.position(),
                 Diagnostic::new(
                     path,
-                    format!("the column `{name}` appears twice in the header"),
+                    msg!(
+                        "the column `{name}` appears twice in the header",
+                        name = name
+                    ),
                 )
-                .hint("give each column a name of its own"),
+                .hint(msg!("give each column a name of its own")),
             ));
         }
         columns.push(key);
@@ -234,18 +267,23 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
                     pos.as_ref(),
                     Diagnostic::new(
                         path,
-                        format!(
-                            "this row has {len} values, but the header names {} columns",
-                            columns.len()
+                        msg!(
+                            "this row has {len} values, but the header names {columns} columns",
+                            len = len,
+                            columns = columns.len()
                         ),
                     )
-                    .hint(
+                    .hint(msg!(
                         "give every row one value per column; \
-                         quote values that contain commas, e.g. \"Via Roma, 1\"",
-                    ),
+                         quote values that contain commas, e.g. \"Via Roma, 1\""
+                    )),
                 )),
                 _ => {
-                    errors.push(at(err.position(), Diagnostic::new(path, err.to_string())));
+                    let d = Diagnostic::new(
+                        path,
+                        msg!("the table is not valid CSV: {detail}", detail = err),
+                    );
+                    errors.push(at(err.position(), d));
                     break;
                 }
             },
@@ -271,10 +309,10 @@ enum Entry {
 
 impl Entry {
     /// How the entry is named in a clash.
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         match self {
-            Entry::File { path, .. } => format!("`{}`", path.display()),
-            Entry::Folder { path, .. } => format!("the folder `{}/`", path.display()),
+            Entry::File { path, .. } => Text::from(format!("`{}`", path.display())),
+            Entry::Folder { path, .. } => msg!("the folder `{path}/`", path = path.display()),
         }
     }
 }
@@ -322,14 +360,16 @@ fn insert(
 fn clash(path: &Path, other: &Entry, keys: &[String]) -> Diagnostic {
     Diagnostic::new(
         path,
-        format!(
-            "`{}` and {} both give `{}`",
-            path.display(),
-            other.describe(),
-            template_path(keys)
+        msg!(
+            "`{path}` and {other} both give `{key}`",
+            path = path.display(),
+            other = other.describe(),
+            key = template_path(keys)
         ),
     )
-    .hint("rename or remove one of them: each data file needs a name of its own")
+    .hint(msg!(
+        "rename or remove one of them: each data file needs a name of its own"
+    ))
 }
 
 /// How a template reaches `keys`: `data.spazi.orari`, or `data["my-file"]` for other names.
@@ -659,9 +699,12 @@ mod tests {
         let e = &errors[0];
         assert_eq!(e.path, Path::new("data/municipi.yaml"));
         assert_eq!((e.line, e.column), (Some(2), Some(10)));
-        assert!(e.message.contains("mapping values"), "{}", e.message);
-        assert!(!e.message.contains("at line"), "{}", e.message);
-        assert!(e.hint.as_deref().unwrap().contains("quoted"));
+        assert_eq!(e.message, "a value contains `: ` without quotes");
+        assert!(e.hint.as_deref().unwrap().contains("quoted"), "{e}");
+        assert_eq!(
+            e.message_in(crate::i18n::Lang::It),
+            "un valore contiene `: ` senza virgolette"
+        );
     }
 
     #[test]
@@ -680,7 +723,11 @@ mod tests {
         let e = &errors[0];
         assert_eq!(e.path, Path::new("data/orari.json"));
         assert_eq!((e.line, e.column), (Some(3), Some(9)), "{e}");
-        assert_eq!(e.message, "expected `:`");
+        assert_eq!(e.message, "the JSON is not valid: expected `:`");
+        assert_eq!(
+            e.message_in(crate::i18n::Lang::It),
+            "il JSON non è valido: expected `:`"
+        );
     }
 
     #[test]
@@ -701,7 +748,8 @@ mod tests {
                 .unwrap()
                 .contains("ends too early")
         );
-        assert!(errors[2].message.contains("`a`"), "{}", errors[2].message);
+        assert_eq!(errors[2].message, "the key `a` appears twice");
+        assert!(errors[2].hint.as_deref().unwrap().contains("only once"));
         assert_eq!(errors[2].line, Some(1));
         assert!(errors[3].hint.as_deref().unwrap().contains("empty file"));
     }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
+use crate::msg;
 
 /// A file found by [`walk`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +48,11 @@ pub fn walk(dir: &Path, shown: &Path) -> (Vec<FoundFile>, Vec<Diagnostic>) {
                 errors.push(if err.loop_ancestor().is_some() {
                     Diagnostic::new(
                         path,
-                        "this symbolic link points back to a folder that contains it",
+                        msg!("this symbolic link points back to a folder that contains it"),
                     )
-                    .hint("remove the link, or point it elsewhere")
+                    .hint(msg!("remove the link, or point it elsewhere"))
                 } else {
-                    Diagnostic::new(path, format!("cannot read: {err}"))
+                    Diagnostic::new(path, msg!("cannot read: {error}", error = err))
                 });
                 continue;
             }
@@ -64,8 +65,8 @@ pub fn walk(dir: &Path, shown: &Path) -> (Vec<FoundFile>, Vec<Diagnostic>) {
         };
         let Some(relative) = relative.to_str().map(|s| s.replace('\\', "/")) else {
             errors.push(
-                Diagnostic::new(show(entry.path()), "the file name is not valid UTF-8")
-                    .hint("rename the file using letters, digits and hyphens"),
+                Diagnostic::new(show(entry.path()), msg!("the file name is not valid UTF-8"))
+                    .hint(msg!("rename the file using letters, digits and hyphens")),
             );
             continue;
         };

@@ -826,6 +826,217 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "create content/_index.md for the home page",
         "crea content/_index.md per la home page",
+    ), // data.rs
+    (
+        "`data` is a file, but it must be a folder",
+        "`data` è un file, ma deve essere una cartella",
+    ),
+    (
+        "put the data files in a data/ folder",
+        "metti i file di dati in una cartella data/",
+    ),
+    (
+        "`.{ext}` is not a data file type",
+        "`.{ext}` non è un tipo di file di dati",
+    ),
+    (
+        "this file has no extension, so it is not a data file",
+        "questo file non ha un'estensione, quindi non è un file di dati",
+    ),
+    (
+        "data files must be .yaml, .json or .csv; move other files out of data/",
+        "i file di dati devono essere .yaml, .json o .csv; sposta gli altri file fuori da data/",
+    ),
+    (
+        "save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)",
+        "salva il file con la codifica UTF-8 (da Excel: “CSV UTF-8”)",
+    ),
+    (
+        "the JSON is not valid: {detail}",
+        "il JSON non è valido: {detail}",
+    ),
+    (
+        "an empty file is not JSON: write {} or [] for no data",
+        "un file vuoto non è JSON: scrivi {} oppure [] se non ci sono dati",
+    ),
+    (
+        "JSON allows no comma after the last item of a list or map",
+        "in JSON non va messa la virgola dopo l'ultimo elemento di una lista o di un gruppo",
+    ),
+    (
+        "JSON keys must be in double quotes, e.g. {\"nome\": \"Brera\"}",
+        "in JSON le chiavi vanno tra virgolette doppie, per esempio {\"nome\": \"Brera\"}",
+    ),
+    (
+        "the file ends too early: check for a missing `}`, `]` or `\"`",
+        "il file finisce troppo presto: controlla che non manchi una `}`, una `]` o una `\"`",
+    ),
+    (
+        "cannot read the header of the table: {error}",
+        "impossibile leggere l'intestazione della tabella: {error}",
+    ),
+    (
+        "the column `{name}` appears twice in the header",
+        "la colonna `{name}` compare due volte nell'intestazione",
+    ),
+    (
+        "give each column a name of its own",
+        "dai a ogni colonna un nome diverso",
+    ),
+    (
+        "this row has {len} values, but the header names {columns} columns",
+        "questa riga ha {len} valori, ma l'intestazione ha {columns} colonne",
+    ),
+    (
+        "give every row one value per column; quote values that contain commas, e.g. \"Via Roma, 1\"",
+        "scrivi in ogni riga un valore per colonna; metti tra virgolette i valori che contengono virgole, per esempio \"Via Roma, 1\"",
+    ),
+    (
+        "the table is not valid CSV: {detail}",
+        "la tabella non è un CSV valido: {detail}",
+    ),
+    ("the folder `{path}/`", "la cartella `{path}/`"),
+    (
+        "`{path}` and {other} both give `{key}`",
+        "`{path}` e {other} corrispondono entrambi a `{key}`",
+    ),
+    (
+        "rename or remove one of them: each data file needs a name of its own",
+        "rinomina o togli uno dei due: ogni file di dati deve avere un nome diverso",
+    ),
+    // fs.rs
+    (
+        "this symbolic link points back to a folder that contains it",
+        "questo collegamento simbolico punta a una cartella che lo contiene",
+    ),
+    (
+        "remove the link, or point it elsewhere",
+        "togli il collegamento, oppure fallo puntare altrove",
+    ),
+    ("cannot read: {error}", "impossibile leggere: {error}"),
+    (
+        "the file name is not valid UTF-8",
+        "il nome del file contiene caratteri non validi (non è UTF-8)",
+    ),
+    (
+        "rename the file using letters, digits and hyphens",
+        "rinomina il file usando lettere, cifre e trattini",
+    ),
+    // theme.rs
+    (
+        "the theme `{name}` does not exist",
+        "il tema `{name}` non esiste",
+    ),
+    (
+        "create {folder}/ or change `theme:` in site.yaml",
+        "crea la cartella {folder}/ oppure cambia `theme:` in site.yaml",
+    ),
+    (
+        "cannot read the template: {error}",
+        "impossibile leggere il template: {error}",
+    ),
+    (
+        "templates must be UTF-8 text files",
+        "i template devono essere file di testo UTF-8",
+    ),
+    // content/source.rs
+    (
+        "the file name says language `{code}`, which site.yaml does not declare",
+        "il nome del file indica la lingua `{code}`, che site.yaml non dichiara",
+    ),
+    (
+        "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md",
+        "aggiungi `{code}` sotto `languages:` in site.yaml, oppure rinomina il file in {base}.md",
+    ),
+    // scaffold.rs
+    ("Created {path}", "Pagina creata: {path}"),
+    (
+        "`{section}` is not a folder of content/",
+        "`{section}` non è una cartella di content/",
+    ),
+    (
+        "name the section's folder, such as `spazi` or `notizie`",
+        "indica la cartella della sezione, come `spazi` o `notizie`",
+    ),
+    (
+        "there is no section content/{section}/",
+        "la sezione content/{section}/ non esiste",
+    ),
+    (
+        "did you mean `{best}`? To start a new section, create content/{section}/ first",
+        "forse intendevi `{best}`? Per iniziare una nuova sezione, crea prima la cartella content/{section}/",
+    ),
+    (
+        "the title `{title}` has no letter or digit to name the file after",
+        "il titolo `{title}` non ha lettere o cifre da cui ricavare il nome del file",
+    ),
+    (
+        "write a title with Latin letters or digits, such as \"Nuovo spazio\"",
+        "scrivi un titolo con lettere latine o cifre, come \"Nuovo spazio\"",
+    ),
+    (
+        "the title would name the file index.md, which makes its folder a page",
+        "con questo titolo il file si chiamerebbe index.md, un nome che trasforma la sua cartella in una pagina",
+    ),
+    ("choose a longer title", "scegli un titolo più lungo"),
+    (
+        "cannot create the page: {error}",
+        "impossibile creare la pagina: {error}",
+    ),
+    (
+        "the page already exists as {bundle}: nothing was changed",
+        "la pagina esiste già come {bundle}: non è stato cambiato niente",
+    ),
+    (
+        "the page already exists: it was left as it is",
+        "la pagina esiste già: è stata lasciata com'era",
+    ),
+    (
+        "choose another title, or edit the existing page",
+        "scegli un altro titolo, oppure modifica la pagina che c'è già",
+    ),
+    // json_schema.rs
+    (
+        "site.yaml declares no `schemas:`: no schema was written",
+        "site.yaml non dichiara `schemas:`: non è stato scritto nessuno schema",
+    ),
+    ("Wrote {files}", "File scritti: {files}"),
+    (
+        "the schema `{section}` is not named after a folder of content/",
+        "lo schema `{section}` non ha il nome di una cartella di content/",
+    ),
+    (
+        "name each schema after its section's folder, such as `spazi`",
+        "dai a ogni schema il nome della cartella della sua sezione, come `spazi`",
+    ),
+    (
+        "cannot write the schema: {error}",
+        "impossibile scrivere lo schema: {error}",
+    ),
+    // report.rs
+    (
+        "1 error found; nothing was written.",
+        "1 errore trovato; non è stato scritto niente.",
+    ),
+    (
+        "{n} errors found; nothing was written.",
+        "{n} errori trovati; non è stato scritto niente.",
+    ),
+    (
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms",
+        "Generate {pages} pagine e {sections} sezioni: {written} file scritti, {unchanged} invariati, {removed} tolti in {ms} ms",
+    ),
+    (
+        "1 error found; the site would not build.",
+        "1 errore trovato; il sito non verrebbe generato.",
+    ),
+    (
+        "{n} errors found; the site would not build.",
+        "{n} errori trovati; il sito non verrebbe generato.",
+    ),
+    (
+        "Checked {pages} pages and {sections} sections: no errors",
+        "Controllate {pages} pagine e {sections} sezioni: nessun errore",
     ),
 ];
 

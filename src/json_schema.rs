@@ -19,6 +19,8 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::Text;
+use crate::msg;
 use crate::schema::{Field, Kind, Schema};
 
 /// The meta-schema the generated schemas declare.
@@ -44,16 +46,16 @@ pub struct SchemaReport {
 
 impl SchemaReport {
     /// What `wemi schema` prints.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self) -> Text {
         if self.written.is_empty() {
-            return "site.yaml declares no `schemas:`: no schema was written".into();
+            return msg!("site.yaml declares no `schemas:`: no schema was written");
         }
         let files: Vec<String> = self
             .written
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        format!("Wrote {}", files.join(", "))
+        msg!("Wrote {files}", files = files.join(", "))
     }
 }
 
@@ -90,9 +92,14 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
             Error::usage(vec![
                 Diagnostic::new(
                     crate::config::CONFIG_FILE,
-                    format!("the schema `{section}` is not named after a folder of content/"),
+                    msg!(
+                        "the schema `{section}` is not named after a folder of content/",
+                        section = section
+                    ),
                 )
-                .hint("name each schema after its section's folder, such as `spazi`"),
+                .hint(msg!(
+                    "name each schema after its section's folder, such as `spazi`"
+                )),
             ])
         })?;
         let text = serde_json::to_string_pretty(&render(section, schema, &config))
@@ -103,7 +110,7 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
     let io_error = |path: &Path, err: std::io::Error| {
         Error::site(vec![Diagnostic::new(
             path,
-            format!("cannot write the schema: {err}"),
+            msg!("cannot write the schema: {error}", error = err),
         )])
     };
     if !files.is_empty() {

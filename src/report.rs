@@ -19,27 +19,38 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::char::is_combining_mark;
 
 use crate::error::{Diagnostic, Error, Severity};
+use crate::i18n::{Lang, Text};
+use crate::msg;
 use crate::{BuildReport, CheckReport};
 
 /// Prints every diagnostic of a failed build, then a count.
 ///
 /// `root` is the site folder: diagnostic paths are relative to it.
-pub fn errors(err: &Error, root: &Path) {
-    eprint!("{}", format_errors(err, root, stderr_colour()));
+pub fn errors(err: &Error, root: &Path, lang: Lang) {
+    eprint!("{}", format_errors(err, root, stderr_colour(), lang));
 }
 
 /// The text [`errors`] prints, coloured or not.
-pub fn format_errors(err: &Error, root: &Path, colour: bool) -> String {
-    let mut out = format_diagnostics(&err.diagnostics, root, colour);
-    out.push_str(&format!(
-        "{} found; nothing was written.\n",
-        errors_found(err.diagnostics.len())
-    ));
+pub fn format_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+    let n = err.diagnostics.len();
+    let count = if n == 1 {
+        msg!("1 error found; nothing was written.")
+    } else {
+        msg!("{n} errors found; nothing was written.", n = n)
+    };
+    out.push_str(count.get(lang));
+    out.push('\n');
     out
 }
 
 /// Every diagnostic in turn, each with its code frame when it has one.
-pub fn format_diagnostics(diagnostics: &[Diagnostic], root: &Path, colour: bool) -> String {
+pub fn format_diagnostics(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    colour: bool,
+    lang: Lang,
+) -> String {
     let mut sources = Sources::new(root);
     let mut out = String::new();
     for d in diagnostics {
@@ -47,14 +58,9 @@ pub fn format_diagnostics(diagnostics: &[Diagnostic], root: &Path, colour: bool)
             let text = sources.get(&d.path)?;
             Frame::new(text, line, d.column)
         });
-        out.push_str(&format_diagnostic(d, frame.as_ref(), colour));
+        out.push_str(&format_diagnostic(d, frame.as_ref(), colour, lang));
     }
     out
-}
-
-/// `N error(s)`.
-fn errors_found(n: usize) -> String {
-    format!("{n} error{}", if n == 1 { "" } else { "s" })
 }
 
 /// Whether what goes to stderr may be coloured.
@@ -184,17 +190,31 @@ fn caret_indent(line: &str, before: usize) -> String {
 }
 
 /// One diagnostic: its `severity: location: message` line, its frame, its hint.
-fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame<'_>>, colour: bool) -> String {
+fn format_diagnostic(
+    d: &Diagnostic,
+    frame: Option<&Frame<'_>>,
+    colour: bool,
+    lang: Lang,
+) -> String {
     let style = Style::of(d.severity);
+    let severity = match (lang, d.severity) {
+        (Lang::It, Severity::Error) => "errore",
+        (Lang::It, Severity::Warning) => "avviso",
+        (Lang::En, s) => s.as_str(),
+    };
     let mut out = format!(
         "{}: {}: {}\n",
-        style.paint(d.severity.as_str(), colour),
+        style.paint(severity, colour),
         d.location(),
-        d.message
+        d.message_in(lang)
     );
+    let help = match lang {
+        Lang::It => "aiuto",
+        Lang::En => "help",
+    };
     let Some(frame) = frame else {
-        if let Some(hint) = &d.hint {
-            out.push_str(&format!("  help: {hint}\n"));
+        if let Some(hint) = d.hint_in(lang) {
+            out.push_str(&format!("  {help}: {hint}\n"));
         }
         return out;
     };
@@ -224,9 +244,9 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame<'_>>, colour: bool) ->
             out.push('\n');
         }
     }
-    if let Some(hint) = &d.hint {
+    if let Some(hint) = d.hint_in(lang) {
         let equals = Style::Gutter.paint("=", colour);
-        out.push_str(&format!(" {:width$} {equals} help: {hint}\n", ""));
+        out.push_str(&format!(" {:width$} {equals} {help}: {hint}\n", ""));
     }
     // A blank line keeps a framed diagnostic apart from the next one.
     out.push('\n');
@@ -234,25 +254,25 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame<'_>>, colour: bool) ->
 }
 
 /// Prints the one-line summary of a successful build.
-pub fn build_summary(r: &BuildReport) {
-    println!("{}", format_summary(r));
+pub fn build_summary(r: &BuildReport, lang: Lang) {
+    println!("{}", format_summary(r).get(lang));
 }
 
 /// The text [`build_summary`] prints.
-pub fn format_summary(r: &BuildReport) -> String {
-    format!(
-        "Built {} pages and {} sections: {} files written, {} unchanged, {} removed in {} ms",
-        r.pages,
-        r.sections,
-        r.write.written,
-        r.write.unchanged,
-        r.write.removed,
-        r.elapsed.as_millis()
+pub fn format_summary(r: &BuildReport) -> Text {
+    msg!(
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms",
+        pages = r.pages,
+        sections = r.sections,
+        written = r.write.written,
+        unchanged = r.write.unchanged,
+        removed = r.write.removed,
+        ms = r.elapsed.as_millis()
     )
 }
 
 /// One JSON object per diagnostic and per line, for editors' tools and CI.
-pub fn format_json(diagnostics: &[Diagnostic]) -> String {
+pub fn format_json(diagnostics: &[Diagnostic], lang: Lang) -> String {
     diagnostics
         .iter()
         .map(|d| {
@@ -261,8 +281,8 @@ pub fn format_json(diagnostics: &[Diagnostic]) -> String {
                 "line": d.line,
                 "column": d.column,
                 "severity": d.severity.as_str(),
-                "message": d.message,
-                "hint": d.hint,
+                "message": d.message_in(lang),
+                "hint": d.hint_in(lang),
             });
             format!("{object}\n")
         })
@@ -270,44 +290,50 @@ pub fn format_json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Prints the errors of `wemi check`, as text on stderr or JSON on stdout.
-pub fn check_errors(err: &Error, root: &Path, json: bool) {
+pub fn check_errors(err: &Error, root: &Path, json: bool, lang: Lang) {
     if json {
-        print!("{}", format_json(&err.diagnostics));
+        print!("{}", format_json(&err.diagnostics, lang));
     } else {
-        eprint!("{}", format_check_errors(err, root, stderr_colour()));
+        eprint!("{}", format_check_errors(err, root, stderr_colour(), lang));
     }
 }
 
 /// The text [`check_errors`] prints for people.
-pub fn format_check_errors(err: &Error, root: &Path, colour: bool) -> String {
-    let mut out = format_diagnostics(&err.diagnostics, root, colour);
-    out.push_str(&format!(
-        "{} found; the site would not build.\n",
-        errors_found(err.diagnostics.len())
-    ));
+pub fn format_check_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+    let n = err.diagnostics.len();
+    let count = if n == 1 {
+        msg!("1 error found; the site would not build.")
+    } else {
+        msg!("{n} errors found; the site would not build.", n = n)
+    };
+    out.push_str(count.get(lang));
+    out.push('\n');
     out
 }
 
 /// Prints what a successful `wemi check` found.
-pub fn check_summary(found: &CheckReport, root: &Path, json: bool) {
+pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
     if json {
-        print!("{}", format_json(&found.warnings));
+        print!("{}", format_json(&found.warnings, lang));
         return;
     }
     eprint!(
         "{}",
-        format_diagnostics(&found.warnings, root, stderr_colour())
+        format_diagnostics(&found.warnings, root, stderr_colour(), lang)
     );
-    println!(
-        "Checked {} pages and {} sections: no errors",
-        found.pages, found.sections
+    let summary = msg!(
+        "Checked {pages} pages and {sections} sections: no errors",
+        pages = found.pages,
+        sections = found.sections
     );
+    println!("{}", summary.get(lang));
 }
 
 /// Prints the one-line result of a command that has no report of its own (`wemi new`,
 /// `wemi schema`): the command's module words it, this prints it.
-pub fn outcome(text: &str) {
-    println!("{text}");
+pub fn outcome(text: &Text, lang: Lang) {
+    println!("{}", text.get(lang));
 }
 
 #[cfg(test)]
@@ -325,7 +351,7 @@ mod tests {
 
     /// The plain text of one diagnostic under `root`.
     fn plain(d: Diagnostic, root: &Path) -> String {
-        format_diagnostics(&[d], root, false)
+        format_diagnostics(&[d], root, false, Lang::En)
     }
 
     const PIAZZETTA: &str = "---\nslug: via-piazzetta\ntitle: \"WeMi Piazzetta\"\n\
@@ -463,15 +489,15 @@ mod tests {
             Diagnostic::new("content/a.md", "one").at(2, 1),
             Diagnostic::new("content/b.md", "two"),
         ]);
-        let build = format_errors(&err, site.path(), false);
+        let build = format_errors(&err, site.path(), false, Lang::En);
         assert!(
             build.ends_with("\nerror: content/b.md: two\n2 errors found; nothing was written.\n")
         );
-        let check = format_check_errors(&err, site.path(), false);
+        let check = format_check_errors(&err, site.path(), false, Lang::En);
         assert!(check.ends_with("2 errors found; the site would not build.\n"));
         let one = Error::site(vec![Diagnostic::new("content/b.md", "two")]);
         assert!(
-            format_errors(&one, site.path(), false)
+            format_errors(&one, site.path(), false, Lang::En)
                 .ends_with("\n1 error found; nothing was written.\n")
         );
     }
@@ -494,7 +520,7 @@ mod tests {
             .at(4, 12)
             .hint("fix it");
         let err = Error::site(vec![d.clone(), d.warning()]);
-        assert!(!format_errors(&err, site.path(), false).contains('\x1b'));
+        assert!(!format_errors(&err, site.path(), false, Lang::En).contains('\x1b'));
     }
 
     #[test]
@@ -504,7 +530,7 @@ mod tests {
             .at(4, 12)
             .hint("fix it");
         let (red, yellow, blue, reset) = ("\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m");
-        let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true);
+        let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, Lang::En);
         assert!(
             error.starts_with(&format!("{red}error{reset}: content/spazi/")),
             "{error:?}"
@@ -521,7 +547,7 @@ mod tests {
             error.contains(&format!("   {blue}={reset} help: fix it\n")),
             "{error:?}"
         );
-        let warning = format_diagnostics(&[d.warning()], site.path(), true);
+        let warning = format_diagnostics(&[d.warning()], site.path(), true, Lang::En);
         assert!(
             warning.starts_with(&format!("{yellow}warning{reset}: ")),
             "{warning:?}"

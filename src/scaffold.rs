@@ -17,6 +17,8 @@ use jiff::civil;
 use crate::config::Config;
 use crate::content::front_matter::{self, RawFrontMatter};
 use crate::error::{Diagnostic, Error, Result, closest};
+use crate::i18n::Text;
+use crate::msg;
 use crate::schema::{Field, Kind, Schema};
 use crate::slug::{is_slug, slugify};
 
@@ -45,8 +47,8 @@ pub struct NewPage {
 
 impl NewPage {
     /// What `wemi new` prints.
-    pub fn summary(&self) -> String {
-        format!("Created {}", self.path.display())
+    pub fn summary(&self) -> Text {
+        msg!("Created {path}", path = self.path.display())
     }
 }
 
@@ -69,8 +71,11 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     let config = Config::load(&options.root, None)?;
     let section = section_folder(&options.section).ok_or_else(|| {
         usage(
-            format!("`{}` is not a folder of content/", options.section),
-            "name the section's folder, such as `spazi` or `notizie`",
+            msg!(
+                "`{section}` is not a folder of content/",
+                section = options.section
+            ),
+            msg!("name the section's folder, such as `spazi` or `notizie`"),
         )
     })?;
     let content = options.root.join("content");
@@ -93,9 +98,11 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
             .filter(|k| *k != first);
         if let Some(best) = closest(first, known) {
             return Err(usage(
-                format!("there is no section content/{section}/"),
-                &format!(
-                    "did you mean `{best}`? To start a new section, create content/{section}/ first"
+                msg!("there is no section content/{section}/", section = section),
+                msg!(
+                    "did you mean `{best}`? To start a new section, create content/{section}/ first",
+                    best = best,
+                    section = section
                 ),
             ));
         }
@@ -104,14 +111,17 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(usage(
-            format!("the title `{title}` has no letter or digit to name the file after"),
-            "write a title with Latin letters or digits, such as \"Nuovo spazio\"",
+            msg!(
+                "the title `{title}` has no letter or digit to name the file after",
+                title = title
+            ),
+            msg!("write a title with Latin letters or digits, such as \"Nuovo spazio\""),
         ));
     }
     if slug == "index" {
         return Err(usage(
-            "the title would name the file index.md, which makes its folder a page".into(),
-            "choose a longer title",
+            msg!("the title would name the file index.md, which makes its folder a page"),
+            msg!("choose a longer title"),
         ));
     }
     let relative = format!("content/{section}/{slug}.md");
@@ -141,7 +151,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     let io_error = |err: std::io::Error| {
         Error::site(vec![Diagnostic::new(
             &relative,
-            format!("cannot create the page: {err}"),
+            msg!("cannot create the page: {error}", error = err),
         )])
     };
     if let Some(folder) = path.parent() {
@@ -164,18 +174,22 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     Ok(NewPage { path, relative })
 }
 
-fn usage(message: String, hint: &str) -> Error {
+fn usage(message: Text, hint: Text) -> Error {
     Error::usage(vec![Diagnostic::new("wemi new", message).hint(hint)])
 }
 
 /// The page is there already (as `bundle`, when it is a folder with `index.md`).
 fn exists(relative: &str, bundle: Option<&str>) -> Error {
     let message = match bundle {
-        Some(bundle) => format!("the page already exists as {bundle}: nothing was changed"),
-        None => "the page already exists: it was left as it is".into(),
+        Some(bundle) => msg!(
+            "the page already exists as {bundle}: nothing was changed",
+            bundle = bundle
+        ),
+        None => msg!("the page already exists: it was left as it is"),
     };
     Error::site(vec![
-        Diagnostic::new(relative, message).hint("choose another title, or edit the existing page"),
+        Diagnostic::new(relative, message)
+            .hint(msg!("choose another title, or edit the existing page")),
     ])
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::fs::{self, FoundFile};
+use crate::msg;
 
 /// A template file, by the name templates use for it (`spazi/page.html`).
 #[derive(Debug, Clone)]
@@ -38,11 +39,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             errors.push(
                 Diagnostic::new(
                     crate::config::CONFIG_FILE,
-                    format!("the theme `{name}` does not exist"),
+                    msg!("the theme `{name}` does not exist", name = name),
                 )
-                .hint(format!(
-                    "create {}/ or change `theme:` in site.yaml",
-                    dir.display()
+                .hint(msg!(
+                    "create {folder}/ or change `theme:` in site.yaml",
+                    folder = dir.display()
                 )),
             );
         }
@@ -66,8 +67,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                     );
                 }
                 Err(err) => errors.push(
-                    Diagnostic::new(&file.shown, format!("cannot read the template: {err}"))
-                        .hint("templates must be UTF-8 text files"),
+                    Diagnostic::new(
+                        &file.shown,
+                        msg!("cannot read the template: {error}", error = err),
+                    )
+                    .hint(msg!("templates must be UTF-8 text files")),
                 ),
             }
         }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::fs;
+use crate::msg;
 // `is_ignored` lives with the walk in `crate::fs`; code that names it here still works.
 pub use crate::fs::is_ignored;
 
@@ -89,10 +90,15 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         if !config.has_language(code) {
             return Err(Diagnostic::new(
                 Path::new("content").join(relative),
-                format!("the file name says language `{code}`, which site.yaml does not declare"),
+                msg!(
+                    "the file name says language `{code}`, which site.yaml does not declare",
+                    code = code
+                ),
             )
-            .hint(format!(
-                "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md"
+            .hint(msg!(
+                "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md",
+                code = code,
+                base = base
             )));
         }
         file.lang = code.to_string();
