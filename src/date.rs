@@ -32,7 +32,8 @@ const EXPECTED: &str = "a date like 2018-10-26 or 2018-10-26T17:00:00+02:00";
 impl DateInput {
     /// Parses the formats editors may write; the error says what is wrong, in both languages.
     pub fn parse(text: &str) -> Result<DateInput, Text> {
-        let text = text.trim();
+        let written = text.trim();
+        let text = written;
         let normalized;
         let text = if text.len() > 10 && text.as_bytes()[10] == b' ' {
             normalized = format!("{}T{}", &text[..10], &text[11..]);
@@ -44,17 +45,17 @@ impl DateInput {
             return text
                 .parse::<Timestamp>()
                 .map(DateInput::Instant)
-                .map_err(|_| msg!("`{value}` is not a valid date and time", value = text));
+                .map_err(|_| msg!("`{value}` is not a valid date and time", value = written));
         }
         if text.len() > 10 {
             return text
                 .parse::<civil::DateTime>()
                 .map(DateInput::Local)
-                .map_err(|_| msg!("`{value}` is not a valid date and time", value = text));
+                .map_err(|_| msg!("`{value}` is not a valid date and time", value = written));
         }
         text.parse::<civil::Date>()
             .map(DateInput::Day)
-            .map_err(|_| msg!("`{value}` is not a valid date", value = text))
+            .map_err(|_| msg!("`{value}` is not a valid date", value = written))
     }
 
     /// The moment this denotes in `tz`.

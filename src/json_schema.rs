@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::Text;
 use crate::msg;
-use crate::schema::{Field, Kind, Schema};
+use crate::schema::{DAYS, Field, Kind, Schema};
 
 /// The meta-schema the generated schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -436,16 +436,6 @@ fn nullable(mut s: Value) -> Value {
     }
     s
 }
-
-const DAYS: [(&str, &str); 7] = [
-    ("mon", "lunedì"),
-    ("tue", "martedì"),
-    ("wed", "mercoledì"),
-    ("thu", "giovedì"),
-    ("fri", "venerdì"),
-    ("sat", "sabato"),
-    ("sun", "domenica"),
-];
 
 #[cfg(test)]
 mod tests {

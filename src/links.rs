@@ -12,6 +12,7 @@ use crate::markdown::{Heading, INTERNAL_HREF};
 use crate::msg;
 
 /// A page or section a link can point to.
+#[derive(Clone)]
 struct Target {
     url: String,
     anchors: HashSet<String>,
@@ -31,8 +32,9 @@ impl LinkTargets {
                     url: config.url(path),
                     anchors,
                 };
-                (doc.source.relative.clone(), target)
+                (doc.source.lookup_keys(), target)
             })
+            .flat_map(|(keys, target)| keys.into_iter().map(move |k| (k, target.clone())))
             .collect(),
         )
     }

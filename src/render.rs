@@ -191,7 +191,13 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) 
         site.pages
             .iter()
             .zip(&values.pages)
-            .map(|(p, v)| (p.doc.source.relative.clone(), v.clone()))
+            .flat_map(|(p, v)| {
+                p.doc
+                    .source
+                    .lookup_keys()
+                    .into_iter()
+                    .map(move |k| (k, v.clone()))
+            })
             .collect(),
     );
     let sections: Arc<HashMap<String, Value>> = Arc::new(
@@ -506,10 +512,11 @@ pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec
                 };
                 let template = format!("shortcodes/{}.html", call.name);
                 if !tera.contains_template(&template) {
-                    let known: Vec<&str> = tera
+                    let mut known: Vec<&str> = tera
                         .get_template_names()
                         .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
                         .collect();
+                    known.sort_unstable();
                     errors.push(
                         at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
                             match crate::error::closest(&call.name, known.iter().copied()) {
@@ -608,7 +615,11 @@ fn choose(
             Err(msg!(
                 "`template: {name}` names a template that does not exist; the theme has: {names}",
                 name = name,
-                names = tera.get_template_names().collect::<Vec<_>>().join(", ")
+                names = {
+                    let mut names: Vec<&str> = tera.get_template_names().collect();
+                    names.sort_unstable();
+                    names.join(", ")
+                }
             ))
         };
     }

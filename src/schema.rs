@@ -393,7 +393,8 @@ impl Typed {
     }
 }
 
-const DAYS: [(&str, &str); 7] = [
+/// The days of opening hours: the key editors write, and the Italian name.
+pub const DAYS: [(&str, &str); 7] = [
     ("mon", "lunedì"),
     ("tue", "martedì"),
     ("wed", "mercoledì"),

@@ -271,9 +271,10 @@ pub fn assemble(
 
 /// Every reference field must name a published page of its section.
 fn check_references(pages: &[Page], errors: &mut Vec<Diagnostic>) {
-    let published: HashMap<&str, ()> = pages
+    let published: HashMap<String, ()> = pages
         .iter()
-        .map(|p| (p.doc.source.relative.as_str(), ()))
+        .flat_map(|p| p.doc.source.lookup_keys())
+        .map(|k| (k, ()))
         .collect();
     for page in pages {
         for (name, value) in &page.doc.fields {
@@ -285,7 +286,7 @@ fn check_references(pages: &[Page], errors: &mut Vec<Diagnostic>) {
                 let candidates = published
                     .keys()
                     .filter(|k| k.starts_with(&format!("{section}/")))
-                    .copied();
+                    .map(String::as_str);
                 let hint = match crate::error::closest(&r.target, candidates) {
                     Some(best) => msg!(
                         "did you mean `{best}`?",

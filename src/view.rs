@@ -411,11 +411,11 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
 
 /// `pages` with their `fields`, references resolved to `targets` (values of the same pages).
 fn add_fields(site: &Site, pages: &[Value], targets: &[Value]) -> Vec<Value> {
-    let by_path: std::collections::HashMap<&str, &Value> = site
+    let by_path: std::collections::HashMap<String, &Value> = site
         .pages
         .iter()
-        .map(|p| p.doc.source.relative.as_str())
         .zip(targets)
+        .flat_map(|(p, v)| p.doc.source.lookup_keys().into_iter().map(move |k| (k, v)))
         .collect();
     let resolve = |target: &str| by_path.get(target).map(|v| (*v).clone());
     pages

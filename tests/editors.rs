@@ -243,3 +243,20 @@ fn check_json_carries_the_same_diagnostics_in_the_chosen_language() {
         "`municipio`: serve un numero intero da 1 a 9, trovato 12"
     );
 }
+
+#[test]
+fn a_page_that_becomes_a_folder_keeps_its_references() {
+    let site = Site::fixture("editors");
+    let old = site.root.join("content/servizi/sportello-lavoro.md");
+    let text = std::fs::read_to_string(&old).unwrap();
+    std::fs::remove_file(&old).unwrap();
+    site.write("content/servizi/sportello-lavoro/index.md", text);
+    site.write("content/servizi/sportello-lavoro/foto.jpg", b"jpeg");
+    site.write(
+        "templates/spazi/page.html",
+        "<p class=\"servizio\">{{ page.fields.servizi[0].title }}</p>",
+    );
+    site.build_ok(&[]);
+    let page = site.html("spazi/via-piazzetta/index.html");
+    assert_eq!(texts(&page, ".servizio"), ["Sportello lavoro"]);
+}

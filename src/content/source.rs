@@ -46,6 +46,21 @@ impl SourceFile {
         self.relative.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
+    /// The paths other files may use for it: its own, and for a page bundle the short form
+    /// `spazi/via-statuto.md` of `spazi/via-statuto/index.md` (so that a space can become a
+    /// folder with its photos without breaking the links and references to it).
+    pub fn lookup_keys(&self) -> Vec<String> {
+        let mut keys = vec![self.relative.clone()];
+        if self.is_bundle() {
+            let name = self.relative.rsplit('/').next().unwrap_or_default();
+            let suffix = name.strip_prefix("index").unwrap_or(".md");
+            if !self.folder().is_empty() {
+                keys.push(format!("{}{suffix}", self.folder()));
+            }
+        }
+        keys
+    }
+
     /// True for `index.md` / `index.xx.md`: a page that owns its folder.
     pub fn is_bundle(&self) -> bool {
         self.kind == SourceKind::Page
@@ -141,6 +156,12 @@ mod tests {
         assert_eq!(f.folder(), "spazi");
         let f = classify("spazi/via-statuto/index.md", &c).unwrap();
         assert!(f.is_bundle());
+        assert_eq!(
+            f.lookup_keys(),
+            ["spazi/via-statuto/index.md", "spazi/via-statuto.md"]
+        );
+        let f = classify("spazi/via-statuto/index.en.md", &c).unwrap();
+        assert_eq!(f.lookup_keys()[1], "spazi/via-statuto.en.md");
         let f = classify("spazi/via-statuto/foto.jpg", &c).unwrap();
         assert_eq!(f.kind, SourceKind::Asset);
         let d = classify("spazi/x.fr.md", &c).unwrap_err();
