@@ -32,6 +32,25 @@ pub enum Command {
     New(NewArgs),
     /// Write a JSON Schema of the front matter of each section with a schema, for editors.
     Schema(SchemaArgs),
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every change.
+    Serve(ServeArgs),
+}
+
+/// Options of `wemi serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The site folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on: only this machine by default.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port (the next free one is taken when it is in use).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Show pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Options of `wemi new`.
@@ -161,6 +180,28 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                 }
                 Err(err) => {
                     report::errors(&err, &options.root, lang);
+                    ExitCode::from(err.exit_code())
+                }
+            }
+        }
+        Command::Serve(args) => {
+            let options = crate::preview::ServeOptions {
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+            };
+            let root = options.root.clone();
+            match crate::preview::start(options) {
+                Ok(mut preview) => {
+                    report::serving(&preview, &root, lang);
+                    while let Some(rebuild) = preview.rebuild_on_change() {
+                        report::rebuilt(&rebuild, &root, lang);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    report::errors(&err, &root, lang);
                     ExitCode::from(err.exit_code())
                 }
             }

@@ -162,6 +162,35 @@ fn italian(template: &str) -> Option<&'static str> {
 
 /// English template → Italian template.
 pub const CATALOG: &[(&str, &str)] = &[
+    // wemi serve.
+    (
+        "cannot watch this folder for changes: {error}",
+        "non riesco a controllare le modifiche di questa cartella: {error}",
+    ),
+    (
+        "cannot listen on this address: {error}",
+        "non riesco ad aprire l'anteprima su questo indirizzo: {error}",
+    ),
+    (
+        "choose another port with --port, e.g. --port 8080",
+        "scegli un'altra porta con --port, per esempio --port 8080",
+    ),
+    (
+        "The port {port} is taken: using another one.",
+        "La porta {port} è occupata: ne uso un'altra.",
+    ),
+    (
+        "Serving the site at {url} (Ctrl+C to stop)",
+        "Anteprima del sito su {url} (Ctrl+C per fermarla)",
+    ),
+    (
+        "Built {pages} pages and {sections} sections in {ms} ms {changed}",
+        "Costruite {pages} pagine e {sections} sezioni in {ms} ms {changed}",
+    ),
+    (
+        "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
+        "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
+    ),
     // Shared pieces.
     ("did you mean `{best}`?", "forse intendevi `{best}`?"),
     (

@@ -330,6 +330,66 @@ pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
     println!("{}", summary.get(lang));
 }
 
+/// Prints where the preview is served, and the outcome of its first build.
+pub fn serving(preview: &crate::preview::Preview, root: &Path, lang: Lang) {
+    if let Some(port) = preview.port_taken {
+        println!(
+            "{}",
+            msg!("The port {port} is taken: using another one.", port = port).get(lang)
+        );
+    }
+    println!(
+        "{}",
+        msg!(
+            "Serving the site at {url} (Ctrl+C to stop)",
+            url = preview.url
+        )
+        .get(lang)
+    );
+    rebuilt(&preview.first, root, lang);
+}
+
+/// Prints what one rebuild of the preview did, and its errors.
+pub fn rebuilt(r: &crate::preview::Rebuild, root: &Path, lang: Lang) {
+    let ms = r.elapsed.as_millis();
+    let changed = r.change.as_ref().map_or_else(String::new, |c| {
+        c.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    match r.built {
+        Some((pages, sections)) => println!(
+            "{}",
+            msg!(
+                "Built {pages} pages and {sections} sections in {ms} ms {changed}",
+                pages = pages,
+                sections = sections,
+                ms = ms,
+                changed = changed
+            )
+            .get(lang)
+            .trim_end()
+        ),
+        None => {
+            eprint!(
+                "{}",
+                format_diagnostics(&r.errors, root, stderr_colour(), lang)
+            );
+            eprintln!(
+                "{}",
+                msg!(
+                    "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
+                    n = r.errors.len(),
+                    ms = ms
+                )
+                .get(lang)
+            );
+        }
+    }
+}
+
 /// Prints the one-line result of a command that has no report of its own (`wemi new`,
 /// `wemi schema`): the command's module words it, this prints it.
 pub fn outcome(text: &Text, lang: Lang) {

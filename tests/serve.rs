@@ -1,0 +1,246 @@
+//! End-to-end tests of `wemi serve`: the real binary on a free loopback port, serving a fixture
+//! site copied to a temporary folder; files are edited, created, deleted and renamed, and the
+//! tests wait for the new content, the reload event and the error overlay.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+/// A running `wemi serve`, stopped when dropped.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Site) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .env_remove("LANG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    let port = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Serve { child, port }
+}
+
+/// `GET path`: (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Waits (up to 10 s) until `GET path` satisfies `ok`.
+fn eventually(port: u16, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let started = Instant::now();
+    loop {
+        let (status, body) = get(port, path);
+        if ok(status, &body) {
+            return (status, body);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "timed out on {path}: {status} {body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn edits_creations_deletions_and_renames_are_served() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let (status, body) = eventually(server.port, "/spazi/via-piazzetta/", |s, _| s == 200);
+    assert_eq!(status, 200);
+    assert!(body.contains("WeMi Piazzetta"));
+    assert!(
+        body.contains("EventSource"),
+        "the live reload script is injected"
+    );
+    assert!(
+        !site.root.join("public").exists(),
+        "serve never writes public/"
+    );
+
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: Piazzetta nuova\n---\nNuovo testo.\n",
+    );
+    eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+        b.contains("Piazzetta nuova")
+    });
+
+    site.write("content/spazi/nuovo.md", "---\ntitle: Spazio nuovo\n---\n");
+    eventually(server.port, "/spazi/nuovo/", |s, b| {
+        s == 200 && b.contains("Spazio nuovo")
+    });
+    eventually(server.port, "/spazi/", |_, b| b.contains("Spazio nuovo"));
+
+    std::fs::rename(
+        site.root.join("content/spazi/nuovo.md"),
+        site.root.join("content/spazi/rinominato.md"),
+    )
+    .unwrap();
+    eventually(server.port, "/spazi/rinominato/", |s, _| s == 200);
+    eventually(server.port, "/spazi/nuovo/", |s, _| s == 404);
+
+    std::fs::remove_file(site.root.join("content/spazi/rinominato.md")).unwrap();
+    eventually(server.port, "/spazi/", |_, b| !b.contains("Spazio nuovo"));
+}
+
+#[test]
+fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    eventually(server.port, "/", |s, _| s == 200);
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: x\nweight: tre\n---\n",
+    );
+    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+        b.contains("role=\"alert\"")
+    });
+    assert!(
+        body.contains("content/spazi/via-piazzetta.md:3:9"),
+        "{body}"
+    );
+    assert!(
+        body.contains("WeMi Piazzetta"),
+        "the last good page is still served"
+    );
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: Corretto\n---\n",
+    );
+    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+        b.contains("Corretto")
+    });
+    assert!(
+        !body.contains("role=\"alert\""),
+        "the overlay clears by itself"
+    );
+}
+
+#[test]
+fn a_change_sends_the_reload_event() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    eventually(server.port, "/", |s, _| s == 200);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__wemi/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut header = String::new();
+    while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
+    assert!(header.contains("text/event-stream"), "{header}");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("themes/test/static/css/site.css", "body { color: red; }");
+    let mut events = String::new();
+    let started = Instant::now();
+    while !events.contains("event: ") && started.elapsed() < Duration::from_secs(10) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        events.push_str(&line);
+    }
+    assert!(
+        events.contains("event: css"),
+        "a CSS-only change swaps styles: {events}"
+    );
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: Ricarica\n---\n",
+    );
+    let mut events = String::new();
+    let started = Instant::now();
+    while !events.contains("event: reload") && started.elapsed() < Duration::from_secs(10) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        events.push_str(&line);
+    }
+    assert!(events.contains("event: reload"), "{events}");
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let site = Site::fixture("basic");
+    site.write("segreto.txt", "non pubblicare");
+    let server = serve(&site);
+    eventually(server.port, "/", |s, _| s == 200);
+    for probe in [
+        "/../segreto.txt",
+        "/%2e%2e/segreto.txt",
+        "/spazi/..%2f..%2fsegreto.txt",
+        "/..%5csegreto.txt",
+        "//segreto.txt",
+        "/site.yaml",
+        "/content/spazi/via-piazzetta.md",
+    ] {
+        let (status, body) = get(server.port, probe);
+        assert!(status == 400 || status == 404, "{probe}: {status}");
+        assert!(
+            !body.contains("non pubblicare") && !body.contains("base_url"),
+            "{probe}"
+        );
+    }
+    let (status, body) = get(server.port, "/non-esiste/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Pagina non trovata"), "the site's 404 page");
+}
