@@ -244,3 +244,173 @@ fn nothing_outside_the_site_is_served() {
     assert_eq!(status, 404);
     assert!(body.contains("Pagina non trovata"), "the site's 404 page");
 }
+
+/// The served bytes of `path` without what serve adds to HTML (the live reload script).
+fn served_bytes(port: u16, path: &str) -> Option<Vec<u8>> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    if !raw.starts_with(b"HTTP/1.1 200") {
+        return None;
+    }
+    let body = raw[split + 4..].to_vec();
+    const START: &[u8] = b"<script>/* wemi serve: live reload */";
+    let Some(at) = body.windows(START.len()).position(|w| w == START) else {
+        return Some(body);
+    };
+    let end = body[at..].windows(10).position(|w| w == b"</script>\n")? + at + 10;
+    Some([&body[..at], &body[end..]].concat())
+}
+
+/// True when every file of a fresh `wemi build` of the site is served with the same bytes.
+fn served_equals_fresh_build(site: &Site, port: u16) -> Result<(), String> {
+    let out = tempfile::tempdir().unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--output")
+        .arg(out.path())
+        .arg("--base-url")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .output()
+        .unwrap();
+    if !build.status.success() {
+        return Err(format!(
+            "fresh build failed: {}",
+            String::from_utf8_lossy(&build.stderr)
+        ));
+    }
+    for file in common::walk(out.path()) {
+        let relative = file
+            .strip_prefix(out.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative == ".wemi-manifest" {
+            continue;
+        }
+        let expected = std::fs::read(&file).unwrap();
+        if served_bytes(port, &format!("/{relative}")).as_deref() != Some(&expected[..]) {
+            return Err(format!("/{relative} differs"));
+        }
+    }
+    Ok(())
+}
+
+/// A tiny deterministic generator, so a failing sequence can be replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[test]
+fn after_random_edit_sequences_serve_equals_a_fresh_build() {
+    for seed in [7_u64, 1_234, 99_991] {
+        let site = Site::fixture("basic");
+        let server = serve(&site);
+        eventually(server.port, "/", |s, _| s == 200);
+        let mut rng = Rng(seed);
+        let mut pages: Vec<String> =
+            vec!["via-piazzetta".into(), "ancora".into(), "b-spazio".into()];
+        for step in 0..8 {
+            match rng.next(5) {
+                0 if !pages.is_empty() => {
+                    let name = &pages[rng.next(pages.len())];
+                    site.write(
+                        &format!("content/spazi/{name}.md"),
+                        format!("---\ntitle: \"Pagina {seed} {step}\"\ndate: 2019-0{}-01\n---\n## Parte {step}\n\nTesto {step}.\n", 1 + rng.next(9)),
+                    );
+                }
+                1 => {
+                    let name = format!("nuova-{step}");
+                    site.write(&format!("content/spazi/{name}.md"), format!("---\ntitle: Nuova {step}\n---\nCiao.\n"));
+                    pages.push(name);
+                }
+                2 if pages.len() > 1 => {
+                    let name = pages.remove(rng.next(pages.len()));
+                    std::fs::remove_file(site.root.join(format!("content/spazi/{name}.md"))).unwrap();
+                }
+                3 if !pages.is_empty() => {
+                    let i = rng.next(pages.len());
+                    let renamed = format!("rinominata-{step}");
+                    std::fs::rename(
+                        site.root.join(format!("content/spazi/{}.md", pages[i])),
+                        site.root.join(format!("content/spazi/{renamed}.md")),
+                    )
+                    .unwrap();
+                    pages[i] = renamed;
+                }
+                _ => site.write(
+                    "templates/404.html",
+                    format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>Persa {step}</h1>{{% endblock %}}"),
+                ),
+            }
+            // Sometimes edit again before the rebuild is done.
+            if rng.next(2) == 0 {
+                std::thread::sleep(Duration::from_millis(20 + rng.next(200) as u64));
+            }
+        }
+        let started = Instant::now();
+        loop {
+            match served_equals_fresh_build(&site, server.port) {
+                Ok(()) => break,
+                Err(e) if started.elapsed() > Duration::from_secs(15) => panic!("seed {seed}: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_real_browser_sees_an_edit_without_a_manual_reload() {
+    let browser = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let ready = std::path::Path::new("/usr/bin/chromium").exists()
+        && browser.join("node_modules/playwright-core").exists();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and `npm ci --prefix tests/browser`"
+        );
+        eprintln!("chromium or playwright-core missing: browser test skipped");
+        return;
+    }
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    eventually(server.port, "/spazi/via-piazzetta/", |s, _| s == 200);
+    let out = Command::new("node")
+        .arg(browser.join("live-reload.mjs"))
+        .arg(format!(
+            "http://127.0.0.1:{}/spazi/via-piazzetta/",
+            server.port
+        ))
+        .arg(site.root.join("content/spazi/via-piazzetta.md"))
+        .arg("Titolo dal browser")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(result["before"], "WeMi Piazzetta");
+    assert_eq!(result["after"], "Titolo dal browser");
+    assert!(
+        result["navigations"].as_u64().unwrap() >= 2,
+        "the page was reloaded by the server's event"
+    );
+}
