@@ -206,12 +206,12 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
         return Err(errors);
     }
     let manifest: String = set.paths().flat_map(|p| [p, "\n"]).collect();
-    write_atomically(&out_dir.join(MANIFEST), manifest.as_bytes()).map_err(|e| {
-        io(
-            &out_dir.join(MANIFEST),
-            msg!("cannot write: {error}", error = e),
-        )
-    })?;
+    let manifest_path = out_dir.join(MANIFEST);
+    // Like every output file, the manifest is only rewritten when it changes.
+    if !is_same(&manifest_path, manifest.as_bytes()) {
+        write_atomically(&manifest_path, manifest.as_bytes())
+            .map_err(|e| io(&manifest_path, msg!("cannot write: {error}", error = e)))?;
+    }
     Ok(report)
 }
 
@@ -318,6 +318,21 @@ mod tests {
         }
         let r = write(&next, &out).unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
+        let manifest_time = std::fs::metadata(out.join(MANIFEST))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let r = write(&next, &out).unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (0, 2, 0));
+        assert_eq!(
+            std::fs::metadata(out.join(MANIFEST))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            manifest_time,
+            "an unchanged build does not touch the manifest either"
+        );
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "A"
