@@ -13,6 +13,8 @@ use jiff::fmt::temporal::Pieces;
 use jiff::tz::Offset;
 use jiff::{Timestamp, ZonedDateTime};
 
+use crate::markup::{escape, escape_attr};
+
 /// The `updated` date of an Atom feed none of whose entries has a date: Atom requires one, and
 /// a fixed value keeps the output deterministic.
 pub const NO_DATE: &str = "1970-01-01T00:00:00+00:00";
@@ -211,40 +213,6 @@ fn link(out: &mut String, depth: usize, rel: &str, media_type: &str, href: &str)
         escape_attr(href),
         indent = depth * 2
     );
-}
-
-/// `text` made safe for XML content or a quoted attribute: `& < > " '` become entities, a
-/// carriage return becomes `&#13;` (parsers would turn a literal one into a line feed), and
-/// characters XML 1.0 does not allow (control characters other than tab, line feed and
-/// carriage return; U+FFFE and U+FFFF) are dropped.
-pub(crate) fn escape(text: &str) -> String {
-    escape_with(text, false)
-}
-
-/// Like [`escape`], also keeping tabs and line feeds intact inside an attribute value, where
-/// parsers would otherwise turn them into spaces.
-fn escape_attr(text: &str) -> String {
-    escape_with(text, true)
-}
-
-fn escape_with(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' | '\n' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A feed date: the instant, and the offset it was written with.
@@ -514,14 +482,6 @@ mod tests {
         let f = feed(entries());
         assert_eq!(atom(&f), atom(&f.clone()));
         assert_eq!(rss(&f), rss(&f.clone()));
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(escape(NASTY), "&lt;script&gt;&amp;&quot;&apos;");
-        assert_eq!(escape("a\tb\nc\rd\u{0}e\u{1f}f\u{FFFE}"), "a\tb\nc&#13;def");
-        assert_eq!(escape_attr("a\tb\nc"), "a&#9;b&#10;c");
-        assert_eq!(escape("città – ☕"), "città – ☕");
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod i18n;
 pub mod json_schema;
 pub mod links;
 pub mod markdown;
+pub mod markup;
 pub mod output;
 pub mod preview;
 pub mod render;

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil;
 use jiff::tz::TimeZone;
 
-use crate::feed::escape;
+use crate::markup::escape;
 
 /// The most URLs one sitemap file may list (sitemaps.org protocol).
 pub const MAX_URLS: usize = 50_000;

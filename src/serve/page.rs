@@ -4,6 +4,7 @@
 
 use crate::error::Diagnostic;
 use crate::i18n::Lang;
+use crate::markup::escape;
 
 use super::http::Response;
 use super::{EVENTS_PATH, Snapshot};
@@ -103,22 +104,6 @@ fn error_overlay(errors: &[Diagnostic]) -> String {
          The site is not updating: there are errors (this is the last version that built)</p>\
          <ul style=\"margin:0;padding-left:1.25rem\">{items}</ul></div>\n"
     )
-}
-
-/// `text` made safe for HTML content and quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
