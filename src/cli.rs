@@ -138,7 +138,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                 base_url: args.base_url,
                 drafts: args.drafts,
             };
-            match crate::build(&options) {
+            let progress = crate::progress::Progress::default();
+            let built = report::with_progress_bar(&progress, || {
+                crate::build_with_progress(&options, &progress)
+            });
+            match built {
                 Ok(summary) => {
                     report::build_summary(&summary, lang);
                     ExitCode::SUCCESS

@@ -8,8 +8,14 @@
 //! content/  ─ discover ─▶ Vec<SourceFile> ─ read/parse (parallel) ─▶ Vec<Document>
 //!           ─ assemble ─▶ Site (pages, sections, URLs, translations)
 //!           ─ view::build ─▶ SiteValues (one Tera value per page, shared by listings)
-//!           ─ render (parallel) ─▶ OutputSet (path → bytes)
+//!           ─ render (parallel) ─▶ OutputSet (path → bytes, or changed bytes staged on disk)
 //!           ─ output::write ─▶ WriteReport (only changed files, atomically)
+//! ```
+//!
+//! A build whose inputs are exactly those of the last one ([`fingerprint`]) stops before
+//! reading anything. [`progress::Progress`] times the phases:
+//!
+//! ```text
 //! ```
 //!
 //! The library never prints: [`report`] formats what the binary prints.
@@ -29,6 +35,7 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feed;
+pub mod fingerprint;
 pub mod fs;
 pub mod generated;
 pub mod i18n;
@@ -38,6 +45,7 @@ pub mod markdown;
 pub mod markup;
 pub mod output;
 pub mod preview;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -55,7 +63,7 @@ pub mod yaml;
 pub mod yaml_outline;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -65,6 +73,7 @@ pub use error::{Diagnostic, Error, Result};
 use content::document::{self, Document};
 use content::source::{self, SourceKind};
 use output::{OutputFile, OutputSet, WriteReport};
+use progress::{Phase, Progress};
 use site::Site;
 
 /// What `wemi build` was asked to do.
@@ -89,7 +98,7 @@ pub struct Generated {
 }
 
 /// What a successful build did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildReport {
     /// Pages rendered.
     pub pages: usize,
@@ -99,6 +108,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Wall time of each phase.
+    pub phases: Vec<(Phase, Duration)>,
 }
 
 /// What `wemi check` was asked to do.
@@ -126,7 +137,13 @@ pub struct CheckReport {
 /// `wemi check`: everything `build` validates, without writing anything.
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let config = Config::load(&options.root, None)?;
-    let generated = generate(&options.root, config, options.drafts)?;
+    let generated = generate(
+        &options.root,
+        config,
+        options.drafts,
+        None,
+        &Progress::default(),
+    )?;
     let site = &generated.site;
     let mut warnings = Vec::new();
     if options.external {
@@ -152,16 +169,49 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
 
 /// `wemi build`: renders the site and writes it. On any error nothing is written.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let started = Instant::now();
+    build_with_progress(options, &Progress::default())
+}
+
+/// [`build`], telling `progress` how far it has got.
+pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
+    progress.start(Phase::Inputs, 0);
     let config = Config::load(&options.root, options.base_url.as_deref())?;
     let out_dir = output_dir(options)?;
-    let generated = generate(&options.root, config, options.drafts)?;
-    let write = output::write(&generated.output, &out_dir).map_err(Error::site)?;
+    let inputs = fingerprint::inputs(&options.root, &(&options.base_url, options.drafts));
+    if let Some((record, files)) = inputs.and_then(|i| output::unchanged_since(&out_dir, i)) {
+        return Ok(BuildReport {
+            pages: record.pages,
+            sections: record.sections,
+            write: WriteReport {
+                unchanged: files,
+                ..WriteReport::default()
+            },
+            elapsed: progress.elapsed(),
+            phases: progress.timings(),
+        });
+    }
+    let stage = output::Stage::new(&out_dir).map_err(Error::site)?;
+    let generated = generate(
+        &options.root,
+        config,
+        options.drafts,
+        Some(&stage),
+        progress,
+    )?;
+    progress.start(Phase::Write, generated.output.len());
+    let record = inputs.map(|inputs| output::Record {
+        inputs,
+        pages: generated.site.pages.len(),
+        sections: generated.site.sections.len(),
+    });
+    let write = output::write(&generated.output, &out_dir, record).map_err(Error::site)?;
+    drop(stage);
     Ok(BuildReport {
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),
         write,
-        elapsed: started.elapsed(),
+        elapsed: progress.elapsed(),
+        phases: progress.timings(),
     })
 }
 
@@ -209,8 +259,15 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// Loads, assembles and renders the site in memory.
-pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> {
+/// Loads, assembles and renders the site: in memory, or with changed files in `stage`.
+pub fn generate(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    stage: Option<&output::Stage>,
+    progress: &Progress,
+) -> Result<Generated> {
+    progress.start(Phase::Read, 0);
     let content_dir = root.join("content");
     let (files, mut errors) = if content_dir.is_dir() {
         source::discover(&content_dir, &config)
@@ -233,9 +290,14 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
     });
     let (texts, assets): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != SourceKind::Asset);
+    progress.set_total(texts.len());
     let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = texts
         .into_par_iter()
-        .map(|file| document::read(file, &config))
+        .map(|file| {
+            let doc = document::read(file, &config);
+            progress.step();
+            doc
+        })
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -267,7 +329,9 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
         })
         .collect();
 
+    progress.start(Phase::Assemble, 0);
     let mut site = site::assemble(config, documents, assets).map_err(Error::site)?;
+    progress.start(Phase::Views, 0);
     let has_shortcodes = site
         .pages
         .iter()
@@ -283,7 +347,9 @@ pub fn generate(root: &Path, config: Config, drafts: bool) -> Result<Generated> 
     }
     let values = view::build(&site).map_err(Error::site)?;
     let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
-    let mut output = render::render(&site, &values, &renderer).map_err(Error::site)?;
+    let mut output =
+        render::render(&site, &values, &renderer, stage, progress).map_err(Error::site)?;
+    progress.start(Phase::Generate, 0);
     let mut errors = generated::add(&site, &mut output);
 
     let copies = theme

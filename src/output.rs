@@ -1,8 +1,10 @@
-//! The rendered site in memory ([`OutputSet`]) and writing it to the output folder.
+//! The rendered site ([`OutputSet`]) and writing it to the output folder.
 //!
-//! Nothing is written until the whole site has rendered. Then each file is compared with what
-//! is already there and only changed bytes are written, through a temporary file renamed into
-//! place, so an interrupted build never leaves a truncated file. Files that an earlier build
+//! Nothing in the output folder changes until the whole site has rendered. While it renders,
+//! `wemi build` compares each file with what the folder holds and puts only changed bytes in
+//! a staging folder ([`Stage`]), so memory never holds the whole site; `wemi serve` keeps
+//! everything in memory instead. Then changed files are renamed into place, so an
+//! interrupted build never leaves a truncated file. Files that an earlier build
 //! wrote (listed in the manifest) and that no longer belong to the site are removed; files
 //! wemi never wrote are left alone. Nothing is written through a symbolic link or outside the
 //! output folder.
@@ -10,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -27,6 +30,10 @@ pub enum OutputFile {
     Rendered(Vec<u8>),
     /// A file copied as is.
     Copied(PathBuf),
+    /// Rendered bytes waiting in the [`Stage`], at this path.
+    Staged(PathBuf),
+    /// Rendered bytes identical to what the output folder already holds.
+    Kept,
 }
 
 /// Every file of the site: output path (relative, `/` separated) → content.
@@ -93,6 +100,90 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
+/// The staging folder of a build, inside the output folder (so that files move into place
+/// by renaming); removed with whatever it still holds when the stage is dropped, so a failed
+/// build leaves the output folder as it was.
+pub struct Stage {
+    out_dir: PathBuf,
+    dir: PathBuf,
+    next: AtomicUsize,
+    created_out_dir: bool,
+}
+
+/// The staging folder's name inside the output folder.
+const STAGING: &str = ".wemi-staging";
+
+impl Stage {
+    /// Prepares a staging folder in `out_dir` (created if missing, removed again on drop when
+    /// the build fails before anything is written).
+    pub fn new(out_dir: &Path) -> Result<Stage, Vec<Diagnostic>> {
+        let created_out_dir = !out_dir.exists();
+        std::fs::create_dir_all(out_dir).map_err(|e| {
+            io_error(
+                out_dir,
+                msg!("cannot create the output folder: {error}", error = e),
+            )
+        })?;
+        let dir = out_dir.join(STAGING);
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            // Left by a build that was killed.
+            let _ = std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir));
+        }
+        std::fs::create_dir(&dir)
+            .map_err(|e| io_error(&dir, msg!("cannot create a folder: {error}", error = e)))?;
+        Ok(Stage {
+            out_dir: out_dir.to_path_buf(),
+            dir,
+            next: AtomicUsize::new(0),
+            created_out_dir,
+        })
+    }
+
+    /// Keeps the rendered `bytes` of output `path`: [`OutputFile::Kept`] when the output
+    /// folder already holds them, else written to a staging file.
+    pub fn keep(&self, path: &str, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+        if !is_safe_relative(path) {
+            return Ok(OutputFile::Rendered(bytes.to_vec()));
+        }
+        if is_same(&self.out_dir.join(path), bytes) {
+            return Ok(OutputFile::Kept);
+        }
+        let staged = self
+            .dir
+            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        std::fs::write(&staged, bytes).map_err(|e| {
+            Diagnostic::new(&staged, msg!("cannot write: {error}", error = e)).hint(msg!(
+                "check that the output folder is writable and not in use"
+            ))
+        })?;
+        Ok(OutputFile::Staged(staged))
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.created_out_dir {
+            // Only when empty: a successful build has filled it.
+            let _ = std::fs::remove_dir(&self.out_dir);
+        }
+    }
+}
+
+/// Keeps rendered bytes in `stage`, or in memory without one.
+pub fn keep(stage: Option<&Stage>, path: &str, bytes: Vec<u8>) -> Result<OutputFile, Diagnostic> {
+    match stage {
+        Some(stage) => stage.keep(path, &bytes),
+        None => Ok(OutputFile::Rendered(bytes)),
+    }
+}
+
+fn io_error(path: &Path, message: Text) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(path, message).hint(msg!(
+        "check that the output folder is writable and not in use"
+    ))]
+}
+
 /// True for a relative path with normal segments only: it cannot leave the folder it is joined to.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
@@ -102,13 +193,55 @@ pub fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `set` into `out_dir`, creating it if needed.
-pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnostic>> {
-    let io = |path: &Path, message: Text| {
-        vec![Diagnostic::new(path, message).hint(msg!(
-            "check that the output folder is writable and not in use"
-        ))]
+/// What the manifest records about the build that wrote it, besides its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// The fingerprint of the build's inputs ([`crate::fingerprint::inputs`]).
+    pub inputs: u64,
+    /// Pages built.
+    pub pages: usize,
+    /// Sections built.
+    pub sections: usize,
+}
+
+/// When the last build of `out_dir` had exactly these `inputs` and its files are as it left
+/// them: what it recorded and how many files it wrote.
+pub fn unchanged_since(out_dir: &Path, inputs: u64) -> Option<(Record, usize)> {
+    let text = std::fs::read_to_string(out_dir.join(MANIFEST)).ok()?;
+    let (header, files) = text.split_once('\n')?;
+    let mut fields = header
+        .strip_prefix("#wemi ")?
+        .split(' ')
+        .map(|f| f.split_once('='));
+    let mut next = |key: &str| match fields.next()? {
+        Some((k, v)) if k == key => Some(v),
+        _ => None,
     };
+    let recorded = u64::from_str_radix(next("inputs")?, 16).ok()?;
+    let outputs = u64::from_str_radix(next("outputs")?, 16).ok()?;
+    let pages = next("pages")?.parse().ok()?;
+    let sections = next("sections")?.parse().ok()?;
+    if recorded != inputs {
+        return None;
+    }
+    let paths: Vec<&str> = files.lines().filter(|l| is_safe_relative(l)).collect();
+    (crate::fingerprint::outputs(out_dir, paths.iter().copied())? == outputs).then_some((
+        Record {
+            inputs,
+            pages,
+            sections,
+        },
+        paths.len(),
+    ))
+}
+
+/// Writes `set` into `out_dir`, creating it if needed; `record` goes into the manifest.
+pub fn write(
+    set: &OutputSet,
+    out_dir: &Path,
+    record: Option<Record>,
+) -> Result<WriteReport, Vec<Diagnostic>> {
+    let io = io_error;
     std::fs::create_dir_all(out_dir).map_err(|e| {
         io(
             out_dir,
@@ -181,6 +314,12 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
         .map(|(rel, (file, _))| {
             let target = out_dir.join(rel);
             let bytes: std::borrow::Cow<[u8]> = match file {
+                OutputFile::Kept => return Ok(false),
+                OutputFile::Staged(staged) => {
+                    std::fs::rename(staged, &target)
+                        .map_err(|e| io(&target, msg!("cannot write: {error}", error = e)))?;
+                    return Ok(true);
+                }
                 OutputFile::Rendered(b) => b.into(),
                 OutputFile::Copied(src) => std::fs::read(src)
                     .map_err(|e| io(src, msg!("cannot read a file to copy: {error}", error = e)))?
@@ -205,7 +344,15 @@ pub fn write(set: &OutputSet, out_dir: &Path) -> Result<WriteReport, Vec<Diagnos
     if !errors.is_empty() {
         return Err(errors);
     }
-    let manifest: String = set.paths().flat_map(|p| [p, "\n"]).collect();
+    let mut manifest = String::new();
+    if let Some(r) = record {
+        let outputs = crate::fingerprint::outputs(out_dir, set.paths()).unwrap_or_default();
+        manifest = format!(
+            "#wemi inputs={:x} outputs={outputs:x} pages={} sections={}\n",
+            r.inputs, r.pages, r.sections
+        );
+    }
+    manifest.extend(set.paths().flat_map(|p| [p, "\n"]));
     let manifest_path = out_dir.join(MANIFEST);
     // Like every output file, the manifest is only rewritten when it changes.
     if !is_same(&manifest_path, manifest.as_bytes()) {
@@ -219,7 +366,7 @@ fn read_manifest(out_dir: &Path) -> Vec<String> {
     std::fs::read_to_string(out_dir.join(MANIFEST))
         .unwrap_or_default()
         .lines()
-        .filter(|l| is_safe_relative(l))
+        .filter(|l| !l.starts_with('#') && is_safe_relative(l))
         .map(str::to_string)
         .collect()
 }
@@ -308,7 +455,7 @@ mod tests {
             set.insert(p.into(), OutputFile::Rendered(b.into()), p.into())
                 .unwrap();
         }
-        assert_eq!(write(&set, &out).unwrap().written, 3);
+        assert_eq!(write(&set, &out, None).unwrap().written, 3);
         std::fs::write(out.join("CNAME"), "mine").unwrap();
 
         let mut next = OutputSet::default();
@@ -316,14 +463,14 @@ mod tests {
             next.insert(p.into(), OutputFile::Rendered(b.into()), p.into())
                 .unwrap();
         }
-        let r = write(&next, &out).unwrap();
+        let r = write(&next, &out, None).unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
         let manifest_time = std::fs::metadata(out.join(MANIFEST))
             .unwrap()
             .modified()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write(&next, &out).unwrap();
+        let r = write(&next, &out, None).unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (0, 2, 0));
         assert_eq!(
             std::fs::metadata(out.join(MANIFEST))
@@ -360,7 +507,7 @@ mod tests {
             "x".into(),
         )
         .unwrap();
-        assert!(write(&set, &out).is_err());
+        assert!(write(&set, &out, None).is_err());
         assert!(!outside.join("index.html").exists());
     }
 

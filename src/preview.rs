@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Diagnostic, Error};
 use crate::msg;
 use crate::output::OutputSet;
+use crate::progress::Progress;
 use crate::serve::{Reload, Server, Snapshot};
 use crate::watch::{self, Change, SiteWatcher};
 use crate::{Config, generate};
@@ -120,8 +121,15 @@ impl Preview {
     fn rebuild(&mut self, change: Option<Change>) -> Rebuild {
         let started = Instant::now();
         let base_url = self.url.clone();
-        let result = Config::load(&self.options.root, Some(&base_url))
-            .and_then(|config| generate(&self.options.root, config, self.options.drafts));
+        let result = Config::load(&self.options.root, Some(&base_url)).and_then(|config| {
+            generate(
+                &self.options.root,
+                config,
+                self.options.drafts,
+                None,
+                &Progress::default(),
+            )
+        });
         let reload = match &change {
             Some(c) if c.css_only() => Reload::Css,
             _ => Reload::Full,

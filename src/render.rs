@@ -16,7 +16,8 @@ use crate::date::{self, DateFormat};
 use crate::error::Diagnostic;
 use crate::i18n::{Lang, Text};
 use crate::msg;
-use crate::output::{OutputFile, OutputSet};
+use crate::output::{self, OutputFile, OutputSet, Stage};
+use crate::progress::{Phase, Progress};
 use crate::shortcodes;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -283,7 +284,7 @@ struct Job<'a> {
 /// A rendered job.
 struct Rendered {
     output: String,
-    bytes: Vec<u8>,
+    file: OutputFile,
     origin: PathBuf,
 }
 
@@ -295,15 +296,13 @@ fn paginated<'a>(
     items: &[Value],
     per_page: Option<usize>,
 ) -> Vec<Job<'a>> {
-    let per_page = per_page.unwrap_or(items.len()).max(1);
-    let total = items.len().div_ceil(per_page).max(1);
-    (1..=total)
+    let per_page = per_page.unwrap_or(items.len());
+    let pagination = view::Pagination::new(&site.config, &first.path, items, per_page);
+    (1..=pagination.total_pages)
         .map(|number| {
             let mut job = first.clone();
-            job.objects.push((
-                "paginator",
-                view::paginator(&site.config, &first.path, items, per_page, number),
-            ));
+            job.objects
+                .push(("paginator", pagination.paginator(number)));
             job.path = view::page_path(&first.path, number);
             job
         })
@@ -315,6 +314,8 @@ pub fn render(
     site: &Site,
     values: &SiteValues,
     renderer: &Renderer,
+    stage: Option<&Stage>,
+    progress: &Progress,
 ) -> Result<OutputSet, Vec<Diagnostic>> {
     let tera = &renderer.tera;
     let mut errors = Vec::new();
@@ -420,6 +421,7 @@ pub fn render(
         }
     }
 
+    progress.start(Phase::Render, jobs.len());
     let mut rendered: Vec<Result<Rendered, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
@@ -431,20 +433,22 @@ pub fn render(
                 context.insert_value(name, value);
             }
             let origin = job.origin.display().to_string();
-            tera.render(&job.template, &context)
-                .map(|html| Rendered {
-                    output: format!("{}index.html", job.path),
-                    bytes: html.into_bytes(),
-                    origin: job.origin,
-                })
-                .map_err(|e| {
-                    to_diagnostic(
-                        &e,
-                        &renderer.template_paths,
-                        &renderer.own_errors,
-                        Some(&origin),
-                    )
-                })
+            let html = tera.render(&job.template, &context).map_err(|e| {
+                to_diagnostic(
+                    &e,
+                    &renderer.template_paths,
+                    &renderer.own_errors,
+                    Some(&origin),
+                )
+            })?;
+            let output = format!("{}index.html", job.path);
+            let file = output::keep(stage, &output, html.into_bytes())?;
+            progress.step();
+            Ok(Rendered {
+                output,
+                file,
+                origin: job.origin,
+            })
         })
         .collect();
     if tera.contains_template("404.html") {
@@ -456,7 +460,7 @@ pub fn render(
             tera.render("404.html", &context)
                 .map(|html| Rendered {
                     output: "404.html".into(),
-                    bytes: html.into_bytes(),
+                    file: OutputFile::Rendered(html.into_bytes()),
                     origin: PathBuf::from("404.html"),
                 })
                 .map_err(|e| {
@@ -475,7 +479,7 @@ pub fn render(
         match r {
             Ok(r) => {
                 let origin = r.origin.display().to_string();
-                if let Err(d) = set.insert(r.output, OutputFile::Rendered(r.bytes), origin) {
+                if let Err(d) = set.insert(r.output, r.file, origin) {
                     errors.push(d);
                 }
             }

@@ -15,12 +15,14 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use unicode_normalization::char::is_combining_mark;
 
 use crate::error::{Diagnostic, Error, Severity};
 use crate::i18n::{Lang, Text};
 use crate::msg;
+use crate::progress::{Phase, Progress};
 use crate::{BuildReport, CheckReport};
 
 /// Prints every diagnostic of a failed build, then a count.
@@ -258,16 +260,70 @@ pub fn build_summary(r: &BuildReport, lang: Lang) {
     println!("{}", format_summary(r).get(lang));
 }
 
-/// The text [`build_summary`] prints.
+/// The text [`build_summary`] prints: counts, then the time of each phase.
 pub fn format_summary(r: &BuildReport) -> Text {
+    let phases = r
+        .phases
+        .iter()
+        .map(|(phase, time)| format!("{} {}", phase.name(), time.as_millis()))
+        .collect::<Vec<_>>()
+        .join(", ");
     msg!(
-        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms",
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
         pages = r.pages,
         sections = r.sections,
         written = r.write.written,
         unchanged = r.write.unchanged,
         removed = r.write.removed,
-        ms = r.elapsed.as_millis()
+        ms = r.elapsed.as_millis(),
+        phases = phases
+    )
+}
+
+/// Runs `work`; when it takes more than a second and stderr is a terminal, draws a progress
+/// bar of `progress` there meanwhile, and clears it at the end.
+pub fn with_progress_bar<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let bar = scope.spawn(|| {
+            let mut drawn = false;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if progress.elapsed() < Duration::from_secs(1) {
+                    continue;
+                }
+                if let Some(current) = progress.current() {
+                    eprint!("\r{}\x1b[K", progress_line(current, progress.elapsed()));
+                    drawn = true;
+                }
+            }
+            if drawn {
+                eprint!("\r\x1b[K");
+            }
+        });
+        let result = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = bar.join();
+        result
+    })
+}
+
+/// One line of the progress bar: `render [#######-------]  5400/10931  2.1 s`.
+fn progress_line((phase, done, total): (Phase, usize, usize), elapsed: Duration) -> String {
+    const WIDTH: usize = 30;
+    let time = format!("{:.1} s", elapsed.as_secs_f64());
+    if total == 0 {
+        return format!("{:<9} {time}", phase.name());
+    }
+    let filled = (done.min(total) * WIDTH) / total;
+    format!(
+        "{:<9} [{}{}] {done:>6}/{total}  {time}",
+        phase.name(),
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled)
     )
 }
 

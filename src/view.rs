@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -248,9 +249,9 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         })
     };
 
-    let pages: Vec<Value> = site
+    let pages: Vec<Result<Value, String>> = site
         .pages
-        .iter()
+        .par_iter()
         .map(|page| {
             let translations = page
                 .translations
@@ -277,14 +278,18 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
                     .next
                     .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
             };
-            value_or_error(&page.doc, to_value(&view))
+            to_value(&view)
         })
+        .collect();
+    let pages: Vec<Value> = pages
+        .into_iter()
+        .zip(&site.pages)
+        .map(|(view, page)| value_or_error(&page.doc, view))
         .collect();
 
     // Schema fields come second: a reference field holds the page it points to, with that
     // page's own fields (whose references, one level further, hold pages without fields).
-    let without_fields = add_fields(site, &pages, &pages);
-    let pages = add_fields(site, &pages, &without_fields);
+    let pages = add_fields(site, &pages);
 
     let sections: Vec<Value> = site
         .sections
@@ -409,63 +414,104 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
     })
 }
 
-/// `pages` with their `fields`, references resolved to `targets` (values of the same pages).
-fn add_fields(site: &Site, pages: &[Value], targets: &[Value]) -> Vec<Value> {
-    let by_path: std::collections::HashMap<String, &Value> = site
+/// `pages` with their `fields`. A reference holds the page it points to with that page's own
+/// fields, whose references hold pages without fields; that middle level is made only for
+/// pages something refers to, once each.
+fn add_fields(site: &Site, pages: &[Value]) -> Vec<Value> {
+    let by_path: std::collections::HashMap<String, usize> = site
         .pages
         .iter()
-        .zip(targets)
-        .flat_map(|(p, v)| p.doc.source.lookup_keys().into_iter().map(move |k| (k, v)))
+        .enumerate()
+        .flat_map(|(i, p)| p.doc.source.lookup_keys().into_iter().map(move |k| (k, i)))
         .collect();
-    let resolve = |target: &str| by_path.get(target).map(|v| (*v).clone());
-    pages
-        .iter()
-        .zip(&site.pages)
-        .map(|(value, page)| {
-            let fields = crate::schema::object_value(&page.doc.fields, &resolve);
-            with_fields(value, [("fields", fields)])
+    let fields_of = |i: usize, resolve: &dyn Fn(&str) -> Option<Value>| {
+        let fields = crate::schema::object_value(&site.pages[i].doc.fields, resolve);
+        with_fields(&pages[i], [("fields", fields)])
+    };
+    let without_fields = |target: &str| by_path.get(target).map(|&i| pages[i].clone());
+    let referred: Vec<std::sync::OnceLock<Value>> = (0..pages.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    let resolve = |target: &str| {
+        by_path.get(target).map(|&i| {
+            referred[i]
+                .get_or_init(|| fields_of(i, &without_fields))
+                .clone()
         })
+    };
+    (0..pages.len())
+        .into_par_iter()
+        .map(|i| fields_of(i, &resolve))
         .collect()
 }
 
-/// The `paginator` of one listing page: its `items`, its number and the URLs around it.
-pub fn paginator(
-    config: &Config,
-    base: &str,
-    items: &[Value],
+/// The listing pages of one listing of `items`, `per_page` items each: gives each page its
+/// `paginator`. The list of all listing pages is built once and shared by every paginator.
+pub struct Pagination<'a> {
+    config: &'a Config,
+    base: &'a str,
+    items: &'a [Value],
     per_page: usize,
-    number: usize,
-) -> Value {
-    let total_pages = items.len().div_ceil(per_page).max(1);
-    let url = |n: usize| config.url(&page_path(base, n));
-    let start = (number - 1) * per_page;
-    let slice: Vec<Value> = items.iter().skip(start).take(per_page).cloned().collect();
-    let pages: Vec<Value> = (1..=total_pages)
-        .map(|n| {
-            let mut m = tera::Map::new();
-            m.insert("number".into(), Value::from(n));
-            m.insert("path".into(), Value::from(url(n)));
-            Value::from(m)
-        })
-        .collect();
-    let mut m = tera::Map::new();
-    m.insert("items".into(), Value::from(slice));
-    m.insert("number".into(), Value::from(number));
-    m.insert("total_pages".into(), Value::from(total_pages));
-    m.insert("total_items".into(), Value::from(items.len()));
-    m.insert("per_page".into(), Value::from(per_page));
-    m.insert("first".into(), Value::from(url(1)));
-    m.insert("last".into(), Value::from(url(total_pages)));
-    m.insert(
-        "previous".into(),
-        Value::from((number > 1).then(|| url(number - 1))),
-    );
-    m.insert(
-        "next".into(),
-        Value::from((number < total_pages).then(|| url(number + 1))),
-    );
-    m.insert("pages".into(), Value::from(pages));
-    Value::from(m)
+    /// How many listing pages there are (at least one, even when empty).
+    pub total_pages: usize,
+    pages: Value,
+}
+
+impl<'a> Pagination<'a> {
+    /// The pagination of the listing at `base`.
+    pub fn new(config: &'a Config, base: &'a str, items: &'a [Value], per_page: usize) -> Self {
+        let per_page = per_page.max(1);
+        let total_pages = items.len().div_ceil(per_page).max(1);
+        let pages: Vec<Value> = (1..=total_pages)
+            .map(|n| {
+                let mut m = tera::Map::new();
+                m.insert("number".into(), Value::from(n));
+                m.insert("path".into(), Value::from(config.url(&page_path(base, n))));
+                Value::from(m)
+            })
+            .collect();
+        Pagination {
+            config,
+            base,
+            items,
+            per_page,
+            total_pages,
+            pages: Value::from(pages),
+        }
+    }
+
+    /// The `paginator` of listing page `number` (1-based): its `items`, its number and the
+    /// URLs around it.
+    pub fn paginator(&self, number: usize) -> Value {
+        let url = |n: usize| self.config.url(&page_path(self.base, n));
+        let start = (number - 1) * self.per_page;
+        let slice: Vec<Value> = self
+            .items
+            .iter()
+            .skip(start)
+            .take(self.per_page)
+            .cloned()
+            .collect();
+        let total_pages = self.total_pages;
+        let mut m = tera::Map::new();
+        m.insert("items".into(), Value::from(slice));
+        m.insert("number".into(), Value::from(number));
+        m.insert("total_pages".into(), Value::from(total_pages));
+        m.insert("total_items".into(), Value::from(self.items.len()));
+        m.insert("per_page".into(), Value::from(self.per_page));
+        m.insert("first".into(), Value::from(url(1)));
+        m.insert("last".into(), Value::from(url(total_pages)));
+        m.insert(
+            "previous".into(),
+            Value::from((number > 1).then(|| url(number - 1))),
+        );
+        m.insert(
+            "next".into(),
+            Value::from((number < total_pages).then(|| url(number + 1))),
+        );
+        m.insert("pages".into(), self.pages.clone());
+        Value::from(m)
+    }
 }
 
 /// The site path of listing page `number` of the listing at `base` (page 1 is `base`).

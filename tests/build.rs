@@ -269,6 +269,99 @@ fn a_failed_build_leaves_the_previous_site_as_it_was() {
 }
 
 #[test]
+fn a_build_failing_while_rendering_leaves_no_trace() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    // Pages render (and changed ones are staged) before this one fails.
+    site.write("templates/rotto.html", "{{ page.nessun_campo }}");
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: Cambiato\ntemplate: rotto.html\n---\nTesto nuovo.\n",
+    );
+    site.write("content/spazi/nuovo.md", "---\ntitle: Nuovo\n---\n");
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("rotto.html"), "{stderr}");
+    assert_eq!(site.snapshot(), before);
+    assert!(!site.public(".wemi-staging").exists());
+
+    // A first build that fails creates no output folder at all.
+    fs::remove_dir_all(site.root.join("public")).unwrap();
+    site.build_err(&[], 1);
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
+fn an_unchanged_build_stops_early_but_repairs_edited_output() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    let summary = site.build_ok(&[]);
+    // Only the inputs were compared: no page was read or rendered.
+    assert!(summary.contains("(inputs "), "{summary}");
+    assert!(!summary.contains("render "), "{summary}");
+    assert!(summary.contains(" 0 files written"), "{summary}");
+    assert_eq!(site.snapshot(), before);
+
+    // A file changed by hand in public/ is noticed and rewritten.
+    fs::write(site.public("spazi/ancora/index.html"), "guasto").unwrap();
+    let summary = site.build_ok(&[]);
+    assert!(summary.contains(" 1 files written"), "{summary}");
+    // The same site again (the manifest records the new file times).
+    let pages = |snapshot: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>| {
+        snapshot
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with(".wemi-manifest"))
+            .collect::<Vec<_>>()
+    };
+    assert!(pages(site.snapshot()) == pages(before), "not repaired");
+
+    // A content file saved again (same bytes, new time) means a real build.
+    let text = fs::read_to_string(site.root.join("content/spazi/ancora.md")).unwrap();
+    site.write("content/spazi/ancora.md", text);
+    let summary = site.build_ok(&[]);
+    assert!(summary.contains("render "), "{summary}");
+    // Other options are another build.
+    let summary = site.build_ok(&["--drafts"]);
+    assert!(summary.contains("render "), "{summary}");
+    assert!(site.public("notizie/bozza/index.html").exists());
+}
+
+#[test]
+fn parallel_output_is_byte_identical_to_single_threaded() {
+    let site = Site::fixture("listings");
+    let build_with = |threads: &str| {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+            .args(["build", "--root"])
+            .arg(&site.root)
+            .arg("--output")
+            .arg(out_dir.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        common::assert_success(&out);
+        out_dir
+    };
+    let (single, parallel) = (build_with("1"), build_with("4"));
+    let files = |dir: &std::path::Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        common::walk(dir)
+            .into_iter()
+            .filter(|p| !p.ends_with(".wemi-manifest"))
+            .map(|p| {
+                (
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (files(single.path()), files(parallel.path()));
+    assert!(a.len() > 20, "{} files", a.len());
+    assert_eq!(a, b);
+}
+
+#[test]
 fn output_folder_that_holds_the_site_is_refused() {
     let site = Site::fixture("basic");
     for bad in [".", "content", "content/x", ".."] {

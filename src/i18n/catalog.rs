@@ -895,8 +895,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{n} errori trovati; non è stato scritto niente.",
     ),
     (
-        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms",
-        "Generate {pages} pagine e {sections} sezioni: {written} file scritti, {unchanged} invariati, {removed} tolti in {ms} ms",
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
+        "Generate {pages} pagine e {sections} sezioni: {written} file scritti, {unchanged} invariati, {removed} tolti in {ms} ms ({phases} ms)",
     ),
     (
         "1 error found; the site would not build.",

@@ -1,0 +1,141 @@
+//! Fingerprints that let a build with nothing to do stop before reading anything.
+//!
+//! The inputs' fingerprint covers the binary, the build's options and the name, size,
+//! modification and change times of every file under the folders a build reads. The
+//! outputs' fingerprint covers the same facts of every file the last build wrote. Both go
+//! into the output folder's manifest: when both still match, the output folder already holds
+//! exactly what a build would write. Any difference (a touched file, a file edited in
+//! `public/`, a new wemi) means a real build, which then writes only what changed.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+/// The folders and files under the site root that a build reads.
+const INPUTS: [&str; 6] = [
+    "site.yaml",
+    "content",
+    "themes",
+    "templates",
+    "static",
+    "data",
+];
+
+/// The fingerprint of everything a build of `root` would read, with `options` (anything that
+/// changes the output: base URL, drafts …); `None` when some entry cannot be read, so that
+/// the build runs and reports it.
+pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
+    let mut hasher = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    // A rebuilt binary may render differently under the same version.
+    if let Ok(exe) = std::env::current_exe() {
+        facts(&exe)?.hash(&mut hasher);
+    }
+    options.hash(&mut hasher);
+    for input in INPUTS {
+        let base = root.join(input);
+        input.hash(&mut hasher);
+        if !base.exists() {
+            continue;
+        }
+        let walker = WalkDir::new(&base)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        let paths: Vec<std::path::PathBuf> = walker
+            .map(|entry| entry.ok().map(walkdir::DirEntry::into_path))
+            .collect::<Option<_>>()?;
+        let facts: Vec<Facts> = paths.par_iter().map(|p| facts(p)).collect::<Option<_>>()?;
+        for (path, facts) in paths.iter().zip(facts) {
+            path.strip_prefix(&base).ok()?.hash(&mut hasher);
+            facts.hash(&mut hasher);
+        }
+    }
+    Some(hasher.finish())
+}
+
+/// The fingerprint of the files `paths` (relative to `out_dir`) as they are now; `None` when
+/// one is missing or not a regular file.
+pub fn outputs<'a>(out_dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> Option<u64> {
+    let paths: Vec<&str> = paths.into_iter().collect();
+    let facts: Vec<Facts> = paths
+        .par_iter()
+        .map(|path| {
+            let full = out_dir.join(path);
+            let link = std::fs::symlink_metadata(&full).ok()?;
+            if link.is_file() { facts(&full) } else { None }
+        })
+        .collect::<Option<_>>()?;
+    let mut hasher = DefaultHasher::new();
+    for (path, facts) in paths.iter().zip(facts) {
+        path.hash(&mut hasher);
+        facts.hash(&mut hasher);
+    }
+    Some(hasher.finish())
+}
+
+/// What the fingerprints know of a file: kind, size, modification and change times, inode.
+#[derive(Hash)]
+struct Facts {
+    dir: bool,
+    len: u64,
+    modified: Option<u128>,
+    changed: (i64, i64, u64),
+}
+
+fn facts(path: &Path) -> Option<Facts> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ctime(), meta.ctime_nsec(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let changed = (0, 0, 0);
+    Some(Facts {
+        dir: meta.is_dir(),
+        len: meta.len(),
+        modified: meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos()),
+        changed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_change_with_any_file_and_with_the_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("site.yaml"), "title: x\n").unwrap();
+        std::fs::write(root.join("content/_index.md"), "---\n---\n").unwrap();
+        let first = inputs(root, &false).unwrap();
+        assert_eq!(inputs(root, &false), Some(first), "nothing changed");
+        assert_ne!(inputs(root, &true), Some(first), "other options");
+        std::fs::write(root.join("content/a.md"), "---\n---\n").unwrap();
+        let second = inputs(root, &false).unwrap();
+        assert_ne!(second, first, "a new file");
+        std::fs::write(root.join("content/a.md"), "---\n---\nx").unwrap();
+        assert_ne!(inputs(root, &false), Some(second), "an edited file");
+    }
+
+    #[test]
+    fn outputs_change_when_a_written_file_is_touched_or_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "a").unwrap();
+        let first = outputs(dir.path(), ["index.html"]).unwrap();
+        assert_eq!(outputs(dir.path(), ["index.html"]), Some(first));
+        std::fs::write(dir.path().join("index.html"), "b").unwrap();
+        assert_ne!(outputs(dir.path(), ["index.html"]), Some(first));
+        assert_eq!(outputs(dir.path(), ["gone.html"]), None);
+    }
+}
