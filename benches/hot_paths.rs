@@ -60,7 +60,7 @@ fn prepare() -> Prepared {
     let config = Config::load(root, None).unwrap();
     let theme = theme::load(root, &config).unwrap();
     let data = wemi::data::load(root).unwrap();
-    let site = wemi::generate(root, config, false, None, &Progress::default())
+    let site = wemi::generate(root, config, false, None, &Progress::default(), None)
         .unwrap()
         .site;
     let values = view::build(&site).unwrap();

@@ -32,7 +32,7 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
     // A rebuilt binary may render differently under the same version.
     if let Ok(exe) = std::env::current_exe() {
-        facts(&exe)?.hash(&mut hasher);
+        stamp(&exe)?.hash(&mut hasher);
     }
     options.hash(&mut hasher);
     for input in INPUTS {
@@ -48,7 +48,7 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
         let paths: Vec<std::path::PathBuf> = walker
             .map(|entry| entry.ok().map(walkdir::DirEntry::into_path))
             .collect::<Option<_>>()?;
-        let facts: Vec<Facts> = paths.par_iter().map(|p| facts(p)).collect::<Option<_>>()?;
+        let facts: Vec<Stamp> = paths.par_iter().map(|p| stamp(p)).collect::<Option<_>>()?;
         for (path, facts) in paths.iter().zip(facts) {
             path.strip_prefix(&base).ok()?.hash(&mut hasher);
             facts.hash(&mut hasher);
@@ -61,12 +61,12 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
 /// one is missing or not a regular file.
 pub fn outputs<'a>(out_dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> Option<u64> {
     let paths: Vec<&str> = paths.into_iter().collect();
-    let facts: Vec<Facts> = paths
+    let facts: Vec<Stamp> = paths
         .par_iter()
         .map(|path| {
             let full = out_dir.join(path);
             let link = std::fs::symlink_metadata(&full).ok()?;
-            if link.is_file() { facts(&full) } else { None }
+            if link.is_file() { stamp(&full) } else { None }
         })
         .collect::<Option<_>>()?;
     let mut hasher = DefaultHasher::new();
@@ -78,15 +78,17 @@ pub fn outputs<'a>(out_dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> 
 }
 
 /// What the fingerprints know of a file: kind, size, modification and change times, inode.
-#[derive(Hash)]
-struct Facts {
+/// Two equal stamps of one path mean the file was not written in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp {
     dir: bool,
     len: u64,
     modified: Option<u128>,
     changed: (i64, i64, u64),
 }
 
-fn facts(path: &Path) -> Option<Facts> {
+/// The stamp of the file at `path` (following links); `None` when it cannot be read.
+pub fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
     let changed = {
@@ -95,7 +97,7 @@ fn facts(path: &Path) -> Option<Facts> {
     };
     #[cfg(not(unix))]
     let changed = (0, 0, 0);
-    Some(Facts {
+    Some(Stamp {
         dir: meta.is_dir(),
         len: meta.len(),
         modified: meta

@@ -70,7 +70,7 @@ use rayon::prelude::*;
 pub use config::Config;
 pub use error::{Diagnostic, Error, Result};
 
-use content::document::{self, Document};
+use content::document;
 use content::source::{self, SourceKind};
 use output::{OutputFile, OutputSet, WriteReport};
 use progress::{Phase, Progress};
@@ -89,10 +89,14 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
-/// A site rendered in memory.
+/// A rendered site.
 pub struct Generated {
     /// The assembled site.
     pub site: Site,
+    /// What the templates saw.
+    pub values: view::SiteValues,
+    /// The theme, ready to render more pages.
+    pub renderer: render::Renderer,
     /// Every output file.
     pub output: OutputSet,
 }
@@ -143,6 +147,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         options.drafts,
         None,
         &Progress::default(),
+        None,
     )?;
     let site = &generated.site;
     let mut warnings = Vec::new();
@@ -197,6 +202,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         options.drafts,
         Some(&stage),
         progress,
+        None,
     )?;
     progress.start(Phase::Write, generated.output.len());
     let record = inputs.map(|inputs| output::Record {
@@ -260,12 +266,15 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Loads, assembles and renders the site: in memory, or with changed files in `stage`.
+/// With a `cache`, documents whose files did not change since it saw them are not parsed
+/// again (and the cache learns this build's files).
 pub fn generate(
     root: &Path,
     config: Config,
     drafts: bool,
     stage: Option<&output::Stage>,
     progress: &Progress,
+    cache: Option<&mut content::cache::DocumentCache>,
 ) -> Result<Generated> {
     progress.start(Phase::Read, 0);
     let content_dir = root.join("content");
@@ -291,20 +300,29 @@ pub fn generate(
     let (texts, assets): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != SourceKind::Asset);
     progress.set_total(texts.len());
-    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = texts
+    let known = cache.as_deref();
+    let parsed: Vec<_> = texts
         .into_par_iter()
         .map(|file| {
-            let doc = document::read(file, &config);
+            let doc = match known {
+                Some(cache) => cache.read(file, &config),
+                None => (document::read(file, &config), None),
+            };
             progress.step();
             doc
         })
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
-    for p in parsed {
+    let mut entries = Vec::new();
+    for (p, entry) in parsed {
         match p {
             Ok(doc) => documents.push(doc),
             Err(mut e) => errors.append(&mut e),
         }
+        entries.extend(entry);
+    }
+    if let Some(cache) = cache {
+        cache.replace(entries);
     }
     if !errors.is_empty() {
         return Err(Error::site(errors));
@@ -370,5 +388,10 @@ pub fn generate(
     if !errors.is_empty() {
         return Err(Error::site(errors));
     }
-    Ok(Generated { site, output })
+    Ok(Generated {
+        site,
+        values,
+        renderer,
+        output,
+    })
 }

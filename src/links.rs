@@ -12,13 +12,14 @@ use crate::markdown::{Heading, INTERNAL_HREF};
 use crate::msg;
 
 /// A page or section a link can point to.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 struct Target {
     url: String,
     anchors: HashSet<String>,
 }
 
 /// Every published content file, by its path relative to `content/`.
+#[derive(Debug)]
 pub struct LinkTargets(HashMap<String, Target>);
 
 impl LinkTargets {

@@ -83,6 +83,14 @@ impl OutputSet {
         self.files.get(path).map(|(f, _)| f)
     }
 
+    /// True when some output file is a copy of the file at `source` (a path relative to the
+    /// site root, such as `static/css/site.css`).
+    pub fn copies(&self, source: &Path) -> bool {
+        self.files
+            .values()
+            .any(|(file, _)| matches!(file, OutputFile::Copied(src) if src.ends_with(source)))
+    }
+
     /// Every output path, sorted.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)

@@ -1,9 +1,14 @@
 //! `wemi serve`: the site built in memory, served on loopback, watched, and rebuilt after
 //! every change, with the browser told to reload.
 //!
-//! Every rebuild derives the whole site again from the files on disk, so what is served is
-//! always what `wemi build` would write (no cache can go stale). A rebuild that fails leaves
-//! the last good site served, with its errors shown over every page until they are fixed.
+//! A rebuild reuses what did not change: documents whose files are untouched are not parsed
+//! again ([`DocumentCache`]), and a change that touches only static files that the site
+//! already has needs no build at all (they are read when asked for). When one page's text
+//! changed and its front matter did not, that page is rendered alone and served at once;
+//! then the whole site is derived again, so what is served always ends up exactly what
+//! `wemi build` would write. Open pages reload only when their own page changed. A rebuild
+//! that fails leaves the last good site served, with its errors over every page until they
+//! are fixed.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -11,13 +16,14 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use crate::content::cache::{self, DocumentCache};
 use crate::error::{Diagnostic, Error};
 use crate::msg;
-use crate::output::OutputSet;
+use crate::output::{OutputFile, OutputSet};
 use crate::progress::Progress;
 use crate::serve::{Reload, Server, Snapshot};
-use crate::watch::{self, Change, SiteWatcher};
-use crate::{Config, generate};
+use crate::watch::{self, Change, ChangeKind, SiteWatcher};
+use crate::{Config, Generated, generate, render, view};
 
 /// What `wemi serve` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +64,11 @@ pub struct Preview {
     _watcher: SiteWatcher,
     changes: Receiver<Change>,
     options: ServeOptions,
-    last_good: Arc<OutputSet>,
+    cache: DocumentCache,
+    /// The last site that built, its output shared with the server.
+    last_good: Option<(Generated, Arc<OutputSet>)>,
+    /// The snapshot served now: the last good output, pages updated since, errors.
+    served: Arc<Snapshot>,
 }
 
 /// What one build of the preview did.
@@ -66,10 +76,16 @@ pub struct Preview {
 pub struct Rebuild {
     /// What changed (none for the first build).
     pub change: Option<Change>,
+    /// The page rendered alone and served first, and how long after the change it was.
+    pub first_page: Option<(String, Duration)>,
     /// How long it took.
     pub elapsed: Duration,
     /// Pages and sections, when it succeeded.
     pub built: Option<(usize, usize)>,
+    /// Output files whose bytes changed (or that appeared or went away).
+    pub files_changed: usize,
+    /// True when only static files changed, already part of the site: nothing was built.
+    pub static_only: bool,
     /// Its errors (empty when it succeeded).
     pub errors: Vec<Diagnostic>,
 }
@@ -93,15 +109,20 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         port_taken,
         first: Rebuild {
             change: None,
+            first_page: None,
             elapsed: Duration::ZERO,
             built: None,
+            files_changed: 0,
+            static_only: false,
             errors: Vec::new(),
         },
         server,
         _watcher: watcher,
         changes,
         options,
-        last_good: Arc::new(OutputSet::default()),
+        cache: DocumentCache::default(),
+        last_good: None,
+        served: Arc::new(Snapshot::default()),
     };
     preview.first = preview.rebuild(None);
     Ok(preview)
@@ -120,42 +141,169 @@ impl Preview {
 
     fn rebuild(&mut self, change: Option<Change>) -> Rebuild {
         let started = Instant::now();
-        let base_url = self.url.clone();
-        let result = Config::load(&self.options.root, Some(&base_url)).and_then(|config| {
+        let mut rebuild = Rebuild {
+            change: None,
+            first_page: None,
+            elapsed: Duration::ZERO,
+            built: None,
+            files_changed: 0,
+            static_only: false,
+            errors: Vec::new(),
+        };
+        if let Some(change) = &change {
+            if change.kinds.contains(&ChangeKind::Config) || change.paths.is_empty() {
+                self.cache.clear();
+            }
+            if self.static_files_only(change) {
+                let reload = if change.css_only() {
+                    Reload::Css
+                } else {
+                    Reload::Full
+                };
+                let snapshot = Snapshot {
+                    site: self.served.site.clone(),
+                    patches: self.served.patches.clone(),
+                    errors: self.served.errors.clone(),
+                };
+                self.publish(snapshot, reload);
+                rebuild.static_only = true;
+                rebuild.change = Some(change.clone());
+                rebuild.elapsed = started.elapsed();
+                return rebuild;
+            }
+            rebuild.first_page = self
+                .render_edited_page(change)
+                .map(|page| (page, started.elapsed()));
+        }
+
+        let result = Config::load(&self.options.root, Some(&self.url)).and_then(|config| {
             generate(
                 &self.options.root,
                 config,
                 self.options.drafts,
                 None,
                 &Progress::default(),
+                Some(&mut self.cache),
             )
         });
-        let reload = match &change {
-            Some(c) if c.css_only() => Reload::Css,
-            _ => Reload::Full,
-        };
-        let (built, errors) = match result {
-            Ok(generated) => {
-                self.last_good = Arc::new(generated.output);
-                let counts = (generated.site.pages.len(), generated.site.sections.len());
-                (Some(counts), Vec::new())
+        match result {
+            Ok(mut generated) => {
+                let output = Arc::new(std::mem::take(&mut generated.output));
+                rebuild.built = Some((generated.site.pages.len(), generated.site.sections.len()));
+                let changed = changed_paths(&self.served, &output);
+                rebuild.files_changed = changed.len();
+                let reload = match &change {
+                    Some(c) if c.css_only() => Reload::Css,
+                    // Pages showing errors reload to clear them; else only changed ones.
+                    Some(_) if self.served.errors.is_empty() => Reload::Pages(changed),
+                    _ => Reload::Full,
+                };
+                let snapshot = Snapshot {
+                    site: output.clone(),
+                    patches: Default::default(),
+                    errors: Vec::new(),
+                };
+                self.last_good = Some((generated, output));
+                self.publish(snapshot, reload);
             }
-            Err(err) => (None, err.diagnostics),
-        };
-        self.server.publish(
-            Snapshot {
-                site: self.last_good.clone(),
-                errors: errors.clone(),
-            },
-            reload,
-        );
-        Rebuild {
-            change,
-            elapsed: started.elapsed(),
-            built,
-            errors,
+            Err(err) => {
+                rebuild.errors = err.diagnostics;
+                let snapshot = Snapshot {
+                    site: self.served.site.clone(),
+                    patches: self.served.patches.clone(),
+                    errors: rebuild.errors.clone(),
+                };
+                self.publish(snapshot, Reload::Full);
+            }
         }
+        rebuild.change = change;
+        rebuild.elapsed = started.elapsed();
+        rebuild
     }
+
+    fn publish(&mut self, snapshot: Snapshot, reload: Reload) {
+        let snapshot = Arc::new(snapshot);
+        self.served = snapshot.clone();
+        self.server.publish(snapshot, reload);
+    }
+
+    /// True when the change touches only static files that the served site already copies
+    /// (edited in place): they are read when asked for, so nothing needs building.
+    fn static_files_only(&self, change: &Change) -> bool {
+        !change.paths.is_empty()
+            && change.kinds.iter().all(|k| *k == ChangeKind::Static)
+            && self.served.errors.is_empty()
+            && change
+                .paths
+                .iter()
+                .all(|p| self.options.root.join(p).is_file() && self.served.site.copies(p))
+    }
+
+    /// When the change is one page whose front matter did not change, renders that page
+    /// alone against the last site and serves it at once; returns its output path.
+    fn render_edited_page(&mut self, change: &Change) -> Option<String> {
+        let [path] = change.paths.as_slice() else {
+            return None;
+        };
+        if change.kinds.len() != 1 || !change.kinds.contains(&ChangeKind::Content) {
+            return None;
+        }
+        let (generated, _) = self.last_good.as_mut()?;
+        if !self.served.errors.is_empty() {
+            return None;
+        }
+        let full = self.options.root.join(path);
+        let before = self.cache.get(&full)?;
+        let index = generated
+            .site
+            .pages
+            .iter()
+            .position(|p| p.doc.source.path == full)?;
+        let now = cache::parse(before.doc.source.clone(), &generated.site.config).ok()?;
+        if now.front_matter != before.front_matter {
+            return None;
+        }
+        let mut doc = now.doc.clone();
+        if !doc.shortcodes.is_empty()
+            && !render::render_doc_shortcodes(&mut doc, &generated.renderer).is_empty()
+        {
+            return None;
+        }
+        if !doc.internal_links.is_empty() && !generated.site.links.resolve(&mut doc).is_empty() {
+            return None;
+        }
+        let site = &mut generated.site;
+        let kept = std::mem::replace(&mut site.pages[index].doc, doc);
+        let page = view::page_alone(site, index, &generated.values.pages)
+            .ok()
+            .and_then(|value| render::render_page(site, index, &value, &generated.renderer).ok());
+        // The site stays as it was built; the full rebuild that follows takes the new text.
+        site.pages[index].doc = kept;
+        let (output, bytes) = page?;
+        self.cache.insert(full, now);
+        let mut patches = self.served.patches.clone();
+        patches.insert(output.clone(), OutputFile::Rendered(bytes));
+        let snapshot = Snapshot {
+            site: self.served.site.clone(),
+            patches,
+            errors: Vec::new(),
+        };
+        self.publish(snapshot, Reload::Pages(vec![output.clone()]));
+        Some(output)
+    }
+}
+
+/// The output paths whose files differ between what is served and `next`.
+fn changed_paths(served: &Snapshot, next: &OutputSet) -> Vec<String> {
+    let mut changed: Vec<String> = next
+        .paths()
+        .filter(|p| served.get(p) != next.get(p))
+        .chain(served.site.paths().filter(|p| next.get(p).is_none()))
+        .map(str::to_string)
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    changed
 }
 
 /// Binds the asked port, or the next free one.

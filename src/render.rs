@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::content::document::Document;
 use crate::content::document::shown_path;
 use crate::date::{self, DateFormat};
 use crate::error::Diagnostic;
@@ -19,7 +20,7 @@ use crate::msg;
 use crate::output::{self, OutputFile, OutputSet, Stage};
 use crate::progress::{Phase, Progress};
 use crate::shortcodes;
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::theme::Theme;
 use crate::view::{self, SiteValues};
 
@@ -309,6 +310,53 @@ fn paginated<'a>(
         .collect()
 }
 
+/// The job of one page, with its template.
+fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
+    let top = top_folder(&page.doc.source.relative);
+    let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
+        .map_err(|msg| Diagnostic::new(shown_path(&page.doc.source), msg))?;
+    Ok(Job {
+        template,
+        path: page.path.clone(),
+        origin: shown_path(&page.doc.source),
+        lang: &page.doc.source.lang,
+        objects: vec![("page", value.clone())],
+    })
+}
+
+/// Renders one job: its site path and its HTML.
+fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, String), Diagnostic> {
+    let mut context = Context::new();
+    context.insert("lang", job.lang);
+    context.insert("current_path", &site.config.url(&job.path));
+    context.insert("current_url", &site.config.permalink(&job.path));
+    for (name, value) in job.objects {
+        context.insert_value(name, value);
+    }
+    let origin = job.origin.display().to_string();
+    let html = renderer.tera.render(&job.template, &context).map_err(|e| {
+        to_diagnostic(
+            &e,
+            &renderer.template_paths,
+            &renderer.own_errors,
+            Some(&origin),
+        )
+    })?;
+    Ok((job.path, html))
+}
+
+/// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
+pub fn render_page(
+    site: &Site,
+    index: usize,
+    value: &Value,
+    renderer: &Renderer,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let job = page_job(&renderer.tera, &site.pages[index], value)?;
+    let (path, html) = run_job(site, renderer, job)?;
+    Ok((format!("{path}index.html"), html.into_bytes()))
+}
+
 /// Renders every page, section (paginated), taxonomy page and the 404 page.
 pub fn render(
     site: &Site,
@@ -321,16 +369,9 @@ pub fn render(
     let mut errors = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     for (page, value) in site.pages.iter().zip(&values.pages) {
-        let top = top_folder(&page.doc.source.relative);
-        match choose(tera, page.doc.meta.template.as_deref(), top, "page.html") {
-            Ok(template) => jobs.push(Job {
-                template,
-                path: page.path.clone(),
-                origin: shown_path(&page.doc.source),
-                lang: &page.doc.source.lang,
-                objects: vec![("page", value.clone())],
-            }),
-            Err(msg) => errors.push(Diagnostic::new(shown_path(&page.doc.source), msg)),
+        match page_job(tera, page, value) {
+            Ok(job) => jobs.push(job),
+            Err(d) => errors.push(d),
         }
     }
     for (section, value) in site.sections.iter().zip(&values.sections) {
@@ -425,29 +466,15 @@ pub fn render(
     let mut rendered: Vec<Result<Rendered, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut context = Context::new();
-            context.insert("lang", job.lang);
-            context.insert("current_path", &site.config.url(&job.path));
-            context.insert("current_url", &site.config.permalink(&job.path));
-            for (name, value) in job.objects {
-                context.insert_value(name, value);
-            }
-            let origin = job.origin.display().to_string();
-            let html = tera.render(&job.template, &context).map_err(|e| {
-                to_diagnostic(
-                    &e,
-                    &renderer.template_paths,
-                    &renderer.own_errors,
-                    Some(&origin),
-                )
-            })?;
-            let output = format!("{}index.html", job.path);
-            let file = output::keep(stage, &output, html.into_bytes())?;
+            let origin = job.origin.clone();
+            let html = run_job(site, renderer, job)?;
+            let output = format!("{}index.html", html.0);
+            let file = output::keep(stage, &output, html.1.into_bytes())?;
             progress.step();
             Ok(Rendered {
                 output,
                 file,
-                origin: job.origin,
+                origin,
             })
         })
         .collect();
@@ -495,8 +522,7 @@ pub fn render(
 /// Renders the shortcode calls of every page and section with the theme's
 /// `shortcodes/<name>.html`, and puts their HTML in place of the placeholders.
 pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec<Diagnostic>> {
-    let tera = &renderer.tera;
-    let docs: Vec<&mut crate::content::document::Document> = site
+    let docs: Vec<&mut Document> = site
         .pages
         .iter_mut()
         .map(|p| &mut p.doc)
@@ -505,77 +531,80 @@ pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec
         .collect();
     let errors: Vec<Diagnostic> = docs
         .into_par_iter()
-        .flat_map_iter(|doc| {
-            let mut errors = Vec::new();
-            let mut rendered = Vec::with_capacity(doc.shortcodes.len());
-            for located in &doc.shortcodes {
-                let call = &located.call;
-                let at = |message: Text| {
-                    Diagnostic::new(shown_path(&doc.source), message)
-                        .at(located.line, located.column)
-                };
-                let template = format!("shortcodes/{}.html", call.name);
-                if !tera.contains_template(&template) {
-                    let mut known: Vec<&str> = tera
-                        .get_template_names()
-                        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
-                        .collect();
-                    known.sort_unstable();
-                    errors.push(
-                        at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
-                            match crate::error::closest(&call.name, known.iter().copied()) {
-                                Some(best) => msg!("did you mean `{best}`?", best = best),
-                                None => msg!(
-                                    "the theme's shortcodes are: {names}",
-                                    names = known.join(", ")
-                                ),
-                            },
-                        ),
-                    );
-                    continue;
-                }
-                let mut context = Context::new();
-                context.insert("lang", &doc.source.lang);
-                for (name, value) in &call.args {
-                    context.insert(name.clone(), value);
-                }
-                match tera.render(&template, &context) {
-                    Ok(html) => rendered.push(html),
-                    Err(e) => {
-                        let cause =
-                            to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
-                        let why = Text {
-                            en: cause.message.clone(),
-                            it: cause.message_it.clone(),
-                        };
-                        errors.push(
-                            at(msg!(
-                                "the shortcode `{name}` failed: {cause}",
-                                name = call.name,
-                                cause = why
-                            ))
-                            .hint(msg!(
-                                "check its arguments; the template is {template}",
-                                template = cause.location()
-                            )),
-                        );
-                    }
-                }
-            }
-            if errors.is_empty() {
-                doc.body.html = shortcodes::substitute(&doc.body.html, &rendered);
-                if let Some(summary) = &doc.body.summary {
-                    doc.body.summary = Some(shortcodes::substitute(summary, &rendered));
-                }
-            }
-            errors
-        })
+        .flat_map_iter(|doc| render_doc_shortcodes(doc, renderer))
         .collect();
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
     }
+}
+
+/// Renders the shortcode calls of one document and puts their HTML in place; returns its
+/// errors (and leaves the document as it was when there are any).
+pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Diagnostic> {
+    let tera = &renderer.tera;
+    let mut errors = Vec::new();
+    let mut rendered = Vec::with_capacity(doc.shortcodes.len());
+    for located in &doc.shortcodes {
+        let call = &located.call;
+        let at = |message: Text| {
+            Diagnostic::new(shown_path(&doc.source), message).at(located.line, located.column)
+        };
+        let template = format!("shortcodes/{}.html", call.name);
+        if !tera.contains_template(&template) {
+            let mut known: Vec<&str> = tera
+                .get_template_names()
+                .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                .collect();
+            known.sort_unstable();
+            errors.push(
+                at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
+                    match crate::error::closest(&call.name, known.iter().copied()) {
+                        Some(best) => msg!("did you mean `{best}`?", best = best),
+                        None => msg!(
+                            "the theme's shortcodes are: {names}",
+                            names = known.join(", ")
+                        ),
+                    },
+                ),
+            );
+            continue;
+        }
+        let mut context = Context::new();
+        context.insert("lang", &doc.source.lang);
+        for (name, value) in &call.args {
+            context.insert(name.clone(), value);
+        }
+        match tera.render(&template, &context) {
+            Ok(html) => rendered.push(html),
+            Err(e) => {
+                let cause = to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
+                let why = Text {
+                    en: cause.message.clone(),
+                    it: cause.message_it.clone(),
+                };
+                errors.push(
+                    at(msg!(
+                        "the shortcode `{name}` failed: {cause}",
+                        name = call.name,
+                        cause = why
+                    ))
+                    .hint(msg!(
+                        "check its arguments; the template is {template}",
+                        template = cause.location()
+                    )),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        doc.body.html = shortcodes::substitute(&doc.body.html, &rendered);
+        if let Some(summary) = &doc.body.summary {
+            doc.body.summary = Some(shortcodes::substitute(summary, &rendered));
+        }
+    }
+    errors
 }
 
 /// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.

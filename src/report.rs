@@ -415,14 +415,37 @@ pub fn rebuilt(r: &crate::preview::Rebuild, root: &Path, lang: Lang) {
             .collect::<Vec<_>>()
             .join(", ")
     });
+    if let Some((page, after)) = &r.first_page {
+        println!(
+            "{}",
+            msg!(
+                "Updated {page} in {ms} ms; now the rest of the site",
+                page = page,
+                ms = after.as_millis()
+            )
+            .get(lang)
+        );
+    }
+    if r.static_only {
+        println!(
+            "{}",
+            msg!(
+                "Static files changed, nothing to build: {changed}",
+                changed = changed
+            )
+            .get(lang)
+        );
+        return;
+    }
     match r.built {
         Some((pages, sections)) => println!(
             "{}",
             msg!(
-                "Built {pages} pages and {sections} sections in {ms} ms {changed}",
+                "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
                 pages = pages,
                 sections = sections,
                 ms = ms,
+                files = r.files_changed,
                 changed = changed
             )
             .get(lang)

@@ -78,6 +78,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The taxonomies, per language.
     pub taxonomies: Vec<TaxonomyIndex>,
+    /// What `@/…` links may point to.
+    pub links: LinkTargets,
 }
 
 impl Site {
@@ -266,6 +268,7 @@ pub fn assemble(
         sections,
         assets,
         taxonomies,
+        links: targets,
     })
 }
 

@@ -249,37 +249,9 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         })
     };
 
-    let pages: Vec<Result<Value, String>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let translations = page
-                .translations
-                .iter()
-                .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
-                .collect();
-            let view = PageView {
-                doc: document_view(
-                    site,
-                    &page.doc,
-                    &page.path,
-                    site.ancestors(page.section),
-                    translations,
-                    &page.assets,
-                ),
-                slug: &page.slug,
-                section: page
-                    .section
-                    .map(|s| site.sections[s].doc.source.relative.as_str()),
-                previous: page
-                    .previous
-                    .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
-                next: page
-                    .next
-                    .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
-            };
-            to_value(&view)
-        })
+    let pages: Vec<Result<Value, String>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| page_value(site, i))
         .collect();
     let pages: Vec<Value> = pages
         .into_iter()
@@ -412,6 +384,53 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         sections,
         taxonomies,
     })
+}
+
+/// The value of page `index`, without its `fields`.
+fn page_value(site: &Site, index: usize) -> Result<Value, String> {
+    let config = &site.config;
+    let page = &site.pages[index];
+    let translations = page
+        .translations
+        .iter()
+        .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
+        .collect();
+    let view = PageView {
+        doc: document_view(
+            site,
+            &page.doc,
+            &page.path,
+            site.ancestors(page.section),
+            translations,
+            &page.assets,
+        ),
+        slug: &page.slug,
+        section: page
+            .section
+            .map(|s| site.sections[s].doc.source.relative.as_str()),
+        previous: page
+            .previous
+            .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
+        next: page
+            .next
+            .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
+    };
+    to_value(&view)
+}
+
+/// The value of page `index` alone, with its `fields`, references resolved to `pages` (the
+/// values of the last full build): what `wemi serve` shows at once after a page's text
+/// changed, before the whole site is built again.
+pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, String> {
+    let base = page_value(site, index)?;
+    let resolve = |target: &str| {
+        site.pages
+            .iter()
+            .position(|p| p.doc.source.lookup_keys().iter().any(|k| k == target))
+            .and_then(|i| pages.get(i).cloned())
+    };
+    let fields = crate::schema::object_value(&site.pages[index].doc.fields, &resolve);
+    Ok(with_fields(&base, [("fields", fields)]))
 }
 
 /// `pages` with their `fields`. A reference holds the page it points to with that page's own

@@ -33,7 +33,7 @@ use crate::fs;
 
 /// How long the debouncer waits for a file to be quiet before reporting it: long enough to
 /// see an editor's save as one change, short enough that the preview feels immediate.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// The folders the build reads, each watched recursively when it exists.
 const FOLDERS: [&str; 5] = ["content", "themes", "templates", "static", "data"];

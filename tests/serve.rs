@@ -7,6 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::Site;
@@ -15,6 +16,32 @@ use common::Site;
 struct Serve {
     child: Child,
     port: u16,
+    /// What it printed on stdout so far.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Serve {
+    /// Waits (up to 10 s) until a line printed after the first `skip` lines contains `text`;
+    /// returns how many lines there were up to that one.
+    fn wait_line(&self, skip: usize, text: &str) -> usize {
+        let started = Instant::now();
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if let Some(at) = log.iter().skip(skip).position(|l| l.contains(text)) {
+                return skip + at + 1;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no line with {text:?} in {:?}",
+                &log[skip.min(log.len())..]
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn lines(&self) -> usize {
+        self.log.lock().unwrap().len()
+    }
 }
 
 impl Drop for Serve {
@@ -48,8 +75,14 @@ fn serve(site: &Site) -> Serve {
         .parse()
         .unwrap();
     // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Serve { child, port }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    Serve { child, port, log }
 }
 
 /// `GET path`: (status, body).
@@ -216,6 +249,115 @@ fn a_change_sends_the_reload_event() {
         events.push_str(&line);
     }
     assert!(events.contains("event: reload"), "{events}");
+}
+
+/// The server-sent events of a running `wemi serve`.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__wemi/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut header = String::new();
+        while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
+        assert!(header.contains("text/event-stream"), "{header}");
+        Events(reader)
+    }
+
+    /// The next event: its name and its data lines (without the generation).
+    fn next(&mut self) -> (String, Vec<String>) {
+        let (mut name, mut data) = (String::new(), Vec::new());
+        loop {
+            let mut line = String::new();
+            assert!(self.0.read_line(&mut line).unwrap() > 0, "stream ended");
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push(d.to_string());
+            } else if line.is_empty() && !name.is_empty() {
+                data.remove(0);
+                return (name, data);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    eventually(server.port, "/spazi/", |s, _| s == 200);
+    let mut events = Events::open(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let seen = server.lines();
+
+    // Only the text changes: that page alone first, then the whole site.
+    let page = site.root.join("content/spazi/via-piazzetta.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        text.replace("Primo paragrafo", "Paragrafo riscritto"),
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload");
+    assert_eq!(data, [r#"["spazi/via-piazzetta/index.html"]"#]);
+    let seen = server.wait_line(seen, "Updated spazi/via-piazzetta/index.html in ");
+    // Then the listings that show its summary.
+    let (name, data) = events.next();
+    assert_eq!(name, "reload");
+    assert!(data[0].contains("\"spazi/index.html\""), "{data:?}");
+    assert!(
+        !data[0].contains("via-piazzetta/index.html"),
+        "already served: {data:?}"
+    );
+    let seen = server.wait_line(seen, "files changed)");
+    let (_, listing) = get(server.port, "/spazi/");
+    assert!(listing.contains("Paragrafo riscritto"), "{listing}");
+
+    // A change of front matter rebuilds the site at once, with no page served first.
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        text.replace("WeMi Piazzetta", "WeMi Piazzetta 2"),
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload");
+    assert!(data[0].contains("\"spazi/index.html\""), "{data:?}");
+    server.wait_line(seen, "files changed)");
+    let log = server.log.lock().unwrap().clone();
+    assert!(
+        !log[seen..].iter().any(|l| l.starts_with("Updated ")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn a_static_file_edit_needs_no_build() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    eventually(server.port, "/", |s, _| s == 200);
+    std::thread::sleep(Duration::from_millis(300));
+    let seen = server.lines();
+    site.write("themes/test/static/css/site.css", "body { color: teal; }");
+    let seen = server.wait_line(seen, "Static files changed, nothing to build");
+    eventually(server.port, "/css/site.css", |_, b| b.contains("teal"));
+    // A new file is a new part of the site: that takes a build.
+    site.write(
+        "static/img/nuova.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    server.wait_line(seen, "files changed)");
+    eventually(server.port, "/img/nuova.svg", |s, b| {
+        s == 200 && b.contains("svg")
+    });
 }
 
 #[test]

@@ -109,21 +109,27 @@ pub fn shown_path(source: &SourceFile) -> PathBuf {
 
 /// Reads and parses a page or section file.
 pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let text = read_text(&source)?;
+    parse(source, &text, config)
+}
+
+/// The text of a page or section file; an error when it cannot be read or is not UTF-8.
+pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     let bytes = std::fs::read(&source.path).map_err(|err| {
         vec![Diagnostic::new(
-            shown_path(&source),
+            shown_path(source),
             msg!("cannot read the file: {error}", error = err),
         )]
     })?;
     match String::from_utf8(bytes) {
-        Ok(text) => parse(source, &text, config),
+        Ok(text) => Ok(text),
         Err(err) => {
             let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
             Err(vec![
                 Diagnostic::new(
-                    shown_path(&source),
+                    shown_path(source),
                     msg!("the file is not valid UTF-8 text"),
                 )
                 .at(line, column)

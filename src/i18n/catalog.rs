@@ -27,8 +27,16 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Anteprima del sito su {url} (Ctrl+C per fermarla)",
     ),
     (
-        "Built {pages} pages and {sections} sections in {ms} ms {changed}",
-        "Costruite {pages} pagine e {sections} sezioni in {ms} ms {changed}",
+        "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
+        "Costruite {pages} pagine e {sections} sezioni in {ms} ms ({files} file cambiati) {changed}",
+    ),
+    (
+        "Updated {page} in {ms} ms; now the rest of the site",
+        "Aggiornata {page} in {ms} ms; ora il resto del sito",
+    ),
+    (
+        "Static files changed, nothing to build: {changed}",
+        "Cambiati file statici, niente da costruire: {changed}",
     ),
     (
         "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",

@@ -23,6 +23,7 @@ mod http;
 mod page;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,32 +47,50 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What open pages do when a new snapshot is published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reload {
     /// Reload the page.
     Full,
+    /// Reload the page if it is one of these output paths (`notizie/x/index.html`).
+    Pages(Vec<String>),
     /// Fetch the stylesheets again, without reloading (only CSS changed).
     Css,
 }
 
+/// Above this many changed pages, every page reloads (rather than send a long list to each).
+const MAX_LISTED: usize = 2000;
+
 impl Reload {
-    /// The name of the server-sent event.
-    fn event(self) -> &'static str {
+    /// The server-sent event: its name, and its data after the generation.
+    fn event(&self, generation: u64) -> String {
         match self {
-            Reload::Full => "reload",
-            Reload::Css => "css",
+            Reload::Pages(paths) if paths.len() <= MAX_LISTED => {
+                let list = serde_json::to_string(paths).unwrap_or_default();
+                format!("event: reload\ndata: {generation}\ndata: {list}\n\n")
+            }
+            Reload::Full | Reload::Pages(_) => event("reload", generation),
+            Reload::Css => event("css", generation),
         }
     }
 }
 
-/// What the server serves: the last site that built, and the errors of the last build when it
-/// failed (shown over every page).
+/// What the server serves: the last site that built, pages updated since, and the errors of
+/// the last build when it failed (shown over every page).
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Every file of the last site that built.
     pub site: Arc<OutputSet>,
+    /// Files rendered again since, served instead of the site's (output path → file).
+    pub patches: HashMap<String, OutputFile>,
     /// The errors of the last build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    /// The file served at output path `path`.
+    pub fn get(&self, path: &str) -> Option<&OutputFile> {
+        self.patches.get(path).or_else(|| self.site.get(path))
+    }
 }
 
 /// The running preview server. Dropping it stops accepting connections and ends every event
@@ -141,7 +160,7 @@ impl Server {
 
     /// Serves `snapshot` from now on, and tells every open page to reload (or, for
     /// [`Reload::Css`], to fetch its stylesheets again).
-    pub fn publish(&self, snapshot: Snapshot, reload: Reload) {
+    pub fn publish(&self, snapshot: impl Into<Arc<Snapshot>>, reload: Reload) {
         // The snapshot changes before anyone is told, and event streams subscribe before they
         // read the generation: a page connecting meanwhile either gets this event or sees
         // that its generation is old (see `stream_events`).
@@ -151,11 +170,11 @@ impl Server {
                 .current
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
-            current.snapshot = Arc::new(snapshot);
+            current.snapshot = snapshot.into();
             current.generation += 1;
             current.generation
         };
-        let message = event(reload.event(), generation);
+        let message = reload.event(generation);
         self.shared
             .subscribers()
             .retain(|page| page.send(message.clone()).is_ok());
@@ -236,7 +255,7 @@ fn respond(target: &Target, shared: &Shared) -> Response {
     if !output::is_safe_relative(&key) {
         return Response::text(400);
     }
-    if let Some(file) = site.get(&key) {
+    if let Some(file) = snapshot.get(&key) {
         return serve_file(&key, file, 200, &snapshot, generation);
     }
     let folder = format!("{}/", target.path);
@@ -255,7 +274,7 @@ fn respond(target: &Target, shared: &Shared) -> Response {
 /// reload script and the error overlay: a first build that failed shows its errors on it).
 fn not_found(snapshot: &Snapshot, generation: u64) -> Response {
     const PAGE: &str = "404.html";
-    match snapshot.site.get(PAGE) {
+    match snapshot.get(PAGE) {
         Some(file) => serve_file(PAGE, file, 404, snapshot, generation),
         None => {
             let page = "<!DOCTYPE html>\n<html lang=\"it\">\n<meta charset=\"utf-8\">\n\
@@ -318,7 +337,7 @@ fn stream_events(
     // Reconnect quickly when `wemi serve` restarts.
     stream.write_all(b"retry: 1000\n\n")?;
     if since.is_some_and(|since| since != generation) {
-        stream.write_all(event(Reload::Full.event(), generation).as_bytes())?;
+        stream.write_all(Reload::Full.event(generation).as_bytes())?;
     }
     loop {
         match receiver.recv_timeout(PING_EVERY) {

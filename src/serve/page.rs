@@ -45,7 +45,14 @@ fn reload_script(generation: u64) -> String {
     const SCRIPT: &str = r#"<script>/* wemi serve: live reload */
 (() => {
   const events = new EventSource("EVENTS?since=GENERATION");
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (event) => {
+    // A second data line lists the pages that changed: reload only when this is one of them.
+    const [, list] = event.data.split("\n");
+    if (list === undefined) return location.reload();
+    let here = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    if (here === "" || here.endsWith("/")) here += "index.html";
+    if (JSON.parse(list).includes(here)) location.reload();
+  });
   events.addEventListener("css", () => {
     for (const link of document.querySelectorAll('link[rel~="stylesheet" i]')) {
       const url = new URL(link.href, location.href);

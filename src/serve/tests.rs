@@ -48,6 +48,7 @@ fn start(errors: Vec<Diagnostic>) -> Fixture {
     let site = site(&logo);
     let first = Snapshot {
         site: Arc::clone(&site),
+        patches: Default::default(),
         errors,
     };
     let (server, addr) = Server::start("127.0.0.1:0".parse().unwrap(), first).unwrap();
@@ -191,6 +192,7 @@ fn a_site_without_404_page_gets_a_bare_one() {
         "127.0.0.1:0".parse().unwrap(),
         Snapshot {
             site: Arc::default(),
+            patches: Default::default(),
             errors,
         },
     )
@@ -285,6 +287,7 @@ fn errors_show_over_every_page_escaped_until_fixed() {
 
     let fixed = Snapshot {
         site: Arc::clone(&f.site),
+        patches: Default::default(),
         errors: vec![],
     };
     f.server.publish(fixed, Reload::Full);
@@ -308,6 +311,7 @@ fn open_pages_hear_of_every_publish() {
 
     let snapshot = || Snapshot {
         site: Arc::clone(&f.site),
+        patches: Default::default(),
         errors: vec![],
     };
     f.server.publish(snapshot(), Reload::Full);
@@ -335,6 +339,7 @@ fn a_page_served_before_a_publish_reloads_when_it_connects() {
     f.server.publish(
         Snapshot {
             site: Arc::clone(&f.site),
+            patches: Default::default(),
             errors: vec![],
         },
         Reload::Css,

@@ -1,0 +1,95 @@
+//! Parsed documents kept between the rebuilds of `wemi serve`: a file whose [`Stamp`] has not
+//! changed since it was parsed is neither read nor parsed again.
+//!
+//! Parsing depends on the configuration too (schemas, languages, `unsafe_html`): the cache is
+//! emptied whenever `site.yaml` changes.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::document::{self, Document};
+use crate::content::front_matter;
+use crate::content::source::SourceFile;
+use crate::error::Diagnostic;
+use crate::fingerprint::{Stamp, stamp};
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    stamp: Option<Stamp>,
+    /// The front matter exactly as written: when only the text after it changes, the site's
+    /// structure (URLs, listings, taxonomies) stays the same.
+    pub front_matter: String,
+    /// The document, as parsing left it.
+    pub doc: Document,
+}
+
+/// A document as [`DocumentCache::read`] gives it, and the entry to keep for its file.
+pub type Read = (Result<Document, Vec<Diagnostic>>, Option<(PathBuf, Cached)>);
+
+/// Parsed documents by file path.
+#[derive(Debug, Default)]
+pub struct DocumentCache {
+    entries: HashMap<PathBuf, Cached>,
+}
+
+impl DocumentCache {
+    /// The document of `source`, parsed again only when its file changed, and the entry to
+    /// keep for it (none when it failed to parse).
+    pub fn read(&self, source: SourceFile, config: &Config) -> Read {
+        let stamp = stamp(&source.path);
+        if let Some(cached) = self.entries.get(&source.path)
+            && stamp.is_some()
+            && stamp == cached.stamp
+        {
+            return (
+                Ok(cached.doc.clone()),
+                Some((source.path.clone(), cached.clone())),
+            );
+        }
+        match parse(source, config) {
+            Ok(cached) => (
+                Ok(cached.doc.clone()),
+                Some((cached.doc.source.path.clone(), cached)),
+            ),
+            Err(e) => (Err(e), None),
+        }
+    }
+
+    /// Keeps exactly `entries` (the files of the last build).
+    pub fn replace(&mut self, entries: impl IntoIterator<Item = (PathBuf, Cached)>) {
+        self.entries = entries.into_iter().collect();
+    }
+
+    /// The entry of the file at `path`.
+    pub fn get(&self, path: &std::path::Path) -> Option<&Cached> {
+        self.entries.get(path)
+    }
+
+    /// Keeps `cached` as the entry of the file at `path`.
+    pub fn insert(&mut self, path: PathBuf, cached: Cached) {
+        self.entries.insert(path, cached);
+    }
+
+    /// Forgets every document.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// Reads and parses `source` now, for the cache. Its stamp is taken before reading, so a
+/// write during the read makes the next comparison fail rather than keep old text.
+pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Vec<Diagnostic>> {
+    let stamp = stamp(&source.path);
+    let text = document::read_text(&source)?;
+    let front_matter = front_matter::split(&text)
+        .map(|s| s.yaml.to_string())
+        .unwrap_or_default();
+    let doc = document::parse(source, &text, config)?;
+    Ok(Cached {
+        stamp,
+        front_matter,
+        doc,
+    })
+}
