@@ -8,10 +8,11 @@ use crate::feed::{self, Feed, FeedEntry};
 use crate::output::{OutputFile, OutputSet, is_safe_relative};
 use crate::site::Site;
 use crate::sitemap::{self, SitemapEntry};
-use crate::view::{ATOM_FILE, RSS_FILE, page_path};
+use crate::view::{ATOM_FILE, RSS_FILE, SiteValues, page_content, page_path};
 
-/// Adds feeds, sitemap, robots.txt and redirects to `set`.
-pub fn add(site: &Site, set: &mut OutputSet) -> Vec<Diagnostic> {
+/// Adds feeds, sitemap, robots.txt and redirects to `set`; the pages' HTML comes from
+/// `values`.
+pub fn add(site: &Site, values: &SiteValues, set: &mut OutputSet) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut add = |path: String, bytes: String, origin: String| {
         if let Err(d) = set.insert(path, OutputFile::Rendered(bytes.into_bytes()), origin) {
@@ -20,7 +21,7 @@ pub fn add(site: &Site, set: &mut OutputSet) -> Vec<Diagnostic> {
     };
     let config = &site.config;
 
-    for (path, xml, origin) in feeds(site) {
+    for (path, xml, origin) in feeds(site, values) {
         add(path, xml, origin);
     }
 
@@ -121,7 +122,7 @@ pub fn redirect(lang: &str, target: &str) -> String {
 
 /// The feeds of the site (per language), of sections that ask for one and of the terms of
 /// taxonomies that ask for them: (output path, XML, origin).
-fn feeds(site: &Site) -> Vec<(String, String, String)> {
+fn feeds(site: &Site, values: &SiteValues) -> Vec<(String, String, String)> {
     let config = &site.config;
     // The feeds' inputs: a listing path, its title, language, and its pages (newest first).
     let mut listings: Vec<(String, String, String, Vec<usize>)> = Vec::new();
@@ -201,7 +202,7 @@ fn feeds(site: &Site) -> Vec<(String, String, String)> {
                     date: dates[i].0.as_deref(),
                     updated: dates[i].1.as_deref(),
                     summary: doc.body.summary.as_deref(),
-                    content: &doc.body.html,
+                    content: page_content(values, i),
                     categories: doc
                         .meta
                         .taxonomies

@@ -363,12 +363,12 @@ pub fn generate(
         let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
         render::render_shortcodes(&mut site, &renderer).map_err(Error::site)?;
     }
-    let values = view::build(&site).map_err(Error::site)?;
+    let values = view::build_final(&mut site).map_err(Error::site)?;
     let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
     let mut output =
         render::render(&site, &values, &renderer, stage, progress).map_err(Error::site)?;
     progress.start(Phase::Generate, 0);
-    let mut errors = generated::add(&site, &mut output);
+    let mut errors = generated::add(&site, &values, &mut output);
 
     let copies = theme
         .static_files

@@ -180,6 +180,8 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
 fn to_html(events: &[Event]) -> String {
     let mut out = String::with_capacity(events.len() * 16);
     html::push_html(&mut out, events.iter().cloned());
+    // Kept for the whole build: without the slack of a growing buffer.
+    out.shrink_to_fit();
     out
 }
 

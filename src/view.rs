@@ -151,6 +151,7 @@ pub struct SiteValues {
 fn document_view<'a>(
     site: &'a Site,
     doc: &'a Document,
+    content: &'a str,
     path: &str,
     ancestors: Vec<usize>,
     translations: Vec<LinkView<'a>>,
@@ -166,7 +167,7 @@ fn document_view<'a>(
         path: config.url(path),
         permalink: config.permalink(path),
         lang: &doc.source.lang,
-        content: &doc.body.html,
+        content,
         summary: doc.body.summary.as_deref(),
         toc: &doc.body.toc,
         word_count: doc.body.word_count,
@@ -201,6 +202,34 @@ fn to_value(view: &impl Serialize) -> Result<Value, String> {
 
 /// Builds every view of the site. Fails only on values Tera cannot hold (reported per file).
 pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
+    build_with(site, None)
+}
+
+/// [`build`], moving each page's HTML from its document into its view instead of copying it
+/// (the bodies are the largest part of a site in memory). Afterwards the pages' HTML is in
+/// the views only: [`page_content`] gives it.
+pub fn build_final(site: &mut Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
+    let bodies: Vec<String> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.doc.body.html))
+        .collect();
+    build_with(site, Some(bodies))
+}
+
+/// The HTML of page `index` in `values` (built by [`build_final`]).
+pub fn page_content(values: &SiteValues, index: usize) -> &str {
+    values.pages[index]
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("content")))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+fn build_with(
+    site: &Site,
+    bodies: Option<Vec<String>>,
+) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
     use crate::content::document::shown_path;
     use crate::error::Diagnostic;
     use crate::msg;
@@ -249,10 +278,18 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
         })
     };
 
-    let pages: Vec<Result<Value, String>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| page_value(site, i))
-        .collect();
+    let pages: Vec<Result<Value, String>> = match bodies {
+        // Each body is dropped as soon as its view holds it.
+        Some(bodies) => bodies
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, body)| page_value(site, i, &body))
+            .collect(),
+        None => (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_value(site, i, &site.pages[i].doc.body.html))
+            .collect(),
+    };
     let pages: Vec<Value> = pages
         .into_iter()
         .zip(&site.pages)
@@ -261,7 +298,7 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
 
     // Schema fields come second: a reference field holds the page it points to, with that
     // page's own fields (whose references, one level further, hold pages without fields).
-    let pages = add_fields(site, &pages);
+    let pages = add_fields(site, pages);
 
     let sections: Vec<Value> = site
         .sections
@@ -275,6 +312,7 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
             let doc = document_view(
                 site,
                 &section.doc,
+                &section.doc.body.html,
                 &section.path,
                 site.ancestors(section.parent),
                 translations,
@@ -386,8 +424,8 @@ pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::error::Diagnostic>> {
     })
 }
 
-/// The value of page `index`, without its `fields`.
-fn page_value(site: &Site, index: usize) -> Result<Value, String> {
+/// The value of page `index` with `content` as its HTML, without its `fields`.
+fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String> {
     let config = &site.config;
     let page = &site.pages[index];
     let translations = page
@@ -399,6 +437,7 @@ fn page_value(site: &Site, index: usize) -> Result<Value, String> {
         doc: document_view(
             site,
             &page.doc,
+            content,
             &page.path,
             site.ancestors(page.section),
             translations,
@@ -422,7 +461,7 @@ fn page_value(site: &Site, index: usize) -> Result<Value, String> {
 /// values of the last full build): what `wemi serve` shows at once after a page's text
 /// changed, before the whole site is built again.
 pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, String> {
-    let base = page_value(site, index)?;
+    let base = page_value(site, index, &site.pages[index].doc.body.html)?;
     let resolve = |target: &str| {
         site.pages
             .iter()
@@ -435,8 +474,9 @@ pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, S
 
 /// `pages` with their `fields`. A reference holds the page it points to with that page's own
 /// fields, whose references hold pages without fields; that middle level is made only for
-/// pages something refers to, once each.
-fn add_fields(site: &Site, pages: &[Value]) -> Vec<Value> {
+/// pages something refers to, once each. Each page's map takes its `fields` in place (it is
+/// not copied unless a middle level shares it).
+fn add_fields(site: &Site, pages: Vec<Value>) -> Vec<Value> {
     let by_path: std::collections::HashMap<String, usize> = site
         .pages
         .iter()
@@ -444,8 +484,7 @@ fn add_fields(site: &Site, pages: &[Value]) -> Vec<Value> {
         .flat_map(|(i, p)| p.doc.source.lookup_keys().into_iter().map(move |k| (k, i)))
         .collect();
     let fields_of = |i: usize, resolve: &dyn Fn(&str) -> Option<Value>| {
-        let fields = crate::schema::object_value(&site.pages[i].doc.fields, resolve);
-        with_fields(&pages[i], [("fields", fields)])
+        crate::schema::object_value(&site.pages[i].doc.fields, resolve)
     };
     let without_fields = |target: &str| by_path.get(target).map(|&i| pages[i].clone());
     let referred: Vec<std::sync::OnceLock<Value>> = (0..pages.len())
@@ -454,13 +493,23 @@ fn add_fields(site: &Site, pages: &[Value]) -> Vec<Value> {
     let resolve = |target: &str| {
         by_path.get(target).map(|&i| {
             referred[i]
-                .get_or_init(|| fields_of(i, &without_fields))
+                .get_or_init(|| with_fields(&pages[i], [("fields", fields_of(i, &without_fields))]))
                 .clone()
         })
     };
-    (0..pages.len())
+    let fields: Vec<Value> = (0..pages.len())
         .into_par_iter()
         .map(|i| fields_of(i, &resolve))
+        .collect();
+    drop(referred);
+    pages
+        .into_par_iter()
+        .zip(fields)
+        .map(|(page, fields)| {
+            let mut map = page.into_map().unwrap_or_default();
+            map.insert("fields".into(), fields);
+            Value::from(map)
+        })
         .collect()
 }
 
