@@ -9,15 +9,38 @@ use crate::slug::slugify;
 
 /// Compares two texts: folded, then digit runs by value.
 pub fn compare_text(a: &str, b: &str) -> Ordering {
-    natural(&slugify(a), &slugify(b)).then_with(|| a.cmp(b))
+    compare_folded(a, &fold(a), b, &fold(b))
 }
 
-/// Compares two pages' front matter for a listing sorted by `sort_by`.
-pub fn compare_pages(a: &FrontMatter, b: &FrontMatter, sort_by: SortBy) -> Ordering {
+/// The form of a text that [`compare_text`] orders by: sorting many texts, fold each once.
+pub fn fold(text: &str) -> String {
+    slugify(text)
+}
+
+fn compare_folded(a: &str, folded_a: &str, b: &str, folded_b: &str) -> Ordering {
+    natural(folded_a, folded_b).then_with(|| a.cmp(b))
+}
+
+/// The folded titles of `metas`, in order: the keys [`compare_pages`] needs.
+pub fn folded_titles<'a>(metas: impl Iterator<Item = &'a FrontMatter>) -> Vec<String> {
+    metas
+        .map(|m| fold(m.title.as_deref().unwrap_or_default()))
+        .collect()
+}
+
+/// Compares two pages' front matter for a listing sorted by `sort_by`; `folded` are their
+/// titles as [`fold`] gives them.
+pub fn compare_pages(
+    (a, folded_a): (&FrontMatter, &str),
+    (b, folded_b): (&FrontMatter, &str),
+    sort_by: SortBy,
+) -> Ordering {
     let title = || {
-        compare_text(
+        compare_folded(
             a.title.as_deref().unwrap_or_default(),
+            folded_a,
             b.title.as_deref().unwrap_or_default(),
+            folded_b,
         )
     };
     let weight = || present_first(a.weight, b.weight, |x, y| x.cmp(&y));

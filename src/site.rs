@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use crate::collate::compare_pages;
+use crate::collate::{compare_pages, folded_titles};
 use crate::config::Config;
 use crate::content::document::{Document, FrontMatter, Listing, shown_path};
 use crate::content::source::{SourceFile, SourceKind};
@@ -222,11 +222,16 @@ pub fn assemble(
             sections[i].parent = Some(p);
         }
     }
+    let titles = folded_titles(pages.iter().map(|p| &p.doc.meta));
     for section in &mut sections {
         let sort_by = section.doc.meta.listing.sort_by;
         section.pages.sort_by(|&a, &b| {
-            compare_pages(&pages[a].doc.meta, &pages[b].doc.meta, sort_by)
-                .then_with(|| pages[a].path.cmp(&pages[b].path))
+            compare_pages(
+                (&pages[a].doc.meta, &titles[a]),
+                (&pages[b].doc.meta, &titles[b]),
+                sort_by,
+            )
+            .then_with(|| pages[a].path.cmp(&pages[b].path))
         });
         for pair in section.pages.windows(2) {
             pages[pair[0]].next = Some(pair[1]);
@@ -254,7 +259,7 @@ pub fn assemble(
     check_references(&pages, &mut errors);
 
     let (taxonomies, mut taxonomy_errors) =
-        taxonomy::index(&config, &pages, |lang| lang_prefix(&config, lang));
+        taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
     errors.append(&mut taxonomy_errors);
 
     let assets = place_assets(asset_files, &mut pages, &mut sections, &mut errors);

@@ -39,10 +39,11 @@ pub struct TaxonomyIndex {
 
 /// Groups the pages by term. Every taxonomy gets a list page in the default language; in
 /// other languages only when a page uses it. Terms that differ only by case or accents are
-/// one term.
+/// one term. `titles` are the pages' titles folded for sorting (`collate::folded_titles`).
 pub fn index(
     config: &Config,
     pages: &[Page],
+    titles: &[String],
     lang_prefix: impl Fn(&str) -> String,
 ) -> (Vec<TaxonomyIndex>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
@@ -95,8 +96,12 @@ pub fn index(
             terms.sort_by(|a, b| compare_text(&a.name, &b.name));
             for term in &mut terms {
                 term.pages.sort_by(|&a, &b| {
-                    compare_pages(&pages[a].doc.meta, &pages[b].doc.meta, taxonomy.sort_by)
-                        .then_with(|| pages[a].path.cmp(&pages[b].path))
+                    compare_pages(
+                        (&pages[a].doc.meta, &titles[a]),
+                        (&pages[b].doc.meta, &titles[b]),
+                        taxonomy.sort_by,
+                    )
+                    .then_with(|| pages[a].path.cmp(&pages[b].path))
                 });
             }
             result.push(TaxonomyIndex {
