@@ -41,12 +41,17 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
         if !base.exists() {
             continue;
         }
-        let walker = WalkDir::new(&base)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
+        // Entries are listed without following links (no `stat` per entry) and stamped once
+        // each below. A symbolic link inside a folder ends the fingerprint: changes behind it
+        // would go unseen, so such sites always build.
+        let walker = WalkDir::new(&base).sort_by_file_name().into_iter();
         let paths: Vec<std::path::PathBuf> = walker
-            .map(|entry| entry.ok().map(walkdir::DirEntry::into_path))
+            .map(|entry| {
+                entry
+                    .ok()
+                    .filter(|e| e.depth() == 0 || !e.path_is_symlink())
+                    .map(walkdir::DirEntry::into_path)
+            })
             .collect::<Option<_>>()?;
         let facts: Vec<Stamp> = paths.par_iter().map(|p| stamp(p)).collect::<Option<_>>()?;
         for (path, facts) in paths.iter().zip(facts) {
@@ -64,9 +69,8 @@ pub fn outputs<'a>(out_dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> 
     let facts: Vec<Stamp> = paths
         .par_iter()
         .map(|path| {
-            let full = out_dir.join(path);
-            let link = std::fs::symlink_metadata(&full).ok()?;
-            if link.is_file() { stamp(&full) } else { None }
+            let meta = std::fs::symlink_metadata(out_dir.join(path)).ok()?;
+            meta.is_file().then(|| Stamp::of(&meta))
         })
         .collect::<Option<_>>()?;
     let mut hasher = DefaultHasher::new();
@@ -89,24 +93,30 @@ pub struct Stamp {
 
 /// The stamp of the file at `path` (following links); `None` when it cannot be read.
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let changed = {
-        use std::os::unix::fs::MetadataExt;
-        (meta.ctime(), meta.ctime_nsec(), meta.ino())
-    };
-    #[cfg(not(unix))]
-    let changed = (0, 0, 0);
-    Some(Stamp {
-        dir: meta.is_dir(),
-        len: meta.len(),
-        modified: meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos()),
-        changed,
-    })
+    std::fs::metadata(path).ok().map(|meta| Stamp::of(&meta))
+}
+
+impl Stamp {
+    /// The stamp of a file with this metadata.
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0, 0);
+        Stamp {
+            dir: meta.is_dir(),
+            len: meta.len(),
+            modified: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos()),
+            changed,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +138,22 @@ mod tests {
         assert_ne!(second, first, "a new file");
         std::fs::write(root.join("content/a.md"), "---\n---\nx").unwrap();
         assert_ne!(inputs(root, &false), Some(second), "an edited file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_inputs_means_no_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+        assert!(inputs(root, &false).is_some());
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("content/spazi")).unwrap();
+        assert_eq!(
+            inputs(root, &false),
+            None,
+            "changes behind the link would go unseen"
+        );
     }
 
     #[test]

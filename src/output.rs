@@ -271,48 +271,30 @@ pub fn write(
         }
     }
 
-    // Each folder is created once, checking that none of them is a link leading elsewhere.
-    let folders: BTreeSet<&str> = set
-        .paths()
-        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    let mut checked: BTreeSet<String> = BTreeSet::new();
-    for folder in folders {
-        let mut current = String::new();
-        for segment in folder.split('/') {
-            if !current.is_empty() {
-                current.push('/');
+    // Each folder is created once, checking that none of them is a link leading elsewhere;
+    // parents before children, the folders of one depth in parallel.
+    let mut folders: BTreeSet<(usize, &str)> = BTreeSet::new();
+    for path in set.paths() {
+        let mut rest = path;
+        while let Some((folder, _)) = rest.rsplit_once('/') {
+            if !folders.insert((folder.matches('/').count(), folder)) {
+                break;
             }
-            current.push_str(segment);
-            if !checked.insert(current.clone()) {
-                continue;
-            }
-            let path = out_dir.join(&current);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_dir() => {}
-                Ok(m) if m.file_type().is_symlink() => {
-                    return Err(vec![
-                        Diagnostic::new(
-                            &path,
-                            msg!(
-                                "the output folder contains a symbolic link where a folder is needed"
-                            ),
-                        )
-                        .hint(msg!("remove the link: wemi never writes through links")),
-                    ]);
-                }
-                Ok(_) => {
-                    return Err(vec![
-                        Diagnostic::new(
-                            &path,
-                            msg!("a file is in the way of a folder the site needs"),
-                        )
-                        .hint(msg!("remove that file from the output folder")),
-                    ]);
-                }
-                Err(_) => std::fs::create_dir(&path)
-                    .map_err(|e| io(&path, msg!("cannot create a folder: {error}", error = e)))?,
-            }
+            rest = folder;
+        }
+    }
+    let deepest = folders.last().map_or(0, |(depth, _)| *depth);
+    for depth in 0..=deepest {
+        let level: Vec<&str> = folders
+            .range((depth, "")..(depth + 1, ""))
+            .map(|(_, f)| *f)
+            .collect();
+        let errors: Vec<Diagnostic> = level
+            .par_iter()
+            .filter_map(|folder| make_folder(&out_dir.join(folder)).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
         }
     }
 
@@ -368,6 +350,30 @@ pub fn write(
             .map_err(|e| io(&manifest_path, msg!("cannot write: {error}", error = e)))?;
     }
     Ok(report)
+}
+
+/// Creates the folder at `path` unless it is already there as a real folder (not a link).
+fn make_folder(path: &Path) -> Result<(), Diagnostic> {
+    let error = match std::fs::create_dir(path) {
+        Ok(()) => return Ok(()),
+        Err(e) => e,
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::new(
+            path,
+            msg!("the output folder contains a symbolic link where a folder is needed"),
+        )
+        .hint(msg!("remove the link: wemi never writes through links"))),
+        Ok(_) => Err(Diagnostic::new(
+            path,
+            msg!("a file is in the way of a folder the site needs"),
+        )
+        .hint(msg!("remove that file from the output folder"))),
+        Err(_) => {
+            Err(io_error(path, msg!("cannot create a folder: {error}", error = error)).remove(0))
+        }
+    }
 }
 
 fn read_manifest(out_dir: &Path) -> Vec<String> {
