@@ -211,7 +211,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         sections: generated.site.sections.len(),
     });
     let write = output::write(&generated.output, &out_dir, record).map_err(Error::site)?;
-    drop(stage);
+    stage.commit();
     Ok(BuildReport {
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),

@@ -34,6 +34,8 @@ pub enum OutputFile {
     Staged(PathBuf),
     /// Rendered bytes identical to what the output folder already holds.
     Kept,
+    /// Rendered bytes already written to their place (the file was new).
+    Placed,
 }
 
 /// Every file of the site: output path (relative, `/` separated) → content.
@@ -108,18 +110,26 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
-/// The staging folder of a build, inside the output folder (so that files move into place
-/// by renaming); removed with whatever it still holds when the stage is dropped, so a failed
+/// Where a build puts rendered files before it is known to succeed. A file the output folder
+/// does not have yet is written straight to its place (with the folders it needs); a changed
+/// file goes to a staging folder inside the output folder, to be renamed into place. Unless
+/// [`Stage::commit`] is called, dropping the stage removes everything it created, so a failed
 /// build leaves the output folder as it was.
 pub struct Stage {
     out_dir: PathBuf,
     dir: PathBuf,
     next: AtomicUsize,
     created_out_dir: bool,
+    /// Files and folders created in the output folder, in order.
+    created: std::sync::Mutex<Vec<PathBuf>>,
+    committed: bool,
 }
 
 /// The staging folder's name inside the output folder.
 const STAGING: &str = ".wemi-staging";
+/// Staged files are spread over this many subfolders: on a disk file system, threads
+/// creating many files in one folder wait for each other.
+const STAGING_FOLDERS: usize = 64;
 
 impl Stage {
     /// Prepares a staging folder in `out_dir` (created if missing, removed again on drop when
@@ -138,13 +148,31 @@ impl Stage {
             let _ = std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir));
         }
         std::fs::create_dir(&dir)
+            .and_then(|()| {
+                (0..STAGING_FOLDERS)
+                    .try_for_each(|i| std::fs::create_dir(dir.join(format!("{i:02x}"))))
+            })
             .map_err(|e| io_error(&dir, msg!("cannot create a folder: {error}", error = e)))?;
         Ok(Stage {
             out_dir: out_dir.to_path_buf(),
             dir,
             next: AtomicUsize::new(0),
             created_out_dir,
+            created: std::sync::Mutex::new(Vec::new()),
+            committed: false,
         })
+    }
+
+    /// The build succeeded: what the stage created stays.
+    pub fn commit(mut self) {
+        self.committed = true;
+    }
+
+    fn remember(&self, path: PathBuf) {
+        self.created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(path);
     }
 
     /// Keeps the rendered `bytes` of output `path`: [`OutputFile::Kept`] when the output
@@ -153,12 +181,19 @@ impl Stage {
         if !is_safe_relative(path) {
             return Ok(OutputFile::Rendered(bytes.to_vec()));
         }
-        if is_same(&self.out_dir.join(path), bytes) {
-            return Ok(OutputFile::Kept);
+        let target = self.out_dir.join(path);
+        match std::fs::symlink_metadata(&target) {
+            Ok(_) if is_same(&target, bytes) => return Ok(OutputFile::Kept),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return self.place(path, &target, bytes);
+            }
+            _ => {}
         }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
         let staged = self
             .dir
-            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+            .join(format!("{:02x}", n % STAGING_FOLDERS))
+            .join(n.to_string());
         std::fs::write(&staged, bytes).map_err(|e| {
             Diagnostic::new(&staged, msg!("cannot write: {error}", error = e)).hint(msg!(
                 "check that the output folder is writable and not in use"
@@ -168,8 +203,52 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// Writes a new file straight to its place, creating (and remembering) its folders.
+    fn place(&self, path: &str, target: &Path, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+        let mut folder = self.out_dir.clone();
+        for segment in path
+            .split('/')
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            folder.push(segment);
+            if make_folder(&folder)? {
+                self.remember(folder.clone());
+            }
+        }
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+            .and_then(|mut f| {
+                self.remember(target.to_path_buf());
+                f.write_all(bytes)
+            });
+        written.map_err(|e| {
+            Diagnostic::new(target, msg!("cannot write: {error}", error = e)).hint(msg!(
+                "check that the output folder is writable and not in use"
+            ))
+        })?;
+        Ok(OutputFile::Placed)
+    }
+}
+
 impl Drop for Stage {
     fn drop(&mut self) {
+        if !self.committed {
+            let created = self
+                .created
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Files before their folders: the reverse of the order they were made in.
+            for path in created.iter().rev() {
+                let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
         if self.created_out_dir {
             // Only when empty: a successful build has filled it.
@@ -274,7 +353,12 @@ pub fn write(
     // Each folder is created once, checking that none of them is a link leading elsewhere;
     // parents before children, the folders of one depth in parallel.
     let mut folders: BTreeSet<(usize, &str)> = BTreeSet::new();
-    for path in set.paths() {
+    let needing_folders = set
+        .files
+        .iter()
+        .filter(|(_, (file, _))| !matches!(file, OutputFile::Kept | OutputFile::Placed))
+        .map(|(path, _)| path.as_str());
+    for path in needing_folders {
         let mut rest = path;
         while let Some((folder, _)) = rest.rsplit_once('/') {
             if !folders.insert((folder.matches('/').count(), folder)) {
@@ -305,6 +389,7 @@ pub fn write(
             let target = out_dir.join(rel);
             let bytes: std::borrow::Cow<[u8]> = match file {
                 OutputFile::Kept => return Ok(false),
+                OutputFile::Placed => return Ok(true),
                 OutputFile::Staged(staged) => {
                     std::fs::rename(staged, &target)
                         .map_err(|e| io(&target, msg!("cannot write: {error}", error = e)))?;
@@ -352,14 +437,15 @@ pub fn write(
     Ok(report)
 }
 
-/// Creates the folder at `path` unless it is already there as a real folder (not a link).
-fn make_folder(path: &Path) -> Result<(), Diagnostic> {
+/// Creates the folder at `path` unless it is already there as a real folder (not a link);
+/// true when it created it.
+fn make_folder(path: &Path) -> Result<bool, Diagnostic> {
     let error = match std::fs::create_dir(path) {
-        Ok(()) => return Ok(()),
+        Ok(()) => return Ok(true),
         Err(e) => e,
     };
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.is_dir() => Ok(false),
         Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::new(
             path,
             msg!("the output folder contains a symbolic link where a folder is needed"),

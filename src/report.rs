@@ -479,6 +479,45 @@ pub fn outcome(text: &Text, lang: Lang) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn progress_line_shows_phase_bar_count_and_time() {
+        let line = progress_line((Phase::Render, 2500, 10000), Duration::from_millis(1500));
+        assert_eq!(
+            line,
+            format!(
+                "render    [{}{}]   2500/10000  1.5 s",
+                "#".repeat(7),
+                "-".repeat(23)
+            )
+        );
+        assert_eq!(
+            progress_line((Phase::Assemble, 0, 0), Duration::from_millis(1200)),
+            "assemble  1.2 s"
+        );
+    }
+
+    #[test]
+    fn summary_lists_the_time_of_each_phase() {
+        let report = BuildReport {
+            pages: 2,
+            sections: 1,
+            write: crate::output::WriteReport {
+                written: 3,
+                unchanged: 1,
+                removed: 0,
+            },
+            elapsed: Duration::from_millis(42),
+            phases: vec![
+                (Phase::Read, Duration::from_millis(30)),
+                (Phase::Render, Duration::from_millis(12)),
+            ],
+        };
+        assert_eq!(
+            format_summary(&report).en,
+            "Built 2 pages and 1 sections: 3 files written, 1 unchanged, 0 removed in 42 ms (read 30, render 12 ms)"
+        );
+    }
+
     /// A site folder holding `path` with `text`.
     fn site_with(path: &str, text: &str) -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
