@@ -183,7 +183,7 @@ impl Stage {
         }
         let target = self.out_dir.join(path);
         match std::fs::symlink_metadata(&target) {
-            Ok(_) if is_same(&target, bytes) => return Ok(OutputFile::Kept),
+            Ok(meta) if holds(&meta, &target, bytes) => return Ok(OutputFile::Kept),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return self.place(path, &target, bytes);
             }
@@ -483,12 +483,15 @@ fn remove_empty_parents(out_dir: &Path, file: &Path) {
 
 /// True when `target` is a regular file holding exactly `bytes`.
 fn is_same(target: &Path, bytes: &[u8]) -> bool {
-    match std::fs::symlink_metadata(target) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            std::fs::read(target).is_ok_and(|existing| existing == bytes)
-        }
-        _ => false,
-    }
+    std::fs::symlink_metadata(target).is_ok_and(|meta| holds(&meta, target, bytes))
+}
+
+/// True when `target`, whose metadata (not following links) is `meta`, is a regular file
+/// holding exactly `bytes`.
+fn holds(meta: &std::fs::Metadata, target: &Path, bytes: &[u8]) -> bool {
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(target).is_ok_and(|existing| existing == bytes)
 }
 
 /// Writes a temporary file next to `target`, then renames it over `target`.

@@ -72,7 +72,7 @@ pub struct Preview {
 }
 
 /// What one build of the preview did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Rebuild {
     /// What changed (none for the first build).
     pub change: Option<Change>,
@@ -107,15 +107,7 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
     let mut preview = Preview {
         url,
         port_taken,
-        first: Rebuild {
-            change: None,
-            first_page: None,
-            elapsed: Duration::ZERO,
-            built: None,
-            files_changed: 0,
-            static_only: false,
-            errors: Vec::new(),
-        },
+        first: Rebuild::default(),
         server,
         _watcher: watcher,
         changes,
@@ -141,15 +133,7 @@ impl Preview {
 
     fn rebuild(&mut self, change: Option<Change>) -> Rebuild {
         let started = Instant::now();
-        let mut rebuild = Rebuild {
-            change: None,
-            first_page: None,
-            elapsed: Duration::ZERO,
-            built: None,
-            files_changed: 0,
-            static_only: false,
-            errors: Vec::new(),
-        };
+        let mut rebuild = Rebuild::default();
         if let Some(change) = &change {
             if change.kinds.contains(&ChangeKind::Config) || change.paths.is_empty() {
                 self.cache.clear();
@@ -160,12 +144,7 @@ impl Preview {
                 } else {
                     Reload::Full
                 };
-                let snapshot = Snapshot {
-                    site: self.served.site.clone(),
-                    patches: self.served.patches.clone(),
-                    errors: self.served.errors.clone(),
-                };
-                self.publish(snapshot, reload);
+                self.publish(self.served_with(self.served.errors.clone()), reload);
                 rebuild.static_only = true;
                 rebuild.change = Some(change.clone());
                 rebuild.elapsed = started.elapsed();
@@ -208,17 +187,22 @@ impl Preview {
             }
             Err(err) => {
                 rebuild.errors = err.diagnostics;
-                let snapshot = Snapshot {
-                    site: self.served.site.clone(),
-                    patches: self.served.patches.clone(),
-                    errors: rebuild.errors.clone(),
-                };
+                let snapshot = self.served_with(rebuild.errors.clone());
                 self.publish(snapshot, Reload::Full);
             }
         }
         rebuild.change = change;
         rebuild.elapsed = started.elapsed();
         rebuild
+    }
+
+    /// What is served now (the last good site and its patches), with `errors`.
+    fn served_with(&self, errors: Vec<Diagnostic>) -> Snapshot {
+        Snapshot {
+            site: self.served.site.clone(),
+            patches: self.served.patches.clone(),
+            errors,
+        }
     }
 
     fn publish(&mut self, snapshot: Snapshot, reload: Reload) {
@@ -281,13 +265,10 @@ impl Preview {
         site.pages[index].doc = kept;
         let (output, bytes) = page?;
         self.cache.insert(full, now);
-        let mut patches = self.served.patches.clone();
-        patches.insert(output.clone(), OutputFile::Rendered(bytes));
-        let snapshot = Snapshot {
-            site: self.served.site.clone(),
-            patches,
-            errors: Vec::new(),
-        };
+        let mut snapshot = self.served_with(Vec::new());
+        snapshot
+            .patches
+            .insert(output.clone(), OutputFile::Rendered(bytes));
         self.publish(snapshot, Reload::Pages(vec![output.clone()]));
         Some(output)
     }

@@ -324,7 +324,7 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
     })
 }
 
-/// Renders one job: its site path and its HTML.
+/// Renders one job: its output path (`<site path>index.html`) and its HTML.
 fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, String), Diagnostic> {
     let mut context = Context::new();
     context.insert("lang", job.lang);
@@ -342,7 +342,7 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, String
             Some(&origin),
         )
     })?;
-    Ok((job.path, html))
+    Ok((format!("{}index.html", job.path), html))
 }
 
 /// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
@@ -353,8 +353,8 @@ pub fn render_page(
     renderer: &Renderer,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let job = page_job(&renderer.tera, &site.pages[index], value)?;
-    let (path, html) = run_job(site, renderer, job)?;
-    Ok((format!("{path}index.html"), html.into_bytes()))
+    let (output, html) = run_job(site, renderer, job)?;
+    Ok((output, html.into_bytes()))
 }
 
 /// Renders every page, section (paginated), taxonomy page and the 404 page.
@@ -467,9 +467,8 @@ pub fn render(
         .into_par_iter()
         .map(|job| {
             let origin = job.origin.clone();
-            let html = run_job(site, renderer, job)?;
-            let output = format!("{}index.html", html.0);
-            let file = output::keep(stage, &output, html.1.into_bytes())?;
+            let (output, html) = run_job(site, renderer, job)?;
+            let file = output::keep(stage, &output, html.into_bytes())?;
             progress.step();
             Ok(Rendered {
                 output,

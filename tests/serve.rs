@@ -207,48 +207,17 @@ fn a_change_sends_the_reload_event() {
     let site = Site::fixture("basic");
     let server = serve(&site);
     eventually(server.port, "/", |s, _| s == 200);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /__wemi/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
-    let mut header = String::new();
-    while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
-    assert!(header.contains("text/event-stream"), "{header}");
+    let mut events = Events::open(server.port);
     std::thread::sleep(Duration::from_millis(300));
     site.write("themes/test/static/css/site.css", "body { color: red; }");
-    let mut events = String::new();
-    let started = Instant::now();
-    while !events.contains("event: ") && started.elapsed() < Duration::from_secs(10) {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        events.push_str(&line);
-    }
-    assert!(
-        events.contains("event: css"),
-        "a CSS-only change swaps styles: {events}"
-    );
+    let (name, _) = events.next();
+    assert_eq!(name, "css", "a CSS-only change swaps styles");
     site.write(
         "content/spazi/via-piazzetta.md",
         "---\ntitle: Ricarica\n---\n",
     );
-    let mut events = String::new();
-    let started = Instant::now();
-    while !events.contains("event: reload") && started.elapsed() < Duration::from_secs(10) {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        events.push_str(&line);
-    }
-    assert!(events.contains("event: reload"), "{events}");
+    let (name, _) = events.next();
+    assert_eq!(name, "reload");
 }
 
 /// The server-sent events of a running `wemi serve`.

@@ -48,7 +48,7 @@ impl DocumentCache {
                 Some((source.path.clone(), cached.clone())),
             );
         }
-        match parse(source, config) {
+        match parse_stamped(source, config, stamp) {
             Ok(cached) => (
                 Ok(cached.doc.clone()),
                 Some((cached.doc.source.path.clone(), cached)),
@@ -82,6 +82,15 @@ impl DocumentCache {
 /// write during the read makes the next comparison fail rather than keep old text.
 pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Vec<Diagnostic>> {
     let stamp = stamp(&source.path);
+    parse_stamped(source, config, stamp)
+}
+
+/// [`parse`] with the stamp the caller took before reading.
+fn parse_stamped(
+    source: SourceFile,
+    config: &Config,
+    stamp: Option<Stamp>,
+) -> Result<Cached, Vec<Diagnostic>> {
     let text = document::read_text(&source)?;
     let front_matter = front_matter::split(&text)
         .map(|s| s.yaml.to_string())
