@@ -26,7 +26,10 @@ fn bench_config() -> Config {
 #[divan::bench]
 fn front_matter() -> RawFrontMatter {
     let split = front_matter::split(divan::black_box(NOTIZIA)).unwrap();
-    wemi::yaml::parse(split.yaml).unwrap()
+    wemi::yaml::Parsed::new(split.yaml)
+        .unwrap()
+        .typed()
+        .unwrap()
 }
 
 #[divan::bench]

@@ -5,7 +5,8 @@
 //! here, and a stray `<script>` must not reach the public site. For the same reason links with
 //! a `javascript:`, `vbscript:` or `data:` URL are neutralised.
 
-use std::collections::HashSet;
+use std::cell::Cell;
+use std::collections::{HashSet, VecDeque};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -72,139 +73,253 @@ fn options() -> Options {
 }
 
 /// Renders `text`; raw HTML passes only when `unsafe_html` is true.
+///
+/// The events stream from the parser into the HTML writer: only a heading's events wait, until
+/// its end gives its id. The summary is a slice of the HTML, found by noting how much HTML was
+/// written when the marker or the first paragraph went by.
 pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
-    let mut events: Vec<Event> = Vec::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
-    let mut more_at: Option<usize> = None;
-    let mut word_count = 0;
-    let mut heading_start: Option<usize> = None;
+    let written = Cell::new(0);
+    let mut out = CountedHtml {
+        html: String::with_capacity(text.len() + text.len() / 4),
+        written: &written,
+    };
+    let mut events = Events {
+        parser: Parser::new_ext(text, options()).into_offset_iter(),
+        unsafe_html,
+        written: &written,
+        held: VecDeque::new(),
+        holding: false,
+        depth: 0,
+        first_paragraph: FirstParagraph::NotSeen,
+        more_at: None,
+        more_after_heading: false,
+        used_ids: HashSet::new(),
+        flat_toc: Vec::new(),
+        word_count: 0,
+        internal_links: Vec::new(),
+        external_links: Vec::new(),
+    };
+    html::write_html_fmt(&mut out, &mut events).expect("writing to a String cannot fail");
+    let mut html = out.html;
+    let summary = match (events.more_at, events.first_paragraph) {
+        (Some(end), _) => Some(&html[..end]),
+        (None, FirstParagraph::Written(range)) => Some(&html[range]),
+        (None, FirstParagraph::Ending(start)) => Some(&html[start..]),
+        (None, _) => None,
+    }
+    .map(|s| s.trim_start_matches('\n'))
+    .filter(|s| !s.trim().is_empty())
+    .map(str::to_string);
+    // Kept for the whole build: without the slack of a growing buffer.
+    html.shrink_to_fit();
+    RenderedMarkdown {
+        html,
+        summary,
+        toc: nest(&events.flat_toc),
+        word_count: events.word_count,
+        internal_links: events.internal_links,
+        external_links: events.external_links,
+    }
+}
 
-    let mut internal_links = Vec::new();
-    let mut external_links = Vec::new();
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                heading_start = Some(events.len());
-                events.push(event);
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading_start.take() {
-                    let title = plain_text(&events[start + 1..]);
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let wanted = match id.take() {
-                            Some(explicit) => explicit.to_string(),
-                            None => slugify(&title),
-                        };
-                        let unique = unique_id(&wanted, &mut used_ids);
-                        *id = Some(CowStr::from(unique.clone()));
-                        flat_toc.push((heading_number(level), unique, title));
-                    }
-                }
-                events.push(event);
-            }
-            Event::Html(ref raw) | Event::InlineHtml(ref raw) if raw.trim() == MORE => {
-                more_at.get_or_insert(events.len());
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) if !unsafe_html => {
-                events.push(Event::Text(raw));
-            }
-            Event::Text(ref t) => {
-                word_count += t.split_whitespace().count();
-                events.push(event);
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = if dest_url.starts_with("@/") {
-                    let href = format!("{INTERNAL_HREF}{}", internal_links.len());
-                    internal_links.push(Link {
-                        url: dest_url.to_string(),
-                        offset: range.start,
-                    });
-                    CowStr::from(href)
+/// The HTML being written, with its length shared with [`Events`].
+struct CountedHtml<'c> {
+    html: String,
+    written: &'c Cell<usize>,
+}
+
+impl std::fmt::Write for CountedHtml<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        self.written.set(self.html.len());
+        Ok(())
+    }
+}
+
+/// Where the first paragraph is in the HTML, if it is a top-level one.
+enum FirstParagraph {
+    NotSeen,
+    /// Started at this length of the HTML.
+    Open(usize),
+    /// Its end was handed to the writer: written once the next event is asked for.
+    Ending(usize),
+    Written(std::ops::Range<usize>),
+    /// The first paragraph is inside a list or a quote: no summary from it.
+    Nested,
+}
+
+/// The parser's events as the writer gets them: heading ids set, raw HTML escaped, links
+/// collected and made safe, words counted, the summary's bounds noted.
+struct Events<'a, 'c> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    unsafe_html: bool,
+    written: &'c Cell<usize>,
+    /// A heading's events, held until its end; then handed out one by one.
+    held: VecDeque<Event<'a>>,
+    /// Whether a heading's events are being gathered.
+    holding: bool,
+    /// How many tags are open in what the writer got.
+    depth: usize,
+    first_paragraph: FirstParagraph,
+    /// The length of the HTML where `<!-- more -->` was.
+    more_at: Option<usize>,
+    /// The marker was inside a heading: the summary ends with that heading.
+    more_after_heading: bool,
+    used_ids: HashSet<String>,
+    flat_toc: Vec<(u8, String, String)>,
+    word_count: usize,
+    internal_links: Vec<Link>,
+    external_links: Vec<Link>,
+}
+
+impl<'a> Iterator for Events<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        // Everything handed out before has been written now.
+        if let FirstParagraph::Ending(start) = self.first_paragraph {
+            self.first_paragraph = FirstParagraph::Written(start..self.written.get());
+        }
+        if self.more_after_heading && self.held.is_empty() {
+            self.more_after_heading = false;
+            self.more_at.get_or_insert(self.written.get());
+        }
+        let event = match self.held.pop_front() {
+            Some(event) => event,
+            None => {
+                let event = self.next_event()?;
+                if matches!(event, Event::Start(Tag::Heading { .. })) {
+                    self.hold_heading(event)
                 } else {
-                    if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
-                        external_links.push(Link {
-                            url: dest_url.to_string(),
-                            offset: range.start,
-                        });
-                    }
-                    if unsafe_html {
-                        dest_url
+                    event
+                }
+            }
+        };
+        match &event {
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Paragraph)
+                    && matches!(self.first_paragraph, FirstParagraph::NotSeen)
+                {
+                    self.first_paragraph = match self.depth {
+                        0 => FirstParagraph::Open(self.written.get()),
+                        _ => FirstParagraph::Nested,
+                    };
+                }
+                self.depth += 1;
+            }
+            Event::End(end) => {
+                self.depth = self.depth.saturating_sub(1);
+                if let (TagEnd::Paragraph, FirstParagraph::Open(start)) =
+                    (end, &self.first_paragraph)
+                {
+                    self.first_paragraph = FirstParagraph::Ending(*start);
+                }
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+impl<'a> Events<'a, '_> {
+    /// The parser's next event, made safe; the `<!-- more -->` marker is noted and dropped.
+    fn next_event(&mut self) -> Option<Event<'a>> {
+        loop {
+            let (event, range) = self.parser.next()?;
+            return Some(match event {
+                Event::Html(ref raw) | Event::InlineHtml(ref raw) if raw.trim() == MORE => {
+                    if self.holding {
+                        self.more_after_heading = true;
                     } else {
-                        neutralise(dest_url)
+                        self.more_at.get_or_insert(self.written.get());
                     }
-                };
-                events.push(Event::Start(Tag::Link {
+                    continue;
+                }
+                Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
+                Event::Text(ref t) => {
+                    self.word_count += t.split_whitespace().count();
+                    event
+                }
+                Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }))
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !unsafe_html => events.push(Event::Start(Tag::Image {
-                link_type,
-                dest_url: neutralise(dest_url),
-                title,
-                id,
-            })),
-            other => events.push(other),
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: self.link(dest_url, range.start),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !self.unsafe_html => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: neutralise(dest_url),
+                    title,
+                    id,
+                }),
+                other => other,
+            });
         }
     }
 
-    let summary = match more_at {
-        Some(end) => Some(to_html(&events[..end])),
-        None => first_paragraph(&events).map(to_html),
+    /// Collects an internal or external link; returns the `href` to write.
+    fn link(&mut self, dest_url: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if dest_url.starts_with("@/") {
+            let href = format!("{INTERNAL_HREF}{}", self.internal_links.len());
+            self.internal_links.push(Link {
+                url: dest_url.to_string(),
+                offset,
+            });
+            return CowStr::from(href);
+        }
+        if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+            self.external_links.push(Link {
+                url: dest_url.to_string(),
+                offset,
+            });
+        }
+        if self.unsafe_html {
+            dest_url
+        } else {
+            neutralise(dest_url)
+        }
     }
-    .filter(|s| !s.trim().is_empty());
 
-    RenderedMarkdown {
-        html: to_html(&events),
-        summary,
-        toc: nest(&flat_toc),
-        word_count,
-        internal_links,
-        external_links,
+    /// Holds the events of the heading that `start` opens, gives it its id and adds it to
+    /// the table of contents; returns `start` with the id set.
+    fn hold_heading(&mut self, mut start: Event<'a>) -> Event<'a> {
+        let mut level = None;
+        self.holding = true;
+        while let Some(event) = self.next_event() {
+            if let Event::End(TagEnd::Heading(l)) = event {
+                level = Some(l);
+            }
+            self.held.push_back(event);
+            if level.is_some() {
+                break;
+            }
+        }
+        self.holding = false;
+        let title = plain_text(self.held.iter());
+        if let (Event::Start(Tag::Heading { id, .. }), Some(level)) = (&mut start, level) {
+            let wanted = match id.take() {
+                Some(explicit) => explicit.to_string(),
+                None => slugify(&title),
+            };
+            let unique = unique_id(&wanted, &mut self.used_ids);
+            *id = Some(CowStr::from(unique.clone()));
+            self.flat_toc.push((heading_number(level), unique, title));
+        }
+        start
     }
 }
 
-fn to_html(events: &[Event]) -> String {
-    let mut out = String::with_capacity(events.len() * 16);
-    html::push_html(&mut out, events.iter().cloned());
-    // Kept for the whole build: without the slack of a growing buffer.
-    out.shrink_to_fit();
-    out
-}
-
-fn first_paragraph<'a, 'b>(events: &'a [Event<'b>]) -> Option<&'a [Event<'b>]> {
-    let start = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
-    // Only a top-level paragraph counts: not one inside a list or a quote.
-    let depth_before = events[..start].iter().fold(0i32, |d, e| match e {
-        Event::Start(_) => d + 1,
-        Event::End(_) => d - 1,
-        _ => d,
-    });
-    if depth_before != 0 {
-        return None;
-    }
-    let len = events[start..]
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
-    Some(&events[start..=start + len])
-}
-
-fn plain_text(events: &[Event]) -> String {
+fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
     let mut out = String::new();
     for e in events {
         if let Event::Text(t) | Event::Code(t) = e {
@@ -327,6 +442,16 @@ mod tests {
         let r = render("## Titolo\n\nPrimo paragrafo.\n\nAltro.\n", false);
         assert_eq!(r.summary.as_deref(), Some("<p>Primo paragrafo.</p>\n"));
         assert_eq!(render("", false).summary, None);
+        // The first paragraph counts only at the top level.
+        let r = render("- uno\n\n- due\n\nDopo.\n", false);
+        assert_eq!(r.summary, None);
+        // A marker inside a heading ends the summary after that heading.
+        let r = render("Prima.\n\n## Orari <!-- more -->\n\nDopo.\n", false);
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>Prima.</p>\n<h2 id=\"orari\">Orari </h2>\n")
+        );
+        assert_eq!(r.toc[0].id, "orari");
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! wemi never wrote are left alone. Nothing is written through a symbolic link or outside the
 //! output folder.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -121,7 +122,10 @@ pub struct Stage {
     next: AtomicUsize,
     created_out_dir: bool,
     /// Files and folders created in the output folder, in order.
-    created: std::sync::Mutex<Vec<PathBuf>>,
+    created: Mutex<Vec<PathBuf>>,
+    /// Folders of the output folder known to be real folders now: `true` for those this
+    /// build created (so no file in them was there before).
+    folders: Mutex<HashMap<PathBuf, bool>>,
     committed: bool,
 }
 
@@ -158,7 +162,8 @@ impl Stage {
             dir,
             next: AtomicUsize::new(0),
             created_out_dir,
-            created: std::sync::Mutex::new(Vec::new()),
+            created: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashMap::new()),
             committed: false,
         })
     }
@@ -182,10 +187,13 @@ impl Stage {
             return Ok(OutputFile::Rendered(bytes.to_vec()));
         }
         let target = self.out_dir.join(path);
+        if self.make_folders(path)? {
+            return self.place(&target, bytes);
+        }
         match std::fs::symlink_metadata(&target) {
             Ok(meta) if holds(&meta, &target, bytes) => return Ok(OutputFile::Kept),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return self.place(path, &target, bytes);
+                return self.place(&target, bytes);
             }
             _ => {}
         }
@@ -204,22 +212,39 @@ impl Stage {
 }
 
 impl Stage {
-    /// Writes a new file straight to its place, creating (and remembering) its folders.
-    fn place(&self, path: &str, target: &Path, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+    /// Makes (and remembers) the folders output `path` needs, each checked once per build.
+    /// True when the file's own folder is new in this build: then the file cannot be there.
+    fn make_folders(&self, path: &str) -> Result<bool, Diagnostic> {
+        let lock = || {
+            self.folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
         let mut folder = self.out_dir.clone();
-        for segment in path
-            .split('/')
-            .rev()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
+        let mut is_new = self.created_out_dir;
+        let Some((folders, _file)) = path.rsplit_once('/') else {
+            return Ok(is_new);
+        };
+        for segment in folders.split('/') {
             folder.push(segment);
-            if make_folder(&folder)? {
-                self.remember(folder.clone());
-            }
+            let known = lock().get(&folder).copied();
+            is_new = match known {
+                Some(created) => created,
+                None => {
+                    let created = make_folder(&folder)?;
+                    if created {
+                        self.remember(folder.clone());
+                    }
+                    lock().insert(folder.clone(), created);
+                    created
+                }
+            };
         }
+        Ok(is_new)
+    }
+
+    /// Writes a new file straight to its place (its folders made).
+    fn place(&self, target: &Path, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
         let written = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -101,11 +101,34 @@ impl Node {
     }
 }
 
-/// Parses `text` into nodes that know their line and column.
-pub fn parse_nodes(text: &str) -> Result<Node, YamlError> {
-    let value: serde_yaml::Value = parse(text)?;
-    let outline = crate::yaml_outline::outline(text);
-    Ok(to_node(&value, Some(&outline), (1, 1)))
+/// YAML text parsed once: both typed values and nodes that know their place are read from it.
+pub struct Parsed<'a> {
+    text: &'a str,
+    value: serde_yaml::Value,
+}
+
+impl<'a> Parsed<'a> {
+    /// Parses `text` (empty text reads as an empty map, as with [`parse`]).
+    pub fn new(text: &'a str) -> Result<Parsed<'a>, YamlError> {
+        Ok(Parsed {
+            text,
+            value: parse(text)?,
+        })
+    }
+
+    /// The text as a `T`, read from the parsed value. When that fails (a wrong value, or a
+    /// number where a string is wanted, which the text itself may still give) the text is
+    /// read again as a `T`: the result is always the one [`parse`] gives, with the error's
+    /// position.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
+        T::deserialize(&self.value).or_else(|_| parse(self.text))
+    }
+
+    /// The value as nodes that know their line and column.
+    pub fn nodes(&self) -> Node {
+        let outline = crate::yaml_outline::outline(self.text);
+        to_node(&self.value, Some(&outline), (1, 1))
+    }
 }
 
 fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usize, usize)) -> Node {
@@ -372,6 +395,28 @@ mod tests {
     }
 
     #[test]
+    fn parsed_once_reads_like_the_text() {
+        // A number where a string is wanted: the text gives the string.
+        let parsed = Parsed::new("title: 2018\nweight: 3\n").unwrap();
+        let meta: Meta = parsed.typed().unwrap();
+        assert_eq!((meta.title.as_str(), meta.weight), ("2018", Some(3)));
+        // A wrong value keeps its position.
+        let parsed = Parsed::new("title: x\nweight: tre\n").unwrap();
+        let err = parsed.typed::<Meta>().unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(9)));
+        // The nodes come from the same parse.
+        let node = parsed.nodes();
+        let weight = node.get("weight").unwrap();
+        assert_eq!((weight.line, weight.column), (2, 9));
+        assert!(
+            matches!(&weight.value, NodeValue::Scalar { text, is_string: true } if text == "tre")
+        );
+        // A syntax error is found once, where it is.
+        let err = Parsed::new("title: [x\n").err().unwrap();
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
     fn unknown_key_suggests_the_closest() {
         let err = parse::<Meta>("titel: x\n").unwrap_err();
         assert_eq!(err.message.en, "unknown key `titel`");
@@ -397,9 +442,8 @@ mod tests {
 
     #[test]
     fn nodes_keep_positions_and_typed_text() {
-        let n =
-            parse_nodes("cap: 20121\nnote: no\nmunicipio: quattro\ntel: 0288458041\nl: [a, 2]\n")
-                .unwrap();
+        let text = "cap: 20121\nnote: no\nmunicipio: quattro\ntel: 0288458041\nl: [a, 2]\n";
+        let n = Parsed::new(text).unwrap().nodes();
         let scalar = |key: &str| match &n.get(key).unwrap().value {
             NodeValue::Scalar { text, is_string } => (text.clone(), *is_string),
             other => panic!("{other:?}"),

@@ -171,15 +171,16 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         }]
     })?;
     let offset = split.yaml_line_offset;
-    let raw: RawFrontMatter =
-        yaml::parse(split.yaml).map_err(|e| vec![e.into_diagnostic(&path, offset)])?;
+    let yaml_error = |e: yaml::YamlError| vec![e.into_diagnostic(&path, offset)];
+    let front_matter = yaml::Parsed::new(split.yaml).map_err(yaml_error)?;
+    let raw: RawFrontMatter = front_matter.typed().map_err(yaml_error)?;
     let schema = (source.kind == SourceKind::Page)
         .then(|| source.relative.split_once('/'))
         .flatten()
         .and_then(|(section, _)| config.schemas.get(section));
     let checked = check(raw, &source, split.yaml, offset, config, schema.is_some());
     let fields = match schema {
-        Some(schema) => check_schema(schema, &path, split.yaml, offset, config),
+        Some(schema) => check_schema(schema, &path, &front_matter, offset, config),
         None => Ok(Vec::new()),
     };
     let (meta, fields) = match (checked, fields) {
@@ -254,11 +255,11 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 fn check_schema(
     schema: &Schema,
     path: &std::path::Path,
-    yaml_text: &str,
+    front_matter: &yaml::Parsed,
     offset: usize,
     config: &Config,
 ) -> Result<Vec<(String, Typed)>, Vec<Diagnostic>> {
-    let root = yaml::parse_nodes(yaml_text).map_err(|e| vec![e.into_diagnostic(path, offset)])?;
+    let root = front_matter.nodes();
     let known: Vec<&str> = BUILT_IN_FIELDS
         .iter()
         .copied()

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::schema::{Ordered, RawField, Schema};
-use crate::yaml::{self, parse_nodes};
+use crate::yaml;
 
 fn schema(text: &str) -> Schema {
     let raw: Ordered<RawField> = yaml::parse(text).unwrap();
@@ -11,7 +11,7 @@ fn schema(text: &str) -> Schema {
 }
 
 fn check(schema: &Schema, text: &str) -> (Vec<(String, Typed)>, Vec<Diagnostic>) {
-    let node = parse_nodes(text).unwrap();
+    let node = yaml::Parsed::new(text).unwrap().nodes();
     let tz = jiff::tz::TimeZone::UTC;
     let mut c = Checker {
         path: std::path::Path::new("content/spazi/a.md"),
