@@ -44,8 +44,8 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
         // Entries are listed without following links (no `stat` per entry) and stamped once
         // each below. A symbolic link inside a folder ends the fingerprint: changes behind it
         // would go unseen, so such sites always build.
-        let walker = WalkDir::new(&base).sort_by_file_name().into_iter();
-        let paths: Vec<std::path::PathBuf> = walker
+        let walker = WalkDir::new(&base).into_iter();
+        let mut paths: Vec<std::path::PathBuf> = walker
             .map(|entry| {
                 entry
                     .ok()
@@ -53,6 +53,10 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
                     .map(walkdir::DirEntry::into_path)
             })
             .collect::<Option<_>>()?;
+        // Any fixed order will do: sorted once here as plain text, not folder by folder
+        // during the walk (which compares names taken apart from whole paths, and costs
+        // more than the walk itself).
+        paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         let facts: Vec<Stamp> = paths.par_iter().map(|p| stamp(p)).collect::<Option<_>>()?;
         for (path, facts) in paths.iter().zip(facts) {
             path.strip_prefix(&base).ok()?.hash(&mut hasher);

@@ -1,7 +1,7 @@
 //! Walking the site's folders: `content/`, the theme's and the site's `templates/` and
 //! `static/`, and `data/` are all listed the same way, by [`walk`].
 //!
-//! Links are followed and entries come in name order, so that a build does not depend on the
+//! Links are followed and files come in the order of their paths, so that a build does not depend on the
 //! file system's order. Hidden files and editors' temporary files are skipped, with everything
 //! under them. A problem with one entry (it cannot be read, it is a symbolic link back to a
 //! folder above it, its name is not UTF-8) becomes a [`Diagnostic`] naming it as the author
@@ -37,7 +37,6 @@ pub fn walk(dir: &Path, shown: &Path) -> (Vec<FoundFile>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walker {
@@ -76,6 +75,10 @@ pub fn walk(dir: &Path, shown: &Path) -> (Vec<FoundFile>, Vec<Diagnostic>) {
             relative,
         });
     }
+    // Sorted once by their relative paths as text: sorting each folder's entries during the
+    // walk compares names taken apart from whole paths, which costs more than the walk.
+    files.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
     (files, errors)
 }
 

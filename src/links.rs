@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::document::{Document, shown_path};
 use crate::error::{Diagnostic, closest};
@@ -24,9 +26,12 @@ pub struct LinkTargets(HashMap<String, Target>);
 
 impl LinkTargets {
     /// Indexes documents with their site paths.
-    pub fn new<'a>(config: &Config, docs: impl Iterator<Item = (&'a Document, &'a str)>) -> Self {
-        LinkTargets(
-            docs.map(|(doc, path)| {
+    pub fn new<'a>(
+        config: &Config,
+        docs: impl IndexedParallelIterator<Item = (&'a Document, &'a str)>,
+    ) -> Self {
+        let targets: Vec<(Vec<String>, Target)> = docs
+            .map(|(doc, path)| {
                 let mut anchors = HashSet::new();
                 collect_ids(&doc.body.toc, &mut anchors);
                 let target = Target {
@@ -35,8 +40,12 @@ impl LinkTargets {
                 };
                 (doc.source.lookup_keys(), target)
             })
-            .flat_map(|(keys, target)| keys.into_iter().map(move |k| (k, target.clone())))
-            .collect(),
+            .collect();
+        LinkTargets(
+            targets
+                .into_iter()
+                .flat_map(|(keys, target)| keys.into_iter().map(move |k| (k, target.clone())))
+                .collect(),
         )
     }
 

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::collate::{compare_pages, folded_titles};
 use crate::config::Config;
 use crate::content::document::{Document, FrontMatter, Listing, shown_path};
@@ -155,16 +157,16 @@ pub fn assemble(
         })
         .collect();
 
-    let mut pages: Vec<Page> = Vec::new();
-    for doc in page_docs {
-        let (parent, own_name) = page_location(&doc.source);
-        let slug = match &doc.meta.slug {
-            Some(slug) => slug.clone(),
-            None => slugify(own_name),
-        };
-        if slug.is_empty() {
-            errors.push(
-                Diagnostic::new(
+    let placed: Vec<Result<Page, Diagnostic>> = page_docs
+        .into_par_iter()
+        .map(|doc| {
+            let (parent, own_name) = page_location(&doc.source);
+            let slug = match &doc.meta.slug {
+                Some(slug) => slug.clone(),
+                None => slugify(own_name),
+            };
+            if slug.is_empty() {
+                return Err(Diagnostic::new(
                     shown_path(&doc.source),
                     msg!(
                         "cannot make a web address from the name `{name}`",
@@ -173,29 +175,29 @@ pub fn assemble(
                 )
                 .hint(msg!(
                     "add `slug: …` with lowercase letters, digits and hyphens"
-                )),
-            );
-            continue;
-        }
-        let folder = match folder_path(parent) {
-            Ok(f) => f,
-            Err(d) => {
-                errors.push(d.with_file(shown_path(&doc.source)));
-                continue;
+                )));
             }
-        };
-        let path = format!("{}{folder}{slug}/", lang_prefix(&config, &doc.source.lang));
-        let section = nearest_section(&section_at, parent, &doc.source.lang);
-        pages.push(Page {
-            doc,
-            slug,
-            path,
-            section,
-            translations: Vec::new(),
-            assets: Vec::new(),
-            previous: None,
-            next: None,
-        });
+            let folder = folder_path(parent).map_err(|d| d.with_file(shown_path(&doc.source)))?;
+            let path = format!("{}{folder}{slug}/", lang_prefix(&config, &doc.source.lang));
+            let section = nearest_section(&section_at, parent, &doc.source.lang);
+            Ok(Page {
+                doc,
+                slug,
+                path,
+                section,
+                translations: Vec::new(),
+                assets: Vec::new(),
+                previous: None,
+                next: None,
+            })
+        })
+        .collect();
+    let mut pages: Vec<Page> = Vec::with_capacity(placed.len());
+    for page in placed {
+        match page {
+            Ok(page) => pages.push(page),
+            Err(d) => errors.push(d),
+        }
     }
 
     check_collisions(&pages, &sections, &mut errors);
@@ -242,19 +244,18 @@ pub fn assemble(
     let targets = LinkTargets::new(
         &config,
         pages
-            .iter()
+            .par_iter()
             .map(|p| (&p.doc, p.path.as_str()))
-            .chain(sections.iter().map(|s| (&s.doc, s.path.as_str()))),
+            .chain(sections.par_iter().map(|s| (&s.doc, s.path.as_str()))),
     );
-    for doc in pages
-        .iter_mut()
+    let link_errors: Vec<Vec<Diagnostic>> = pages
+        .par_iter_mut()
         .map(|p| &mut p.doc)
-        .chain(sections.iter_mut().map(|s| &mut s.doc))
-    {
-        if !doc.internal_links.is_empty() {
-            errors.append(&mut targets.resolve(doc));
-        }
-    }
+        .chain(sections.par_iter_mut().map(|s| &mut s.doc))
+        .filter(|doc| !doc.internal_links.is_empty())
+        .map(|doc| targets.resolve(doc))
+        .collect();
+    errors.extend(link_errors.into_iter().flatten());
 
     check_references(&pages, &mut errors);
 
