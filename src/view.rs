@@ -72,16 +72,6 @@ struct DocumentView<'a> {
     assets: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct PageView<'a> {
-    #[serde(flatten)]
-    doc: DocumentView<'a>,
-    slug: &'a str,
-    section: Option<&'a str>,
-    previous: Option<LinkView<'a>>,
-    next: Option<LinkView<'a>>,
-}
-
 /// Root-relative URLs of the feeds of a listing.
 #[derive(Serialize)]
 struct FeedsView {
@@ -433,28 +423,36 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
         .iter()
         .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
         .collect();
-    let view = PageView {
-        doc: document_view(
-            site,
-            &page.doc,
-            content,
-            &page.path,
-            site.ancestors(page.section),
-            translations,
-            &page.assets,
-        ),
-        slug: &page.slug,
-        section: page
-            .section
-            .map(|s| site.sections[s].doc.source.relative.as_str()),
-        previous: page
-            .previous
-            .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
-        next: page
-            .next
-            .map(|i| link(config, &site.pages[i].doc, &site.pages[i].path)),
+    let doc = document_view(
+        site,
+        &page.doc,
+        content,
+        &page.path,
+        site.ancestors(page.section),
+        translations,
+        &page.assets,
+    );
+    let section = page
+        .section
+        .map(|s| site.sections[s].doc.source.relative.as_str());
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| to_value(&link(config, &site.pages[i].doc, &site.pages[i].path)))
+            .transpose()
     };
-    to_value(&view)
+    // The page's own fields are added to the document's map: serde's `flatten` would
+    // serialise it key by key as a map, with a new string for every key.
+    let fields = [
+        ("slug", Value::from(page.slug.as_str())),
+        ("section", Value::from(section)),
+        ("previous", neighbour(page.previous)?.into()),
+        ("next", neighbour(page.next)?.into()),
+    ];
+    let mut map = to_value(&doc)?.into_map().unwrap_or_default();
+    map.reserve(fields.len() + 1);
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Ok(Value::from(map))
 }
 
 /// The value of page `index` alone, with its `fields`, references resolved to `pages` (the
