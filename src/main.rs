@@ -6,5 +6,13 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // With transparent huge pages the allocator's memory is taken from the system 2 MiB at a
+    // time: on the 10,000-page benchmark that is ~12% more peak memory, for no measurable
+    // gain in speed.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; no memory is touched.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     wemi::cli::run(std::env::args_os())
 }
