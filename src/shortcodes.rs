@@ -7,6 +7,7 @@
 //! theme renders every call, and its HTML takes the placeholder's place (the whole paragraph
 //! when the call stood alone on its line). Calls inside code are left as written.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -69,7 +70,10 @@ pub fn placeholder(n: usize) -> String {
 }
 
 /// Replaces each call in `body` by its placeholder. Returns the new body and the calls.
-pub fn extract(body: &str) -> Result<(String, Vec<Call>), Vec<CallError>> {
+pub fn extract(body: &str) -> Result<(Cow<'_, str>, Vec<Call>), Vec<CallError>> {
+    if !body.contains("{{") {
+        return Ok((Cow::Borrowed(body), Vec::new()));
+    }
     let mut out = String::with_capacity(body.len());
     let mut calls = Vec::new();
     let mut errors = Vec::new();
@@ -103,7 +107,7 @@ pub fn extract(body: &str) -> Result<(String, Vec<Call>), Vec<CallError>> {
         scan_line(line, start, &mut out, &mut calls, &mut errors);
     }
     if errors.is_empty() {
-        Ok((out, calls))
+        Ok((Cow::Owned(out), calls))
     } else {
         Err(errors)
     }
