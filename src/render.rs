@@ -325,7 +325,7 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
 }
 
 /// Renders one job: its output path (`<site path>index.html`) and its HTML.
-fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, String), Diagnostic> {
+fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
     let mut context = Context::new();
     context.insert("lang", job.lang);
     context.insert("current_path", &site.config.url(&job.path));
@@ -333,15 +333,19 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, String
     for (name, value) in job.objects {
         context.insert_value(name, value);
     }
-    let origin = job.origin.display().to_string();
-    let html = renderer.tera.render(&job.template, &context).map_err(|e| {
-        to_diagnostic(
-            &e,
-            &renderer.template_paths,
-            &renderer.own_errors,
-            Some(&origin),
-        )
-    })?;
+    // Bytes, not a `String`: they go to a file, so checking them as UTF-8 would be wasted.
+    let mut html = Vec::with_capacity(8 * 1024);
+    renderer
+        .tera
+        .render_to(&job.template, &context, &mut html)
+        .map_err(|e| {
+            to_diagnostic(
+                &e,
+                &renderer.template_paths,
+                &renderer.own_errors,
+                Some(&job.origin.display().to_string()),
+            )
+        })?;
     Ok((format!("{}index.html", job.path), html))
 }
 
@@ -353,8 +357,7 @@ pub fn render_page(
     renderer: &Renderer,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let job = page_job(&renderer.tera, &site.pages[index], value)?;
-    let (output, html) = run_job(site, renderer, job)?;
-    Ok((output, html.into_bytes()))
+    run_job(site, renderer, job)
 }
 
 /// Renders every page, section (paginated), taxonomy page and the 404 page.
@@ -468,7 +471,7 @@ pub fn render(
         .map(|job| {
             let origin = job.origin.clone();
             let (output, html) = run_job(site, renderer, job)?;
-            let file = output::keep(stage, &output, html.into_bytes())?;
+            let file = output::keep(stage, &output, html)?;
             progress.step();
             Ok(Rendered {
                 output,
