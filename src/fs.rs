@@ -1,8 +1,8 @@
 //! Walking the site's folders: `content/`, the theme's and the site's `templates/` and
 //! `static/`, and `data/` are all listed the same way, by [`walk`].
 //!
-//! Links are followed and files come in the order of their paths, so that a build does not depend on the
-//! file system's order. Hidden files and editors' temporary files are skipped, with everything
+//! Links are followed and files come in the order of their paths, so that a build does not
+//! depend on the file system's order. Hidden files and editors' temporary files are skipped, with everything
 //! under them. A problem with one entry (it cannot be read, it is a symbolic link back to a
 //! folder above it, its name is not UTF-8) becomes a [`Diagnostic`] naming it as the author
 //! knows it, relative to the site root, and the walk goes on past it.

@@ -187,15 +187,15 @@ impl Stage {
             return Ok(OutputFile::Rendered(bytes.to_vec()));
         }
         let target = self.out_dir.join(path);
-        if self.make_folders(path)? {
+        let is_new = self.in_new_folder(path)
+            || match std::fs::symlink_metadata(&target) {
+                Ok(meta) if holds(&meta, &target, bytes) => return Ok(OutputFile::Kept),
+                Ok(_) => false,
+                Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+            };
+        if is_new {
+            self.make_folders(path)?;
             return self.place(&target, bytes);
-        }
-        match std::fs::symlink_metadata(&target) {
-            Ok(meta) if holds(&meta, &target, bytes) => return Ok(OutputFile::Kept),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return self.place(&target, bytes);
-            }
-            _ => {}
         }
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let staged = self
@@ -212,35 +212,52 @@ impl Stage {
 }
 
 impl Stage {
-    /// Makes (and remembers) the folders output `path` needs, each checked once per build.
-    /// True when the file's own folder is new in this build: then the file cannot be there.
-    fn make_folders(&self, path: &str) -> Result<bool, Diagnostic> {
-        let lock = || {
-            self.folders
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        let mut folder = self.out_dir.clone();
-        let mut is_new = self.created_out_dir;
+    fn folders(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, bool>> {
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// True when this build made a folder of output `path` (or the output folder itself): then
+    /// the file cannot be there yet, and need not be looked for. Asks no system call.
+    fn in_new_folder(&self, path: &str) -> bool {
+        if self.created_out_dir {
+            return true;
+        }
         let Some((folders, _file)) = path.rsplit_once('/') else {
-            return Ok(is_new);
+            return false;
         };
+        let known = self.folders();
+        let mut folder = self.out_dir.clone();
         for segment in folders.split('/') {
             folder.push(segment);
-            let known = lock().get(&folder).copied();
-            is_new = match known {
-                Some(created) => created,
-                None => {
-                    let created = make_folder(&folder)?;
-                    if created {
-                        self.remember(folder.clone());
-                    }
-                    lock().insert(folder.clone(), created);
-                    created
-                }
-            };
+            match known.get(&folder) {
+                Some(true) => return true,
+                Some(false) => {}
+                None => return false,
+            }
         }
-        Ok(is_new)
+        false
+    }
+
+    /// Makes (and remembers) the folders output `path` needs, each checked once per build.
+    fn make_folders(&self, path: &str) -> Result<(), Diagnostic> {
+        let Some((folders, _file)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let mut folder = self.out_dir.clone();
+        for segment in folders.split('/') {
+            folder.push(segment);
+            let known = self.folders().contains_key(&folder);
+            if !known {
+                let created = make_folder(&folder)?;
+                if created {
+                    self.remember(folder.clone());
+                }
+                self.folders().insert(folder.clone(), created);
+            }
+        }
+        Ok(())
     }
 
     /// Writes a new file straight to its place (its folders made).

@@ -325,7 +325,7 @@ fn build_with(
             let listed: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
             let value = to_value(&doc).and_then(|v| {
                 Ok(with_fields(
-                    &v,
+                    v,
                     [
                         ("pages", Value::from(listed)),
                         ("subsections", to_value(&subsections)?),
@@ -364,7 +364,7 @@ fn build_with(
                     };
                     let listed: Vec<Value> = term.pages.iter().map(|&i| pages[i].clone()).collect();
                     to_value(&view)
-                        .map(|v| with_fields(&v, [("pages", Value::from(listed))]))
+                        .map(|v| with_fields(v, [("pages", Value::from(listed))]))
                         .unwrap_or_else(|e| {
                             errors.push(Diagnostic::new(
                                 crate::config::CONFIG_FILE,
@@ -387,7 +387,7 @@ fn build_with(
                 permalink: config.permalink(&index.path),
             };
             let value = to_value(&view)
-                .map(|v| with_fields(&v, [("terms", Value::from(terms.clone()))]))
+                .map(|v| with_fields(v, [("terms", Value::from(terms.clone()))]))
                 .unwrap_or_else(|e| {
                     errors.push(Diagnostic::new(
                         crate::config::CONFIG_FILE,
@@ -441,18 +441,15 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
     };
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
-    let fields = [
-        ("slug", Value::from(page.slug.as_str())),
-        ("section", Value::from(section)),
-        ("previous", neighbour(page.previous)?.into()),
-        ("next", neighbour(page.next)?.into()),
-    ];
-    let mut map = to_value(&doc)?.into_map().unwrap_or_default();
-    map.reserve(fields.len() + 1);
-    for (key, value) in fields {
-        map.insert(key.into(), value);
-    }
-    Ok(Value::from(map))
+    Ok(with_fields(
+        to_value(&doc)?,
+        [
+            ("slug", Value::from(page.slug.as_str())),
+            ("section", Value::from(section)),
+            ("previous", neighbour(page.previous)?.into()),
+            ("next", neighbour(page.next)?.into()),
+        ],
+    ))
 }
 
 /// The value of page `index` alone, with its `fields`, references resolved to `pages` (the
@@ -467,7 +464,7 @@ pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, S
             .and_then(|i| pages.get(i).cloned())
     };
     let fields = crate::schema::object_value(&site.pages[index].doc.fields, &resolve);
-    Ok(with_fields(&base, [("fields", fields)]))
+    Ok(with_fields(base, [("fields", fields)]))
 }
 
 /// `pages` with their `fields`. A reference holds the page it points to with that page's own
@@ -491,7 +488,12 @@ fn add_fields(site: &Site, pages: Vec<Value>) -> Vec<Value> {
     let resolve = |target: &str| {
         by_path.get(target).map(|&i| {
             referred[i]
-                .get_or_init(|| with_fields(&pages[i], [("fields", fields_of(i, &without_fields))]))
+                .get_or_init(|| {
+                    with_fields(
+                        pages[i].clone(),
+                        [("fields", fields_of(i, &without_fields))],
+                    )
+                })
                 .clone()
         })
     };
@@ -589,9 +591,10 @@ pub fn page_path(base: &str, number: usize) -> String {
     }
 }
 
-/// A copy of the map `base` with more fields.
-fn with_fields<const N: usize>(base: &Value, fields: [(&'static str, Value); N]) -> Value {
-    let mut map = base.as_map().cloned().unwrap_or_default();
+/// The map `base` with more fields (copied first only when something else shares it).
+fn with_fields<const N: usize>(base: Value, fields: [(&'static str, Value); N]) -> Value {
+    let mut map = base.into_map().unwrap_or_default();
+    map.reserve(N);
     for (k, v) in fields {
         map.insert(k.into(), v);
     }
