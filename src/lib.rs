@@ -76,6 +76,10 @@ use output::{OutputFile, OutputSet, WriteReport};
 use progress::{Phase, Progress};
 use site::Site;
 
+/// The most items of a big parallel loop (files, pages, render jobs) one rayon job takes: items
+/// differ in cost, and small jobs let both cores finish a loop together.
+pub(crate) const PARALLEL_BATCH: usize = 32;
+
 /// What `wemi build` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -307,6 +311,7 @@ pub fn generate(
     let known = cache.as_deref();
     let parsed: Vec<_> = texts
         .into_par_iter()
+        .with_max_len(PARALLEL_BATCH)
         .map(|file| {
             let doc = match known {
                 Some(cache) => cache.read(file, &config),

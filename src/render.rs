@@ -280,6 +280,8 @@ struct Job<'a> {
     origin: PathBuf,
     lang: &'a str,
     objects: Vec<(&'static str, Value)>,
+    /// How many entries the page lists (0 for a page of content): a measure of its cost.
+    listed: usize,
 }
 
 /// A rendered job.
@@ -305,6 +307,10 @@ fn paginated<'a>(
             job.objects
                 .push(("paginator", pagination.paginator(number)));
             job.path = view::page_path(&first.path, number);
+            job.listed = items
+                .len()
+                .saturating_sub((number - 1) * per_page)
+                .min(per_page);
             job
         })
         .collect()
@@ -321,6 +327,7 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
         origin: shown_path(&page.doc.source),
         lang: &page.doc.source.lang,
         objects: vec![("page", value.clone())],
+        listed: 0,
     })
 }
 
@@ -370,9 +377,15 @@ pub fn render(
 ) -> Result<OutputSet, Vec<Diagnostic>> {
     let tera = &renderer.tera;
     let mut errors = Vec::new();
-    let mut jobs: Vec<Job> = Vec::new();
-    for (page, value) in site.pages.iter().zip(&values.pages) {
-        match page_job(tera, page, value) {
+    let page_jobs: Vec<Result<Job, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .zip(&values.pages)
+        .map(|(page, value)| page_job(tera, page, value))
+        .collect();
+    let mut jobs: Vec<Job> = Vec::with_capacity(page_jobs.len());
+    for job in page_jobs {
+        match job {
             Ok(job) => jobs.push(job),
             Err(d) => errors.push(d),
         }
@@ -407,6 +420,7 @@ pub fn render(
                     origin: shown_path(&section.doc.source),
                     lang: &section.doc.source.lang,
                     objects: vec![("section", value.clone())],
+                    listed: 0,
                 };
                 jobs.extend(paginated(
                     site,
@@ -444,6 +458,7 @@ pub fn render(
             origin: origin.clone(),
             lang: &index.lang,
             objects: vec![("taxonomy", taxonomy_value.clone())],
+            listed: index.terms.len(),
         });
         for (term, term_value) in index.terms.iter().zip(terms) {
             let items: Vec<Value> = term
@@ -460,26 +475,37 @@ pub fn render(
                     ("taxonomy", taxonomy_value.clone()),
                     ("term", term_value.clone()),
                 ],
+                listed: 0,
             };
             jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
         }
     }
 
     progress.start(Phase::Render, jobs.len());
-    let mut rendered: Vec<Result<Rendered, Diagnostic>> = jobs
+    // The longest listings start first, so that no core is left alone with one at the end;
+    // the results are put back in the jobs' order.
+    let mut jobs: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
+    jobs.sort_by_key(|(_, job)| std::cmp::Reverse(job.listed));
+    let mut rendered: Vec<(usize, Result<Rendered, Diagnostic>)> = jobs
         .into_par_iter()
-        .map(|job| {
+        .with_max_len(crate::PARALLEL_BATCH)
+        .map(|(order, job)| {
             let origin = job.origin.clone();
-            let (output, html) = run_job(site, renderer, job)?;
-            let file = output::keep(stage, &output, html)?;
+            let rendered = run_job(site, renderer, job).and_then(|(output, html)| {
+                let file = output::keep(stage, &output, html)?;
+                Ok(Rendered {
+                    output,
+                    file,
+                    origin,
+                })
+            });
             progress.step();
-            Ok(Rendered {
-                output,
-                file,
-                origin,
-            })
+            (order, rendered)
         })
         .collect();
+    rendered.sort_unstable_by_key(|(order, _)| *order);
+    let mut rendered: Vec<Result<Rendered, Diagnostic>> =
+        rendered.into_iter().map(|(_, r)| r).collect();
     if tera.contains_template("404.html") {
         let mut context = Context::new();
         context.insert("lang", &site.config.language);

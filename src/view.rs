@@ -272,6 +272,7 @@ fn build_with(
         // Each body is dropped as soon as its view holds it.
         Some(bodies) => bodies
             .into_par_iter()
+            .with_max_len(crate::PARALLEL_BATCH)
             .enumerate()
             .map(|(i, body)| page_value(site, i, &body))
             .collect(),
