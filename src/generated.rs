@@ -10,14 +10,32 @@ use crate::site::Site;
 use crate::sitemap::{self, SitemapEntry};
 use crate::view::{ATOM_FILE, RSS_FILE, SiteValues, page_content, page_path};
 
-/// Adds feeds, sitemap, robots.txt and redirects to `set`; the pages' HTML comes from
-/// `values`.
-pub fn add(site: &Site, values: &SiteValues, set: &mut OutputSet) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    let mut add = |path: String, bytes: String, origin: String| {
-        if let Err(d) = set.insert(path, OutputFile::Rendered(bytes.into_bytes()), origin) {
-            errors.push(d);
-        }
+/// A file made without a template.
+pub struct GeneratedFile {
+    /// Output path.
+    pub path: String,
+    /// Content.
+    pub text: String,
+    /// Where it comes from, for a collision message.
+    pub origin: String,
+}
+
+/// Adds `files` to `set`; the errors are the paths taken twice.
+pub fn add(files: Vec<GeneratedFile>, set: &mut OutputSet) -> Vec<Diagnostic> {
+    files
+        .into_iter()
+        .filter_map(|f| {
+            set.insert(f.path, OutputFile::Rendered(f.text.into_bytes()), f.origin)
+                .err()
+        })
+        .collect()
+}
+
+/// Feeds, sitemap, robots.txt and redirects; the pages' HTML comes from `values`.
+pub fn files(site: &Site, values: &SiteValues) -> Vec<GeneratedFile> {
+    let mut files = Vec::new();
+    let mut add = |path: String, text: String, origin: String| {
+        files.push(GeneratedFile { path, text, origin });
     };
     let config = &site.config;
 
@@ -62,7 +80,7 @@ pub fn add(site: &Site, values: &SiteValues, set: &mut OutputSet) -> Vec<Diagnos
         sitemap::robots(&config.permalink(sitemap::SITEMAP_FILE)),
         "robots.txt".into(),
     );
-    errors
+    files
 }
 
 /// Every listing: (site path, language, whether it has more than one listing page).

@@ -374,10 +374,14 @@ pub fn generate(
     }
     let values = view::build_final(&mut site).map_err(Error::site)?;
     let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
-    let mut output =
-        render::render(&site, &values, &renderer, stage, progress).map_err(Error::site)?;
+    // Feeds and sitemap are made while the pages render.
+    let (output, generated_files) = rayon::join(
+        || render::render(&site, &values, &renderer, stage, progress),
+        || generated::files(&site, &values),
+    );
+    let mut output = output.map_err(Error::site)?;
     progress.start(Phase::Generate, 0);
-    let mut errors = generated::add(&site, &values, &mut output);
+    let mut errors = generated::add(generated_files, &mut output);
 
     let copies = theme
         .static_files
