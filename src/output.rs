@@ -119,6 +119,8 @@ pub struct WriteReport {
 pub struct Stage {
     out_dir: PathBuf,
     dir: PathBuf,
+    /// Whether the staging folder was made: when a first changed file needs it.
+    staging: std::sync::OnceLock<std::io::Result<()>>,
     next: AtomicUsize,
     created_out_dir: bool,
     /// Files and folders created in the output folder, in order.
@@ -136,7 +138,7 @@ const STAGING: &str = ".wemi-staging";
 const STAGING_FOLDERS: usize = 64;
 
 impl Stage {
-    /// Prepares a staging folder in `out_dir` (created if missing, removed again on drop when
+    /// Prepares to stage files in `out_dir` (created if missing, removed again on drop when
     /// the build fails before anything is written).
     pub fn new(out_dir: &Path) -> Result<Stage, Vec<Diagnostic>> {
         let created_out_dir = !out_dir.exists();
@@ -151,15 +153,10 @@ impl Stage {
             // Left by a build that was killed.
             let _ = std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir));
         }
-        std::fs::create_dir(&dir)
-            .and_then(|()| {
-                (0..STAGING_FOLDERS)
-                    .try_for_each(|i| std::fs::create_dir(dir.join(format!("{i:02x}"))))
-            })
-            .map_err(|e| io_error(&dir, msg!("cannot create a folder: {error}", error = e)))?;
         Ok(Stage {
             out_dir: out_dir.to_path_buf(),
             dir,
+            staging: std::sync::OnceLock::new(),
             next: AtomicUsize::new(0),
             created_out_dir,
             created: Mutex::new(Vec::new()),
@@ -197,6 +194,21 @@ impl Stage {
             self.make_folders(path)?;
             return self.place(&target, bytes);
         }
+        self.staging
+            .get_or_init(|| {
+                std::fs::create_dir(&self.dir).and_then(|()| {
+                    (0..STAGING_FOLDERS)
+                        .try_for_each(|i| std::fs::create_dir(self.dir.join(format!("{i:02x}"))))
+                })
+            })
+            .as_ref()
+            .map_err(|e| {
+                io_error(
+                    &self.dir,
+                    msg!("cannot create a folder: {error}", error = e),
+                )
+                .remove(0)
+            })?;
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let staged = self
             .dir
@@ -291,7 +303,9 @@ impl Drop for Stage {
                 let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
             }
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.staging.get().is_some() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
         if self.created_out_dir {
             // Only when empty: a successful build has filled it.
             let _ = std::fs::remove_dir(&self.out_dir);
