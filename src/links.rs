@@ -3,6 +3,7 @@
 //! and column in the markdown file.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -22,7 +23,12 @@ struct Target {
 
 /// Every published content file, by its path relative to `content/`.
 #[derive(Debug)]
-pub struct LinkTargets(HashMap<String, Target>);
+pub struct LinkTargets {
+    /// Each lookup key of a document (see `SourceFile::lookup_keys`) → the document's index
+    /// in the order they were given.
+    keys: Arc<HashMap<String, usize>>,
+    targets: Vec<Target>,
+}
 
 impl LinkTargets {
     /// Indexes documents with their site paths.
@@ -41,12 +47,30 @@ impl LinkTargets {
                 (doc.source.lookup_keys(), target)
             })
             .collect();
-        LinkTargets(
-            targets
-                .into_iter()
-                .flat_map(|(keys, target)| keys.into_iter().map(move |k| (k, target.clone())))
-                .collect(),
-        )
+        let mut keys = HashMap::with_capacity(targets.len());
+        let targets = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, (doc_keys, target))| {
+                keys.extend(doc_keys.into_iter().map(|k| (k, i)));
+                target
+            })
+            .collect();
+        LinkTargets {
+            keys: Arc::new(keys),
+            targets,
+        }
+    }
+
+    /// The index (in the order given to [`LinkTargets::new`]) of the document that `key`, a
+    /// path relative to `content/`, names.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.keys.get(key).copied()
+    }
+
+    /// Every key with its document's index, shared (for template functions).
+    pub fn keys(&self) -> Arc<HashMap<String, usize>> {
+        Arc::clone(&self.keys)
     }
 
     /// Puts the target URLs into `doc`'s HTML; returns an error per broken link.
@@ -61,8 +85,8 @@ impl LinkTargets {
             let at = |message: Text| {
                 Diagnostic::new(shown_path(&doc.source), message).at(link.line, link.column)
             };
-            let Some(target) = self.0.get(file) else {
-                let hint = match closest(file, self.0.keys().map(String::as_str)) {
+            let Some(target) = self.index_of(file).map(|i| &self.targets[i]) else {
+                let hint = match closest(file, self.keys.keys().map(String::as_str)) {
                     Some(best) => msg!("did you mean `{best}`?", best = format!("@/{best}")),
                     None => msg!(
                         "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)"

@@ -189,19 +189,8 @@ fn joined(parts: &[Text]) -> Text {
 }
 
 fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) {
-    let pages: Arc<HashMap<String, Value>> = Arc::new(
-        site.pages
-            .iter()
-            .zip(&values.pages)
-            .flat_map(|(p, v)| {
-                p.doc
-                    .source
-                    .lookup_keys()
-                    .into_iter()
-                    .map(move |k| (k, v.clone()))
-            })
-            .collect(),
-    );
+    let keys = site.links.keys();
+    let pages: Arc<[Value]> = values.pages.as_slice().into();
     let sections: Arc<HashMap<String, Value>> = Arc::new(
         site.sections
             .iter()
@@ -212,7 +201,8 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) 
     let errors = own.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
-        pages.get(path).cloned().ok_or_else(|| {
+        let page = keys.get(path).and_then(|&i| pages.get(i));
+        page.cloned().ok_or_else(|| {
             errors.raise(msg!(
                 "get_page: there is no published page content/{path}",
                 path = path

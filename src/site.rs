@@ -97,6 +97,13 @@ impl Site {
         chain
     }
 
+    /// The index in [`Site::pages`] of the page that `key` names: its path relative to
+    /// `content/` (`spazi/a.md`; a bundle `spazi/a/index.md` is also `spazi/a.md`).
+    pub fn page_index(&self, key: &str) -> Option<usize> {
+        // The link targets list the pages first.
+        self.links.index_of(key).filter(|&i| i < self.pages.len())
+    }
+
     /// The `lang/` prefix of a language's URLs (`""` for the default language).
     pub fn lang_prefix(&self, lang: &str) -> String {
         lang_prefix(&self.config, lang)
@@ -241,6 +248,7 @@ pub fn assemble(
         }
     }
 
+    // Pages first: `Site::page_index` relies on it.
     let targets = LinkTargets::new(
         &config,
         pages
@@ -257,7 +265,7 @@ pub fn assemble(
         .collect();
     errors.extend(link_errors.into_iter().flatten());
 
-    check_references(&pages, &mut errors);
+    check_references(&pages, &targets, &mut errors);
 
     let (taxonomies, mut taxonomy_errors) =
         taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
@@ -279,23 +287,20 @@ pub fn assemble(
 }
 
 /// Every reference field must name a published page of its section.
-fn check_references(pages: &[Page], errors: &mut Vec<Diagnostic>) {
-    let published: HashMap<String, ()> = pages
-        .iter()
-        .flat_map(|p| p.doc.source.lookup_keys())
-        .map(|k| (k, ()))
-        .collect();
+fn check_references(pages: &[Page], targets: &LinkTargets, errors: &mut Vec<Diagnostic>) {
+    let keys = targets.keys();
+    let is_page = |key: &str| targets.index_of(key).is_some_and(|i| i < pages.len());
     for page in pages {
         for (name, value) in &page.doc.fields {
             for r in value.references() {
-                if published.contains_key(r.target.as_str()) {
+                if is_page(&r.target) {
                     continue;
                 }
                 let section = r.target.split_once('/').map_or("", |(s, _)| s);
-                let candidates = published
-                    .keys()
-                    .filter(|k| k.starts_with(&format!("{section}/")))
-                    .map(String::as_str);
+                let candidates = keys
+                    .iter()
+                    .filter(|&(k, &i)| i < pages.len() && k.starts_with(&format!("{section}/")))
+                    .map(|(k, _)| k.as_str());
                 let hint = match crate::error::closest(&r.target, candidates) {
                     Some(best) => msg!(
                         "did you mean `{best}`?",

@@ -458,12 +458,7 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
 /// changed, before the whole site is built again.
 pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, String> {
     let base = page_value(site, index, &site.pages[index].doc.body.html)?;
-    let resolve = |target: &str| {
-        site.pages
-            .iter()
-            .position(|p| p.doc.source.lookup_keys().iter().any(|k| k == target))
-            .and_then(|i| pages.get(i).cloned())
-    };
+    let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
     let fields = crate::schema::object_value(&site.pages[index].doc.fields, &resolve);
     Ok(with_fields(base, [("fields", fields)]))
 }
@@ -473,21 +468,15 @@ pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, S
 /// pages something refers to, once each. Each page's map takes its `fields` in place (it is
 /// not copied unless a middle level shares it).
 fn add_fields(site: &Site, pages: Vec<Value>) -> Vec<Value> {
-    let by_path: std::collections::HashMap<String, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.doc.source.lookup_keys().into_iter().map(move |k| (k, i)))
-        .collect();
     let fields_of = |i: usize, resolve: &dyn Fn(&str) -> Option<Value>| {
         crate::schema::object_value(&site.pages[i].doc.fields, resolve)
     };
-    let without_fields = |target: &str| by_path.get(target).map(|&i| pages[i].clone());
+    let without_fields = |target: &str| site.page_index(target).map(|i| pages[i].clone());
     let referred: Vec<std::sync::OnceLock<Value>> = (0..pages.len())
         .map(|_| std::sync::OnceLock::new())
         .collect();
     let resolve = |target: &str| {
-        by_path.get(target).map(|&i| {
+        site.page_index(target).map(|i| {
             referred[i]
                 .get_or_init(|| {
                     with_fields(
