@@ -3,6 +3,8 @@
 
 use std::cmp::Ordering;
 
+use rayon::prelude::*;
+
 use crate::content::document::FrontMatter;
 use crate::content::front_matter::SortBy;
 use crate::slug::slugify;
@@ -22,7 +24,9 @@ fn compare_folded(a: &str, folded_a: &str, b: &str, folded_b: &str) -> Ordering 
 }
 
 /// The folded titles of `metas`, in order: the keys [`compare_pages`] needs.
-pub fn folded_titles<'a>(metas: impl Iterator<Item = &'a FrontMatter>) -> Vec<String> {
+pub fn folded_titles<'a>(
+    metas: impl IndexedParallelIterator<Item = &'a FrontMatter>,
+) -> Vec<String> {
     metas
         .map(|m| fold(m.title.as_deref().unwrap_or_default()))
         .collect()

@@ -135,7 +135,8 @@ pub fn assemble(
         section_docs.push(implicit_home(&config));
     }
     section_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
-    page_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
+    // Content paths are unique: an unstable sort gives the one order.
+    page_docs.par_sort_unstable_by(|a, b| a.source.relative.cmp(&b.source.relative));
 
     let mut sections: Vec<Section> = Vec::new();
     for doc in section_docs {
@@ -231,10 +232,10 @@ pub fn assemble(
             sections[i].parent = Some(p);
         }
     }
-    let titles = folded_titles(pages.iter().map(|p| &p.doc.meta));
+    let titles = folded_titles(pages.par_iter().map(|p| &p.doc.meta));
     for section in &mut sections {
         let sort_by = section.doc.meta.listing.sort_by;
-        section.pages.sort_by(|&a, &b| {
+        section.pages.par_sort_by(|&a, &b| {
             compare_pages(
                 (&pages[a].doc.meta, &titles[a]),
                 (&pages[b].doc.meta, &titles[b]),

@@ -1,7 +1,9 @@
 //! Taxonomies: which pages carry which term, per language, with the URLs of the list page
 //! (`/municipio/`) and of each term (`/municipio/4/`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use crate::collate::{compare_pages, compare_text};
 use crate::config::Config;
@@ -51,6 +53,8 @@ pub fn index(
     for lang in &config.languages {
         for (t, taxonomy) in config.taxonomies.iter().enumerate() {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            // Most pages repeat a few terms: each is slugified once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
             for (i, page) in pages.iter().enumerate() {
                 if page.doc.source.lang != lang.code {
                     continue;
@@ -63,7 +67,10 @@ pub fn index(
                     .into_iter()
                     .flatten()
                 {
-                    let slug = slugify(name);
+                    let slug = slugs
+                        .entry(name.as_str())
+                        .or_insert_with(|| slugify(name))
+                        .clone();
                     if slug.is_empty() {
                         errors.push(
                             Diagnostic::new(
@@ -84,7 +91,8 @@ pub fn index(
                         slug,
                         pages: Vec::new(),
                     });
-                    if !term.pages.contains(&i) {
+                    // Pages come in order: a term written twice on a page is the last one.
+                    if term.pages.last() != Some(&i) {
                         term.pages.push(i);
                     }
                 }
@@ -94,7 +102,7 @@ pub fn index(
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             terms.sort_by(|a, b| compare_text(&a.name, &b.name));
-            for term in &mut terms {
+            terms.par_iter_mut().for_each(|term| {
                 term.pages.sort_by(|&a, &b| {
                     compare_pages(
                         (&pages[a].doc.meta, &titles[a]),
@@ -103,7 +111,7 @@ pub fn index(
                     )
                     .then_with(|| pages[a].path.cmp(&pages[b].path))
                 });
-            }
+            });
             result.push(TaxonomyIndex {
                 taxonomy: t,
                 lang: lang.code.clone(),
