@@ -279,14 +279,22 @@ fn check_schema(
     };
     // `title` is required of every page already: the schema may describe it without a
     // second error when it is missing.
-    let fields: Vec<schema::Field> = schema
+    let fields: std::borrow::Cow<[schema::Field]> = if schema
         .fields
         .iter()
-        .map(|f| schema::Field {
-            required: f.required && f.name != "title",
-            ..f.clone()
-        })
-        .collect();
+        .any(|f| f.required && f.name == "title")
+    {
+        schema
+            .fields
+            .iter()
+            .map(|f| schema::Field {
+                required: f.required && f.name != "title",
+                ..f.clone()
+            })
+            .collect()
+    } else {
+        std::borrow::Cow::Borrowed(&schema.fields)
+    };
     let values = checker.object(&fields, &root, &known, &block);
     if !checker.errors.is_empty() {
         return Err(checker.errors);
