@@ -1,5 +1,5 @@
-//! Micro-benchmarks of the build's hot paths: front matter, markdown, one whole document,
-//! template rendering and the views templates see.
+//! Micro-benchmarks of the build's hot paths: front matter, markdown (and pulldown-cmark alone, for
+//! comparison), one whole document, template rendering and the views templates see.
 //!
 //! `cargo bench --bench hot_paths`. The document is a news item of the benchmark corpus
 //! (`benches/site/sample/notizia.md`, made by the shared generator); rendering uses the real
@@ -36,6 +36,17 @@ fn front_matter() -> RawFrontMatter {
 fn markdown() -> markdown::RenderedMarkdown {
     let body = front_matter::split(NOTIZIA).unwrap().body;
     markdown::render(divan::black_box(body), false)
+}
+
+/// pulldown-cmark alone, with the same extensions, writing the same document's HTML: what
+/// `markdown` costs more is wemi's own work (heading ids, summary, links, words).
+#[divan::bench]
+fn markdown_pulldown_alone() -> String {
+    let body = front_matter::split(NOTIZIA).unwrap().body;
+    let parser = pulldown_cmark::Parser::new_ext(divan::black_box(body), markdown::options());
+    let mut html = String::with_capacity(body.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html
 }
 
 #[divan::bench]
