@@ -70,19 +70,22 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
 /// one is missing or not a regular file.
 pub fn outputs<'a>(out_dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> Option<u64> {
     let paths: Vec<&str> = paths.into_iter().collect();
-    let facts: Vec<Stamp> = paths
+    let stamps: Vec<Stamp> = paths
         .par_iter()
-        .map(|path| {
-            let meta = std::fs::symlink_metadata(out_dir.join(path)).ok()?;
-            meta.is_file().then(|| Stamp::of(&meta))
-        })
+        .map(|path| Stamp::of_output(out_dir, path))
         .collect::<Option<_>>()?;
+    Some(of_outputs(paths.into_iter().zip(stamps)))
+}
+
+/// The fingerprint of output files with these stamps, in this order: what [`outputs`] gives
+/// when the files have them.
+pub fn of_outputs<'a>(stamps: impl IntoIterator<Item = (&'a str, Stamp)>) -> u64 {
     let mut hasher = DefaultHasher::new();
-    for (path, facts) in paths.iter().zip(facts) {
+    for (path, stamp) in stamps {
         path.hash(&mut hasher);
-        facts.hash(&mut hasher);
+        stamp.hash(&mut hasher);
     }
-    Some(hasher.finish())
+    hasher.finish()
 }
 
 /// What the fingerprints know of a file: kind, size, modification and change times, inode.
@@ -101,8 +104,15 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 impl Stamp {
+    /// The stamp of output `path` (relative to `out_dir`, not following links); `None` when
+    /// it is missing or not a regular file.
+    pub fn of_output(out_dir: &Path, path: &str) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(out_dir.join(path)).ok()?;
+        meta.is_file().then(|| Stamp::of(&meta))
+    }
+
     /// The stamp of a file with this metadata.
-    fn of(meta: &std::fs::Metadata) -> Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         let changed = {
             use std::os::unix::fs::MetadataExt;

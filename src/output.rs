@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::Diagnostic;
+use crate::fingerprint::Stamp;
 use crate::i18n::Text;
 use crate::msg;
 
@@ -33,10 +34,12 @@ pub enum OutputFile {
     Copied(PathBuf),
     /// Rendered bytes waiting in the [`Stage`], at this path.
     Staged(PathBuf),
-    /// Rendered bytes identical to what the output folder already holds.
-    Kept,
-    /// Rendered bytes already written to their place (the file was new).
-    Placed,
+    /// Rendered bytes identical to what the output folder already holds, with the file's
+    /// stamp.
+    Kept(Stamp),
+    /// Rendered bytes already written to their place (the file was new), with the stamp
+    /// the file has now.
+    Placed(Stamp),
 }
 
 /// Every file of the site: output path (relative, `/` separated) → content.
@@ -186,7 +189,9 @@ impl Stage {
         let target = self.out_dir.join(path);
         let is_new = self.in_new_folder(path)
             || match std::fs::symlink_metadata(&target) {
-                Ok(meta) if holds(&meta, &target, bytes) => return Ok(OutputFile::Kept),
+                Ok(meta) if holds(&meta, &target, bytes) => {
+                    return Ok(OutputFile::Kept(Stamp::of(&meta)));
+                }
                 Ok(_) => false,
                 Err(e) => e.kind() == std::io::ErrorKind::NotFound,
             };
@@ -280,14 +285,16 @@ impl Stage {
             .open(target)
             .and_then(|mut f| {
                 self.remember(target.to_path_buf());
-                f.write_all(bytes)
+                f.write_all(bytes)?;
+                // Asked of the open file: no second walk of the path at the end of the build.
+                f.metadata()
             });
-        written.map_err(|e| {
+        let meta = written.map_err(|e| {
             Diagnostic::new(target, msg!("cannot write: {error}", error = e)).hint(msg!(
                 "check that the output folder is writable and not in use"
             ))
         })?;
-        Ok(OutputFile::Placed)
+        Ok(OutputFile::Placed(Stamp::of(&meta)))
     }
 }
 
@@ -412,7 +419,7 @@ pub fn write(
     let needing_folders = set
         .files
         .iter()
-        .filter(|(_, (file, _))| !matches!(file, OutputFile::Kept | OutputFile::Placed))
+        .filter(|(_, (file, _))| !matches!(file, OutputFile::Kept(_) | OutputFile::Placed(_)))
         .map(|(path, _)| path.as_str());
     for path in needing_folders {
         let mut rest = path;
@@ -444,8 +451,8 @@ pub fn write(
         .map(|(rel, (file, _))| {
             let target = out_dir.join(rel);
             let bytes: std::borrow::Cow<[u8]> = match file {
-                OutputFile::Kept => return Ok(false),
-                OutputFile::Placed => return Ok(true),
+                OutputFile::Kept(_) => return Ok(false),
+                OutputFile::Placed(_) => return Ok(true),
                 OutputFile::Staged(staged) => {
                     std::fs::rename(staged, &target)
                         .map_err(|e| io(&target, msg!("cannot write: {error}", error = e)))?;
@@ -477,7 +484,16 @@ pub fn write(
     }
     let mut manifest = String::new();
     if let Some(r) = record {
-        let outputs = crate::fingerprint::outputs(out_dir, set.paths()).unwrap_or_default();
+        // Files written or kept while rendering were stamped then; the others are now.
+        let stamps: Option<Vec<Stamp>> = set
+            .files
+            .par_iter()
+            .map(|(path, (file, _))| match file {
+                OutputFile::Kept(stamp) | OutputFile::Placed(stamp) => Some(*stamp),
+                _ => Stamp::of_output(out_dir, path),
+            })
+            .collect();
+        let outputs = stamps.map_or(0, |s| crate::fingerprint::of_outputs(set.paths().zip(s)));
         manifest = format!(
             "#wemi inputs={:x} outputs={outputs:x} pages={} sections={}\n",
             r.inputs, r.pages, r.sections

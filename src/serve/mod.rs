@@ -296,7 +296,7 @@ fn serve_file(
         OutputFile::Rendered(bytes) => bytes.into(),
         // The path comes from the site's own files, never from the URL.
         // Builds for serve keep rendered files in memory: never `Kept` or `Placed`.
-        OutputFile::Kept | OutputFile::Placed => return not_found(snapshot, generation),
+        OutputFile::Kept(_) | OutputFile::Placed(_) => return not_found(snapshot, generation),
         OutputFile::Copied(source) | OutputFile::Staged(source) => match std::fs::read(source) {
             Ok(bytes) => bytes.into(),
             // Removed since the build: the next build drops it from the site too.
