@@ -209,12 +209,16 @@ pub fn assemble(
     }
 
     check_collisions(&pages, &sections, &mut errors);
-    link_translations(&mut pages, |p| {
-        (&p.doc.source.translation_key, &mut p.translations)
-    });
-    link_translations(&mut sections, |s| {
-        (&s.doc.source.translation_key, &mut s.translations)
-    });
+    link_translations(
+        &mut pages,
+        |p| &p.doc.source.translation_key,
+        |p| &mut p.translations,
+    );
+    link_translations(
+        &mut sections,
+        |s| &s.doc.source.translation_key,
+        |s| &mut s.translations,
+    );
 
     for (i, page) in pages.iter().enumerate() {
         if let Some(s) = page.section {
@@ -428,16 +432,19 @@ fn nearest_section(
 }
 
 fn check_collisions(pages: &[Page], sections: &[Section], errors: &mut Vec<Diagnostic>) {
-    let mut owners: BTreeMap<&str, Vec<&SourceFile>> = BTreeMap::new();
-    for s in sections {
-        owners.entry(&s.path).or_default().push(&s.doc.source);
-    }
-    for p in pages {
-        owners.entry(&p.path).or_default().push(&p.doc.source);
-    }
-    for (path, files) in owners {
-        if let [first, rest @ ..] = files.as_slice() {
-            for other in rest {
+    // Every site path with its file, sections first; sorted by path, each path's files stay
+    // in that order.
+    let mut owners: Vec<(&str, usize, &SourceFile)> = sections
+        .iter()
+        .map(|s| (s.path.as_str(), &s.doc.source))
+        .chain(pages.iter().map(|p| (p.path.as_str(), &p.doc.source)))
+        .enumerate()
+        .map(|(order, (path, source))| (path, order, source))
+        .collect();
+    owners.par_sort_unstable_by_key(|&(path, order, _)| (path, order));
+    for same_path in owners.chunk_by(|a, b| a.0 == b.0) {
+        if let [(path, _, first), rest @ ..] = same_path {
+            for (_, _, other) in rest {
                 errors.push(
                     Diagnostic::new(
                         shown_path(other),
@@ -454,14 +461,21 @@ fn check_collisions(pages: &[Page], sections: &[Section], errors: &mut Vec<Diagn
     }
 }
 
-fn link_translations<T>(items: &mut [T], key: impl Fn(&mut T) -> (&String, &mut Vec<usize>)) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, item) in items.iter_mut().enumerate() {
-        groups.entry(key(item).0.clone()).or_default().push(i);
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
+fn link_translations<T>(
+    items: &mut [T],
+    key: impl Fn(&T) -> &str,
+    translations: impl Fn(&mut T) -> &mut Vec<usize>,
+) {
+    // Indices grouped by key (the stable sort keeps each group in index order).
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| key(&items[i]));
+    let groups: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| key(&items[a]) == key(&items[b]))
+        .filter(|members| members.len() > 1)
+        .collect();
+    for members in groups {
         for &i in members {
-            *key(&mut items[i]).1 = members.iter().copied().filter(|&j| j != i).collect();
+            *translations(&mut items[i]) = members.iter().copied().filter(|&j| j != i).collect();
         }
     }
 }

@@ -67,10 +67,7 @@ pub fn index(
                     .into_iter()
                     .flatten()
                 {
-                    let slug = slugs
-                        .entry(name.as_str())
-                        .or_insert_with(|| slugify(name))
-                        .clone();
+                    let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
                     if slug.is_empty() {
                         errors.push(
                             Diagnostic::new(
@@ -85,15 +82,24 @@ pub fn index(
                         );
                         continue;
                     }
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: name.clone(),
-                        path: format!("{}{}/{slug}/", lang_prefix(&lang.code), taxonomy.name),
-                        slug,
-                        pages: Vec::new(),
-                    });
-                    // Pages come in order: a term written twice on a page is the last one.
-                    if term.pages.last() != Some(&i) {
-                        term.pages.push(i);
+                    match terms.get_mut(slug.as_str()) {
+                        // Pages come in order: a term written twice on a page is the last one.
+                        Some(term) => {
+                            if term.pages.last() != Some(&i) {
+                                term.pages.push(i);
+                            }
+                        }
+                        None => {
+                            let path =
+                                format!("{}{}/{slug}/", lang_prefix(&lang.code), taxonomy.name);
+                            let term = Term {
+                                name: name.clone(),
+                                path,
+                                slug: slug.clone(),
+                                pages: vec![i],
+                            };
+                            terms.insert(slug.clone(), term);
+                        }
                     }
                 }
             }
