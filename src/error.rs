@@ -194,6 +194,17 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The values of `results`, in order; each error goes to `errors` (a build reports them all).
+pub fn values_or_errors<T>(
+    results: impl IntoIterator<Item = std::result::Result<T, Diagnostic>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    results
+        .into_iter()
+        .filter_map(|result| result.map_err(|d| errors.push(d)).ok())
+        .collect()
+}
+
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -206,3 +217,34 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Result of a stage that may fail with many diagnostics.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_errors_are_kept_in_order() {
+        let mut errors = vec![Diagnostic::new(
+            "a.md",
+            crate::msg!("the front matter is not closed"),
+        )];
+        let results = vec![
+            Ok(1),
+            Err(Diagnostic::new(
+                "b.md",
+                crate::msg!("the front matter is not closed"),
+            )),
+            Ok(2),
+            Err(Diagnostic::new(
+                "c.md",
+                crate::msg!("the front matter is not closed"),
+            )),
+        ];
+        assert_eq!(values_or_errors(results, &mut errors), vec![1, 2]);
+        let paths: Vec<_> = errors.iter().map(|d| d.path.clone()).collect();
+        assert_eq!(
+            paths,
+            ["a.md", "b.md", "c.md"].map(std::path::PathBuf::from)
+        );
+    }
+}

@@ -14,7 +14,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::content::document::Document;
 use crate::content::document::shown_path;
 use crate::date::{self, DateFormat};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, values_or_errors};
 use crate::i18n::{Lang, Text};
 use crate::msg;
 use crate::output::{self, OutputFile, OutputSet, Stage};
@@ -373,13 +373,7 @@ pub fn render(
         .zip(&values.pages)
         .map(|(page, value)| page_job(tera, page, value))
         .collect();
-    let mut jobs: Vec<Job> = Vec::with_capacity(page_jobs.len());
-    for job in page_jobs {
-        match job {
-            Ok(job) => jobs.push(job),
-            Err(d) => errors.push(d),
-        }
-    }
+    let mut jobs = values_or_errors(page_jobs, &mut errors);
     for (section, value) in site.sections.iter().zip(&values.sections) {
         let relative = &section.doc.source.relative;
         let chosen = if section.doc.source.folder().is_empty() {

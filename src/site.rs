@@ -11,7 +11,7 @@ use crate::collate::{compare_pages, folded_titles};
 use crate::config::Config;
 use crate::content::document::{Document, FrontMatter, Listing, shown_path};
 use crate::content::source::{SourceFile, SourceKind};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, values_or_errors};
 use crate::links::LinkTargets;
 use crate::msg;
 use crate::slug::slugify;
@@ -200,13 +200,7 @@ pub fn assemble(
             })
         })
         .collect();
-    let mut pages: Vec<Page> = Vec::with_capacity(placed.len());
-    for page in placed {
-        match page {
-            Ok(page) => pages.push(page),
-            Err(d) => errors.push(d),
-        }
-    }
+    let mut pages = values_or_errors(placed, &mut errors);
 
     check_collisions(&pages, &sections, &mut errors);
     link_translations(

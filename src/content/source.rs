@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, values_or_errors};
 use crate::fs;
 use crate::msg;
 // `is_ignored` lives with the walk in `crate::fs`; code that names it here still works.
@@ -72,16 +72,13 @@ impl SourceFile {
 /// diagnostics; the walk goes on past them.
 pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let (found, mut errors) = fs::walk(content_dir, Path::new("content"));
-    let mut files = Vec::with_capacity(found.len());
-    for file in found {
-        match classify(&file.relative, config) {
-            Ok(source) => files.push(SourceFile {
-                path: file.path,
-                ..source
-            }),
-            Err(d) => errors.push(d),
-        }
-    }
+    let classified = found.into_iter().map(|file| {
+        classify(&file.relative, config).map(|source| SourceFile {
+            path: file.path,
+            ..source
+        })
+    });
+    let files = values_or_errors(classified, &mut errors);
     (files, errors)
 }
 
