@@ -41,7 +41,7 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
         ]);
     }
     let mut tree = BTreeMap::new();
-    let (files, mut errors) = fs::walk(&data_dir, Path::new("data"));
+    let (files, mut errors) = fs::walk(root, Path::new("data"));
     for file in files {
         let shown = file.shown;
         let Some(format) = Format::of(&file.path) else {

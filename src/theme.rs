@@ -94,7 +94,7 @@ fn files_under(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Fou
     if !full.is_dir() {
         return Vec::new();
     }
-    let (files, mut found_errors) = fs::walk(&full, dir);
+    let (files, mut found_errors) = fs::walk(root, dir);
     errors.append(&mut found_errors);
     files
 }

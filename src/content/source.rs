@@ -71,7 +71,8 @@ impl SourceFile {
 /// Lists the files under `content_dir`, classified. Unreadable entries and symlink loops are
 /// diagnostics; the walk goes on past them.
 pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
-    let (found, mut errors) = fs::walk(content_dir, Path::new("content"));
+    let root = content_dir.parent().unwrap_or(content_dir);
+    let (found, mut errors) = fs::walk(root, Path::new("content"));
     let classified = found.into_iter().map(|file| {
         classify(&file.relative, config).map(|source| SourceFile {
             path: file.path,
@@ -92,6 +93,15 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         translation_key: relative.to_string(),
     };
     let Some(stem) = name.strip_suffix(".md") else {
+        if !config.unsafe_html && is_active(name) {
+            return Err(Diagnostic::new(
+                Path::new("content").join(relative),
+                msg!("this file can run scripts in the browser, like raw HTML, which this site does not allow"),
+            )
+            .hint(msg!(
+                "write the page in markdown, use an image format such as .png or .jpg, or allow raw HTML with `unsafe_html: true` under `markdown:` in site.yaml"
+            )));
+        }
         return Ok(file);
     };
     let (base, lang) = match stem.rsplit_once('.') {
@@ -129,6 +139,20 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
     Ok(file)
 }
 
+/// True for a file a browser may run scripts from when it is opened from the site: web pages,
+/// SVG images, XML with style sheets, scripts. Such a file co-located with content is raw HTML
+/// in all but name.
+fn is_active(name: &str) -> bool {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        extension.as_str(),
+        "html" | "htm" | "xhtml" | "shtml" | "svg" | "svgz" | "xml" | "xsl" | "xslt" | "js" | "mjs"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +187,31 @@ mod tests {
         assert_eq!(f.kind, SourceKind::Asset);
         let d = classify("spazi/x.fr.md", &c).unwrap_err();
         assert!(d.message.contains("`fr`"));
+    }
+
+    #[test]
+    fn files_that_run_scripts_are_raw_html() {
+        let c = config();
+        for name in [
+            "spazi/x/mappa.svg",
+            "a.HTML",
+            "b/pagina.htm",
+            "c.xhtml",
+            "d.js",
+        ] {
+            let d = classify(name, &c).unwrap_err();
+            assert_eq!(d.path, Path::new("content").join(name));
+            assert!(d.hint.unwrap().contains("unsafe_html"));
+        }
+        assert!(classify("spazi/x/foto.jpg", &c).is_ok());
+        let allowed = Config::parse(
+            "title: t\nbase_url: https://x.it/\nmarkdown: { unsafe_html: true }\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            classify("spazi/x/mappa.svg", &allowed).unwrap().kind,
+            SourceKind::Asset
+        );
     }
 }
