@@ -14,8 +14,8 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-/// The folders and files under the site root that a build reads.
-const INPUTS: [&str; 6] = [
+/// The folders and files under the site root that a build reads: the one list of inputs.
+pub const INPUTS: [&str; 6] = [
     "site.yaml",
     "content",
     "themes",

@@ -5,7 +5,7 @@ use crate::content::document::{Document, shown_path};
 use crate::date::rfc3339;
 use crate::error::Diagnostic;
 use crate::feed::{self, Feed, FeedEntry};
-use crate::output::{OutputFile, OutputSet, is_safe_relative};
+use crate::output::{self, OutputFile, OutputSet};
 use crate::site::Site;
 use crate::sitemap::{self, SitemapEntry};
 use crate::view::{ATOM_FILE, RSS_FILE, SiteValues, page_content, page_path};
@@ -25,7 +25,10 @@ pub fn add(files: Vec<GeneratedFile>, set: &mut OutputSet) -> Vec<Diagnostic> {
     files
         .into_iter()
         .filter_map(|f| {
-            set.insert(f.path, OutputFile::Rendered(f.text.into_bytes()), f.origin)
+            output::checked(&f.path, &f.origin)
+                .and_then(|path| {
+                    set.insert(path, OutputFile::Rendered(f.text.into_bytes()), f.origin)
+                })
                 .err()
         })
         .collect()
@@ -51,14 +54,11 @@ pub fn files(site: &Site, values: &SiteValues) -> Vec<GeneratedFile> {
         .chain(site.sections.iter().map(|s| (&s.doc, s.path.as_str())));
     for (doc, path) in docs {
         for alias in &doc.meta.aliases {
-            let output = alias_output(alias);
-            if is_safe_relative(&output) {
-                add(
-                    output,
-                    redirect(&doc.source.lang, &config.permalink(path)),
-                    shown_path(&doc.source).display().to_string(),
-                );
-            }
+            add(
+                alias_output(alias),
+                redirect(&doc.source.lang, &config.permalink(path)),
+                shown_path(&doc.source).display().to_string(),
+            );
         }
     }
     for (base, lang, paginated) in listings(site) {

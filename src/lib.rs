@@ -9,7 +9,7 @@
 //!           ─ assemble ─▶ Site (pages, sections, URLs, translations)
 //!           ─ view::build ─▶ SiteValues (one Tera value per page, shared by listings)
 //!           ─ render (parallel) ─▶ OutputSet (path → bytes, or changed bytes staged on disk)
-//!           ─ output::write ─▶ WriteReport (only changed files, atomically)
+//!           ─ Stage::commit ─▶ WriteReport (only changed files; all or nothing)
 //! ```
 //!
 //! A build whose inputs are exactly those of the last one ([`fingerprint`]) stops before
@@ -185,9 +185,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
     progress.start(Phase::Inputs, 0);
     let config = Config::load(&options.root, options.base_url.as_deref())?;
-    let out_dir = output_dir(options)?;
+    let root = absolute(&options.root);
+    let out_dir = output_dir(&root, options.output.as_deref())?;
+    let state = output::state::State::for_output(&root, &out_dir);
     let inputs = fingerprint::inputs(&options.root, &(&options.base_url, options.drafts));
-    if let Some((record, files)) = inputs.and_then(|i| output::unchanged_since(&out_dir, i)) {
+    if let Some((record, files)) = inputs.and_then(|i| state.unchanged_since(&out_dir, i)) {
         return Ok(BuildReport {
             pages: record.pages,
             sections: record.sections,
@@ -199,8 +201,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
             phases: progress.timings(),
         });
     }
-    let stage = output::Stage::new(&out_dir).map_err(Error::site)?;
-    let generated = generate(
+    let stage = output::Stage::open(&out_dir, state).map_err(Error::site)?;
+    let mut generated = generate(
         &options.root,
         config,
         options.drafts,
@@ -209,13 +211,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         None,
     )?;
     progress.start(Phase::Write, generated.output.len());
-    let record = inputs.map(|inputs| output::Record {
+    let record = inputs.map(|inputs| output::state::Record {
         inputs,
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),
     });
-    let write = output::write(&generated.output, &out_dir, record).map_err(Error::site)?;
-    stage.commit();
+    let write = stage
+        .commit(&mut generated.output, record)
+        .map_err(Error::site)?;
     let report = BuildReport {
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),
@@ -229,23 +232,23 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
     Ok(report)
 }
 
-/// The output folder, refused when writing there could damage the site's own files.
-fn output_dir(options: &BuildOptions) -> Result<PathBuf> {
-    let root = absolute(&options.root);
-    let out = match &options.output {
+/// The output folder (absolute), refused when writing there could damage the site's own
+/// files: it may not be the site root, an input folder or the build's state folder, nor
+/// contain or lie inside any of them.
+fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
+    let out = match output {
         Some(out) if out.is_absolute() => absolute(out),
         Some(out) => absolute(&std::env::current_dir().unwrap_or_default().join(out)),
         None => root.join("public"),
     };
-    let protected = [
-        root.clone(),
-        root.join("content"),
-        root.join("themes"),
-        root.join("templates"),
-        root.join("static"),
-    ];
-    for dir in &protected {
-        if dir.starts_with(&out) || (dir != &root && out.starts_with(dir)) {
+    let protected = std::iter::once(root.to_path_buf()).chain(
+        fingerprint::INPUTS
+            .iter()
+            .chain([&output::state::STATE_DIR])
+            .map(|input| root.join(input)),
+    );
+    for dir in protected {
+        if dir.starts_with(&out) || (dir != root && out.starts_with(&dir)) {
             return Err(Error::usage(vec![
                 Diagnostic::new(
                     &out,
@@ -394,7 +397,9 @@ pub fn generate(
         );
     for (path, src) in copies {
         let origin = src.strip_prefix(root).unwrap_or(&src).display().to_string();
-        if let Err(d) = output.insert(path, OutputFile::Copied(src), origin) {
+        let inserted = output::checked(&path, &origin)
+            .and_then(|path| output.insert(path, OutputFile::Copied(src), origin));
+        if let Err(d) = inserted {
             errors.push(d);
         }
     }

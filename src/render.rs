@@ -17,7 +17,7 @@ use crate::date::{self, DateFormat};
 use crate::error::{Diagnostic, values_or_errors};
 use crate::i18n::{Lang, Text};
 use crate::msg;
-use crate::output::{self, OutputFile, OutputSet, Stage};
+use crate::output::{self, OutputFile, OutputPath, OutputSet, Stage};
 use crate::progress::{Phase, Progress};
 use crate::shortcodes;
 use crate::site::{Page, Site};
@@ -276,7 +276,7 @@ struct Job<'a> {
 
 /// A rendered job.
 struct Rendered {
-    output: String,
+    output: OutputPath,
     file: OutputFile,
     origin: PathBuf,
 }
@@ -476,6 +476,7 @@ pub fn render(
         .map(|(order, job)| {
             let origin = job.origin.clone();
             let rendered = run_job(site, renderer, job).and_then(|(output, html)| {
+                let output = output::checked(&output, &origin)?;
                 let file = output::keep(stage, &output, html)?;
                 Ok(Rendered {
                     output,
@@ -498,7 +499,7 @@ pub fn render(
         rendered.push(
             tera.render("404.html", &context)
                 .map(|html| Rendered {
-                    output: "404.html".into(),
+                    output: OutputPath::new("404.html").expect("a plain name"),
                     file: OutputFile::Rendered(html.into_bytes()),
                     origin: PathBuf::from("404.html"),
                 })

@@ -404,9 +404,6 @@ fn served_equals_fresh_build(site: &Site, port: u16) -> Result<(), String> {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if relative == ".wemi-manifest" {
-            continue;
-        }
         let expected = std::fs::read(&file).unwrap();
         if served_bytes(port, &format!("/{relative}")).as_deref() != Some(&expected[..]) {
             return Err(format!("/{relative} differs"));

@@ -348,25 +348,25 @@ fn check(
                 .hint(msg!("add a line `title: \"…\"` to the front matter")),
         );
     }
-    if let Some(slug) = &slug {
-        if !is_slug(slug) {
-            let suggestion = slugify(slug);
-            let hint = if suggestion.is_empty() {
-                msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
-            } else {
-                msg!("write `slug: {slug}`", slug = suggestion)
-            };
-            errors.push(
-                at_key(
-                    "slug",
-                    msg!(
-                        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
-                        slug = slug
-                    ),
-                )
-                .hint(hint),
-            );
-        }
+    if let Some(slug) = &slug
+        && !is_slug(slug)
+    {
+        let suggestion = slugify(slug);
+        let hint = if suggestion.is_empty() {
+            msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
+        } else {
+            msg!("write `slug: {slug}`", slug = suggestion)
+        };
+        errors.push(
+            at_key(
+                "slug",
+                msg!(
+                    "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+                    slug = slug
+                ),
+            )
+            .hint(hint),
+        );
     }
     let aliases = aliases.unwrap_or_default();
     for alias in &aliases {

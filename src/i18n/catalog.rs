@@ -672,6 +672,72 @@ pub const CATALOG: &[(&str, &str)] = &[
         "impossibile leggere un file da copiare: {error}",
     ),
     ("cannot write: {error}", "impossibile scrivere: {error}"),
+    (
+        "{origin} would be written to {path} and {first} to {other}: hosts that ignore case or accents would mix them up",
+        "{origin} verrebbe scritto in {path} e {first} in {other}: i server che non distinguono maiuscole o accenti li confonderebbero",
+    ),
+    (
+        "cannot publish a file at `{path}`: {reason}",
+        "impossibile pubblicare un file in `{path}`: {reason}",
+    ),
+    (
+        "rename the file (or change its `slug`, alias or term) using letters, digits, hyphens and dots",
+        "rinomina il file (o cambia il suo `slug`, alias o termine) usando lettere, cifre, trattini e punti",
+    ),
+    ("the path is empty", "il percorso è vuoto"),
+    (
+        "it starts at the root of the disk",
+        "parte dalla radice del disco",
+    ),
+    (
+        "it has an empty, `.` or `..` part",
+        "ha una parte vuota, `.` o `..`",
+    ),
+    (
+        "it contains a backslash",
+        "contiene una barra rovesciata (\\)",
+    ),
+    (
+        "it contains a control character",
+        "contiene un carattere di controllo",
+    ),
+    (
+        "it contains `{char}`, which web addresses or Windows read differently",
+        "contiene `{char}`, che gli indirizzi web o Windows leggono in altro modo",
+    ),
+    (
+        "one of its names is reserved by Windows (con, prn, aux, nul, com1 to com9, lpt1 to lpt9)",
+        "uno dei suoi nomi è riservato da Windows (con, prn, aux, nul, da com1 a com9, da lpt1 a lpt9)",
+    ),
+    (
+        "one of its names ends with a dot or a space",
+        "uno dei suoi nomi finisce con un punto o uno spazio",
+    ),
+    ("it is too long", "è troppo lungo"),
+    (
+        "cannot write the build's journal: {error}",
+        "impossibile scrivere il registro della generazione: {error}",
+    ),
+    (
+        "another wemi build is writing this output folder",
+        "un'altra generazione di wemi sta scrivendo in questa cartella di uscita",
+    ),
+    (
+        "wait for it to finish, then build again",
+        "aspetta che finisca, poi genera di nuovo",
+    ),
+    (
+        "a folder is in the way of a file the site needs",
+        "una cartella occupa il posto di un file che serve al sito",
+    ),
+    (
+        "remove that folder from the output folder",
+        "togli quella cartella dalla cartella di uscita",
+    ),
+    (
+        "could not put this file back as it was: {error}",
+        "impossibile rimettere questo file com'era: {error}",
+    ),
     // external.rs
     (
         "no external address could be reached: {count} links not checked",
@@ -802,6 +868,26 @@ pub const CATALOG: &[(&str, &str)] = &[
         "rename the file using letters, digits and hyphens",
         "rinomina il file usando lettere, cifre e trattini",
     ),
+    (
+        "this symbolic link leads nowhere: {error}",
+        "questo collegamento simbolico non porta da nessuna parte: {error}",
+    ),
+    (
+        "remove the link, or point it at a file of the site",
+        "togli il collegamento, oppure fallo puntare a un file del sito",
+    ),
+    (
+        "this symbolic link leads outside the site folder, to {target}",
+        "questo collegamento simbolico porta fuori dalla cartella del sito, a {target}",
+    ),
+    (
+        "wemi publishes only files inside the site folder: copy the file in instead of linking it",
+        "wemi pubblica solo i file dentro la cartella del sito: copia il file invece di collegarlo",
+    ),
+    (
+        "this symbolic link leads to files the site already has",
+        "questo collegamento simbolico porta a file che il sito ha già",
+    ),
     // theme.rs
     (
         "the theme `{name}` does not exist",
@@ -820,6 +906,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "i template devono essere file di testo UTF-8",
     ),
     // content/source.rs
+    (
+        "this file can run scripts in the browser, like raw HTML, which this site does not allow",
+        "questo file può eseguire script nel browser, come l'HTML grezzo, che questo sito non permette",
+    ),
+    (
+        "write the page in markdown, use an image format such as .png or .jpg, or allow raw HTML with `unsafe_html: true` under `markdown:` in site.yaml",
+        "scrivi la pagina in markdown, usa un formato di immagine come .png o .jpg, oppure permetti l'HTML grezzo con `unsafe_html: true` sotto `markdown:` in site.yaml",
+    ),
     (
         "the file name says language `{code}`, which site.yaml does not declare",
         "il nome del file indica la lingua `{code}`, che site.yaml non dichiara",

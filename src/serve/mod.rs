@@ -252,7 +252,7 @@ fn respond(target: &Target, shared: &Shared) -> Response {
         target.path.clone()
     };
     // `//etc/passwd` decodes to `/etc/passwd`: not a relative path, so never a key.
-    if !output::is_safe_relative(&key) {
+    if output::OutputPath::new(&key).is_err() {
         return Response::text(400);
     }
     if let Some(file) = snapshot.get(&key) {

@@ -28,7 +28,12 @@ fn site(copied: &std::path::Path) -> Arc<OutputSet> {
         ("img/logo.png", OutputFile::Copied(copied.to_path_buf())),
     ];
     for (path, file) in files {
-        set.insert(path.into(), file, path.into()).unwrap();
+        set.insert(
+            crate::output::OutputPath::new(path).unwrap(),
+            file,
+            path.into(),
+        )
+        .unwrap();
     }
     Arc::new(set)
 }

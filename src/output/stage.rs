@@ -1,0 +1,772 @@
+//! [`Stage`]: writing a build into the output folder as one transaction.
+//!
+//! While the site renders, [`Stage::keep`] compares each file with what the folder holds:
+//! identical bytes are left alone; a new file is written under a temporary name beside its
+//! target and renamed into place at once (a file is whole or absent, even if the process is
+//! killed); a changed file waits under its temporary name. Before anything is created or
+//! changed, its path is appended to the journal ([`super::state`]). [`Stage::commit`] then
+//! renames the changed files into place and moves the files of earlier builds that are gone
+//! aside, keeping every old version until the new manifest is written: if any step fails,
+//! everything is put back. Dropping a stage that was not committed removes what it created.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rayon::prelude::*;
+
+use super::state::{Record, State};
+use super::{OutputFile, OutputPath, OutputSet, WriteReport, io_error};
+use crate::error::Diagnostic;
+use crate::fingerprint::Stamp;
+use crate::msg;
+
+/// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
+const TEMPORARY: &str = "wemi-tmp";
+/// What the old version of a replaced or removed file is called until the build commits.
+const OLD: &str = "wemi-old";
+
+/// A build's writes into one output folder; see the module documentation.
+pub struct Stage {
+    out_dir: PathBuf,
+    state: State,
+    /// Open for appending, and locked: one build at a time writes an output folder.
+    journal: File,
+    /// Whether the journal held the paths of a killed build when this one started.
+    inherited_journal: bool,
+    /// The output paths an earlier build may have written.
+    earlier: Vec<OutputPath>,
+    created_out_dir: bool,
+    /// Files (new ones, and temporary ones) and folders this build created, in order.
+    created: Mutex<Vec<PathBuf>>,
+    /// Folders of the output folder known to be real folders now: `true` for those this
+    /// build created (so no file in them was there before).
+    folders: Mutex<HashMap<PathBuf, bool>>,
+}
+
+/// A step of [`Stage::commit`] that can be undone.
+enum Done {
+    /// `target` got new bytes; its old version is at `old` (when it had one).
+    Replaced {
+        target: PathBuf,
+        old: Option<PathBuf>,
+    },
+    /// `target`, a file of an earlier build, was moved to `old`.
+    Removed { target: PathBuf, old: PathBuf },
+}
+
+impl Stage {
+    /// Prepares to write into `out_dir` (created if missing, and removed again if the build
+    /// fails before anything is written). When the last build was killed, its temporary files
+    /// are removed first.
+    pub fn open(out_dir: &Path, state: State) -> Result<Stage, Vec<Diagnostic>> {
+        let created_out_dir = !out_dir.exists();
+        std::fs::create_dir_all(out_dir).map_err(|e| {
+            vec![io_error(
+                out_dir,
+                msg!("cannot create the output folder: {error}", error = e),
+            )]
+        })?;
+        let inherited_journal = state.interrupted();
+        let earlier = state.earlier_outputs();
+        let journal = state.open_journal().map_err(|e| {
+            vec![io_error(
+                state.journal_path(),
+                msg!("cannot write the build's journal: {error}", error = e),
+            )]
+        })?;
+        if journal.try_lock().is_err() {
+            return Err(vec![
+                Diagnostic::new(
+                    out_dir,
+                    msg!("another wemi build is writing this output folder"),
+                )
+                .hint(msg!("wait for it to finish, then build again")),
+            ]);
+        }
+        if inherited_journal {
+            for path in &earlier {
+                let target = out_dir.join(path.as_str());
+                let _ = std::fs::remove_file(sibling(&target, TEMPORARY));
+                let _ = std::fs::remove_file(sibling(&target, OLD));
+            }
+        }
+        // The staging folder of older versions of wemi.
+        let _ = std::fs::remove_dir_all(out_dir.join(".wemi-staging"));
+        Ok(Stage {
+            out_dir: out_dir.to_path_buf(),
+            state,
+            journal,
+            inherited_journal,
+            earlier,
+            created_out_dir,
+            created: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Keeps the rendered `bytes` of output `path`: [`OutputFile::Kept`] when the output
+    /// folder already holds them, [`OutputFile::Placed`] when the file is new (written now),
+    /// [`OutputFile::Staged`] when it changes (written beside it, renamed on commit).
+    pub fn keep(&self, path: &OutputPath, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+        let target = self.out_dir.join(path.as_str());
+        let mut journaled = false;
+        if !self.folder_known(path) {
+            // Folders may be made: the journal learns of the file first.
+            self.journal(path)?;
+            journaled = true;
+        }
+        let is_new = self.make_folders(path)?
+            || match std::fs::symlink_metadata(&target) {
+                Ok(meta) if holds(&meta, &target, bytes) => {
+                    return Ok(OutputFile::Kept(Stamp::of(&meta)));
+                }
+                Ok(meta) if meta.is_dir() => {
+                    return Err(Diagnostic::new(
+                        &target,
+                        msg!("a folder is in the way of a file the site needs"),
+                    )
+                    .hint(msg!("remove that folder from the output folder")));
+                }
+                Ok(_) => false,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+                Err(e) => return Err(io_error(&target, msg!("cannot read: {error}", error = e))),
+            };
+        if !journaled {
+            self.journal(path)?;
+        }
+        let temporary = sibling(&target, TEMPORARY);
+        let file = self.write_temporary(&temporary, bytes)?;
+        if !is_new {
+            return Ok(OutputFile::Staged(temporary));
+        }
+        std::fs::rename(&temporary, &target)
+            .map_err(|e| io_error(&target, msg!("cannot write: {error}", error = e)))?;
+        self.remember(target.clone());
+        // Asked of the open file, after the rename (which changes its change time): no second
+        // walk of the path at the end of the build.
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error(&target, msg!("cannot write: {error}", error = e)))?;
+        Ok(OutputFile::Placed(Stamp::of(&meta)))
+    }
+
+    /// Keeps every file of `set` still in memory or to be copied, as [`Stage::keep`] does.
+    fn keep_all(&self, set: &mut OutputSet) -> Result<(), Vec<Diagnostic>> {
+        let mut pending: Vec<(&OutputPath, &mut OutputFile)> = set
+            .files_mut()
+            .filter(|(_, f)| matches!(f, OutputFile::Rendered(_) | OutputFile::Copied(_)))
+            .collect();
+        let errors: Vec<Diagnostic> = pending
+            .par_iter_mut()
+            .with_max_len(crate::PARALLEL_BATCH)
+            .filter_map(|(path, file)| {
+                let kept = match &**file {
+                    OutputFile::Rendered(bytes) => self.keep(path, bytes),
+                    OutputFile::Copied(source) => std::fs::read(source)
+                        .map_err(|e| {
+                            io_error(
+                                source,
+                                msg!("cannot read a file to copy: {error}", error = e),
+                            )
+                        })
+                        .and_then(|bytes| self.keep(path, &bytes)),
+                    _ => return None,
+                };
+                match kept {
+                    Ok(kept) => {
+                        **file = kept;
+                        None
+                    }
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Finishes the build: every file of `set` goes into place, the files of earlier builds
+    /// that are not in `set` are removed, and the manifest (with `record`) is written. On any
+    /// error, the output folder is put back as it was.
+    pub fn commit(
+        self,
+        set: &mut OutputSet,
+        record: Option<Record>,
+    ) -> Result<WriteReport, Vec<Diagnostic>> {
+        self.keep_all(set)?;
+        let mut done = Vec::new();
+        match self.swap(set, record, &mut done) {
+            Ok(report) => {
+                for step in &done {
+                    match step {
+                        Done::Replaced { old: Some(old), .. } => {
+                            let _ = std::fs::remove_file(old);
+                        }
+                        Done::Removed { old, .. } => {
+                            let _ = std::fs::remove_file(old);
+                        }
+                        Done::Replaced { old: None, .. } => {}
+                    }
+                }
+                // The folders of the files that are gone, emptied now (or by a killed build).
+                for path in self
+                    .earlier
+                    .iter()
+                    .filter(|p| set.get(p.as_str()).is_none())
+                {
+                    remove_empty_parents(&self.out_dir, &self.out_dir.join(path.as_str()));
+                }
+                self.state.finish();
+                // Everything the stage made now belongs to the site.
+                self.created_mut().clear();
+                Ok(report)
+            }
+            Err(mut errors) => {
+                errors.extend(undo(done));
+                Err(errors)
+            }
+        }
+    }
+
+    /// The steps of [`Stage::commit`] that change what the output folder shows, each noted in
+    /// `done` so that it can be undone.
+    fn swap(
+        &self,
+        set: &OutputSet,
+        record: Option<Record>,
+        done: &mut Vec<Done>,
+    ) -> Result<WriteReport, Vec<Diagnostic>> {
+        let mut report = WriteReport::default();
+        for (path, file) in set.files() {
+            let target = self.out_dir.join(path.as_str());
+            match file {
+                OutputFile::Kept(_) => report.unchanged += 1,
+                OutputFile::Placed(_) => report.written += 1,
+                OutputFile::Staged(temporary) => {
+                    let old = set_aside(&target)?;
+                    std::fs::rename(temporary, &target).map_err(|e| {
+                        vec![io_error(&target, msg!("cannot write: {error}", error = e))]
+                    })?;
+                    done.push(Done::Replaced { target, old });
+                    report.written += 1;
+                }
+                OutputFile::Rendered(_) | OutputFile::Copied(_) => {
+                    unreachable!("keep_all keeps every file")
+                }
+            }
+        }
+        for path in self
+            .earlier
+            .iter()
+            .filter(|p| set.get(p.as_str()).is_none())
+        {
+            let target = self.out_dir.join(path.as_str());
+            let is_file = std::fs::symlink_metadata(&target)
+                .is_ok_and(|m| m.is_file() || m.file_type().is_symlink());
+            if is_file {
+                // Once the new manifest is written only the journal knows this path: where
+                // its old version waits if the build is killed before removing it.
+                self.journal(path).map_err(|d| vec![d])?;
+                let old = sibling(&target, OLD);
+                std::fs::rename(&target, &old).map_err(|e| {
+                    vec![io_error(
+                        &target,
+                        msg!("cannot remove an old file: {error}", error = e),
+                    )]
+                })?;
+                done.push(Done::Removed { target, old });
+                report.removed += 1;
+            }
+        }
+        let stamps: Option<Vec<Stamp>> = set
+            .files()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|(path, file)| match file {
+                OutputFile::Kept(stamp) | OutputFile::Placed(stamp) => Some(*stamp),
+                _ => Stamp::of_output(&self.out_dir, path.as_str()),
+            })
+            .collect();
+        let paths: Vec<&str> = set.paths().collect();
+        let outputs = stamps.map_or(0, |s| {
+            crate::fingerprint::of_outputs(paths.iter().copied().zip(s))
+        });
+        self.state
+            .write_manifest(record, outputs, &paths)
+            .map_err(|e| {
+                vec![io_error(
+                    self.state.manifest_path(),
+                    msg!("cannot write: {error}", error = e),
+                )]
+            })?;
+        Ok(report)
+    }
+
+    fn journal(&self, path: &OutputPath) -> Result<(), Diagnostic> {
+        let mut line = String::with_capacity(path.as_str().len() + 1);
+        line.push_str(path.as_str());
+        line.push('\n');
+        // One `write` per line on a file opened for appending: lines of parallel threads
+        // never mix.
+        (&self.journal).write_all(line.as_bytes()).map_err(|e| {
+            io_error(
+                self.state.journal_path(),
+                msg!("cannot write the build's journal: {error}", error = e),
+            )
+        })
+    }
+
+    fn write_temporary(&self, temporary: &Path, bytes: &[u8]) -> Result<File, Diagnostic> {
+        let create = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(temporary)
+        };
+        let file = create().or_else(|e| {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+            std::fs::remove_file(temporary)?;
+            create()
+        });
+        let mut file =
+            file.map_err(|e| io_error(temporary, msg!("cannot write: {error}", error = e)))?;
+        self.remember(temporary.to_path_buf());
+        file.write_all(bytes)
+            .map_err(|e| io_error(temporary, msg!("cannot write: {error}", error = e)))?;
+        Ok(file)
+    }
+
+    fn created_mut(&self) -> MutexGuard<'_, Vec<PathBuf>> {
+        self.created.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn remember(&self, path: PathBuf) {
+        self.created_mut().push(path);
+    }
+
+    fn folders(&self) -> MutexGuard<'_, HashMap<PathBuf, bool>> {
+        self.folders.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// True when the folder of `path` is known to be a real folder already.
+    fn folder_known(&self, path: &OutputPath) -> bool {
+        let folder = path.folder();
+        folder.is_empty() || self.folders().contains_key(&self.out_dir.join(folder))
+    }
+
+    /// Makes (and remembers) the folders output `path` needs, each checked once per build to
+    /// be a real folder (not a link leading elsewhere). True when this build made one of them
+    /// (or the output folder itself): then the file cannot be there yet.
+    fn make_folders(&self, path: &OutputPath) -> Result<bool, Diagnostic> {
+        let mut new = self.created_out_dir;
+        let folder = path.folder();
+        if folder.is_empty() {
+            return Ok(new);
+        }
+        let mut current = self.out_dir.clone();
+        for segment in folder.split('/') {
+            current.push(segment);
+            let known = self.folders().get(&current).copied();
+            let created = match known {
+                Some(created) => created,
+                None => {
+                    let created = make_folder(&current)?;
+                    if created {
+                        self.remember(current.clone());
+                    }
+                    self.folders().insert(current.clone(), created);
+                    created
+                }
+            };
+            new |= created;
+        }
+        Ok(new)
+    }
+}
+
+impl Drop for Stage {
+    /// A stage dropped without a commit removes everything it created. Its journal goes too
+    /// when nothing is left behind and no killed build's paths were in it.
+    fn drop(&mut self) {
+        let created = std::mem::take(&mut *self.created_mut());
+        let mut clean = true;
+        // Files before their folders: the reverse of the order they were made in.
+        for path in created.iter().rev() {
+            let removed = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
+            clean &= removed.is_ok() || !path.exists();
+        }
+        if clean && !self.inherited_journal {
+            self.state.drop_journal();
+        }
+        if self.created_out_dir {
+            // Only when empty: a successful build has filled it.
+            let _ = std::fs::remove_dir(&self.out_dir);
+        }
+    }
+}
+
+/// Puts back what [`Stage::commit`] changed, last step first; errors for what could not be.
+fn undo(done: Vec<Done>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for step in done.into_iter().rev() {
+        let result = match &step {
+            Done::Replaced {
+                target,
+                old: Some(old),
+            }
+            | Done::Removed { target, old } => std::fs::rename(old, target),
+            Done::Replaced { target, old: None } => std::fs::remove_file(target),
+        };
+        if let (Err(e), Done::Replaced { target, .. } | Done::Removed { target, .. }) =
+            (result, &step)
+        {
+            errors.push(io_error(
+                target,
+                msg!("could not put this file back as it was: {error}", error = e),
+            ));
+        }
+    }
+    errors
+}
+
+/// Keeps the old version of `target`, about to be replaced, beside it until the build
+/// commits; `None` when there is no old version.
+fn set_aside(target: &Path) -> Result<Option<PathBuf>, Vec<Diagnostic>> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => Err(vec![
+            Diagnostic::new(
+                target,
+                msg!("a folder is in the way of a file the site needs"),
+            )
+            .hint(msg!("remove that folder from the output folder")),
+        ]),
+        Ok(_) => {
+            let old = sibling(target, OLD);
+            // A hard link keeps the old version while the target never goes missing; where
+            // links are not possible, the old version is moved aside.
+            std::fs::hard_link(target, &old)
+                .or_else(|_| std::fs::rename(target, &old))
+                .map_err(|e| vec![io_error(target, msg!("cannot write: {error}", error = e))])?;
+            Ok(Some(old))
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// The hidden file beside `target` that holds its temporary or old version.
+fn sibling(target: &Path, kind: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{kind}"))
+}
+
+/// Creates the folder at `path` unless it is already there as a real folder (not a link);
+/// true when it created it.
+fn make_folder(path: &Path) -> Result<bool, Diagnostic> {
+    let error = match std::fs::create_dir(path) {
+        Ok(()) => return Ok(true),
+        Err(e) => e,
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(false),
+        Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::new(
+            path,
+            msg!("the output folder contains a symbolic link where a folder is needed"),
+        )
+        .hint(msg!("remove the link: wemi never writes through links"))),
+        Ok(_) => Err(Diagnostic::new(
+            path,
+            msg!("a file is in the way of a folder the site needs"),
+        )
+        .hint(msg!("remove that file from the output folder"))),
+        Err(_) => Err(io_error(
+            path,
+            msg!("cannot create a folder: {error}", error = error),
+        )),
+    }
+}
+
+fn remove_empty_parents(out_dir: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == out_dir || !d.starts_with(out_dir) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// True when `target`, whose metadata (not following links) is `meta`, is a regular file
+/// holding exactly `bytes`.
+fn holds(meta: &std::fs::Metadata, target: &Path, bytes: &[u8]) -> bool {
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(target).is_ok_and(|existing| existing == bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site root with an output folder, and a stage over it.
+    struct Folder {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        out: PathBuf,
+    }
+
+    impl Folder {
+        fn new() -> Folder {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().to_path_buf();
+            let out = root.join("public");
+            Folder {
+                _dir: dir,
+                root,
+                out,
+            }
+        }
+
+        fn state(&self) -> State {
+            State::for_output(&self.root, &self.out)
+        }
+
+        fn stage(&self) -> Stage {
+            Stage::open(&self.out, self.state()).unwrap()
+        }
+
+        /// Builds `files` (path, text) in one transaction.
+        fn build(&self, files: &[(&str, &str)]) -> Result<WriteReport, Vec<Diagnostic>> {
+            let stage = self.stage();
+            let mut set = set(files);
+            stage.commit(&mut set, None)
+        }
+
+        fn read(&self, path: &str) -> Option<String> {
+            std::fs::read_to_string(self.out.join(path)).ok()
+        }
+
+        /// Every entry under the output folder, relative, sorted (folders end with `/`).
+        fn listing(&self) -> Vec<String> {
+            let mut all: Vec<String> = walkdir::WalkDir::new(&self.out)
+                .min_depth(1)
+                .into_iter()
+                .map(|e| {
+                    let e = e.unwrap();
+                    let rel = e.path().strip_prefix(&self.out).unwrap().to_str().unwrap();
+                    if e.file_type().is_dir() {
+                        format!("{rel}/")
+                    } else {
+                        rel.to_string()
+                    }
+                })
+                .collect();
+            all.sort();
+            all
+        }
+    }
+
+    fn set(files: &[(&str, &str)]) -> OutputSet {
+        let mut set = OutputSet::default();
+        for (path, text) in files {
+            set.insert(
+                OutputPath::new(path).unwrap(),
+                OutputFile::Rendered(text.as_bytes().to_vec()),
+                (*path).to_string(),
+            )
+            .unwrap();
+        }
+        set
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let f = Folder::new();
+        let r = f
+            .build(&[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("b/index.html", "b"),
+            ])
+            .unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (3, 0, 0));
+        std::fs::write(f.out.join("CNAME"), "mine").unwrap();
+        let r = f
+            .build(&[("index.html", "home"), ("a/index.html", "A")])
+            .unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
+        let manifest = f.state().manifest_path().to_path_buf();
+        let stamp = |p: &Path| crate::fingerprint::stamp(p).unwrap();
+        let (index, manifest_before) = (stamp(&f.out.join("index.html")), stamp(&manifest));
+        let r = f
+            .build(&[("index.html", "home"), ("a/index.html", "A")])
+            .unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (0, 2, 0));
+        assert_eq!(
+            stamp(&f.out.join("index.html")),
+            index,
+            "an unchanged file is not written"
+        );
+        assert_ne!(
+            stamp(&manifest),
+            manifest_before,
+            "the manifest is rewritten"
+        );
+        assert_eq!(f.read("a/index.html").as_deref(), Some("A"));
+        assert_eq!(
+            f.read("CNAME").as_deref(),
+            Some("mine"),
+            "not wemi's: left alone"
+        );
+        assert_eq!(f.listing(), ["CNAME", "a/", "a/index.html", "index.html"]);
+        assert!(!f.state().interrupted(), "no journal after a commit");
+        assert!(
+            !f.out.join(".wemi-manifest").exists(),
+            "the state is not published"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_symlinked_folder() {
+        let f = Folder::new();
+        let outside = f.root.join("outside");
+        std::fs::create_dir_all(&f.out).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("index.html"), "theirs").unwrap();
+        std::os::unix::fs::symlink(&outside, f.out.join("spazi")).unwrap();
+        let stage = f.stage();
+        let path = OutputPath::new("spazi/index.html").unwrap();
+        let d = stage.keep(&path, b"x").unwrap_err();
+        assert!(d.message.contains("symbolic link"), "{}", d.message);
+        drop(stage);
+        assert_eq!(
+            std::fs::read_to_string(outside.join("index.html")).unwrap(),
+            "theirs"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_leaves_the_folder_as_it_was() {
+        let f = Folder::new();
+        f.build(&[
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("old/index.html", "old"),
+        ])
+        .unwrap();
+        let before = f.listing();
+        // The next build changes a page, adds one, drops one … and then fails.
+        let stage = f.stage();
+        let mut next = set(&[
+            ("index.html", "HOME"),
+            ("a/index.html", "a"),
+            ("new/deep/index.html", "new"),
+        ]);
+        stage.keep_all(&mut next).unwrap();
+        assert_eq!(
+            f.read("new/deep/index.html").as_deref(),
+            Some("new"),
+            "new files go in place"
+        );
+        drop(stage);
+        assert_eq!(f.listing(), before);
+        assert_eq!(f.read("index.html").as_deref(), Some("home"));
+        assert_eq!(f.read("old/index.html").as_deref(), Some("old"));
+        assert!(!f.state().interrupted());
+    }
+
+    #[test]
+    fn a_commit_that_fails_midway_puts_everything_back() {
+        let f = Folder::new();
+        f.build(&[("a.html", "a"), ("b.html", "b"), ("z/old.html", "old")])
+            .unwrap();
+        let before = f.listing();
+        let stage = f.stage();
+        let mut next = set(&[("a.html", "A"), ("b.html", "B"), ("c.html", "c")]);
+        stage.keep_all(&mut next).unwrap();
+        // Something else takes `b.html` from under the build: renaming onto it fails.
+        std::fs::remove_file(f.out.join("b.html")).unwrap();
+        std::fs::create_dir_all(f.out.join("b.html/x")).unwrap();
+        let errors = stage.commit(&mut next, None).unwrap_err();
+        assert!(errors[0].path.ends_with("b.html"), "{errors:#?}");
+        std::fs::remove_dir_all(f.out.join("b.html")).unwrap();
+        let mut after = f.listing();
+        after.push("b.html".into());
+        after.sort();
+        assert_eq!(after, before, "c.html gone again, z/old.html back");
+        assert_eq!(
+            f.read("a.html").as_deref(),
+            Some("a"),
+            "the old version is back"
+        );
+        assert_eq!(f.read("z/old.html").as_deref(), Some("old"));
+    }
+
+    #[test]
+    fn the_build_after_a_killed_one_removes_what_it_left() {
+        let f = Folder::new();
+        f.build(&[("a.html", "a"), ("keep/b.html", "b")]).unwrap();
+        // A build killed halfway: its journal names what it was writing, one page is in
+        // place, one was half written under its temporary name.
+        {
+            let stage = f.stage();
+            stage
+                .keep(&OutputPath::new("orphan/x.html").unwrap(), b"x")
+                .unwrap();
+            stage
+                .keep(&OutputPath::new("a.html").unwrap(), b"A")
+                .unwrap();
+            // Killed: nothing of the stage runs any more, and the lock goes with the process.
+            stage.journal.unlock().unwrap();
+            std::mem::forget(stage);
+        }
+        assert!(f.out.join(".a.html.wemi-tmp").exists());
+        assert!(f.state().interrupted());
+        let inputs = 1;
+        assert!(
+            f.state().unchanged_since(&f.out, inputs).is_none(),
+            "never trusted after a kill"
+        );
+        let r = f.build(&[("a.html", "a"), ("keep/b.html", "b")]).unwrap();
+        assert_eq!(r.removed, 1);
+        assert_eq!(f.listing(), ["a.html", "keep/", "keep/b.html"]);
+    }
+
+    #[test]
+    fn one_build_at_a_time() {
+        let f = Folder::new();
+        let first = f.stage();
+        let Err(errors) = Stage::open(&f.out, f.state()) else {
+            panic!("a second stage on the same folder");
+        };
+        assert!(
+            errors[0].message.contains("another wemi build"),
+            "{errors:#?}"
+        );
+        drop(first);
+        assert!(Stage::open(&f.out, f.state()).is_ok());
+    }
+
+    #[test]
+    fn a_folder_in_the_way_is_an_error_before_anything_changes() {
+        let f = Folder::new();
+        std::fs::create_dir_all(f.out.join("x.html")).unwrap();
+        let errors = f.build(&[("a.html", "a"), ("x.html", "x")]).unwrap_err();
+        assert!(
+            errors[0].message.contains("folder is in the way"),
+            "{errors:#?}"
+        );
+        assert_eq!(f.listing(), ["x.html/"]);
+    }
+}
