@@ -3,129 +3,13 @@
 //! tests wait for the new content, the reload event and the error overlay.
 
 mod common;
+mod serve_common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Site;
-
-/// A running `wemi serve`, stopped when dropped.
-struct Serve {
-    child: Child,
-    port: u16,
-    /// What it printed on stdout so far.
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Serve {
-    /// Waits (up to 10 s) until a line printed after the first `skip` lines contains `text`;
-    /// returns how many lines there were up to that one.
-    fn wait_line(&self, skip: usize, text: &str) -> usize {
-        let started = Instant::now();
-        loop {
-            let log = self.log.lock().unwrap().clone();
-            if let Some(at) = log.iter().skip(skip).position(|l| l.contains(text)) {
-                return skip + at + 1;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "no line with {text:?} in {:?}",
-                &log[skip.min(log.len())..]
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn lines(&self) -> usize {
-        self.log.lock().unwrap().len()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(site: &Site) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .env_remove("LANG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
-        .to_string();
-    let port = url
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let kept = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            kept.lock().unwrap().push(line);
-        }
-    });
-    Serve { child, port, log }
-}
-
-/// `GET path`: (status, body).
-fn get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// Waits (up to 10 s) until `GET path` satisfies `ok`.
-fn eventually(port: u16, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16, String) {
-    let started = Instant::now();
-    loop {
-        let (status, body) = get(port, path);
-        if ok(status, &body) {
-            return (status, body);
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "timed out on {path}: {status} {body}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use serve_common::{Events, eventually, get, serve, served_equals_fresh_build};
 
 #[test]
 fn edits_creations_deletions_and_renames_are_served() {
@@ -218,46 +102,6 @@ fn a_change_sends_the_reload_event() {
     );
     let (name, _) = events.next();
     assert_eq!(name, "reload");
-}
-
-/// The server-sent events of a running `wemi serve`.
-struct Events(BufReader<TcpStream>);
-
-impl Events {
-    fn open(port: u16) -> Events {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "GET /__wemi/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        )
-        .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut header = String::new();
-        while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
-        assert!(header.contains("text/event-stream"), "{header}");
-        Events(reader)
-    }
-
-    /// The next event: its name and its data lines (without the generation).
-    fn next(&mut self) -> (String, Vec<String>) {
-        let (mut name, mut data) = (String::new(), Vec::new());
-        loop {
-            let mut line = String::new();
-            assert!(self.0.read_line(&mut line).unwrap() > 0, "stream ended");
-            let line = line.trim_end();
-            if let Some(n) = line.strip_prefix("event: ") {
-                name = n.to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                data.push(d.to_string());
-            } else if line.is_empty() && !name.is_empty() {
-                data.remove(0);
-                return (name, data);
-            }
-        }
-    }
 }
 
 #[test]
@@ -354,62 +198,6 @@ fn nothing_outside_the_site_is_served() {
     let (status, body) = get(server.port, "/non-esiste/");
     assert_eq!(status, 404);
     assert!(body.contains("Pagina non trovata"), "the site's 404 page");
-}
-
-/// The served bytes of `path` without what serve adds to HTML (the live reload script).
-fn served_bytes(port: u16, path: &str) -> Option<Vec<u8>> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    if !raw.starts_with(b"HTTP/1.1 200") {
-        return None;
-    }
-    let body = raw[split + 4..].to_vec();
-    const START: &[u8] = b"<script>/* wemi serve: live reload */";
-    let Some(at) = body.windows(START.len()).position(|w| w == START) else {
-        return Some(body);
-    };
-    let end = body[at..].windows(10).position(|w| w == b"</script>\n")? + at + 10;
-    Some([&body[..at], &body[end..]].concat())
-}
-
-/// True when every file of a fresh `wemi build` of the site is served with the same bytes.
-fn served_equals_fresh_build(site: &Site, port: u16) -> Result<(), String> {
-    let out = tempfile::tempdir().unwrap();
-    let build = Command::new(env!("CARGO_BIN_EXE_wemi"))
-        .args(["build", "--root"])
-        .arg(&site.root)
-        .arg("--output")
-        .arg(out.path())
-        .arg("--base-url")
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .output()
-        .unwrap();
-    if !build.status.success() {
-        return Err(format!(
-            "fresh build failed: {}",
-            String::from_utf8_lossy(&build.stderr)
-        ));
-    }
-    for file in common::walk(out.path()) {
-        let relative = file
-            .strip_prefix(out.path())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let expected = std::fs::read(&file).unwrap();
-        if served_bytes(port, &format!("/{relative}")).as_deref() != Some(&expected[..]) {
-            return Err(format!("/{relative} differs"));
-        }
-    }
-    Ok(())
 }
 
 /// A tiny deterministic generator, so a failing sequence can be replayed from its seed.

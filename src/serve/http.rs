@@ -1,12 +1,31 @@
 //! The HTTP of `wemi serve`, as little of it as a local preview needs: reading a GET or HEAD
 //! request, splitting and percent-decoding its target and refusing any path that could name
 //! something outside the site, the Content-Type of an output path, and writing an answer.
+//!
+//! A request is read within fixed bounds, so that no client holds more than its own thread for
+//! long: its line and headers together are at most [`MAX_HEAD`] bytes (a longer line is 414, too
+//! many or too long headers 431), and they must all arrive within [`HEAD_DEADLINE`] however
+//! slowly they trickle in (408).
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// The most bytes read of a request (line and headers); GET and HEAD have no body.
-const MAX_REQUEST: u64 = 16 * 1024;
+const MAX_HEAD: usize = 16 * 1024;
+
+/// How long a client has to send its whole request line and headers. A browser sends them at
+/// once; a client sending one byte a second (slowloris) is cut off after this, not after each
+/// byte.
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+
+/// How long, and how many bytes, a refused request may still send before the connection
+/// closes: reading them lets the client see the answer instead of a reset.
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 1024 * 1024;
 
 /// The parts of a request that matter here.
 #[derive(Debug)]
@@ -17,23 +36,23 @@ pub(super) struct Request {
     pub(super) target: String,
 }
 
-/// Reads the request line and skips the headers; anything but GET or HEAD is refused.
-pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response> {
-    let mut reader = BufReader::new(stream.take(MAX_REQUEST));
-    let mut line = Vec::new();
-    match reader.read_until(b'\n', &mut line) {
-        Ok(_) if line.ends_with(b"\n") => {}
-        _ => return Err(Response::text(400)),
-    }
+/// Reads the request line and skips the headers; anything but GET or HEAD is refused, and so
+/// is a request that is too large or too slow.
+pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response<'static>> {
+    let timed = DeadlineReader {
+        stream,
+        deadline: Instant::now() + HEAD_DEADLINE,
+    };
+    // One byte over the limit tells a request at the limit from one beyond it.
+    let mut reader = BufReader::new(timed.take(MAX_HEAD as u64 + 1));
+    let mut used = 0;
+    let line = read_line(&mut reader, &mut used).map_err(|e| e.response(414))?;
     // The headers are read, though unused, so that closing the connection does not reset it
     // under a client still sending them.
     loop {
-        let mut header = Vec::new();
-        match reader.read_until(b'\n', &mut header) {
-            Ok(0) => break,
-            Ok(_) if header == b"\r\n" || header == b"\n" => break,
-            Ok(_) => {}
-            Err(_) => return Err(Response::text(400)),
+        let header = read_line(&mut reader, &mut used).map_err(|e| e.response(431))?;
+        if header.is_empty() || header == b"\r\n" || header == b"\n" {
+            break;
         }
     }
     let line = String::from_utf8(line).map_err(|_| Response::text(400))?;
@@ -55,6 +74,82 @@ pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response> {
         head,
         target: target.to_string(),
     })
+}
+
+/// Why a line of the request could not be read.
+enum LineError {
+    /// The request is over [`MAX_HEAD`].
+    TooLarge,
+    /// [`HEAD_DEADLINE`] passed.
+    TooSlow,
+    /// The client closed the connection, or sent something that is not HTTP.
+    Broken,
+}
+
+impl LineError {
+    /// The answer; `too_large` is the status for a request over the limit at this line.
+    fn response(self, too_large: u16) -> Response<'static> {
+        match self {
+            LineError::TooLarge => Response::text(too_large),
+            LineError::TooSlow => Response::text(408),
+            LineError::Broken => Response::text(400),
+        }
+    }
+}
+
+/// One line, with its `\n`; `used` counts the bytes of the request read so far.
+fn read_line(reader: &mut impl BufRead, used: &mut usize) -> Result<Vec<u8>, LineError> {
+    let mut line = Vec::new();
+    let result = reader.read_until(b'\n', &mut line);
+    *used += line.len();
+    if *used > MAX_HEAD {
+        return Err(LineError::TooLarge);
+    }
+    match result {
+        // An empty line is the end of the input, which ends the headers as a blank line would.
+        Ok(_) if line.is_empty() || line.ends_with(b"\n") => Ok(line),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Err(LineError::TooSlow)
+        }
+        _ => Err(LineError::Broken),
+    }
+}
+
+/// Reads a socket until a deadline for all the reads together, rather than for each.
+struct DeadlineReader<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl Read for DeadlineReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+/// Sends the answer to a refused request, then reads (and drops) what the client may still be
+/// sending, for a bounded while, before the connection closes: closing a socket with unread
+/// bytes resets it, and the client could lose the answer.
+pub(super) fn refuse(stream: &mut TcpStream, response: Response) -> io::Result<()> {
+    response.write_to(stream, false)?;
+    stream.shutdown(Shutdown::Write)?;
+    let rest = DeadlineReader {
+        stream,
+        deadline: Instant::now() + LINGER,
+    };
+    // Ends at the client's close, the deadline or the byte limit, whichever comes first.
+    let _ = io::copy(&mut rest.take(LINGER_BYTES), &mut io::sink());
+    Ok(())
 }
 
 /// A request target that is safe to look up in the site.
@@ -79,9 +174,17 @@ impl Target<'_> {
 }
 
 /// Splits and decodes a request target; a path that could name something outside the site is
-/// refused with 400, before and after decoding.
-pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response> {
+/// refused with 400, before and after decoding, and so is a target with anything but visible
+/// ASCII (which could end up in the `Location` of a redirect) or a path that decodes to control
+/// characters. The absolute form (`http://host/path`, which
+/// HTTP/1.1 servers must accept) names the same path as its origin form (`/path`): the host is
+/// never looked at, so nothing is ever fetched from elsewhere.
+pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response<'static>> {
     let bad = || Response::text(400);
+    if !target.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad());
+    }
+    let target = origin_form(target).ok_or_else(bad)?;
     let (raw, rest) = target.split_at(target.find(['?', '#']).unwrap_or(target.len()));
     let query = rest
         .strip_prefix('?')
@@ -95,7 +198,9 @@ pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response> {
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(bad)?;
     let path = &decoded[1..];
-    if path.contains(['\0', '\\']) || path.split('/').any(|s| s == "." || s == "..") {
+    if path.contains(|c: char| c == '\\' || c.is_control())
+        || path.split('/').any(|s| s == "." || s == "..")
+    {
         return Err(bad());
     }
     Ok(Target {
@@ -103,6 +208,23 @@ pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response> {
         path: path.to_string(),
         query,
     })
+}
+
+/// The target without the scheme and host of an absolute form; `None` for another scheme.
+fn origin_form(target: &str) -> Option<&str> {
+    if target.starts_with('/') {
+        return Some(target);
+    }
+    let (scheme, rest) = target.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    // The host ends at the path; `http://host` alone is `/`. A query right after the host
+    // (`http://host?a`) is refused rather than turned into a new string.
+    match rest.find(['/', '?', '#']) {
+        None => Some("/"),
+        Some(at) => rest[at..].starts_with('/').then(|| &rest[at..]),
+    }
 }
 
 /// Decodes `%XX` escapes; `None` when one is malformed.
@@ -159,53 +281,85 @@ pub(super) fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// An HTTP answer, sent with `Connection: close`.
+/// An HTTP answer, sent with `Connection: close`. Its body may borrow the served snapshot, or
+/// be a file sent from disk as it is read: no answer holds a whole copy of a large file.
 #[derive(Debug)]
-pub(super) struct Response {
+pub(super) struct Response<'a> {
     status: u16,
     headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
+    body: Body<'a>,
 }
 
-impl Response {
-    pub(super) fn new(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+#[derive(Debug)]
+enum Body<'a> {
+    Bytes(Cow<'a, [u8]>),
+    /// An open file and its length when opened.
+    File(File, u64),
+}
+
+impl<'a> Response<'a> {
+    pub(super) fn new(
+        status: u16,
+        content_type: &str,
+        body: impl Into<Cow<'a, [u8]>>,
+    ) -> Response<'a> {
         Response {
             status,
             headers: vec![("Content-Type", content_type.to_string())],
-            body,
+            body: Body::Bytes(body.into()),
         }
     }
 
+    /// An answer whose body is the file at `path`, read while it is sent.
+    pub(super) fn file(status: u16, content_type: &str, path: &Path) -> io::Result<Response<'a>> {
+        let file = File::open(path)?;
+        let length = file.metadata()?.len();
+        let mut response = Response::new(status, content_type, Vec::new());
+        response.body = Body::File(file, length);
+        Ok(response)
+    }
+
     /// A plain text answer saying only its status.
-    pub(super) fn text(status: u16) -> Response {
+    pub(super) fn text(status: u16) -> Response<'a> {
         let body = format!("{status} {}\n", reason(status));
         Response::new(status, "text/plain; charset=utf-8", body.into_bytes())
     }
 
-    pub(super) fn header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+    pub(super) fn header(mut self, name: &'static str, value: impl Into<String>) -> Response<'a> {
         self.headers.push((name, value.into()));
         self
     }
 
     /// Sends the answer; HEAD gets the same headers and no body.
-    pub(super) fn write_to(&self, stream: &mut impl Write, head: bool) -> io::Result<()> {
+    pub(super) fn write_to(self, stream: &mut TcpStream, head: bool) -> io::Result<()> {
+        let length = match &self.body {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File(_, length) => *length,
+        };
         let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
         out.push_str(&format!(
-            "Content-Length: {}\r\n\
+            "Content-Length: {length}\r\n\
              Cache-Control: no-store\r\n\
              X-Content-Type-Options: nosniff\r\n\
-             Connection: close\r\n\r\n",
-            self.body.len()
+             Connection: close\r\n\r\n"
         ));
-        let mut bytes = out.into_bytes();
-        if !head {
-            bytes.extend_from_slice(&self.body);
+        // A small body goes out with the headers, a large one after them without a copy.
+        let mut writer = BufWriter::with_capacity(16 * 1024, &mut *stream);
+        writer.write_all(out.as_bytes())?;
+        match self.body {
+            _ if head => {}
+            Body::Bytes(bytes) => writer.write_all(&bytes)?,
+            Body::File(file, length) => {
+                writer.flush()?;
+                // A file that shrank since it was opened ends the answer short: the client
+                // sees it incomplete (and reloads), as with any file changing while served.
+                io::copy(&mut file.take(length), writer.get_mut())?;
+            }
         }
-        stream.write_all(&bytes)?;
-        stream.flush()
+        writer.flush()
     }
 }
 
@@ -216,6 +370,9 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
         _ => "Internal Server Error",
     }
 }

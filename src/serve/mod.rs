@@ -13,7 +13,11 @@
 //! site that built) also get an overlay listing its errors; the next good build reloads them
 //! without it, so pages keep no state of their own. The built site itself is never changed.
 //!
-//! `std::net` and a thread per connection are enough for one person previewing a site.
+//! `std::net` and a thread per connection are enough for one person previewing a site. What a
+//! client can hold is bounded: at most [`MAX_CONNECTIONS`] connections are answered at once
+//! (more wait in the listen queue until one ends), a request must arrive whole within a fixed
+//! time (see `http.rs`), and an event stream whose page has gone ends within
+//! [`CLOSED_CHECK_EVERY`], taking its thread, socket and subscription with it.
 //!
 //! This module owns the server, its state and the routing of a request to an answer; reading
 //! requests and writing answers is in `http.rs`, and what pages get added (the reload script
@@ -22,29 +26,36 @@
 mod http;
 mod page;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::Diagnostic;
 use crate::output::{self, OutputFile, OutputSet};
 
-use http::{Response, Target, content_type, parse_target, read_request};
+use http::{Response, Target, content_type, parse_target, read_request, refuse};
 use page::html_response;
 
 /// Where pages listen for reloads (server-sent events).
 pub const EVENTS_PATH: &str = "/__wemi/events";
 
-/// How often an idle event stream gets a comment, so that closed pages are noticed and dropped.
+/// How often an idle event stream gets a comment: a page that vanished without closing its
+/// connection (a machine asleep) is noticed when the write fails.
 const PING_EVERY: Duration = Duration::from_secs(15);
-/// How long a client may take to send its request, and to take each write of the answer.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often an event stream checks whether its page closed the connection.
+const CLOSED_CHECK_EVERY: Duration = Duration::from_secs(1);
+/// How long a client may take to take each write of the answer.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most connections answered at once, event streams included: far more than a person's
+/// browser opens (six at a time per site, and one event stream per open tab), few enough that
+/// their threads cost little. Connections beyond wait in the listen queue.
+const MAX_CONNECTIONS: usize = 256;
 
 /// What open pages do when a new snapshot is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,8 +115,15 @@ pub struct Server {
 /// The state every connection thread shares.
 struct Shared {
     current: RwLock<Current>,
-    /// One sender per open event stream; those whose page has gone are dropped on publish.
-    subscribers: Mutex<Vec<mpsc::Sender<String>>>,
+    /// One sender per open event stream, by its number; each stream removes its own when it
+    /// ends.
+    subscribers: Mutex<HashMap<u64, mpsc::Sender<String>>>,
+    /// The number of the next event stream.
+    next_subscriber: AtomicU64,
+    /// How many connections are being answered.
+    open: Mutex<usize>,
+    /// Signalled when a connection ends (or the server stops).
+    closed: Condvar,
     stopping: AtomicBool,
 }
 
@@ -122,10 +140,56 @@ impl Shared {
         (Arc::clone(&current.snapshot), current.generation)
     }
 
-    fn subscribers(&self) -> std::sync::MutexGuard<'_, Vec<mpsc::Sender<String>>> {
+    fn subscribers(&self) -> MutexGuard<'_, HashMap<u64, mpsc::Sender<String>>> {
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn open(&self) -> MutexGuard<'_, usize> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for room for one more connection; false when the server is stopping. Only the
+    /// accepting thread adds connections, so the room is still there when it accepts one.
+    fn wait_for_room(&self) -> bool {
+        let mut open = self.open();
+        while *open >= MAX_CONNECTIONS && !self.stopping.load(Ordering::SeqCst) {
+            open = self
+                .closed
+                .wait(open)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !self.stopping.load(Ordering::SeqCst)
+    }
+}
+
+/// One connection being answered: counted while it lives.
+struct Connection(Arc<Shared>);
+
+impl Connection {
+    fn new(shared: &Arc<Shared>) -> Connection {
+        *shared.open() += 1;
+        Connection(Arc::clone(shared))
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        *self.0.open() -= 1;
+        self.0.closed.notify_one();
+    }
+}
+
+/// An open event stream's sender, removed from the subscribers when the stream ends.
+struct Subscription<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for Subscription<'_> {
+    fn drop(&mut self) {
+        self.shared.subscribers().remove(&self.id);
     }
 }
 
@@ -141,7 +205,10 @@ impl Server {
                 snapshot: Arc::new(first),
                 generation: 0,
             }),
-            subscribers: Mutex::new(Vec::new()),
+            subscribers: Mutex::new(HashMap::new()),
+            next_subscriber: AtomicU64::new(0),
+            open: Mutex::new(0),
+            closed: Condvar::new(),
             stopping: AtomicBool::new(false),
         });
         let accepting = {
@@ -177,7 +244,7 @@ impl Server {
         let message = reload.event(generation);
         self.shared
             .subscribers()
-            .retain(|page| page.send(message.clone()).is_ok());
+            .retain(|_, page| page.send(message.clone()).is_ok());
     }
 }
 
@@ -186,6 +253,11 @@ impl Drop for Server {
         self.shared.stopping.store(true, Ordering::SeqCst);
         // Dropping the senders ends every event stream.
         self.shared.subscribers().clear();
+        // The accept loop may be waiting for room rather than in `accept`.
+        {
+            let _open = self.shared.open();
+            self.shared.closed.notify_all();
+        }
         // The accept loop is blocked in `accept`: a connection wakes it to see `stopping`.
         let mut wake = self.addr;
         match wake.ip() {
@@ -202,35 +274,36 @@ impl Drop for Server {
     }
 }
 
-/// Answers each connection on a thread of its own until the server is dropped.
+/// Answers each connection on a thread of its own until the server is dropped, at most
+/// [`MAX_CONNECTIONS`] at once.
 fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    for stream in listener.incoming() {
+    while shared.wait_for_room() {
+        let stream = listener.accept();
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = stream else {
+        let Ok((stream, _)) = stream else {
             // Most likely out of file descriptors: give open connections time to close.
             thread::sleep(Duration::from_millis(50));
             continue;
         };
-        let shared = Arc::clone(shared);
+        let connection = Connection::new(shared);
         // A thread that cannot start drops its connection, which the browser retries.
         let _ = thread::Builder::new()
             .name("wemi-serve-connection".into())
             .spawn(move || {
                 // A client that went away is nobody's error.
-                let _ = handle(stream, &shared);
+                let _ = handle(stream, &connection.0);
             });
     }
 }
 
 /// One request, one answer, then the connection closes (event streams stay open).
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
     let request = match read_request(&stream) {
         Ok(request) => request,
-        Err(response) => return response.write_to(&mut stream, false),
+        Err(response) => return refuse(&mut stream, response),
     };
     let target = match parse_target(&request.target) {
         Ok(target) => target,
@@ -239,13 +312,12 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     if target.path == EVENTS_PATH[1..] {
         return stream_events(stream, shared, target.since(), request.head);
     }
-    respond(&target, shared).write_to(&mut stream, request.head)
+    let (snapshot, generation) = shared.current();
+    respond(&target, &snapshot, generation).write_to(&mut stream, request.head)
 }
 
 /// The answer to a page or file request.
-fn respond(target: &Target, shared: &Shared) -> Response {
-    let (snapshot, generation) = shared.current();
-    let site = &snapshot.site;
+fn respond<'s>(target: &Target, snapshot: &'s Snapshot, generation: u64) -> Response<'s> {
     let key = if target.path.is_empty() || target.path.ends_with('/') {
         format!("{}index.html", target.path)
     } else {
@@ -256,10 +328,10 @@ fn respond(target: &Target, shared: &Shared) -> Response {
         return Response::text(400);
     }
     if let Some(file) = snapshot.get(&key) {
-        return serve_file(&key, file, 200, &snapshot, generation);
+        return serve_file(&key, file, 200, snapshot, generation);
     }
     let folder = format!("{}/", target.path);
-    if !target.path.is_empty() && site.paths().any(|p| p.starts_with(&folder)) {
+    if !target.path.is_empty() && snapshot.site.paths().any(|p| p.starts_with(&folder)) {
         let mut location = format!("{}/", target.raw);
         if let Some(query) = target.query {
             location.push('?');
@@ -267,12 +339,12 @@ fn respond(target: &Target, shared: &Shared) -> Response {
         }
         return Response::text(301).header("Location", location);
     }
-    not_found(&snapshot, generation)
+    not_found(snapshot, generation)
 }
 
 /// The site's `404.html` with status 404, or a bare page saying 404 (which still carries the
 /// reload script and the error overlay: a first build that failed shows its errors on it).
-fn not_found(snapshot: &Snapshot, generation: u64) -> Response {
+fn not_found(snapshot: &Snapshot, generation: u64) -> Response<'_> {
     const PAGE: &str = "404.html";
     match snapshot.get(PAGE) {
         Some(file) => serve_file(PAGE, file, 404, snapshot, generation),
@@ -284,33 +356,39 @@ fn not_found(snapshot: &Snapshot, generation: u64) -> Response {
     }
 }
 
-/// One file of the site; HTML gets the reload script (and the error overlay).
-fn serve_file(
+/// One file of the site; HTML gets the reload script (and the error overlay). Other files are
+/// sent as they are: from memory, or read from disk while they are sent.
+fn serve_file<'s>(
     path: &str,
-    file: &OutputFile,
+    file: &'s OutputFile,
     status: u16,
-    snapshot: &Snapshot,
+    snapshot: &'s Snapshot,
     generation: u64,
-) -> Response {
-    let bytes: Cow<[u8]> = match file {
-        OutputFile::Rendered(bytes) => bytes.into(),
-        // The path comes from the site's own files, never from the URL.
+) -> Response<'s> {
+    let content_type = content_type(path);
+    let html = content_type.starts_with("text/html");
+    let source = match file {
+        OutputFile::Rendered(bytes) if html => {
+            return html_response(status, bytes, snapshot, generation);
+        }
+        OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
         // Builds for serve keep rendered files in memory: never `Kept` or `Placed`.
         OutputFile::Kept(_) | OutputFile::Placed(_) => return not_found(snapshot, generation),
-        OutputFile::Copied(source) | OutputFile::Staged(source) => match std::fs::read(source) {
-            Ok(bytes) => bytes.into(),
-            // Removed since the build: the next build drops it from the site too.
-            Err(e) if e.kind() == io::ErrorKind::NotFound && path != "404.html" => {
-                return not_found(snapshot, generation);
-            }
-            Err(_) => return Response::text(500),
-        },
+        // The path comes from the site's own files, never from the URL.
+        OutputFile::Copied(source) | OutputFile::Staged(source) => source,
     };
-    let content_type = content_type(path);
-    if content_type.starts_with("text/html") {
-        html_response(status, &bytes, snapshot, generation)
+    let answer = if html {
+        std::fs::read(source).map(|bytes| html_response(status, &bytes, snapshot, generation))
     } else {
-        Response::new(status, content_type, bytes.into_owned())
+        Response::file(status, content_type, source)
+    };
+    match answer {
+        Ok(answer) => answer,
+        // Removed since the build: the next build drops it from the site too.
+        Err(e) if e.kind() == io::ErrorKind::NotFound && path != "404.html" => {
+            not_found(snapshot, generation)
+        }
+        Err(_) => Response::text(500),
     }
 }
 
@@ -322,7 +400,9 @@ fn stream_events(
     head: bool,
 ) -> io::Result<()> {
     let (sender, receiver) = mpsc::channel();
-    shared.subscribers().push(sender);
+    let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
+    shared.subscribers().insert(id, sender);
+    let _subscription = Subscription { shared, id };
     let (_, generation) = shared.current();
     stream.write_all(
         b"HTTP/1.1 200 OK\r\n\
@@ -339,13 +419,37 @@ fn stream_events(
     if since.is_some_and(|since| since != generation) {
         stream.write_all(Reload::Full.event(generation).as_bytes())?;
     }
+    let mut last_write = Instant::now();
     loop {
-        match receiver.recv_timeout(PING_EVERY) {
-            Ok(message) => stream.write_all(message.as_bytes())?,
+        match receiver.recv_timeout(CLOSED_CHECK_EVERY) {
+            Ok(message) => {
+                stream.write_all(message.as_bytes())?;
+                last_write = Instant::now();
+            }
+            Err(RecvTimeoutError::Timeout) if closed_by_peer(&stream)? => return Ok(()),
             // Writing to a page that is gone fails, which ends this thread.
-            Err(RecvTimeoutError::Timeout) => stream.write_all(b": ping\n\n")?,
+            Err(RecvTimeoutError::Timeout) if last_write.elapsed() >= PING_EVERY => {
+                stream.write_all(b": ping\n\n")?;
+                last_write = Instant::now();
+            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
+    }
+}
+
+/// True when the client has closed its side of the connection: a page listening for events
+/// sends nothing after its request, so the end of its input means it has gone (anything it
+/// does send is dropped). Looks without waiting.
+fn closed_by_peer(mut stream: &TcpStream) -> io::Result<bool> {
+    stream.set_nonblocking(true)?;
+    let read = stream.read(&mut [0; 512]);
+    stream.set_nonblocking(false)?;
+    match read {
+        Ok(0) => Ok(true),
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

@@ -15,7 +15,7 @@ pub(super) fn html_response(
     html: &[u8],
     snapshot: &Snapshot,
     generation: u64,
-) -> Response {
+) -> Response<'static> {
     let mut addition = String::new();
     if !snapshot.errors.is_empty() {
         addition.push_str(&error_overlay(&snapshot.errors));

@@ -111,6 +111,13 @@ fn get(addr: SocketAddr, target: &str) -> Answer {
     )
 }
 
+/// A connection that has asked for the event stream at `target`.
+fn open_events(addr: SocketAddr, target: &str) -> TcpStream {
+    let mut stream = connect(addr);
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    stream
+}
+
 /// Reads from an open stream until `needle` has arrived; false on timeout or close.
 fn read_until(stream: &mut TcpStream, seen: &mut String, needle: &str) -> bool {
     let mut chunk = [0; 1024];
@@ -304,10 +311,7 @@ fn errors_show_over_every_page_escaped_until_fixed() {
 #[test]
 fn open_pages_hear_of_every_publish() {
     let f = start(vec![]);
-    let mut events = connect(f.addr);
-    events
-        .write_all(b"GET /__wemi/events?since=0 HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .unwrap();
+    let mut events = open_events(f.addr, "/__wemi/events?since=0");
     let mut seen = String::new();
     // The headers are sent once the stream is subscribed.
     assert!(read_until(&mut events, &mut seen, "retry: 1000\n\n"));
@@ -349,10 +353,7 @@ fn a_page_served_before_a_publish_reloads_when_it_connects() {
         },
         Reload::Css,
     );
-    let mut events = connect(f.addr);
-    events
-        .write_all(b"GET /__wemi/events?since=0 HTTP/1.1\r\n\r\n")
-        .unwrap();
+    let mut events = open_events(f.addr, "/__wemi/events?since=0");
     let mut seen = String::new();
     assert!(read_until(
         &mut events,
@@ -375,4 +376,142 @@ fn stopping_frees_the_port() {
     drop(f.server);
     let (_again, bound) = Server::start(addr, Snapshot::default()).unwrap();
     assert_eq!(bound, addr);
+}
+
+#[test]
+fn hostile_targets_are_refused_or_name_nothing() {
+    let f = start(vec![]);
+    let refused = [
+        // NUL and other control characters, encoded or not.
+        "/index.html%00",
+        "/spazi%0d%0aSet-Cookie:%20a=b",
+        "/spazi%09",
+        "/spazi\r",
+        // Overlong UTF-8 for `.`, `/` and `\`: not UTF-8, so not a path.
+        "/%C0%AE%C0%AE/Cargo.toml",
+        "/%E0%80%AE%E0%80%AE/Cargo.toml",
+        "/a%C0%AFb",
+        "/a%C1%9Cb",
+        // Absolute paths and traversal through the absolute form.
+        "//etc/passwd",
+        "http://localhost/../Cargo.toml",
+        "http://localhost//etc/passwd",
+        "http://localhost?since=1",
+        "ftp://localhost/",
+        "*",
+        "localhost:80",
+        "spazi/",
+    ];
+    for target in refused {
+        let a = get(f.addr, target);
+        assert_eq!(a.status, 400, "{target:?}");
+    }
+    // An empty segment names no file the build writes: no page, no redirect, no listing.
+    for target in [
+        "/spazi//",
+        "/spazi//index.html",
+        "/css//style.css",
+        "/img//",
+    ] {
+        assert_eq!(get(f.addr, target).status, 404, "{target}");
+    }
+    // A long path within the limit is looked up like any other.
+    let long = format!("/{}", "a/".repeat(6_000));
+    assert_eq!(get(f.addr, &long).status, 404);
+}
+
+#[test]
+fn the_absolute_form_names_the_same_file_as_the_path() {
+    let f = start(vec![]);
+    for (absolute, path) in [
+        ("http://localhost/css/style.css", "/css/style.css"),
+        ("HTTP://example.org:8080/spazi/", "/spazi/"),
+        ("https://x/", "/"),
+        ("http://x", "/"),
+    ] {
+        let (a, b) = (get(f.addr, absolute), get(f.addr, path));
+        assert_eq!((a.status, &a.body), (200, &b.body), "{absolute}");
+    }
+    let a = get(f.addr, "http://x/spazi?vista=mappa");
+    assert_eq!(a.header("Location"), Some("/spazi/?vista=mappa"));
+}
+
+#[test]
+fn requests_over_the_limit_get_their_status_not_a_reset() {
+    let f = start(vec![]);
+    let line = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20 * 1024));
+    assert_eq!(send(f.addr, &line).status, 414);
+
+    let headers = "X-Riempitivo: 0123456789\r\n".repeat(4_000);
+    let request = format!("GET / HTTP/1.1\r\n{headers}\r\n");
+    assert_eq!(send(f.addr, &request).status, 431);
+
+    // Many headers that fit are fine.
+    let request = format!("GET / HTTP/1.1\r\n{}\r\n", "A: b\r\n".repeat(1_000));
+    assert_eq!(send(f.addr, &request).status, 200);
+}
+
+#[test]
+fn an_event_stream_is_forgotten_when_its_page_closes() {
+    let f = start(vec![]);
+    let mut events = open_events(f.addr, "/__wemi/events");
+    assert!(read_until(
+        &mut events,
+        &mut String::new(),
+        "retry: 1000\n\n"
+    ));
+    assert_eq!(f.server.shared.subscribers().len(), 1);
+    assert_eq!(*f.server.shared.open(), 1);
+
+    // No publish and no ping comes: the stream notices the close by itself.
+    drop(events);
+    let closed = std::time::Instant::now();
+    while !f.server.shared.subscribers().is_empty() || *f.server.shared.open() > 0 {
+        assert!(
+            closed.elapsed() < CLOSED_CHECK_EVERY * 5,
+            "still subscribed {:?} after the page closed",
+            closed.elapsed()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn connections_beyond_the_cap_wait_for_room() {
+    let f = start(vec![]);
+    // Connections that send nothing yet: each holds its place until it closes.
+    let mut idle: Vec<TcpStream> = (0..MAX_CONNECTIONS).map(|_| connect(f.addr)).collect();
+    let started = std::time::Instant::now();
+    while *f.server.shared.open() < MAX_CONNECTIONS {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "not all accepted"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+
+    let mut waiting = connect(f.addr);
+    waiting
+        .write_all(b"GET /css/style.css HTTP/1.1\r\n\r\n")
+        .unwrap();
+    // Not answered while every place is taken (an answer would come in microseconds)...
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let early = waiting.read(&mut [0; 1]);
+    assert!(
+        early
+            .as_ref()
+            .is_err_and(|e| e.kind() == io::ErrorKind::WouldBlock),
+        "answered beyond the cap: {early:?}"
+    );
+    // ...and answered as soon as one closes.
+    drop(idle.pop());
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = String::new();
+    waiting.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.ends_with("body { color: black }"), "{answer}");
 }

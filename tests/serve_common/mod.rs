@@ -1,0 +1,333 @@
+//! Shared harness of the `wemi serve` tests: starts the real binary on a free loopback port,
+//! reads its log, sends requests (leniently for the tests that poll, strictly for the load
+//! tests), follows its reload events, compares what it serves with a fresh `wemi build`, and
+//! reads the server process's threads, open files and memory from `/proc` (Linux).
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::{self, Site};
+
+/// A running `wemi serve`, stopped when dropped.
+pub struct Serve {
+    pub child: Child,
+    pub port: u16,
+    /// What it printed on stdout so far.
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Serve {
+    /// Waits (up to 10 s) until a line printed after the first `skip` lines contains `text`;
+    /// returns how many lines there were up to that one.
+    pub fn wait_line(&self, skip: usize, text: &str) -> usize {
+        let started = Instant::now();
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if let Some(at) = log.iter().skip(skip).position(|l| l.contains(text)) {
+                return skip + at + 1;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no line with {text:?} in {:?}",
+                &log[skip.min(log.len())..]
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn lines(&self) -> usize {
+        self.log.lock().unwrap().len()
+    }
+
+    /// Panics when the server process has exited.
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!("wemi serve exited: {status}");
+        }
+    }
+
+    /// A field of `/proc/PID/status` (such as `Threads` or `VmRSS`), as its first number.
+    pub fn status_field(&self, name: &str) -> u64 {
+        let path = format!("/proc/{}/status", self.child.id());
+        let status = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (these tests read /proc: Linux only)"));
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+            .and_then(|value| value.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {path}"))
+    }
+
+    /// How many threads the server has.
+    pub fn threads(&self) -> u64 {
+        self.status_field("Threads")
+    }
+
+    /// How many files (sockets included) the server has open.
+    pub fn open_files(&self) -> u64 {
+        let path = format!("/proc/{}/fd", self.child.id());
+        std::fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .count() as u64
+    }
+
+    /// The server's resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        self.status_field("VmRSS")
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `wemi serve` on the site, on a free port.
+pub fn serve(site: &Site) -> Serve {
+    serve_with_env(site, &[])
+}
+
+/// [`serve`] with these environment variables set.
+pub fn serve_with_env(site: &Site, env: &[(&str, &str)]) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .env_remove("LANG")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    let port = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    Serve { child, port, log }
+}
+
+/// `GET path`: (status, body); any failure is status 0 and an empty body. For tests that poll
+/// until an answer is right; the load tests use [`fetch`], which says what failed.
+pub fn get(port: u16, path: &str) -> (u16, String) {
+    fetch(port, path).map_or((0, String::new()), |reply| {
+        let body = String::from_utf8_lossy(&reply.body).into_owned();
+        (reply.status, body)
+    })
+}
+
+/// A new connection to the server that has sent `GET target`; each read waits at most
+/// `timeout`.
+fn request(port: u16, target: &str, timeout: Duration) -> std::io::Result<TcpStream> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )?;
+    Ok(stream)
+}
+
+/// Waits (up to 10 s) until `GET path` satisfies `ok`.
+pub fn eventually(port: u16, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let started = Instant::now();
+    loop {
+        let (status, body) = get(port, path);
+        if ok(status, &body) {
+            return (status, body);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "timed out on {path}: {status} {body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A whole answer, read strictly by [`fetch`].
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    /// The status line and headers.
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+/// How long [`fetch`] waits for any one read: only a bound on a hang.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `GET target` on a new connection, read to its end. Anything short of a whole HTTP answer is
+/// an error: failing to connect or write, a read error or timeout, no status line, no
+/// `Content-Length`, or a body of another length.
+pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
+    let mut stream =
+        request(port, target, FETCH_TIMEOUT).map_err(|e| format!("{target}: request: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("{target}: read: {e}"))?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| format!("{target}: no end of headers in {} bytes", raw.len()))?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let body = raw[split + 4..].to_vec();
+    let status = head
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3)?.parse().ok())
+        .ok_or_else(|| format!("{target}: bad status line in {head:?}"))?;
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .ok_or_else(|| format!("{target}: no Content-Length in {head:?}"))?;
+    if body.len() != length {
+        return Err(format!(
+            "{target}: body of {} bytes, Content-Length {length}",
+            body.len()
+        ));
+    }
+    Ok(Reply { status, head, body })
+}
+
+/// `body` without what serve adds to HTML pages (the live reload script), so that it can be
+/// compared with the built file.
+pub fn without_reload_script(body: &[u8]) -> Vec<u8> {
+    const START: &[u8] = b"<script>/* wemi serve: live reload */";
+    const END: &[u8] = b"</script>\n";
+    let Some(at) = body.windows(START.len()).position(|w| w == START) else {
+        return body.to_vec();
+    };
+    match body[at..].windows(END.len()).position(|w| w == END) {
+        Some(end) => [&body[..at], &body[at + end + END.len()..]].concat(),
+        None => body.to_vec(),
+    }
+}
+
+/// Every file of a fresh `wemi build` of the site, for a server on `port`: (URL path, bytes).
+/// The build's own bookkeeping (dot files) is left out: it is never served.
+pub fn fresh_build(site: &Site, port: u16) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().to_str().unwrap();
+    let base_url = format!("http://127.0.0.1:{port}/");
+    let build = site.build(&["--output", output, "--base-url", &base_url]);
+    if !build.status.success() {
+        return Err(format!(
+            "fresh build failed: {}",
+            String::from_utf8_lossy(&build.stderr)
+        ));
+    }
+    Ok(common::walk(out.path())
+        .into_iter()
+        .filter(|file| !is_dot_file(file))
+        .map(|file| {
+            let relative = file
+                .strip_prefix(out.path())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (format!("/{relative}"), std::fs::read(&file).unwrap())
+        })
+        .collect())
+}
+
+fn is_dot_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+}
+
+/// Ok when every file of a fresh `wemi build` of the site is served with the same bytes.
+pub fn served_equals_fresh_build(site: &Site, port: u16) -> Result<(), String> {
+    for (path, expected) in fresh_build(site, port)? {
+        let reply = fetch(port, &path)?;
+        if reply.status != 200 {
+            return Err(format!("{path}: status {}", reply.status));
+        }
+        if without_reload_script(&reply.body) != expected {
+            return Err(format!("{path} differs"));
+        }
+    }
+    Ok(())
+}
+
+/// The server-sent events of a running `wemi serve`.
+pub struct Events {
+    reader: BufReader<TcpStream>,
+    /// How long [`Events::next`] waits for an event, pings and all.
+    timeout: Duration,
+}
+
+impl Events {
+    /// Connects and reads the answer's headers: once they have arrived, the stream is
+    /// subscribed. Each event is then awaited for at most 10 s.
+    pub fn open(port: u16) -> Events {
+        let stream = request(port, "/__wemi/events", Duration::from_secs(10)).unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut header = String::new();
+        while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
+        assert!(header.contains("text/event-stream"), "{header}");
+        Events {
+            reader,
+            timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Each event is awaited for at most `timeout` from now on.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// The next event: its name and its data lines (without the generation). Panics when none
+    /// comes within the timeout (the server's pings do not count).
+    pub fn next(&mut self) -> (String, Vec<String>) {
+        let deadline = Instant::now() + self.timeout;
+        let (mut name, mut data) = (String::new(), Vec::new());
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no event within {:?}", self.timeout);
+            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            let read = self
+                .reader
+                .read_line(&mut line)
+                .unwrap_or_else(|e| panic!("no event within {:?}: {e}", self.timeout));
+            assert!(read > 0, "stream ended");
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push(d.to_string());
+            } else if line.is_empty() && !name.is_empty() {
+                data.remove(0);
+                return (name, data);
+            }
+        }
+    }
+}
