@@ -6,6 +6,12 @@
 //! instead, wherever they are written: wemi cannot know whether a template prints a value as
 //! text or into an `href`, and Tera's escaping does not change a URL's scheme.
 
+use std::path::Path;
+
+use crate::error::Diagnostic;
+use crate::i18n::Text;
+use crate::msg;
+
 /// The schemes whose URLs are never let through.
 const SCRIPT_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 
@@ -52,6 +58,37 @@ pub fn in_value(text: &str) -> Option<&'static str> {
         .unwrap_or(media_type.len());
     let starts_with_letter = media_type.starts_with(|c: char| c.is_ascii_alphabetic());
     (starts_with_letter && media_type[token_end..].starts_with('/')).then_some(found)
+}
+
+/// The error for a value, named `key` (`extra.sito`, `voci[2].link`), that holds a script URL.
+pub fn refused_value(file: &Path, key: &str, scheme: &str) -> Diagnostic {
+    refused(
+        file,
+        msg!(
+            "`{key}` is a {scheme}: address, which can run a script in the visitor's browser",
+            key = key,
+            scheme = scheme
+        ),
+    )
+}
+
+/// The error for the argument `key` of a call of the shortcode `name` that holds a script URL.
+pub fn refused_argument(file: &Path, name: &str, key: &str, scheme: &str) -> Diagnostic {
+    refused(
+        file,
+        msg!(
+            "the argument `{key}` of `{name}` is a {scheme}: address, which can run a script in the visitor's browser",
+            key = key,
+            name = name,
+            scheme = scheme
+        ),
+    )
+}
+
+fn refused(file: &Path, message: Text) -> Diagnostic {
+    Diagnostic::new(file, message).hint(msg!(
+        "content may not hold javascript:, vbscript: or data: addresses; link to an https:// page instead, or, if this is text, begin it another way"
+    ))
 }
 
 #[cfg(test)]
