@@ -104,7 +104,10 @@ mod tests {
             "\u{1}\u{1f}javascript:alert(1)",
             "java\tscript:alert(1)",
             "java\nscr\ript:alert(1)",
+            // Browsers read these as relative paths; counting them too is on the safe side.
             "\u{a0}javascript:alert(1)",
+            "java script:alert(1)",
+            "\u{85}javascript:alert(1)",
             "vbscript:msgbox(1)",
             "VBScript:msgbox(1)",
             "data:text/html,<script>alert(1)</script>",
@@ -124,7 +127,6 @@ mod tests {
             "#orari",
             "javascript",
             "javascript%3Aalert(1)",
-            "java script:alert(1)",
             "\u{200b}javascript:alert(1)",
             "./javascript:alert(1)",
             "xjavascript:alert(1)",
