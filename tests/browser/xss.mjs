@@ -5,6 +5,7 @@
 // URLs in URL attributes, and every <script> element with its text.
 // Usage: node xss.mjs USER_DATA_DIR FILE.html… ; prints one JSON object per file, in a list.
 import { chromium } from "playwright-core";
+import { pathToFileURL } from "node:url";
 
 const [userDataDir, ...files] = process.argv.slice(2);
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -93,7 +94,7 @@ try {
     });
     page.on("pageerror", (error) => result.errors.push(String(error)));
     try {
-      await page.goto("file://" + file, { waitUntil: "load", timeout: 15000 });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 15000 });
       // Autofocus, image errors and timers fire just after load.
       await page.waitForTimeout(300);
       Object.assign(result, await page.evaluate(audit));
