@@ -22,6 +22,7 @@ use crate::error::Diagnostic;
 use crate::fs;
 use crate::i18n::Text;
 use crate::msg;
+use crate::script_url;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
 /// `data.municipi`, `data/spazi/orari.csv` is `data.spazi.orari`.
@@ -134,11 +135,61 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match format {
+    let value = match format {
         Format::Yaml => parse_yaml(path, text).map_err(|d| vec![d]),
         Format::Json => parse_json(path, text).map_err(|d| vec![d]),
         Format::Csv => parse_csv(path, text),
+    }?;
+    let refused = script_urls(path, text, &value);
+    if refused.is_empty() {
+        Ok(value)
+    } else {
+        Err(refused)
     }
+}
+
+/// Every string of a data file's value (keys too) that is a script URL: a template may print
+/// any of them into an `href` (see [`script_url`]). Each is placed where the text first holds
+/// it as written (a JSON escape hides it: then the error names only the file and the key).
+fn script_urls(path: &Path, text: &str, value: &Value) -> Vec<Diagnostic> {
+    type Found = Vec<(String, String, &'static str)>;
+    fn note(key: &str, s: &str, found: &mut Found) {
+        if let Some(scheme) = script_url::in_value(s) {
+            found.push((key.to_string(), s.to_string(), scheme));
+        }
+    }
+    fn walk(value: &Value, key: &str, found: &mut Found) {
+        if let Some(s) = value.as_str() {
+            note(key, s, found);
+        } else if let Some(items) = value.as_array() {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{key}[{i}]"), found);
+            }
+        } else if let Some(map) = value.as_map() {
+            for (name, item) in map {
+                let name = name.to_string();
+                let inner = format!("{key}.{name}");
+                note(&inner, &name, found);
+                walk(item, &inner, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    walk(value, &stem, &mut found);
+    found
+        .into_iter()
+        .map(|(key, written, scheme)| {
+            let d = script_url::refused_value(path, &key, scheme);
+            match text.find(&written) {
+                Some(at) => {
+                    let (line, column) = line_column(text, at);
+                    d.at(line, column)
+                }
+                None => d,
+            }
+        })
+        .collect()
 }
 
 fn parse_yaml(path: &Path, text: &str) -> Result<Value, Diagnostic> {

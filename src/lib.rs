@@ -50,6 +50,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod schema;
+pub mod script_url;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;

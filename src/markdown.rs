@@ -1,16 +1,29 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task lists and smart
 //! punctuation, plus heading ids, a table of contents, a summary and a word count.
 //!
-//! Raw HTML is escaped unless the site allows it (`markdown.unsafe_html`): many editors write
-//! here, and a stray `<script>` must not reach the public site. For the same reason links with
-//! a `javascript:`, `vbscript:` or `data:` URL are neutralised.
+//! Many editors write here, and no script may reach the public site through their text unless
+//! the site allows raw HTML (`markdown.unsafe_html`). Until it does, markdown is rendered inert:
+//! - raw HTML is escaped, so it shows as text;
+//! - links and images whose address is a script URL ([`crate::script_url`]: `javascript:`,
+//!   `vbscript:`, `data:`, in any spelling) point to `#` instead;
+//! - heading attributes (`## Orari {#orari .evidenza}`) keep only the id and the classes, and
+//!   only when they are made of letters, digits, `-` and `_`: an id otherwise becomes a slug, a
+//!   class is dropped, and every other attribute (`onfocus=…`, `style=…`) is dropped.
+//!
+//! Every other value the writer puts in an attribute (titles, footnote labels, a code block's
+//! language, alt text) is escaped by pulldown-cmark. Whatever the setting, a shortcode
+//! placeholder is never left in one of them: its HTML would land inside the attribute.
 
 use std::cell::Cell;
 use std::collections::{HashSet, VecDeque};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 use serde::Serialize;
 
+use crate::script_url;
+use crate::shortcodes::PLACEHOLDER_PREFIX;
 use crate::slug::slugify;
 
 /// A heading of the table of contents.
@@ -90,6 +103,7 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
         written: &written,
         held: VecDeque::new(),
         holding: false,
+        images: 0,
         depth: 0,
         first_paragraph: FirstParagraph::NotSeen,
         more_at: None,
@@ -159,6 +173,8 @@ struct Events<'a, 'c> {
     held: VecDeque<Event<'a>>,
     /// Whether a heading's events are being gathered.
     holding: bool,
+    /// How many images are open: their text is written into the `alt` attribute.
+    images: usize,
     /// How many tags are open in what the writer got.
     depth: usize,
     first_paragraph: FirstParagraph,
@@ -237,9 +253,9 @@ impl<'a> Events<'a, '_> {
                     continue;
                 }
                 Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
-                Event::Text(ref t) => {
-                    self.word_count += count_words(t);
-                    event
+                Event::Text(t) => {
+                    self.word_count += count_words(&t);
+                    Event::Text(if self.images > 0 { defuse(t) } else { t })
                 }
                 Event::Start(Tag::Link {
                     link_type,
@@ -249,7 +265,7 @@ impl<'a> Events<'a, '_> {
                 }) => Event::Start(Tag::Link {
                     link_type,
                     dest_url: self.link(dest_url, range.start),
-                    title,
+                    title: defuse(title),
                     id,
                 }),
                 Event::Start(Tag::Image {
@@ -257,12 +273,26 @@ impl<'a> Events<'a, '_> {
                     dest_url,
                     title,
                     id,
-                }) if !self.unsafe_html => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: neutralise(dest_url),
-                    title,
-                    id,
-                }),
+                }) => {
+                    self.images += 1;
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: self.inert(dest_url),
+                        title: defuse(title),
+                        id,
+                    })
+                }
+                Event::End(TagEnd::Image) => {
+                    self.images -= 1;
+                    event
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(defuse(info))))
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Start(Tag::FootnoteDefinition(defuse(label)))
+                }
+                Event::FootnoteReference(label) => Event::FootnoteReference(defuse(label)),
                 other => other,
             });
         }
@@ -284,10 +314,17 @@ impl<'a> Events<'a, '_> {
                 offset,
             });
         }
-        if self.unsafe_html {
-            dest_url
+        self.inert(dest_url)
+    }
+
+    /// A link's or image's address as written, or `#` when it is a script URL and raw HTML is
+    /// not allowed (or it holds a shortcode placeholder).
+    fn inert(&self, url: CowStr<'a>) -> CowStr<'a> {
+        let script = !self.unsafe_html && script_url::scheme(&url).is_some();
+        if script || url.contains(PLACEHOLDER_PREFIX) {
+            CowStr::Borrowed("#")
         } else {
-            neutralise(dest_url)
+            url
         }
     }
 
@@ -307,11 +344,32 @@ impl<'a> Events<'a, '_> {
         }
         self.holding = false;
         let title = plain_text(self.held.iter());
-        if let (Event::Start(Tag::Heading { id, .. }), Some(level)) = (&mut start, level) {
-            let wanted = match id.take() {
-                Some(explicit) => explicit.to_string(),
+        if let (
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }),
+            Some(level),
+        ) = (&mut start, level)
+        {
+            let explicit = id.take().map(defuse);
+            let wanted = match explicit {
+                Some(explicit) if self.unsafe_html || is_plain_name(&explicit) => {
+                    explicit.to_string()
+                }
+                Some(unsafe_id) => slugify(&unsafe_id),
                 None => slugify(&title),
             };
+            if self.unsafe_html {
+                for class in classes.iter_mut() {
+                    *class = defuse(std::mem::replace(class, CowStr::Borrowed("")));
+                }
+                for (_, value) in attrs.iter_mut() {
+                    *value = value.take().map(defuse);
+                }
+            } else {
+                classes.retain(|class| is_plain_name(class) && !class.contains(PLACEHOLDER_PREFIX));
+                attrs.clear();
+            }
             let unique = unique_id(&wanted, &mut self.used_ids);
             *id = Some(CowStr::from(unique.clone()));
             self.flat_toc.push((heading_number(level), unique, title));
@@ -378,20 +436,23 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     candidate
 }
 
-fn neutralise(url: CowStr<'_>) -> CowStr<'_> {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| scheme.starts_with(s))
-    {
-        CowStr::Borrowed("#")
+/// Whether a heading's id or class from markdown is only letters, digits, `-` and `_`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `text` bound for an attribute, with any shortcode placeholder made unrecognisable: the
+/// shortcode's HTML would otherwise be put inside the attribute, where its quotes could open
+/// new attributes. Placeholders belong in text only; one here was typed by hand or written
+/// where a shortcode cannot go.
+fn defuse(text: CowStr<'_>) -> CowStr<'_> {
+    if text.contains(PLACEHOLDER_PREFIX) {
+        CowStr::from(text.replace(PLACEHOLDER_PREFIX, &PLACEHOLDER_PREFIX.to_ascii_lowercase()))
     } else {
-        url
+        text
     }
 }
 
@@ -466,6 +527,63 @@ mod tests {
         );
         assert!(r.html.contains(r##"href="#""##), "{}", r.html);
         assert!(r.html.contains(r#"href="https://comune.milano.it""#));
+    }
+
+    #[test]
+    fn script_urls_are_neutralised_in_every_encoding() {
+        let text = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](&#106;avascript:x) \
+            [d](&#x6A;avascript&colon;x) [e](<java\tscript:x>) [f](java&#9;script:x) \
+            [g](<\u{1}javascript:x>) [h](&#1;javascript:x) [i](vbscript:x) \
+            [j](data:text/html,%3Cb%3E) [k](DATA:text/html;base64,PGI+) <javascript:alert(1)> \
+            [l][ref] ![m](javascript:x) ![n](data:image/svg+xml,x)\n\n[ref]: javascript:alert(2)\n";
+        let r = render(text, false);
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let hrefs: Vec<&str> = doc
+            .select(&scraper::Selector::parse("a[href], img[src]").unwrap())
+            .map(|e| e.attr("href").or(e.attr("src")).unwrap())
+            .collect();
+        assert_eq!(hrefs.len(), 15, "{}", r.html);
+        assert!(hrefs.iter().all(|h| *h == "#"), "{hrefs:?}\n{}", r.html);
+        // With raw HTML allowed, the editor is trusted with addresses too.
+        let r = render("[a](javascript:alert(1))", true);
+        assert!(r.html.contains("javascript:alert(1)"), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_plain_ids_and_classes() {
+        let r = render(
+            "## Orari {#orari .evidenza onfocus=alert(1) autofocus tabindex=0 style=x}\n\n\
+             ## Dove {#a/b:c .a%b .ok id=x class=y}\n",
+            false,
+        );
+        assert!(
+            r.html
+                .contains(r#"<h2 id="orari" class="evidenza">Orari</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="a-b-c" class="ok">Dove</h2>"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc[1].id, "a-b-c");
+        let r = render("## Orari {#orari onfocus=alert(1)}\n", true);
+        assert!(r.html.contains(r#"onfocus="alert(1)""#), "{}", r.html);
+    }
+
+    #[test]
+    fn placeholders_never_land_in_attributes() {
+        let p = crate::shortcodes::placeholder(0);
+        let text = format!(
+            "{p}\n\n[a]({p} \"{p}\") ![{p}]({p}) [^{p}]\n\n## T {{#{p} .{p}}}\n\n```{p}\nx\n```\n\n[^{p}]: nota\n"
+        );
+        for unsafe_html in [false, true] {
+            let r = render(&text, unsafe_html);
+            // Only the paragraph that is the placeholder keeps it.
+            assert_eq!(r.html.matches(&p).count(), 1, "{}", r.html);
+            assert!(r.html.starts_with(&format!("<p>{p}</p>")), "{}", r.html);
+        }
     }
 
     #[test]

@@ -247,6 +247,62 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) 
         date::format(value, format, &lang).map_err(|e| errors.raise(e))
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
+    tera.register_filter("json_ld", json_ld);
+}
+
+/// The `json_ld` filter: `{{ value | json_ld }}` inside `<script type="application/ld+json">`
+/// prints the value as JSON that cannot end the element ([`script_safe`]), leaving out the
+/// map entries that are `none` ([`WithoutNone`]).
+fn json_ld(value: &Value, _: Kwargs, _: &State) -> Result<Value, tera::Error> {
+    serde_json::to_string(&WithoutNone(value))
+        .map(|json| Value::safe_string(&script_safe(&json)))
+        .map_err(|e| tera::Error::message(format!("json_ld: {e}")))
+}
+
+/// A Tera value serialised without the entries of its maps that are `none` (or undefined): a
+/// JSON-LD template can then list every property, and only the known ones are written.
+struct WithoutNone<'v>(&'v Value);
+
+impl serde::Serialize for WithoutNone<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        if let Some(map) = self.0.as_map() {
+            let mut out = serializer.serialize_map(None)?;
+            for (key, value) in map {
+                if !(value.is_none() || value.is_undefined()) {
+                    out.serialize_entry(key, &WithoutNone(value))?;
+                }
+            }
+            out.end()
+        } else if let Some(items) = self.0.as_array() {
+            let mut out = serializer.serialize_seq(Some(items.len()))?;
+            for item in items {
+                out.serialize_element(&WithoutNone(item))?;
+            }
+            out.end()
+        } else {
+            self.0.serialize(serializer)
+        }
+    }
+}
+
+/// JSON text made safe to print inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
+/// `\u003e` and `\u0026`, so no `</script>` or `<!--` can end or change the element, and the
+/// line separators U+2028 and U+2029 are escaped as older JavaScript parsers require. These
+/// characters only ever occur inside JSON strings, where the escapes mean the same text.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// "02 8845 8041" → `tel:+390288458041`; an Italian number gets the +39 prefix.
@@ -694,6 +750,34 @@ mod tests {
         assert_eq!(tel_url("02 8845 8041"), "tel:+390288458041");
         assert_eq!(tel_url("+39 02 8845 8041"), "tel:+390288458041");
         assert_eq!(tel_url("0039 02 8845 8041"), "tel:+390288458041");
+    }
+
+    #[test]
+    fn json_ld_cannot_end_its_script_element() {
+        let mut tera = Tera::new();
+        tera.register_filter("json_ld", json_ld);
+        tera.add_raw_template(
+            "ld.html",
+            r#"<script type="application/ld+json">{{ {"@type": "Place", "name": name, "none": none, "list": [1, {"a": none}]} | json_ld }}</script>"#,
+        )
+        .unwrap();
+        let mut context = Context::new();
+        let name = "</script><script>alert('x')</script> & <!-- \u{2028}\u{2029}";
+        context.insert("name", name);
+        let html = tera.render("ld.html", &context).unwrap();
+        let json = html
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|rest| rest.strip_suffix("</script>"))
+            .unwrap();
+        assert!(
+            !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']),
+            "{json}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"@type": "Place", "name": name, "list": [1, {}]})
+        );
     }
 
     #[test]

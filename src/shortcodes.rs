@@ -64,9 +64,13 @@ pub struct CallError {
     pub message: Text,
 }
 
+/// How every placeholder starts: markdown never puts text starting so into an attribute (see
+/// [`crate::markdown`]), since the shortcode's HTML would take its place there.
+pub const PLACEHOLDER_PREFIX: &str = "WEMISHORTCODE";
+
 /// The placeholder of call `n`: letters and digits only, so markdown keeps it as it is.
 pub fn placeholder(n: usize) -> String {
-    format!("WEMISHORTCODE{n}END")
+    format!("{PLACEHOLDER_PREFIX}{n}END")
 }
 
 /// Replaces each call in `body` by its placeholder. Returns the new body and the calls.

@@ -124,6 +124,23 @@ impl<'a> Parsed<'a> {
         T::deserialize(&self.value).or_else(|_| parse(self.text))
     }
 
+    /// Whether any string of the value, key or value, passes `test`: a quick look before
+    /// [`Parsed::nodes`] places what it found.
+    pub fn any_string(&self, test: &dyn Fn(&str) -> bool) -> bool {
+        fn walk(value: &serde_yaml::Value, test: &dyn Fn(&str) -> bool) -> bool {
+            match value {
+                serde_yaml::Value::String(s) => test(s),
+                serde_yaml::Value::Sequence(items) => items.iter().any(|v| walk(v, test)),
+                serde_yaml::Value::Mapping(map) => {
+                    map.iter().any(|(k, v)| walk(k, test) || walk(v, test))
+                }
+                serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, test),
+                _ => false,
+            }
+        }
+        walk(&self.value, test)
+    }
+
     /// The value as nodes that know their line and column.
     pub fn nodes(&self) -> Node {
         let outline = crate::yaml_outline::outline(self.text);

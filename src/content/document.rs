@@ -17,6 +17,7 @@ use crate::i18n::Text;
 use crate::markdown::{self, RenderedMarkdown};
 use crate::msg;
 use crate::schema::{self, Checker, Schema, Typed};
+use crate::script_url;
 use crate::shortcodes;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::{self, YamlValue};
@@ -183,10 +184,11 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         Some(schema) => check_schema(schema, &path, &front_matter, offset, config),
         None => Ok(Vec::new()),
     };
+    let mut errors = script_urls(&front_matter, &path, offset);
     let (meta, fields) = match (checked, fields) {
-        (Ok(meta), Ok(fields)) => (meta, fields),
+        (Ok(meta), Ok(fields)) if errors.is_empty() => (meta, fields),
         (meta, fields) => {
-            let mut errors = meta.err().unwrap_or_default();
+            errors.extend(meta.err().unwrap_or_default());
             errors.extend(fields.err().unwrap_or_default());
             return Err(errors);
         }
@@ -204,7 +206,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             .collect::<Vec<_>>()
     })?;
     let body = markdown::render(&markdown_text, config.unsafe_html);
-    let shortcodes = calls
+    let shortcodes: Vec<LocatedCall> = calls
         .iter()
         .map(|call| {
             let (line, column) = line_column(text, body_start + call.offset);
@@ -215,6 +217,22 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             }
         })
         .collect();
+    let refused: Vec<Diagnostic> = shortcodes
+        .iter()
+        .flat_map(|located| {
+            let call = &located.call;
+            call.args.iter().filter_map(|(key, arg)| match arg {
+                shortcodes::Arg::Text(value) => script_url::in_value(value).map(|scheme| {
+                    script_url::refused_argument(&path, &call.name, key, scheme)
+                        .at(located.line, located.column)
+                }),
+                _ => None,
+            })
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(refused);
+    }
     let locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()
@@ -240,6 +258,54 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         external_links,
         shortcodes,
     })
+}
+
+/// Every string of the front matter (keys too) that is a script URL, where it is written: a
+/// template may print any of them into an `href` (see [`script_url`]).
+fn script_urls(
+    front_matter: &yaml::Parsed,
+    path: &std::path::Path,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    fn walk(node: &yaml::Node, key: &str, found: &mut Vec<(String, &'static str, usize, usize)>) {
+        match &node.value {
+            yaml::NodeValue::Scalar { text, .. } => {
+                if let Some(scheme) = script_url::in_value(text) {
+                    found.push((key.to_string(), scheme, node.line, node.column));
+                }
+            }
+            yaml::NodeValue::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{key}[{i}]"), found);
+                }
+            }
+            yaml::NodeValue::Map(entries) => {
+                for (name, value) in entries {
+                    let inner = if key.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{key}.{name}")
+                    };
+                    if let Some(scheme) = script_url::in_value(name) {
+                        found.push((inner.clone(), scheme, value.line, value.column));
+                    }
+                    walk(value, &inner, found);
+                }
+            }
+            yaml::NodeValue::Null => {}
+        }
+    }
+    if !front_matter.any_string(&|s| script_url::in_value(s).is_some()) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    walk(&front_matter.nodes(), "", &mut found);
+    found
+        .into_iter()
+        .map(|(key, scheme, line, column)| {
+            script_url::refused_value(path, &key, scheme).at(line + offset, column)
+        })
+        .collect()
 }
 
 /// 1-based line and column (in characters) of a byte offset of `text`.

@@ -441,6 +441,19 @@ pub const CATALOG: &[(&str, &str)] = &[
         "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
         "metti i valori liberi sotto `extra:`, oppure dichiara `{key}` come tassonomia in site.yaml",
     ),
+    // script_url.rs
+    (
+        "`{key}` is a {scheme}: address, which can run a script in the visitor's browser",
+        "`{key}` è un indirizzo {scheme}:, che può eseguire uno script nel browser di chi visita il sito",
+    ),
+    (
+        "the argument `{key}` of `{name}` is a {scheme}: address, which can run a script in the visitor's browser",
+        "l'argomento `{key}` di `{name}` è un indirizzo {scheme}:, che può eseguire uno script nel browser di chi visita il sito",
+    ),
+    (
+        "content may not hold javascript:, vbscript: or data: addresses; link to an https:// page instead, or, if this is text, begin it another way",
+        "i contenuti non possono avere indirizzi javascript:, vbscript: o data:; usa invece il link a una pagina https://, oppure, se è un testo, fallo iniziare in un altro modo",
+    ),
     // date.rs
     (
         "`{value}` is not a valid date",

@@ -436,16 +436,20 @@ fn is_url(text: &str) -> bool {
     })
 }
 
+/// `nome@dominio.it`. Templates print an address after `mailto:`: characters that mean
+/// something else in a URL or in markup (`:`, `<`, quotes, commas …) are refused, so the value
+/// is one address and nothing more.
 fn is_email(text: &str) -> bool {
     let t = text.trim();
+    let plain = |c: char| !(c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"'".contains(c));
     match t.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !t.contains(char::is_whitespace)
                 && !domain.contains('@')
+                && t.chars().all(plain)
         }
         None => false,
     }

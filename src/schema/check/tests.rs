@@ -173,6 +173,23 @@ fn phones_and_slots() {
 }
 
 #[test]
+fn email_addresses_are_one_plain_address() {
+    assert!(is_email("wemi.tatecolfbadanti@comune.milano.it"));
+    assert!(is_email(" nome+tag@comune.milano.it "));
+    for wrong in [
+        "javascript:alert(1)//@x.it",
+        "a@b.it?subject=x\"onmouseover=x",
+        "a b@c.it",
+        "<a@b.it>",
+        "a@b.it,c@d.it",
+        "a@b",
+        "a@@b.it",
+    ] {
+        assert!(!is_email(wrong), "{wrong}");
+    }
+}
+
+#[test]
 fn messages_in_italian() {
     let s = schema(SPAZI);
     let (_, errors) = check(
