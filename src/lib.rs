@@ -53,6 +53,7 @@ pub mod schema;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;
+pub mod site_path;
 pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
