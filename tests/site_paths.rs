@@ -1,9 +1,11 @@
 //! End-to-end tests of the addresses content makes: aliases in any spelling, hostile slugs,
-//! taxonomy terms and file names, through the real binary.
+//! taxonomy terms and file names, and dates before standard time, through the real binary.
 
 mod common;
 
-use common::{Site, attrs};
+use std::fs;
+
+use common::{Site, assert_valid_sitemap, attrs};
 
 /// The page `spazi/via-piazzetta/` of the `listings` fixture, with `alias` added to
 /// `spazi/ornato.md` (on line 3 of the file, column 11).
@@ -285,4 +287,66 @@ fn slugs_file_and_folder_names_windows_reserves_are_refused() {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
     assert!(!site.public("").exists(), "nothing is written");
+}
+
+#[test]
+fn dates_before_standard_time_have_offsets_in_whole_minutes() {
+    let site = Site::fixture("basic");
+    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}time_zone: Europe/Rome\nfeeds: {{ atom: true, rss: true }}\n"),
+    );
+    // Rome kept local mean time, +00:49:56, until 1893.
+    site.write(
+        "content/spazi/ancora.md",
+        "---\ntitle: Ancora\ndate: 1850-01-01\nupdated: 1850-01-01T10:00:00\n---\n",
+    );
+    site.build_ok(&[]);
+    let page = site.html("spazi/ancora/index.html");
+    assert_eq!(
+        attrs(&page, "time.date", "datetime"),
+        ["1850-01-01T00:00:00+00:50"]
+    );
+
+    let sitemap = fs::read_to_string(site.public("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/spazi/ancora/</loc>\n    <lastmod>1850-01-01T10:00:00+00:50</lastmod>"),
+        "{sitemap}"
+    );
+    assert_valid_sitemap(&site.public("sitemap.xml"));
+
+    let atom = fs::read_to_string(site.public("atom.xml")).unwrap();
+    assert!(
+        atom.contains("<published>1850-01-01T00:00:00+00:50</published>"),
+        "{atom}"
+    );
+    assert!(
+        atom.contains("<updated>1850-01-01T10:00:00+00:50</updated>"),
+        "{atom}"
+    );
+    let feed = feed_rs::parser::parse(atom.as_bytes()).unwrap();
+    let entry = feed
+        .entries
+        .iter()
+        .find(|e| e.links.iter().any(|l| l.href.ends_with("/spazi/ancora/")))
+        .unwrap();
+    assert_eq!(
+        entry.published.unwrap().to_rfc3339(),
+        "1849-12-31T23:10:00+00:00"
+    );
+    let rss = fs::read_to_string(site.public("rss.xml")).unwrap();
+    assert!(
+        rss.contains("<pubDate>Tue, 1 Jan 1850 00:00:00 +0050</pubDate>"),
+        "{rss}"
+    );
+    for file in [
+        "spazi/ancora/index.html",
+        "sitemap.xml",
+        "atom.xml",
+        "rss.xml",
+    ] {
+        let text = fs::read_to_string(site.public(file)).unwrap();
+        assert!(!text.contains(":56"), "{file} has a seconds offset: {text}");
+    }
 }
