@@ -290,6 +290,19 @@ fn slugs_file_and_folder_names_windows_reserves_are_refused() {
 }
 
 #[test]
+fn wemi_new_refuses_a_title_that_names_a_reserved_file() {
+    let site = Site::fixture("basic");
+    let out = site.run("new", &["spazi", "Con"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the title would name the file con.md: `con` is a name Windows reserves"),
+        "{stderr}"
+    );
+    assert!(!site.root.join("content/spazi/con.md").exists());
+}
+
+#[test]
 fn dates_before_standard_time_have_offsets_in_whole_minutes() {
     let site = Site::fixture("basic");
     let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();

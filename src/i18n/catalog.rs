@@ -129,6 +129,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("unit value", "un valore vuoto"),
     // config.rs
     (
+        "the taxonomy `{name}` cannot be published: {problem}",
+        "la tassonomia `{name}` non si può pubblicare: {problem}",
+    ),
+    (
         "cannot read the configuration: {error}",
         "impossibile leggere la configurazione: {error}",
     ),
@@ -947,6 +951,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "aggiungi `{code}` sotto `languages:` in site.yaml, oppure rinomina il file in {base}.md",
     ),
     // scaffold.rs
+    (
+        "the title would name the file {slug}.md: {problem}",
+        "il titolo darebbe al file il nome {slug}.md: {problem}",
+    ),
     ("Created {path}", "Pagina creata: {path}"),
     (
         "`{section}` is not a folder of content/",
