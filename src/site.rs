@@ -1,6 +1,7 @@
 //! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
-//! translations, co-located assets, and the checks that need the whole site (two files on one
-//! URL). The result is immutable: rendering only reads it.
+//! translations, co-located assets, and the checks that need the whole site (two things on
+//! one address, in any spelling a host would serve from one file: see [`crate::site_path`]).
+//! The result is immutable: rendering only reads it.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -612,17 +613,13 @@ fn check_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
     // Claims made by the configuration first, then by files (sections before pages), then by
     // aliases: an error is reported at the later claim, the one an editor can change.
     let mut claims: Vec<(Cow<str>, Claim)> = Vec::new();
-    for index in &site.taxonomies {
+    for (i, index) in site.taxonomies.iter().enumerate() {
         let taxonomy = &site.config.taxonomies[index.taxonomy];
         if taxonomy.render {
             claims.push((
                 index.path.as_str().into(),
                 Claim::TaxonomyList(&taxonomy.name),
             ));
-        }
-    }
-    for (i, index) in site.taxonomies.iter().enumerate() {
-        if site.config.taxonomies[index.taxonomy].render {
             for (j, term) in index.terms.iter().enumerate() {
                 claims.push((term.path.as_str().into(), Claim::Term(i, j)));
             }

@@ -87,7 +87,8 @@ pub fn normalize(url: &str) -> Result<String, UrlProblem> {
             }
         }
     }
-    if !folder && segments.last().is_some_and(|s| is_index_file(s)) {
+    // `/a/index.html/` too: a host cannot have a folder where the file of `a/` is.
+    if segments.last().is_some_and(|s| is_index_file(s)) {
         segments.pop();
         folder = true;
     }
@@ -300,6 +301,7 @@ mod tests {
             "/spazi/via-piazzetta/index.html",
             "/spazi/via-piazzetta/INDEX.HTML",
             "/spazi/via-piazzetta//index.html",
+            "/spazi/via-piazzetta/index.html/",
             "/spazi/via%2Dpiazzetta/",
             "/spazi/via-piazzetta/%2e/",
             "/spazi/x/%2E%2E/via-piazzetta///",

@@ -18,7 +18,7 @@ use crate::markdown::{self, RenderedMarkdown};
 use crate::msg;
 use crate::schema::{self, Checker, Schema, Typed};
 use crate::shortcodes;
-use crate::site_path::{self, SegmentProblem};
+use crate::site_path;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::{self, YamlValue};
 use crate::yaml_outline::{Outline, OutlineKind};
@@ -553,7 +553,7 @@ fn term_problem(taxonomy: &str, term: &str) -> Option<(Text, Text)> {
             msg!("write the term with Latin letters or digits"),
         ));
     }
-    let problem: SegmentProblem = site_path::segment_problem(&slug)?;
+    let problem = site_path::segment_problem(&slug)?;
     Some((
         msg!(
             "the {taxonomy} `{term}` cannot be published: {problem}",
