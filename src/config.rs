@@ -309,7 +309,10 @@ impl Config {
             });
         }
         for lang in &all_languages {
-            if !is_language_code(&lang.code) {
+            // A language is a folder of the site: `nul/` could not be published everywhere.
+            if !is_language_code(&lang.code)
+                || crate::site_path::segment_problem(&lang.code).is_some()
+            {
                 errors.push(at(
                     if lang.code == language {
                         "language"
@@ -351,6 +354,16 @@ impl Config {
                         name = t.name
                     ),
                     msg!("use lowercase letters, digits and hyphens only"),
+                ));
+            } else if let Some(problem) = crate::site_path::segment_problem(&t.name) {
+                errors.push(at(
+                    "taxonomies",
+                    msg!(
+                        "the taxonomy `{name}` cannot be published: {problem}",
+                        name = t.name,
+                        problem = problem.describe(&t.name)
+                    ),
+                    msg!("choose another name"),
                 ));
             } else if seen.contains(&t.name) {
                 errors.push(at(
@@ -546,6 +559,22 @@ mod tests {
         );
         assert_eq!(m.title, "Municipio");
         assert_eq!(c.taxonomies[1].term_display("anziani"), "anziani");
+    }
+
+    #[test]
+    fn taxonomies_and_languages_windows_reserves_are_refused() {
+        let err = Config::parse(
+            "title: t\nbase_url: https://x.it/\nlanguages:\n  nul: {}\ntaxonomies:\n  - name: con\n",
+            None,
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = err.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[0], "`nul` is not a language code");
+        assert!(
+            messages[1].starts_with("the taxonomy `con` cannot be published: `con` is a name"),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -58,9 +58,15 @@ impl DateInput {
             .map_err(|_| msg!("`{value}` is not a valid date", value = written))
     }
 
-    /// The moment this denotes in `tz`.
+    /// The moment this denotes in `tz`, at an offset of whole minutes.
+    ///
+    /// RFC 3339 (feeds, sitemaps, `page.date`) and RSS write offsets in whole minutes, but
+    /// before standard time the tz database gives local mean time: `Europe/Rome` is
+    /// `+00:49:56` before 1893. Such an offset is rounded to the nearest minute (`+00:50`):
+    /// a day or a wall-clock time keeps what the editor wrote (the instant moves by a few
+    /// seconds), an instant with its own offset stays that instant.
     pub fn resolve(self, tz: &TimeZone) -> ZonedDateTime {
-        match self {
+        let zoned = match self {
             DateInput::Day(d) => d
                 .to_zoned_datetime(tz.clone())
                 .unwrap_or_else(|_| Timestamp::UNIX_EPOCH.to_zoned_datetime(tz.clone())),
@@ -68,6 +74,19 @@ impl DateInput {
                 .to_zoned_datetime(tz.clone())
                 .unwrap_or_else(|_| Timestamp::UNIX_EPOCH.to_zoned_datetime(tz.clone())),
             DateInput::Instant(ts) => ts.to_zoned_datetime(tz.clone()),
+        };
+        if zoned.offset().seconds() % 60 == 0 {
+            return zoned;
+        }
+        let Ok(rounded) = zoned.offset().round(jiff::Unit::Minute) else {
+            return zoned;
+        };
+        let fixed = rounded.to_time_zone();
+        match self {
+            DateInput::Instant(ts) => ts.to_zoned_datetime(fixed),
+            DateInput::Day(_) | DateInput::Local(_) => {
+                zoned.datetime().to_zoned_datetime(fixed).unwrap_or(zoned)
+            }
         }
     }
 }
@@ -246,6 +265,29 @@ mod tests {
             .unwrap()
             .resolve(&rome());
         assert_eq!(rfc3339(&z), "2018-10-26T17:00:00+02:00");
+    }
+
+    #[test]
+    fn local_mean_time_is_rounded_to_whole_minutes() {
+        // Rome kept local mean time, +00:49:56, until 1893.
+        let day = DateInput::parse("1850-01-01").unwrap().resolve(&rome());
+        assert_eq!(rfc3339(&day), "1850-01-01T00:00:00+00:50");
+        let local = DateInput::parse("1850-01-01T10:30:00")
+            .unwrap()
+            .resolve(&rome());
+        assert_eq!(rfc3339(&local), "1850-01-01T10:30:00+00:50");
+        let instant = DateInput::parse("1850-01-01T10:00:00Z")
+            .unwrap()
+            .resolve(&rome());
+        assert_eq!(rfc3339(&instant), "1850-01-01T10:50:00+00:50");
+        assert_eq!(
+            instant.timestamp(),
+            "1850-01-01T10:00:00Z".parse::<Timestamp>().unwrap(),
+            "an instant stays the same instant"
+        );
+        // Standard time since 1893: nothing to round.
+        let day = DateInput::parse("1893-11-01").unwrap().resolve(&rome());
+        assert_eq!(rfc3339(&day), "1893-11-01T00:00:00+01:00");
     }
 
     #[test]

@@ -55,20 +55,18 @@ pub fn files(site: &Site, values: &SiteValues) -> Vec<GeneratedFile> {
     for (doc, path) in docs {
         for alias in &doc.meta.aliases {
             add(
-                alias_output(alias),
+                alias.output(),
                 redirect(&doc.source.lang, &config.permalink(path)),
                 shown_path(&doc.source).display().to_string(),
             );
         }
     }
-    for (base, lang, paginated) in listings(site) {
-        if paginated {
-            add(
-                format!("{base}page/1/index.html"),
-                redirect(lang, &config.permalink(base)),
-                "pagination".into(),
-            );
-        }
+    for listing in site.listings().iter().filter(|l| l.total_pages > 1) {
+        add(
+            format!("{}page/1/index.html", listing.path),
+            redirect(listing.lang, &config.permalink(listing.path)),
+            "pagination".into(),
+        );
     }
 
     let entries = sitemap_entries(site);
@@ -81,47 +79,6 @@ pub fn files(site: &Site, values: &SiteValues) -> Vec<GeneratedFile> {
         "robots.txt".into(),
     );
     files
-}
-
-/// Every listing: (site path, language, whether it has more than one listing page).
-fn listings(site: &Site) -> Vec<(&str, &str, bool)> {
-    let mut out: Vec<(&str, &str, bool)> = site
-        .sections
-        .iter()
-        .map(|s| {
-            let paginated = s
-                .doc
-                .meta
-                .listing
-                .paginate_by
-                .is_some_and(|n| s.pages.len() > n);
-            (s.path.as_str(), s.doc.source.lang.as_str(), paginated)
-        })
-        .collect();
-    for index in site
-        .taxonomies
-        .iter()
-        .filter(|i| site.config.taxonomies[i.taxonomy].render)
-    {
-        let per_page = site.config.taxonomies[index.taxonomy].paginate_by;
-        for term in &index.terms {
-            let paginated = per_page.is_some_and(|n| term.pages.len() > n);
-            out.push((term.path.as_str(), index.lang.as_str(), paginated));
-        }
-    }
-    out
-}
-
-/// The output file of an alias: `/vecchio/` → `vecchio/index.html`, `/a.html` stays.
-fn alias_output(alias: &str) -> String {
-    let trimmed = alias.trim_start_matches('/');
-    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-        trimmed.to_string()
-    } else if trimmed.is_empty() {
-        "index.html".into()
-    } else {
-        format!("{}/index.html", trimmed.trim_end_matches('/'))
-    }
 }
 
 /// A page that sends browsers and search engines to `target` (an absolute URL).
@@ -304,16 +261,6 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn alias_paths() {
-        assert_eq!(
-            alias_output("/vecchio/indirizzo/"),
-            "vecchio/indirizzo/index.html"
-        );
-        assert_eq!(alias_output("/vecchio"), "vecchio/index.html");
-        assert_eq!(alias_output("/pagina.html"), "pagina.html");
-    }
 
     #[test]
     fn redirect_page_points_to_the_target() {

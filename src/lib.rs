@@ -54,6 +54,7 @@ pub mod script_url;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;
+pub mod site_path;
 pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;

@@ -20,6 +20,7 @@ use crate::error::{Diagnostic, Error, Result, closest};
 use crate::i18n::Text;
 use crate::msg;
 use crate::schema::{Field, Kind, Schema};
+use crate::site_path;
 use crate::slug::{is_slug, slugify};
 
 /// The mark of a placeholder the editor must replace.
@@ -116,6 +117,16 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
                 title = title
             ),
             msg!("write a title with Latin letters or digits, such as \"Nuovo spazio\""),
+        ));
+    }
+    if let Some(problem) = site_path::segment_problem(&slug) {
+        return Err(usage(
+            msg!(
+                "the title would name the file {slug}.md: {problem}",
+                slug = slug,
+                problem = problem.describe(&slug)
+            ),
+            msg!("choose a longer title"),
         ));
     }
     if slug == "index" {

@@ -1,7 +1,9 @@
 //! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
-//! translations, co-located assets, and the checks that need the whole site (two files on one
-//! URL). The result is immutable: rendering only reads it.
+//! translations, co-located assets, and the checks that need the whole site (two things on
+//! one address, in any spelling a host would serve from one file: see [`crate::site_path`]).
+//! The result is immutable: rendering only reads it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -9,11 +11,13 @@ use rayon::prelude::*;
 
 use crate::collate::{compare_pages, folded_titles};
 use crate::config::Config;
-use crate::content::document::{Document, FrontMatter, Listing, shown_path};
+use crate::content::document::{Alias, Document, FrontMatter, Listing, shown_path};
 use crate::content::source::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, values_or_errors};
+use crate::i18n::Text;
 use crate::links::LinkTargets;
 use crate::msg;
+use crate::site_path;
 use crate::slug::slugify;
 use crate::taxonomy::{self, TaxonomyIndex};
 use crate::yaml::YamlValue;
@@ -108,6 +112,75 @@ impl Site {
     pub fn lang_prefix(&self, lang: &str) -> String {
         lang_prefix(&self.config, lang)
     }
+
+    /// Every listing that has pages: each section, and each term of a taxonomy that has
+    /// pages (`render`).
+    pub fn listings(&self) -> Vec<PagedListing<'_>> {
+        let total_pages = |items: usize, per_page: Option<usize>| {
+            per_page.map_or(1, |n| items.div_ceil(n.max(1)).max(1))
+        };
+        let mut listings: Vec<PagedListing> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PagedListing {
+                path: &s.path,
+                lang: &s.doc.source.lang,
+                total_pages: total_pages(s.pages.len(), s.doc.meta.listing.paginate_by),
+                of: ListingOf::Section(i),
+            })
+            .collect();
+        for (i, index) in self.taxonomies.iter().enumerate() {
+            let taxonomy = &self.config.taxonomies[index.taxonomy];
+            if !taxonomy.render {
+                continue;
+            }
+            for (j, term) in index.terms.iter().enumerate() {
+                listings.push(PagedListing {
+                    path: &term.path,
+                    lang: &index.lang,
+                    total_pages: total_pages(term.pages.len(), taxonomy.paginate_by),
+                    of: ListingOf::Term(i, j),
+                });
+            }
+        }
+        listings
+    }
+}
+
+/// A listing of pages, published on one listing page or more (`spazi/`, `spazi/page/2/` …).
+#[derive(Debug, Clone, Copy)]
+pub struct PagedListing<'a> {
+    /// Site path of its first page.
+    pub path: &'a str,
+    /// Its language.
+    pub lang: &'a str,
+    /// How many listing pages it has (at least one).
+    pub total_pages: usize,
+    /// What it lists.
+    pub of: ListingOf,
+}
+
+/// What a [`PagedListing`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingOf {
+    /// The pages of a section (index in [`Site::sections`]).
+    Section(usize),
+    /// The pages of a term: indices in [`Site::taxonomies`] and in its terms.
+    Term(usize, usize),
+}
+
+impl ListingOf {
+    /// The file it comes from: the section's `_index.md`, or the first page of the term.
+    fn source<'a>(&self, site: &'a Site) -> &'a SourceFile {
+        match *self {
+            ListingOf::Section(i) => &site.sections[i].doc.source,
+            ListingOf::Term(index, term) => {
+                let first = site.taxonomies[index].terms[term].pages[0];
+                &site.pages[first].doc.source
+            }
+        }
+    }
 }
 
 fn lang_prefix(config: &Config, lang: &str) -> String {
@@ -173,6 +246,20 @@ pub fn assemble(
                 Some(slug) => slug.clone(),
                 None => slugify(own_name),
             };
+            // An explicit slug is checked where it is written.
+            if let Some(problem) =
+                site_path::segment_problem(&slug).filter(|_| doc.meta.slug.is_none())
+            {
+                return Err(Diagnostic::new(
+                    shown_path(&doc.source),
+                    msg!(
+                        "the file name `{name}` cannot be published: {problem}",
+                        name = own_name,
+                        problem = problem.describe(&slug)
+                    ),
+                )
+                .hint(msg!("rename the file, or add `slug: …` with another name")));
+            }
             if slug.is_empty() {
                 return Err(Diagnostic::new(
                     shown_path(&doc.source),
@@ -202,7 +289,6 @@ pub fn assemble(
         .collect();
     let mut pages = values_or_errors(placed, &mut errors);
 
-    check_collisions(&pages, &sections, &mut errors);
     link_translations(
         &mut pages,
         |p| &p.doc.source.translation_key,
@@ -266,23 +352,23 @@ pub fn assemble(
 
     check_references(&pages, &targets, &mut errors);
 
-    let (taxonomies, mut taxonomy_errors) =
-        taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
-    errors.append(&mut taxonomy_errors);
+    let taxonomies = taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
 
     let assets = place_assets(asset_files, &mut pages, &mut sections, &mut errors);
 
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Site {
+    let site = Site {
         config,
         pages,
         sections,
         assets,
         taxonomies,
         links: targets,
-    })
+    };
+    check_collisions(&site, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(site)
 }
 
 /// Every reference field must name a published page of its section.
@@ -402,6 +488,17 @@ fn folder_path(folder: &str) -> Result<String, Diagnostic> {
             )
             .hint(msg!("rename the folder with letters, digits and hyphens")));
         }
+        if let Some(problem) = site_path::segment_problem(&slug) {
+            return Err(Diagnostic::new(
+                PathBuf::new(),
+                msg!(
+                    "the folder name `{name}` cannot be published: {problem}",
+                    name = segment,
+                    problem = problem.describe(&slug)
+                ),
+            )
+            .hint(msg!("rename the folder")));
+        }
         out.push_str(&slug);
         out.push('/');
     }
@@ -425,32 +522,160 @@ fn nearest_section(
     }
 }
 
-fn check_collisions(pages: &[Page], sections: &[Section], errors: &mut Vec<Diagnostic>) {
-    // Every site path with its file, sections first; sorted by path, each path's files stay
-    // in that order.
-    let mut owners: Vec<(&str, usize, &SourceFile)> = sections
-        .iter()
-        .map(|s| (s.path.as_str(), &s.doc.source))
-        .chain(pages.iter().map(|p| (p.path.as_str(), &p.doc.source)))
-        .enumerate()
-        .map(|(order, (path, source))| (path, order, source))
-        .collect();
-    owners.par_sort_unstable_by_key(|&(path, order, _)| (path, order));
-    for same_path in owners.chunk_by(|a, b| a.0 == b.0) {
-        if let [(path, _, first), rest @ ..] = same_path {
-            for (_, _, other) in rest {
-                errors.push(
-                    Diagnostic::new(
-                        shown_path(other),
-                        msg!(
-                            "this file and {other} would both be published at /{path}",
-                            other = shown_path(first).display(),
-                            path = path
-                        ),
-                    )
-                    .hint(msg!("rename one of them, or give one a different `slug:`")),
-                );
+/// Something published at a site path, for the collision check.
+#[derive(Clone, Copy)]
+enum Claim<'a> {
+    /// The list page of a taxonomy (by its name).
+    TaxonomyList(&'a str),
+    /// The page of a term: indices in [`Site::taxonomies`] and in its terms.
+    Term(usize, usize),
+    /// A listing page after the first (`page/2/` …), or the redirect `page/1/` of a paginated
+    /// listing.
+    ListingPage(&'a PagedListing<'a>, usize),
+    /// A page or section.
+    Document(&'a SourceFile),
+    /// An alias of a page or section.
+    Alias(&'a SourceFile, &'a Alias),
+}
+
+impl Claim<'_> {
+    /// The file a collision with this claim is reported in, and the position in it.
+    fn place(&self, site: &Site) -> (PathBuf, Option<(usize, usize)>) {
+        match *self {
+            Claim::TaxonomyList(_) => (PathBuf::from(crate::config::CONFIG_FILE), None),
+            Claim::Term(index, term) => {
+                (shown_path(ListingOf::Term(index, term).source(site)), None)
             }
+            Claim::ListingPage(listing, _) => (shown_path(listing.of.source(site)), None),
+            Claim::Document(source) => (shown_path(source), None),
+            Claim::Alias(source, alias) => (shown_path(source), Some((alias.line, alias.column))),
+        }
+    }
+
+    /// What this is, said in its own file.
+    fn here(&self, site: &Site) -> Text {
+        match *self {
+            Claim::Document(_) => msg!("this file"),
+            Claim::Alias(_, alias) => msg!("the alias `{alias}`", alias = alias.written),
+            _ => self.there(site),
+        }
+    }
+
+    /// What this is, said anywhere.
+    fn there(&self, site: &Site) -> Text {
+        match *self {
+            Claim::TaxonomyList(name) => {
+                msg!("the list page of the taxonomy `{name}`", name = name)
+            }
+            Claim::Term(index, term) => msg!(
+                "the page of {term}",
+                term = describe_term(site, index, term)
+            ),
+            Claim::ListingPage(listing, number) => match listing.of {
+                ListingOf::Section(_) => msg!(
+                    "page {number} of the listing of {file}",
+                    number = number,
+                    file = shown_path(listing.of.source(site)).display()
+                ),
+                ListingOf::Term(index, term) => msg!(
+                    "page {number} of {term}",
+                    number = number,
+                    term = describe_term(site, index, term)
+                ),
+            },
+            Claim::Document(source) => Text::from(shown_path(source).display().to_string()),
+            Claim::Alias(source, alias) => msg!(
+                "the alias `{alias}` of {file}:{line}",
+                alias = alias.written,
+                file = shown_path(source).display(),
+                line = alias.line
+            ),
+        }
+    }
+}
+
+/// "the term `4` of the taxonomy `municipio`".
+fn describe_term(site: &Site, index: usize, term: usize) -> Text {
+    let index = &site.taxonomies[index];
+    msg!(
+        "the term `{term}` of the taxonomy `{taxonomy}`",
+        term = index.terms[term].name,
+        taxonomy = site.config.taxonomies[index.taxonomy].name
+    )
+}
+
+/// Two things published at one address are an error, reported at the second, naming the
+/// first. Addresses are compared as a static host would serve them
+/// ([`site_path::collision_key`]): an alias `/Spazi//via-piazzetta/index.html` is the page
+/// `spazi/via-piazzetta/`.
+fn check_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
+    let listings = site.listings();
+    // Claims made by the configuration first, then by files (sections before pages), then by
+    // aliases: an error is reported at the later claim, the one an editor can change.
+    let mut claims: Vec<(Cow<str>, Claim)> = Vec::new();
+    for (i, index) in site.taxonomies.iter().enumerate() {
+        let taxonomy = &site.config.taxonomies[index.taxonomy];
+        if taxonomy.render {
+            claims.push((
+                index.path.as_str().into(),
+                Claim::TaxonomyList(&taxonomy.name),
+            ));
+            for (j, term) in index.terms.iter().enumerate() {
+                claims.push((term.path.as_str().into(), Claim::Term(i, j)));
+            }
+        }
+    }
+    // Page 1 of a paginated listing is the redirect `page/1/`; the listing itself has the
+    // path of its section or term.
+    for listing in listings.iter().filter(|l| l.total_pages > 1) {
+        for number in 1..=listing.total_pages {
+            claims.push((
+                format!("{}page/{number}/", listing.path).into(),
+                Claim::ListingPage(listing, number),
+            ));
+        }
+    }
+    let documents = site
+        .sections
+        .iter()
+        .map(|s| (&s.doc, s.path.as_str()))
+        .chain(site.pages.iter().map(|p| (&p.doc, p.path.as_str())));
+    for (doc, path) in documents.clone() {
+        claims.push((path.into(), Claim::Document(&doc.source)));
+    }
+    for (doc, _) in documents {
+        for alias in &doc.meta.aliases {
+            claims.push((alias.path.as_str().into(), Claim::Alias(&doc.source, alias)));
+        }
+    }
+    let keys: Vec<Cow<str>> = claims
+        .par_iter()
+        .map(|(path, _)| site_path::collision_key(path))
+        .collect();
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+    for same in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
+        let (first_path, first) = &claims[same[0]];
+        for &i in &same[1..] {
+            let claim = claims[i].1;
+            let (file, position) = claim.place(site);
+            let mut error = Diagnostic::new(
+                file,
+                msg!(
+                    "{this} and {other} would both be published at /{path}",
+                    this = claim.here(site),
+                    other = first.there(site),
+                    path = first_path
+                ),
+            )
+            .hint(match claim {
+                Claim::Alias(..) => msg!("remove the alias: that address is not free"),
+                _ => msg!("rename one of them, or give one a different `slug:`"),
+            });
+            if let Some((line, column)) = position {
+                error = error.at(line, column);
+            }
+            errors.push(error);
         }
     }
 }
@@ -511,6 +736,24 @@ fn place_assets(
             }
             folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
         };
+        // Names in a bundle, and the names of files, are published as they are.
+        let kept = match &bundle {
+            Some((bundle_folder, _)) => &file.relative[bundle_folder.len() + 1..],
+            None => name.as_str(),
+        };
+        if let Some((segment, problem)) = site_path::path_problem(kept) {
+            errors.push(
+                Diagnostic::new(
+                    shown_path(&file),
+                    msg!(
+                        "this file cannot be published: {problem}",
+                        problem = problem.describe(segment)
+                    ),
+                )
+                .hint(msg!("rename the file, or the folder it is in")),
+            );
+            continue;
+        }
         match bundle {
             Some((bundle_folder, owners)) => {
                 let inner = &file.relative[bundle_folder.len() + 1..];

@@ -7,9 +7,6 @@ use rayon::prelude::*;
 
 use crate::collate::{compare_pages, compare_text};
 use crate::config::Config;
-use crate::content::document::shown_path;
-use crate::error::Diagnostic;
-use crate::msg;
 use crate::site::Page;
 use crate::slug::slugify;
 
@@ -47,8 +44,7 @@ pub fn index(
     pages: &[Page],
     titles: &[String],
     lang_prefix: impl Fn(&str) -> String,
-) -> (Vec<TaxonomyIndex>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+) -> Vec<TaxonomyIndex> {
     let mut result = Vec::new();
     for lang in &config.languages {
         for (t, taxonomy) in config.taxonomies.iter().enumerate() {
@@ -67,21 +63,8 @@ pub fn index(
                     .into_iter()
                     .flatten()
                 {
+                    // Terms without a publishable slug are errors of their file already.
                     let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
-                    if slug.is_empty() {
-                        errors.push(
-                            Diagnostic::new(
-                                shown_path(&page.doc.source),
-                                msg!(
-                                    "cannot make a web address from the {taxonomy} `{term}`",
-                                    taxonomy = taxonomy.name,
-                                    term = name
-                                ),
-                            )
-                            .hint(msg!("write the term with Latin letters or digits")),
-                        );
-                        continue;
-                    }
                     match terms.get_mut(slug.as_str()) {
                         // Pages come in order: a term written twice on a page is the last one.
                         Some(term) => {
@@ -126,5 +109,5 @@ pub fn index(
             });
         }
     }
-    (result, errors)
+    result
 }

@@ -63,7 +63,7 @@ struct DocumentView<'a> {
     reading_time: usize,
     draft: bool,
     weight: Option<i64>,
-    aliases: &'a [String],
+    aliases: Vec<String>,
     taxonomies: &'a BTreeMap<String, Vec<String>>,
     extra: &'a YamlValue,
     relative_path: &'a str,
@@ -164,7 +164,11 @@ fn document_view<'a>(
         reading_time: doc.body.word_count.div_ceil(200).max(1),
         draft: meta.draft,
         weight: meta.weight,
-        aliases: &meta.aliases,
+        aliases: meta
+            .aliases
+            .iter()
+            .map(|a| format!("/{}", a.path))
+            .collect(),
         taxonomies: &meta.taxonomies,
         extra: &meta.extra,
         relative_path: &doc.source.relative,

@@ -200,7 +200,9 @@ fn aliases_redirect_and_may_not_hide_a_page() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("would both be written to notizie/notizia-1/index.html"),
+        stderr.contains(
+            "content/spazi/ornato.md:3:11: the alias `/notizie/notizia-1/` and content/notizie/notizia-1.md would both be published at /notizie/notizia-1/"
+        ),
         "{stderr}"
     );
 }

@@ -200,6 +200,40 @@ fn nothing_outside_the_site_is_served() {
     assert!(body.contains("Pagina non trovata"), "the site's 404 page");
 }
 
+#[test]
+fn aliases_are_served_as_built_and_one_onto_a_page_is_an_error_in_both() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/ancora.md",
+        "---\ntitle: Ancora\naliases: [\"/Vecchio//Indirizzo/index.html\"]\n---\n",
+    );
+    let server = serve(&site);
+    let (_, body) = eventually(server.port, "/Vecchio/Indirizzo/", |s, _| s == 200);
+    assert!(
+        body.contains("<link rel=\"canonical\" href=\"http://127.0.0.1"),
+        "{body}"
+    );
+    assert!(body.contains("/spazi/ancora/\">"), "{body}");
+    served_equals_fresh_build(&site, server.port).unwrap();
+
+    // Another spelling of a page's address: refused by serve as by build, and the page is
+    // still the page, not a redirect.
+    site.write(
+        "content/spazi/ancora.md",
+        "---\ntitle: Ancora\naliases: [\"/spazi//via-piazzetta/\"]\n---\n",
+    );
+    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+        b.contains("role=\"alert\"")
+    });
+    assert!(body.contains("content/spazi/ancora.md:3:11"), "{body}");
+    assert!(body.contains("WeMi Piazzetta"), "{body}");
+    assert!(
+        served_equals_fresh_build(&site, server.port)
+            .unwrap_err()
+            .starts_with("fresh build failed")
+    );
+}
+
 /// A tiny deterministic generator, so a failing sequence can be replayed from its seed.
 struct Rng(u64);
 

@@ -19,8 +19,10 @@ use crate::msg;
 use crate::schema::{self, Checker, Schema, Typed};
 use crate::script_url;
 use crate::shortcodes;
+use crate::site_path;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::{self, YamlValue};
+use crate::yaml_outline::{Outline, OutlineKind};
 
 /// The checked front matter of a page or section.
 #[derive(Debug, Clone)]
@@ -39,8 +41,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Ordering weight.
     pub weight: Option<i64>,
-    /// Old root-relative URLs of this page.
-    pub aliases: Vec<String>,
+    /// Old addresses of this page, in normal form.
+    pub aliases: Vec<Alias>,
     /// Template to render with, instead of the default.
     pub template: Option<String>,
     /// Taxonomy name → terms.
@@ -49,6 +51,31 @@ pub struct FrontMatter {
     pub extra: YamlValue,
     /// How a section lists its pages (defaults for a page).
     pub listing: Listing,
+}
+
+/// An old address of a page or section, where a redirect page is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// As written in the front matter (`/spazi//piazzetta`).
+    pub written: String,
+    /// Its site path in normal form ([`site_path::normalize`]): a folder (`spazi/piazzetta/`,
+    /// `""` for the root) or an `.html`/`.htm` file (`pagina.html`).
+    pub path: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
+}
+
+impl Alias {
+    /// The output file of its redirect page: `spazi/piazzetta/index.html`, `pagina.html`.
+    pub fn output(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
 }
 
 /// Listing options of a section's `_index.md`.
@@ -414,44 +441,56 @@ fn check(
                 .hint(msg!("add a line `title: \"…\"` to the front matter")),
         );
     }
-    if let Some(slug) = &slug
-        && !is_slug(slug)
-    {
-        let suggestion = slugify(slug);
-        let hint = if suggestion.is_empty() {
-            msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
-        } else {
-            msg!("write `slug: {slug}`", slug = suggestion)
-        };
-        errors.push(
-            at_key(
-                "slug",
-                msg!(
-                    "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
-                    slug = slug
-                ),
-            )
-            .hint(hint),
-        );
-    }
-    let aliases = aliases.unwrap_or_default();
-    for alias in &aliases {
-        if !alias.starts_with('/')
-            || alias.split('/').any(|s| s == ".." || s == ".")
-            || alias.contains('\\')
-        {
+    if let Some(slug) = &slug {
+        if !is_slug(slug) {
+            let suggestion = slugify(slug);
+            let hint = if suggestion.is_empty() {
+                msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
+            } else {
+                msg!("write `slug: {slug}`", slug = suggestion)
+            };
             errors.push(
                 at_key(
-                    "aliases",
+                    "slug",
                     msg!(
-                        "the alias `{alias}` is not a root-relative address",
-                        alias = alias
+                        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+                        slug = slug
+                    ),
+                )
+                .hint(hint),
+            );
+        } else if let Some(problem) = site_path::segment_problem(slug) {
+            errors.push(
+                at_key(
+                    "slug",
+                    msg!(
+                        "the `slug` cannot be published: {problem}",
+                        problem = problem.describe(slug)
                     ),
                 )
                 .hint(msg!(
-                    "write old addresses like /vecchio/indirizzo/, starting with / and without `..`"
+                    "write a longer slug, e.g. `slug: {slug}-1`",
+                    slug = slug
                 )),
             );
+        }
+    }
+    let positions = ValuePositions::new(yaml_text, offset);
+    let mut checked_aliases = Vec::new();
+    for (i, written) in aliases.unwrap_or_default().into_iter().enumerate() {
+        let (line, column) = positions.item("aliases", i);
+        match alias_path(&written) {
+            Ok(normal) => checked_aliases.push(Alias {
+                written,
+                path: normal,
+                line,
+                column,
+            }),
+            Err(problem) => errors.push(
+                Diagnostic::new(&path, problem.describe_alias(&written))
+                    .at(line, column)
+                    .hint(problem.alias_hint()),
+            ),
         }
     }
     let extra = extra.unwrap_or_default();
@@ -490,6 +529,13 @@ fn check(
         if config.taxonomies.iter().any(|t| t.name == key) {
             match value.terms() {
                 Some(terms) if terms.iter().all(|t| !t.trim().is_empty()) => {
+                    for (i, term) in terms.iter().enumerate() {
+                        if let Some((message, hint)) = term_problem(&key, term) {
+                            let (line, column) = positions.item(&key, i);
+                            errors
+                                .push(Diagnostic::new(&path, message).at(line, column).hint(hint));
+                        }
+                    }
                     if !terms.is_empty() {
                         taxonomies.insert(key, terms);
                     }
@@ -532,7 +578,7 @@ fn check(
         draft: draft.unwrap_or(false),
         slug,
         weight,
-        aliases,
+        aliases: checked_aliases,
         template,
         taxonomies,
         extra,
@@ -542,6 +588,87 @@ fn check(
             feed: feed.unwrap_or(false),
         },
     })
+}
+
+/// The site path of an alias: its normal form, in which a last name without `.html` or
+/// `.htm` is a folder (`/vecchio` is `vecchio/`: its redirect page is `vecchio/index.html`).
+fn alias_path(written: &str) -> Result<String, site_path::UrlProblem> {
+    let mut path = site_path::normalize(written)?;
+    let name = path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !name.is_empty() && !name.ends_with(".html") && !name.ends_with(".htm") {
+        path.push('/');
+    }
+    Ok(path)
+}
+
+/// What keeps the taxonomy term `term` of `taxonomy` from having an address: its message and
+/// hint.
+fn term_problem(taxonomy: &str, term: &str) -> Option<(Text, Text)> {
+    let slug = slugify(term);
+    if slug.is_empty() {
+        return Some((
+            msg!(
+                "cannot make a web address from the {taxonomy} `{term}`",
+                taxonomy = taxonomy,
+                term = term
+            ),
+            msg!("write the term with Latin letters or digits"),
+        ));
+    }
+    let problem = site_path::segment_problem(&slug)?;
+    Some((
+        msg!(
+            "the {taxonomy} `{term}` cannot be published: {problem}",
+            taxonomy = taxonomy,
+            term = term,
+            problem = problem.describe(&slug)
+        ),
+        msg!("write the term in other words"),
+    ))
+}
+
+/// Where the values of a front matter are written. The YAML is outlined only when a check
+/// needs the position of a value (most front matter has no alias and no wrong term).
+struct ValuePositions<'a> {
+    yaml: &'a str,
+    /// Lines of the file before the YAML.
+    offset: usize,
+    outline: std::cell::OnceCell<Outline>,
+}
+
+impl<'a> ValuePositions<'a> {
+    fn new(yaml: &'a str, offset: usize) -> ValuePositions<'a> {
+        ValuePositions {
+            yaml,
+            offset,
+            outline: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The file line and column of item `index` of the value of the top-level `key` (a
+    /// scalar is its own item 0); the key's position when the outline cannot follow the
+    /// value, line 1 when it cannot find the key.
+    fn item(&self, key: &str, index: usize) -> (usize, usize) {
+        let outline = self
+            .outline
+            .get_or_init(|| crate::yaml_outline::outline(self.yaml));
+        let value = outline.get(key);
+        let item = match value.map(|v| &v.kind) {
+            Some(OutlineKind::List(_)) => value.and_then(|v| v.item(index)),
+            Some(OutlineKind::Scalar(_)) if index == 0 => value,
+            _ => None,
+        };
+        match item {
+            Some(at) => (at.line + self.offset, at.column),
+            None => outline
+                .key_position(key)
+                .map_or((1, 1), |(line, column)| (line + self.offset, column)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -597,6 +724,40 @@ mod tests {
         let slug = err.iter().find(|d| d.message.contains("slug")).unwrap();
         assert_eq!(slug.line, Some(4));
         assert_eq!(slug.hint.as_deref(), Some("write `slug: x`"));
+    }
+
+    #[test]
+    fn aliases_are_kept_in_normal_form_where_they_are_written() {
+        let doc = parse(
+            page("a.md"),
+            "---\ntitle: a\naliases:\n  - /Vecchio//a/./index.html\n  - /b\n  - /c.HTML\n  - /\n---\n",
+            &config(),
+        )
+        .unwrap();
+        let aliases: Vec<(&str, String, usize, usize)> = doc
+            .meta
+            .aliases
+            .iter()
+            .map(|a| (a.path.as_str(), a.output(), a.line, a.column))
+            .collect();
+        assert_eq!(
+            aliases,
+            [
+                ("Vecchio/a/", "Vecchio/a/index.html".into(), 4, 5),
+                ("b/", "b/index.html".into(), 5, 5),
+                ("c.HTML", "c.HTML".into(), 6, 5),
+                ("", "index.html".into(), 7, 5),
+            ]
+        );
+        let err = parse(
+            page("a.md"),
+            "---\ntitle: a\naliases: [/a/, \"https://x.it/\"]\nmunicipio: con\n---\n",
+            &config(),
+        )
+        .unwrap_err();
+        let at: Vec<(Option<usize>, Option<usize>)> =
+            err.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(Some(3), Some(16)), (Some(4), Some(12))]);
     }
 
     #[test]

@@ -129,6 +129,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("unit value", "un valore vuoto"),
     // config.rs
     (
+        "the taxonomy `{name}` cannot be published: {problem}",
+        "la tassonomia `{name}` non si può pubblicare: {problem}",
+    ),
+    (
         "cannot read the configuration: {error}",
         "impossibile leggere la configurazione: {error}",
     ),
@@ -406,12 +410,20 @@ pub const CATALOG: &[(&str, &str)] = &[
         "`slug` può contenere solo lettere minuscole, cifre e trattini, trovato `{slug}`",
     ),
     (
-        "the alias `{alias}` is not a root-relative address",
-        "l'alias `{alias}` non è un indirizzo che inizia con /",
+        "the `slug` cannot be published: {problem}",
+        "lo `slug` non si può pubblicare: {problem}",
     ),
     (
-        "write old addresses like /vecchio/indirizzo/, starting with / and without `..`",
-        "scrivi i vecchi indirizzi come /vecchio/indirizzo/, con / all'inizio e senza `..`",
+        "write a longer slug, e.g. `slug: {slug}-1`",
+        "scrivi uno slug più lungo, per esempio `slug: {slug}-1`",
+    ),
+    (
+        "the {taxonomy} `{term}` cannot be published: {problem}",
+        "il valore `{term}` di `{taxonomy}` non si può pubblicare: {problem}",
+    ),
+    (
+        "write the term in other words",
+        "scrivi il valore con altre parole",
     ),
     (
         "`{key}` applies only to sections",
@@ -522,12 +534,57 @@ pub const CATALOG: &[(&str, &str)] = &[
         "rinomina la cartella usando lettere, cifre e trattini",
     ),
     (
-        "this file and {other} would both be published at /{path}",
-        "questo file e {other} verrebbero pubblicati entrambi in /{path}",
+        "{this} and {other} would both be published at /{path}",
+        "{this} e {other} verrebbero pubblicati entrambi in /{path}",
     ),
     (
         "rename one of them, or give one a different `slug:`",
         "rinomina uno dei due, oppure dai a uno dei due uno `slug:` diverso",
+    ),
+    ("this file", "questo file"),
+    ("the alias `{alias}`", "l'alias `{alias}`"),
+    (
+        "the alias `{alias}` of {file}:{line}",
+        "l'alias `{alias}` di {file}:{line}",
+    ),
+    (
+        "the list page of the taxonomy `{name}`",
+        "la pagina elenco della tassonomia `{name}`",
+    ),
+    ("the page of {term}", "la pagina del {term}"),
+    (
+        "page {number} of the listing of {file}",
+        "la pagina {number} dell'elenco di {file}",
+    ),
+    ("page {number} of {term}", "la pagina {number} del {term}"),
+    (
+        "the term `{term}` of the taxonomy `{taxonomy}`",
+        "valore `{term}` della tassonomia `{taxonomy}`",
+    ),
+    (
+        "remove the alias: that address is not free",
+        "togli l'alias: quell'indirizzo è già occupato",
+    ),
+    (
+        "the file name `{name}` cannot be published: {problem}",
+        "il nome del file `{name}` non si può pubblicare: {problem}",
+    ),
+    (
+        "rename the file, or add `slug: …` with another name",
+        "rinomina il file, oppure aggiungi `slug: …` con un altro nome",
+    ),
+    (
+        "the folder name `{name}` cannot be published: {problem}",
+        "il nome della cartella `{name}` non si può pubblicare: {problem}",
+    ),
+    ("rename the folder", "rinomina la cartella"),
+    (
+        "this file cannot be published: {problem}",
+        "questo file non si può pubblicare: {problem}",
+    ),
+    (
+        "rename the file, or the folder it is in",
+        "rinomina il file, oppure la cartella in cui si trova",
     ),
     // links.rs
     (
@@ -547,7 +604,72 @@ pub const CATALOG: &[(&str, &str)] = &[
         "content/{file} has no heading with the id `{anchor}`",
         "content/{file} non ha un titolo con l'id `{anchor}`",
     ),
-    // taxonomy.rs
+    // site_path.rs
+    (
+        "the alias `{alias}` is not a root-relative address",
+        "l'alias `{alias}` non è un indirizzo che inizia con /",
+    ),
+    (
+        "the alias `{alias}` is a full web address, not an old address of this site",
+        "l'alias `{alias}` è un indirizzo web completo, non un vecchio indirizzo di questo sito",
+    ),
+    (
+        "the alias `{alias}` has a query (`?…`) or a fragment (`#…`), which a redirect page cannot have",
+        "l'alias `{alias}` ha una parte `?…` o `#…`, che una pagina di reindirizzamento non può avere",
+    ),
+    (
+        "the alias `{alias}` has a `%` that is not followed by two hexadecimal digits",
+        "l'alias `{alias}` ha un `%` che non è seguito da due cifre esadecimali",
+    ),
+    (
+        "the alias `{alias}` has percent-escapes that do not decode to UTF-8 text",
+        "l'alias `{alias}` ha sequenze `%XX` che non formano testo UTF-8",
+    ),
+    (
+        "the alias `{alias}` has an encoded `/` (`%2F`)",
+        "l'alias `{alias}` contiene una `/` codificata (`%2F`)",
+    ),
+    (
+        "the alias `{alias}` goes above the site's root with `..`",
+        "l'alias `{alias}` risale oltre la radice del sito con `..`",
+    ),
+    (
+        "the alias `{alias}`: {problem}",
+        "l'alias `{alias}`: {problem}",
+    ),
+    (
+        "write old addresses like /vecchio/indirizzo/, starting with / and without `..`",
+        "scrivi i vecchi indirizzi come /vecchio/indirizzo/, con / all'inizio e senza `..`",
+    ),
+    (
+        "write only the path of the old address on this site, e.g. /vecchio/indirizzo/",
+        "scrivi solo il percorso del vecchio indirizzo su questo sito, per esempio /vecchio/indirizzo/",
+    ),
+    (
+        "write letters as they are, or escape UTF-8 bytes as %XX (a space is %20, % itself is %25)",
+        "scrivi le lettere così come sono, oppure codifica i byte UTF-8 come %XX (lo spazio è %20, il % stesso è %25)",
+    ),
+    (
+        "write `/` itself between the parts of the address",
+        "scrivi proprio `/` tra le parti dell'indirizzo",
+    ),
+    (
+        "remove this alias: its redirect page could not be published on every host",
+        "togli questo alias: la sua pagina di reindirizzamento non si potrebbe pubblicare su ogni server",
+    ),
+    (
+        "`{segment}` is a name Windows reserves for a device (con, prn, aux, nul, com1 to com9, lpt1 to lpt9, with any extension), so a site holding it cannot be published on every host",
+        "`{segment}` è un nome che Windows riserva ai dispositivi (con, prn, aux, nul, da com1 a com9, da lpt1 a lpt9, con qualsiasi estensione), quindi un sito che lo contiene non si può pubblicare su ogni server",
+    ),
+    (
+        "`{segment}` contains {character}, which file names cannot hold on every host",
+        "`{segment}` contiene {character}, che non può stare nei nomi dei file su ogni server",
+    ),
+    (
+        "`{segment}` ends with a dot or a space, which Windows drops from file names",
+        "`{segment}` finisce con un punto o uno spazio, che Windows toglie dai nomi dei file",
+    ),
+    // Taxonomy terms (content/document.rs)
     (
         "cannot make a web address from the {taxonomy} `{term}`",
         "impossibile ricavare un indirizzo web dal valore `{term}` di `{taxonomy}`",
@@ -690,6 +812,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{origin} verrebbe scritto in {path} e {first} in {other}: i server che non distinguono maiuscole o accenti li confonderebbero",
     ),
     (
+        "{origin} would be written to {path} and {first} to {other}: one of them needs the other's name for a folder",
+        "{origin} verrebbe scritto in {path} e {first} in {other}: uno dei due ha bisogno del nome dell'altro per una cartella",
+    ),
+    (
         "cannot publish a file at `{path}`: {reason}",
         "impossibile pubblicare un file in `{path}`: {reason}",
     ),
@@ -707,24 +833,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "ha una parte vuota, `.` o `..`",
     ),
     (
-        "it contains a backslash",
-        "contiene una barra rovesciata (\\)",
-    ),
-    (
-        "it contains a control character",
-        "contiene un carattere di controllo",
-    ),
-    (
-        "it contains `{char}`, which web addresses or Windows read differently",
-        "contiene `{char}`, che gli indirizzi web o Windows leggono in altro modo",
-    ),
-    (
-        "one of its names is reserved by Windows (con, prn, aux, nul, com1 to com9, lpt1 to lpt9)",
-        "uno dei suoi nomi è riservato da Windows (con, prn, aux, nul, da com1 a com9, da lpt1 a lpt9)",
-    ),
-    (
-        "one of its names ends with a dot or a space",
-        "uno dei suoi nomi finisce con un punto o uno spazio",
+        "it contains `{char}`, which web addresses read as an escape or a fragment",
+        "contiene `{char}`, che gli indirizzi web leggono come codice o come frammento",
     ),
     ("it is too long", "è troppo lungo"),
     (
@@ -936,6 +1046,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "aggiungi `{code}` sotto `languages:` in site.yaml, oppure rinomina il file in {base}.md",
     ),
     // scaffold.rs
+    (
+        "the title would name the file {slug}.md: {problem}",
+        "il titolo darebbe al file il nome {slug}.md: {problem}",
+    ),
     ("Created {path}", "Pagina creata: {path}"),
     (
         "`{section}` is not a folder of content/",

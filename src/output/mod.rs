@@ -53,6 +53,8 @@ pub struct OutputSet {
     files: BTreeMap<OutputPath, (OutputFile, String)>,
     /// Each path in the form a case-insensitive host sees it ([`OutputPath::folded`]).
     folded: HashMap<String, OutputPath>,
+    /// Each folder the paths need, in that form, with the first path that needs it.
+    folders: HashMap<String, OutputPath>,
 }
 
 impl OutputSet {
@@ -85,7 +87,33 @@ impl OutputSet {
             };
             return Err(Diagnostic::new(origin, message).hint(msg!("rename or remove one of them")));
         }
-        self.folded.insert(path.folded(), path.clone());
+        let folded = path.folded();
+        // A file where another file needs a folder, or inside a folder that is another file.
+        let clash = self
+            .folders
+            .get(&folded)
+            .or_else(|| folders_of(&folded).find_map(|folder| self.folded.get(folder)));
+        if let Some(other) = clash {
+            let (_, first) = &self.files[other];
+            return Err(Diagnostic::new(
+                origin.clone(),
+                msg!(
+                    "{origin} would be written to {path} and {first} to {other}: one of them needs the other's name for a folder",
+                    origin = origin,
+                    path = path,
+                    first = first,
+                    other = other
+                ),
+            )
+            .hint(msg!("rename or remove one of them")));
+        }
+        for folder in folders_of(&folded) {
+            if self.folders.contains_key(folder) {
+                break;
+            }
+            self.folders.insert(folder.to_string(), path.clone());
+        }
+        self.folded.insert(folded, path.clone());
         self.files.insert(path, (file, origin));
         Ok(())
     }
@@ -128,6 +156,13 @@ impl OutputSet {
     }
 }
 
+/// The folders of a `/`-separated path, deepest first: `a/b/c.html` → `a/b`, `a`.
+fn folders_of(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(path.rsplit_once('/').map(|(f, _)| f), |f| {
+        f.rsplit_once('/').map(|(parent, _)| parent)
+    })
+}
+
 impl std::borrow::Borrow<str> for OutputPath {
     fn borrow(&self) -> &str {
         self.as_str()
@@ -168,16 +203,11 @@ fn reason(why: UnsafePath) -> Text {
         UnsafePath::Empty => msg!("the path is empty"),
         UnsafePath::Absolute => msg!("it starts at the root of the disk"),
         UnsafePath::Dots => msg!("it has an empty, `.` or `..` part"),
-        UnsafePath::Backslash => msg!("it contains a backslash"),
-        UnsafePath::Control => msg!("it contains a control character"),
-        UnsafePath::Reserved(c) => msg!(
-            "it contains `{char}`, which web addresses or Windows read differently",
+        UnsafePath::Segment(segment, problem) => problem.describe(&segment),
+        UnsafePath::UrlCharacter(c) => msg!(
+            "it contains `{char}`, which web addresses read as an escape or a fragment",
             char = c
         ),
-        UnsafePath::DeviceName => msg!(
-            "one of its names is reserved by Windows (con, prn, aux, nul, com1 to com9, lpt1 to lpt9)"
-        ),
-        UnsafePath::TrailingDot => msg!("one of its names ends with a dot or a space"),
         UnsafePath::TooLong => msg!("it is too long"),
     }
 }
@@ -248,6 +278,28 @@ mod tests {
     }
 
     #[test]
+    fn a_file_where_another_needs_a_folder_collides() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert(path("robots.txt"), file(), "robots".into())
+            .unwrap();
+        let d = set
+            .insert(path("Robots.txt/index.html"), file(), "content/a.md".into())
+            .unwrap_err();
+        assert!(d.message.contains("robots"), "{}", d.message);
+        set.insert(path("a/b/index.html"), file(), "x".into())
+            .unwrap();
+        let d = set.insert(path("a/b"), file(), "y".into()).unwrap_err();
+        assert!(
+            d.message.contains("needs the other's name for a folder"),
+            "{}",
+            d.message
+        );
+        assert!(set.insert(path("a/c.html"), file(), "z".into()).is_ok());
+        assert_eq!(set.len(), 3);
+    }
+
+    #[test]
     fn collision_in_italian() {
         let mut set = OutputSet::default();
         let file = || OutputFile::Rendered(vec![]);
@@ -267,7 +319,7 @@ mod tests {
     fn an_unsafe_path_is_an_error_on_its_origin() {
         let d = checked("a\\..\\..\\x", "static/a\\..\\..\\x").unwrap_err();
         assert_eq!(d.path, Path::new("static/a\\..\\..\\x"));
-        assert!(d.message.contains("backslash"), "{}", d.message);
+        assert!(d.message.contains("contains `\\\\`"), "{}", d.message);
         assert!(d.message_it.is_some());
     }
 }

@@ -2,15 +2,16 @@
 //! (a page's URL, a co-located file, `static/`, the theme, an alias, a taxonomy term).
 //!
 //! A path is checked in its final form, just before anything is written there: relative,
-//! `/`-separated, made of plain names only. No `..`, `.` or empty segment, no root, no
-//! backslash (Linux allows it in a file name; Windows and many tools read it as a separator),
-//! no control character, none of the characters that a URL or a Windows host reads
-//! differently (`% # ? : * " < > |`), no Windows device name (`con`, `nul`, `com1` …), no
-//! name ending in a dot or a space, and no name too long to leave room for a temporary
-//! sibling. Such a path can only name a file inside the folder it is joined to, and the same
-//! file on every static host.
+//! `/`-separated, made of plain names only. No `..`, `.` or empty segment, no root; no
+//! segment that some host cannot hold ([`site_path::segment_problem`]: a backslash, which
+//! Linux allows in a name and Windows reads as a separator, control characters, Windows device
+//! names …); no `%` or `#`, which a URL would read as an escape or a fragment; and no name too
+//! long to leave room for a temporary sibling. Such a path can only name a file inside the
+//! folder it is joined to, and the same file on every static host.
 
 use std::fmt;
+
+use crate::site_path::{self, SegmentProblem};
 
 /// The longest name of one segment, in bytes: file systems allow 255, and writing uses a
 /// temporary sibling with a few more characters.
@@ -23,7 +24,7 @@ const MAX_PATH: usize = 2048;
 pub struct OutputPath(String);
 
 /// Why a path cannot be an output path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnsafePath {
     /// The path is empty.
     Empty,
@@ -31,16 +32,10 @@ pub enum UnsafePath {
     Absolute,
     /// It has an empty, `.` or `..` segment.
     Dots,
-    /// It holds a backslash.
-    Backslash,
-    /// It holds a control character (NUL, line ends, tabs …).
-    Control,
-    /// It holds a character that URLs or Windows read differently.
-    Reserved(char),
-    /// A segment is a Windows device name.
-    DeviceName,
-    /// A segment ends with a dot or a space.
-    TrailingDot,
+    /// A segment some host cannot hold as a file or folder name.
+    Segment(String, SegmentProblem),
+    /// A segment holds `%` or `#`, which URLs read as an escape or a fragment.
+    UrlCharacter(char),
     /// A segment or the whole path is too long.
     TooLong,
 }
@@ -70,11 +65,7 @@ impl OutputPath {
     /// The form two paths are compared in to find a collision on hosts that ignore case or
     /// the composition of accented letters (Windows, macOS): NFC, lower case.
     pub fn folded(&self) -> String {
-        use unicode_normalization::UnicodeNormalization;
-        if self.0.is_ascii() {
-            return self.0.to_ascii_lowercase();
-        }
-        self.0.nfc().collect::<String>().to_lowercase()
+        site_path::fold(&self.0).into_owned()
     }
 }
 
@@ -113,37 +104,13 @@ fn check_segment(segment: &str) -> Result<(), UnsafePath> {
     if segment.len() > MAX_SEGMENT {
         return Err(UnsafePath::TooLong);
     }
-    for c in segment.chars() {
-        match c {
-            '\\' => return Err(UnsafePath::Backslash),
-            c if c.is_control() => return Err(UnsafePath::Control),
-            '%' | '#' | '?' | ':' | '*' | '"' | '<' | '>' | '|' => {
-                return Err(UnsafePath::Reserved(c));
-            }
-            _ => {}
-        }
+    if let Some(problem) = site_path::segment_problem(segment) {
+        return Err(UnsafePath::Segment(segment.to_string(), problem));
     }
-    if segment.ends_with(['.', ' ']) {
-        return Err(UnsafePath::TrailingDot);
+    match segment.chars().find(|c| matches!(c, '%' | '#')) {
+        Some(c) => Err(UnsafePath::UrlCharacter(c)),
+        None => Ok(()),
     }
-    if is_device_name(segment) {
-        return Err(UnsafePath::DeviceName);
-    }
-    Ok(())
-}
-
-/// True for the names Windows keeps for devices, with any extension: `con`, `NUL.txt`, `com1`.
-fn is_device_name(segment: &str) -> bool {
-    let stem = segment.split('.').next().unwrap_or(segment);
-    if stem.len() > 4 || !stem.is_ascii() {
-        return false;
-    }
-    let stem = stem.to_ascii_lowercase();
-    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
-        || (stem.len() == 4
-            && (stem.starts_with("com") || stem.starts_with("lpt"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
 }
 
 #[cfg(test)]
@@ -169,7 +136,9 @@ mod tests {
 
     #[test]
     fn every_escape_is_refused_with_its_reason() {
+        use SegmentProblem::{Character, Reserved, TrailingDotOrSpace};
         let long = "a".repeat(MAX_SEGMENT + 1);
+        let segment = |s: &str, p| UnsafePath::Segment(s.to_string(), p);
         for (bad, why) in [
             ("", UnsafePath::Empty),
             ("/etc/passwd", UnsafePath::Absolute),
@@ -178,18 +147,18 @@ mod tests {
             ("./a", UnsafePath::Dots),
             ("a//b", UnsafePath::Dots),
             ("a/", UnsafePath::Dots),
-            ("a\\..\\..\\x", UnsafePath::Backslash),
-            ("a\0b", UnsafePath::Control),
-            ("a\nb", UnsafePath::Control),
-            ("a%2e%2e/x", UnsafePath::Reserved('%')),
-            ("a#b", UnsafePath::Reserved('#')),
-            ("a?b", UnsafePath::Reserved('?')),
-            ("c:/x", UnsafePath::Reserved(':')),
-            ("con", UnsafePath::DeviceName),
-            ("spazi/NUL.html", UnsafePath::DeviceName),
-            ("lpt9.txt", UnsafePath::DeviceName),
-            ("a./b", UnsafePath::TrailingDot),
-            ("a /b", UnsafePath::TrailingDot),
+            ("a\\..\\..\\x", segment("a\\..\\..\\x", Character('\\'))),
+            ("a\0b", segment("a\0b", Character('\0'))),
+            ("a\nb", segment("a\nb", Character('\n'))),
+            ("a?b", segment("a?b", Character('?'))),
+            ("c:/x", segment("c:", Character(':'))),
+            ("con", segment("con", Reserved)),
+            ("spazi/NUL.html", segment("NUL.html", Reserved)),
+            ("lpt9.txt", segment("lpt9.txt", Reserved)),
+            ("a./b", segment("a.", TrailingDotOrSpace)),
+            ("a /b", segment("a ", TrailingDotOrSpace)),
+            ("a%2e%2e/x", UnsafePath::UrlCharacter('%')),
+            ("a#b", UnsafePath::UrlCharacter('#')),
             (long.as_str(), UnsafePath::TooLong),
         ] {
             assert_eq!(OutputPath::new(bad), Err(why), "{bad:?}");
