@@ -565,3 +565,45 @@ fn a_build_killed_at_any_moment_leaves_every_file_whole_and_the_next_one_repairs
         "only {partial_seen} kills caught a build halfway"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile themes
+
+#[test]
+fn a_template_that_recurses_for_ever_is_a_bounded_clear_error() {
+    let site = Site::fixture("basic");
+    site.write("templates/giro.html", "{% include \"giro.html\" %}\n");
+    site.write(
+        "templates/componente.html",
+        "{% component giro(n) %}{{<giro n={n} />}}{% endcomponent giro %}{{<giro n={1} />}}\n",
+    );
+    site.write(
+        "content/spazi/giro.md",
+        "---\ntitle: Giro\ntemplate: componente.html\n---\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("Circular include detected for template 'giro.html'"),
+        "{stderr}"
+    );
+    fs::remove_file(site.root.join("templates/giro.html")).unwrap();
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("content/spazi/giro.md: template error: Maximum render recursion depth"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_theme_is_named_with_the_fix() {
+    let site = Site::fixture("basic");
+    let yaml = fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write("site.yaml", yaml.replace("theme: test", "theme: assente"));
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("site.yaml: the theme `assente` does not exist"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("create themes/assente/"), "{stderr}");
+    assert!(!site.root.join("public").exists());
+}
