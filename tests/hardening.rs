@@ -415,7 +415,10 @@ impl TwoVersions {
                     ("B", 0) => format!("solo-b-{i:05}.md"),
                     _ => format!("notizia-{i:05}.md"),
                 };
-                let body = format!("Versione {version} della notizia {i}. ").repeat(30);
+                // Every 250th page is long (about 400 KB): a kill may land while it is
+                // being written.
+                let repeat = if i % 250 == 7 { 10_000 } else { 30 };
+                let body = format!("Versione {version} della notizia {i}. ").repeat(repeat);
                 fs::write(
                     news.join(name),
                     format!(
@@ -436,8 +439,12 @@ impl TwoVersions {
         }
     }
 
-    /// Makes `version` the site's content (and the other one the stash).
+    /// Makes `version` the site's content (and the other one the stash); `a` and `b` name the
+    /// stash of each, which is missing while that version is the content.
     fn switch(&self, version: &Path) {
+        if !version.exists() {
+            return; // It is the content already.
+        }
         let content = self.root.join("content");
         if content.exists() {
             let other = if version == self.a { &self.b } else { &self.a };
@@ -546,17 +553,27 @@ fn a_build_killed_at_any_moment_leaves_every_file_whole_and_the_next_one_repairs
         if mixed.1 > 0 && mixed.1 < new.len() - new.values().filter(|v| v.is_none()).count() {
             partial_seen += 1;
         }
+        // The next build is of either version: after a build of B was killed, a build of A
+        // must also remove the pages only B has, which the killed build may have written.
+        let (next, expected) = if random.below(2) == 0 {
+            (&site.a, &old)
+        } else {
+            (&site.b, &new)
+        };
+        site.switch(next);
         site.build_ok(&out);
+        site.switch(&site.b);
         let repaired = tree(&out);
         let wrong: Vec<&String> = repaired
             .keys()
-            .chain(new.keys())
-            .filter(|p| repaired.get(*p) != new.get(*p))
+            .chain(expected.keys())
+            .filter(|p| repaired.get(*p) != expected.get(*p))
             .take(5)
             .collect();
         assert!(
             wrong.is_empty(),
-            "kill {kill} after {wait} ms: not repaired: {wrong:?}"
+            "kill {kill} after {wait} ms, then a build of {}: not repaired: {wrong:?}",
+            if next == &site.a { "A" } else { "B" }
         );
     }
     // The kills must have landed while files were being written, not only before or after.
