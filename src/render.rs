@@ -378,7 +378,15 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
 }
 
 /// Renders one job: its output path (`<site path>index.html`) and its HTML.
-fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+impl Job<'_> {
+    /// The output file the job renders.
+    fn output(&self) -> String {
+        format!("{}index.html", self.path)
+    }
+}
+
+/// Renders `job`: its HTML.
+fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagnostic> {
     let mut context = Context::new();
     context.insert("lang", job.lang);
     context.insert("current_path", &site.config.url(&job.path));
@@ -399,7 +407,7 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<(String, Vec<u8
                 Some(&job.origin.display().to_string()),
             )
         })?;
-    Ok((format!("{}index.html", job.path), html))
+    Ok(html)
 }
 
 /// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
@@ -410,7 +418,8 @@ pub fn render_page(
     renderer: &Renderer,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let job = page_job(&renderer.tera, &site.pages[index], value)?;
-    run_job(site, renderer, job)
+    let output = job.output();
+    Ok((output, run_job(site, renderer, job)?))
 }
 
 /// Renders every page, section (paginated), taxonomy page and the 404 page.
@@ -524,15 +533,32 @@ pub fn render(
     progress.start(Phase::Render, jobs.len());
     // The longest listings start first, so that no core is left alone with one at the end;
     // the results are put back in the jobs' order.
-    let mut jobs: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
-    jobs.sort_by_key(|(_, job)| std::cmp::Reverse(job.listed));
+    let mut jobs: Vec<(usize, OutputPath, Job)> = jobs
+        .into_iter()
+        .enumerate()
+        .filter_map(
+            |(order, job)| match output::checked(&job.output(), &job.origin) {
+                Ok(output) => Some((order, output, job)),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            },
+        )
+        .collect();
+    jobs.sort_by_key(|(_, _, job)| std::cmp::Reverse(job.listed));
+    if let Some(stage) = stage {
+        // The journal learns of every page before the first one is written.
+        stage
+            .plan(jobs.iter().map(|(_, output, _)| output))
+            .map_err(|d| vec![d])?;
+    }
     let mut rendered: Vec<(usize, Result<Rendered, Diagnostic>)> = jobs
         .into_par_iter()
         .with_max_len(crate::PARALLEL_BATCH)
-        .map(|(order, job)| {
+        .map(|(order, output, job)| {
             let origin = job.origin.clone();
-            let rendered = run_job(site, renderer, job).and_then(|(output, html)| {
-                let output = output::checked(&output, &origin)?;
+            let rendered = run_job(site, renderer, job).and_then(|html| {
                 let file = output::keep(stage, &output, html)?;
                 Ok(Rendered {
                     output,

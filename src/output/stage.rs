@@ -9,11 +9,11 @@
 //! aside, keeping every old version until the new manifest is written: if any step fails,
 //! everything is put back. Dropping a stage that was not committed removes what it created.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 
 use rayon::prelude::*;
 
@@ -41,9 +41,11 @@ pub struct Stage {
     created_out_dir: bool,
     /// Files (new ones, and temporary ones) and folders this build created, in order.
     created: Mutex<Vec<PathBuf>>,
-    /// Folders of the output folder known to be real folders now: `true` for those this
-    /// build created (so no file in them was there before).
-    folders: Mutex<HashMap<PathBuf, bool>>,
+    /// Folders of the output folder (relative, `/`-separated) known to be real folders now:
+    /// `true` when this build created it or a folder above it (so no file in it was there).
+    folders: Mutex<HashMap<String, bool>>,
+    /// The output paths already in the journal ([`Stage::plan`]).
+    planned: RwLock<HashSet<OutputPath>>,
 }
 
 /// A step of [`Stage::commit`] that can be undone.
@@ -104,20 +106,40 @@ impl Stage {
             created_out_dir,
             created: Mutex::new(Vec::new()),
             folders: Mutex::new(HashMap::new()),
+            planned: RwLock::new(HashSet::new()),
         })
+    }
+
+    /// Tells the journal, in one write, of output paths about to be kept: the paths of all
+    /// the files a phase of the build writes, known before it starts.
+    pub fn plan<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p OutputPath>,
+    ) -> Result<(), Diagnostic> {
+        let mut planned = self.planned.write().unwrap_or_else(PoisonError::into_inner);
+        let new: Vec<&OutputPath> = paths
+            .into_iter()
+            .filter(|p| !planned.contains(*p))
+            .collect();
+        self.journal(&new)?;
+        planned.extend(new.into_iter().cloned());
+        Ok(())
     }
 
     /// Keeps the rendered `bytes` of output `path`: [`OutputFile::Kept`] when the output
     /// folder already holds them, [`OutputFile::Placed`] when the file is new (written now),
-    /// [`OutputFile::Staged`] when it changes (written beside it, renamed on commit).
+    /// [`OutputFile::Staged`] when it changes (written beside it, renamed on commit). A path
+    /// not [planned](Stage::plan) goes into the journal first.
     pub fn keep(&self, path: &OutputPath, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
-        let target = self.out_dir.join(path.as_str());
-        let mut journaled = false;
-        if !self.folder_known(path) {
-            // Folders may be made: the journal learns of the file first.
-            self.journal(path)?;
-            journaled = true;
+        let planned = self
+            .planned
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(path);
+        if !planned {
+            self.journal(&[path])?;
         }
+        let target = self.out_dir.join(path.as_str());
         let is_new = self.make_folders(path)?
             || match std::fs::symlink_metadata(&target) {
                 Ok(meta) if holds(&meta, &target, bytes) => {
@@ -134,9 +156,6 @@ impl Stage {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
                 Err(e) => return Err(io_error(&target, msg!("cannot read: {error}", error = e))),
             };
-        if !journaled {
-            self.journal(path)?;
-        }
         let temporary = sibling(&target, TEMPORARY);
         let file = self.write_temporary(&temporary, bytes)?;
         if !is_new {
@@ -159,6 +178,8 @@ impl Stage {
             .files_mut()
             .filter(|(_, f)| matches!(f, OutputFile::Rendered(_) | OutputFile::Copied(_)))
             .collect();
+        self.plan(pending.iter().map(|(path, _)| *path))
+            .map_err(|d| vec![d])?;
         let errors: Vec<Diagnostic> = pending
             .par_iter_mut()
             .with_max_len(crate::PARALLEL_BATCH)
@@ -261,28 +282,30 @@ impl Stage {
                 }
             }
         }
-        for path in self
+        let gone: Vec<(&OutputPath, PathBuf)> = self
             .earlier
             .iter()
             .filter(|p| set.get(p.as_str()).is_none())
-        {
-            let target = self.out_dir.join(path.as_str());
-            let is_file = std::fs::symlink_metadata(&target)
-                .is_ok_and(|m| m.is_file() || m.file_type().is_symlink());
-            if is_file {
-                // Once the new manifest is written only the journal knows this path: where
-                // its old version waits if the build is killed before removing it.
-                self.journal(path).map_err(|d| vec![d])?;
-                let old = sibling(&target, OLD);
-                std::fs::rename(&target, &old).map_err(|e| {
-                    vec![io_error(
-                        &target,
-                        msg!("cannot remove an old file: {error}", error = e),
-                    )]
-                })?;
-                done.push(Done::Removed { target, old });
-                report.removed += 1;
-            }
+            .map(|p| (p, self.out_dir.join(p.as_str())))
+            .filter(|(_, target)| {
+                std::fs::symlink_metadata(target)
+                    .is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
+            })
+            .collect();
+        // Once the new manifest is written only the journal knows these paths: where their
+        // old versions wait if the build is killed before removing them.
+        self.plan(gone.iter().map(|(path, _)| *path))
+            .map_err(|d| vec![d])?;
+        for (_, target) in gone {
+            let old = sibling(&target, OLD);
+            std::fs::rename(&target, &old).map_err(|e| {
+                vec![io_error(
+                    &target,
+                    msg!("cannot remove an old file: {error}", error = e),
+                )]
+            })?;
+            done.push(Done::Removed { target, old });
+            report.removed += 1;
         }
         let stamps: Option<Vec<Stamp>> = set
             .files()
@@ -308,13 +331,17 @@ impl Stage {
         Ok(report)
     }
 
-    fn journal(&self, path: &OutputPath) -> Result<(), Diagnostic> {
-        let mut line = String::with_capacity(path.as_str().len() + 1);
-        line.push_str(path.as_str());
-        line.push('\n');
-        // One `write` per line on a file opened for appending: lines of parallel threads
-        // never mix.
-        (&self.journal).write_all(line.as_bytes()).map_err(|e| {
+    fn journal(&self, paths: &[&OutputPath]) -> Result<(), Diagnostic> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut lines = String::with_capacity(paths.iter().map(|p| p.as_str().len() + 1).sum());
+        for path in paths {
+            lines.push_str(path.as_str());
+            lines.push('\n');
+        }
+        // One `write` on a file opened for appending: the lines of parallel threads never mix.
+        (&self.journal).write_all(lines.as_bytes()).map_err(|e| {
             io_error(
                 self.state.journal_path(),
                 msg!("cannot write the build's journal: {error}", error = e),
@@ -352,41 +379,40 @@ impl Stage {
         self.created_mut().push(path);
     }
 
-    fn folders(&self) -> MutexGuard<'_, HashMap<PathBuf, bool>> {
+    fn folders(&self) -> MutexGuard<'_, HashMap<String, bool>> {
         self.folders.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// True when the folder of `path` is known to be a real folder already.
-    fn folder_known(&self, path: &OutputPath) -> bool {
-        let folder = path.folder();
-        folder.is_empty() || self.folders().contains_key(&self.out_dir.join(folder))
     }
 
     /// Makes (and remembers) the folders output `path` needs, each checked once per build to
     /// be a real folder (not a link leading elsewhere). True when this build made one of them
     /// (or the output folder itself): then the file cannot be there yet.
     fn make_folders(&self, path: &OutputPath) -> Result<bool, Diagnostic> {
-        let mut new = self.created_out_dir;
         let folder = path.folder();
         if folder.is_empty() {
+            return Ok(self.created_out_dir);
+        }
+        if let Some(&new) = self.folders().get(folder) {
             return Ok(new);
         }
-        let mut current = self.out_dir.clone();
-        for segment in folder.split('/') {
-            current.push(segment);
-            let known = self.folders().get(&current).copied();
-            let created = match known {
-                Some(created) => created,
+        let mut new = self.created_out_dir;
+        let mut end = 0;
+        while end < folder.len() {
+            end = folder[end..].find('/').map_or(folder.len(), |i| end + i);
+            let current = &folder[..end];
+            let known = self.folders().get(current).copied();
+            new = match known {
+                Some(known) => known,
                 None => {
-                    let created = make_folder(&current)?;
+                    let full = self.out_dir.join(current);
+                    let created = make_folder(&full)?;
                     if created {
-                        self.remember(current.clone());
+                        self.remember(full);
                     }
-                    self.folders().insert(current.clone(), created);
-                    created
+                    self.folders().insert(current.to_string(), new || created);
+                    new || created
                 }
             };
-            new |= created;
+            end += 1;
         }
         Ok(new)
     }
