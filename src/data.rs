@@ -9,7 +9,7 @@
 //!
 //! Every file is read and every problem reported, with the file's position, before giving up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,11 +17,11 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use tera::value::Key;
 use tera::{Map, Value};
 
-use crate::content::document::line_column;
 use crate::error::Diagnostic;
 use crate::fs;
 use crate::i18n::Text;
 use crate::msg;
+use crate::position::{LineIndex, line_column};
 use crate::script_url;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
@@ -266,9 +266,11 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
         .has_headers(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let at = |pos: Option<&csv::Position>, d: Diagnostic| match pos {
+    // Rows are located in order: one pass over the text for all their errors.
+    let mut lines = LineIndex::new(text);
+    let mut at = |pos: Option<&csv::Position>, d: Diagnostic| match pos {
         Some(pos) => {
-            let (line, column) = line_column(text, pos.byte() as usize);
+            let (line, column) = lines.locate(pos.byte() as usize);
             d.at(line, column)
         }
         None => d,
@@ -285,9 +287,10 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
         }
     };
     let mut columns: Vec<Key<'static>> = Vec::with_capacity(header.len());
+    let mut seen = HashSet::with_capacity(header.len());
     for name in &header {
         let key = Key::from(name.to_string());
-        if columns.contains(&key) {
+        if !seen.insert(name) {
             errors.push(at(
                 header.position(),
                 Diagnostic::new(

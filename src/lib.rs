@@ -44,6 +44,7 @@ pub mod links;
 pub mod markdown;
 pub mod markup;
 pub mod output;
+pub mod position;
 pub mod preview;
 pub mod progress;
 pub mod render;

@@ -3,6 +3,8 @@
 //! It parses YAML text into typed values and turns `serde_yaml`'s errors into positions and
 //! plain messages that the rest of the crate can put into diagnostics.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, closest};
@@ -235,11 +237,30 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// The 1-based line where the top-level `key:` is written in `text`, if it is.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .position(|line| top_level_key(line) == Some(key))
         .map(|i| i + 1)
+}
+
+/// The 1-based line of every top-level `key:` of `text` (the first one, for a key written
+/// twice): one pass for a text with many keys to report.
+pub fn key_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(key) = top_level_key(line) {
+            lines.entry(key).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// The key a `key: value` line starts with: what comes before its first `:` that is followed
+/// by a blank or the end of the line, as a plain YAML key ends.
+fn top_level_key(line: &str) -> Option<&str> {
+    let colon = line
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| line[i + 1..].chars().next().is_none_or(char::is_whitespace))?;
+    Some(line[..colon].trim_end())
 }
 
 fn translate(err: &serde_yaml::Error) -> YamlError {
@@ -490,6 +511,19 @@ mod tests {
         assert_eq!(v.terms().unwrap(), vec!["4", "casa", "true"]);
         let v: YamlValue = parse("{a: 1}").unwrap();
         assert_eq!(v.terms(), None);
+    }
+
+    #[test]
+    fn key_lines_find_each_top_level_key() {
+        let text = "title: a\nurl: http://x.it\nextra:\n  nome: b\ntitle: c\na:b: 1\nt:x\n";
+        let lines = key_lines(text);
+        assert_eq!(lines.get("title"), Some(&1));
+        assert_eq!(lines.get("url"), Some(&2));
+        assert_eq!(lines.get("extra"), Some(&3));
+        assert_eq!(lines.get("a:b"), Some(&6));
+        assert_eq!(lines.get("nome"), None);
+        assert_eq!(lines.get("t"), None);
+        assert_eq!(key_line(text, "extra"), Some(3));
     }
 
     #[test]

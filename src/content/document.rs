@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, closest};
 use crate::i18n::Text;
 use crate::markdown::{self, RenderedMarkdown};
 use crate::msg;
+use crate::position::LineIndex;
 use crate::schema::{self, Checker, Schema, Typed};
 use crate::script_url;
 use crate::shortcodes;
@@ -221,11 +222,13 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         }
     };
     let body_start = text.len() - split.body.len();
+    // Shortcode calls, then each kind of link, are located in the order they are written.
+    let mut lines = LineIndex::new(text);
     let (markdown_text, calls) = shortcodes::extract(split.body).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| {
-                let (line, column) = line_column(text, body_start + e.offset);
+                let (line, column) = lines.locate(body_start + e.offset);
                 Diagnostic::new(&path, e.message)
                     .at(line, column)
                     .hint(msg!("write shortcodes as {{ name(key=\"value\") }}"))
@@ -236,7 +239,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     let shortcodes: Vec<LocatedCall> = calls
         .iter()
         .map(|call| {
-            let (line, column) = line_column(text, body_start + call.offset);
+            let (line, column) = lines.locate(body_start + call.offset);
             LocatedCall {
                 call: call.clone(),
                 line,
@@ -260,12 +263,12 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     if !refused.is_empty() {
         return Err(refused);
     }
-    let locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
+    let written = shortcodes::WrittenOffsets::new(&calls);
+    let mut locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()
             .map(|l| {
-                let written = shortcodes::original_offset(l.offset, &calls);
-                let (line, column) = line_column(text, body_start + written);
+                let (line, column) = lines.locate(body_start + written.of(l.offset));
                 LocatedLink {
                     url: l.url.clone(),
                     line,
@@ -335,14 +338,6 @@ fn script_urls(
         .collect()
 }
 
-/// 1-based line and column (in characters) of a byte offset of `text`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 /// Checks the front matter against the section's schema: every wrong, missing or unknown
 /// field, where it is written. Returns the typed values of the schema's own fields.
 fn check_schema(
@@ -410,9 +405,14 @@ fn check(
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
     let path = shown_path(source);
     let mut errors = Vec::new();
+    // Found once, when the first error needs them: a front matter may have thousands of keys.
+    let key_lines = std::cell::OnceCell::new();
     let at_key = |key: &str, message: Text| {
         let d = Diagnostic::new(&path, message);
-        match yaml::key_line(yaml_text, key) {
+        match key_lines
+            .get_or_init(|| yaml::key_lines(yaml_text))
+            .get(key)
+        {
             Some(line) => d.at(line + offset, 1),
             None => d.at_line(1),
         }
