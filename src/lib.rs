@@ -63,6 +63,7 @@ pub mod theme;
 pub mod view;
 pub mod watch;
 pub mod yaml;
+pub mod yaml_nesting;
 pub mod yaml_outline;
 
 use std::path::{Path, PathBuf};

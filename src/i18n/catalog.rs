@@ -127,6 +127,22 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("map", "un gruppo di righe `chiave: valore`"),
     ("sequence", "una lista"),
     ("unit value", "un valore vuoto"),
+    (
+        "the aliases (`*…`) of this YAML repeat its values too many times",
+        "gli alias (`*…`) di questo YAML ripetono i suoi valori troppe volte",
+    ),
+    (
+        "with its aliases repeated, a YAML text may hold at most {values} more values and {megabytes} MB more text: use fewer aliases, or write the values out",
+        "con gli alias ripetuti, un testo YAML può contenere al massimo {values} valori e {megabytes} MB di testo in più: usa meno alias, oppure scrivi i valori per esteso",
+    ),
+    (
+        "lists and maps are nested more than {limit} levels deep",
+        "liste e mappe sono annidate per più di {limit} livelli",
+    ),
+    (
+        "close the `[` and `{` that are left open, or nest fewer lists and maps",
+        "chiudi le `[` e le `{` rimaste aperte, oppure annida meno liste e mappe",
+    ),
     // config.rs
     (
         "the taxonomy `{name}` cannot be published: {problem}",
