@@ -17,6 +17,7 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use tera::value::Key;
 use tera::{Map, Value};
 
+use crate::content::document::nul_character;
 use crate::error::Diagnostic;
 use crate::fs;
 use crate::i18n::Text;
@@ -135,6 +136,9 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(nul) = nul_character(path, text) {
+        return Err(vec![nul]);
+    }
     let value = match format {
         Format::Yaml => parse_yaml(path, text).map_err(|d| vec![d]),
         Format::Json => parse_json(path, text).map_err(|d| vec![d]),

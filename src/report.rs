@@ -145,7 +145,9 @@ impl<'a> Sources<'a> {
             .or_insert_with(|| {
                 let bytes = std::fs::read(root.join(path)).ok()?;
                 let text = String::from_utf8_lossy(&bytes);
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                // A lone `\r` ends a line too, for the parsers as for editors.
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
                 let base = text.as_ptr() as usize;
                 let lines = text
                     .lines()

@@ -237,7 +237,51 @@ impl YamlError {
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
     check_limits(text)?;
-    serde_yaml::from_str(text).map_err(|err| translate(&err))
+    serde_yaml::from_str(text)
+        .map_err(|err| scanner_error(text, &err).unwrap_or_else(|| translate(&err)))
+}
+
+/// The errors of libyaml's scanner that are better said, or placed, by looking at the text: a
+/// tab in the indentation, quotes never closed (found where they open, not at the end of the
+/// text), an invisible control character.
+fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
+    let full = err.to_string();
+    let at = |(line, column), message, hint| YamlError {
+        line: Some(line),
+        column: Some(column),
+        message,
+        hint: Some(hint),
+    };
+    if full.starts_with("control characters are not allowed") {
+        let offset = text.find(|c: char| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })?;
+        return Some(at(
+            crate::position::line_column(text, offset),
+            msg!("this line holds an invisible control character"),
+            msg!("delete it: it often comes with text pasted from another program"),
+        ));
+    }
+    if let Some(quote_at) = full.split("while scanning a quoted scalar at line ").nth(1) {
+        let (line, column) = quote_at.split_once(" column ")?;
+        return Some(at(
+            (line.parse().ok()?, column.parse().ok()?),
+            msg!("the quotes opened here are never closed"),
+            msg!(
+                "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '"
+            ),
+        ));
+    }
+    let location = err.location()?;
+    let line = text.lines().nth(location.line() - 1)?;
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    let tab = indent.find('\t')?;
+    Some(at(
+        (location.line(), indent[..tab].chars().count() + 1),
+        msg!("this line is indented with a tab"),
+        msg!("YAML indents with spaces only: replace the tab with spaces"),
+    ))
 }
 
 /// How deep lists and maps may be nested: `serde_yaml`'s own limit, found before its parser
@@ -714,6 +758,24 @@ mod tests {
         assert_eq!(v.terms().unwrap(), vec!["4", "casa", "true"]);
         let v: YamlValue = parse("{a: 1}").unwrap();
         assert_eq!(v.terms(), None);
+    }
+
+    #[test]
+    fn scanner_errors_are_said_plainly_where_they_start() {
+        let err = parse::<YamlValue>("title: x\nextra:\n \t nome: y\n").unwrap_err();
+        assert_eq!(err.message.en, "this line is indented with a tab");
+        assert_eq!((err.line, err.column), (Some(3), Some(2)));
+        let err = parse::<YamlValue>("a: 1\ntitle: \"Orari\ndate: 2020\n").unwrap_err();
+        assert_eq!(err.message.en, "the quotes opened here are never closed");
+        assert_eq!((err.line, err.column), (Some(2), Some(8)));
+        let err = parse::<YamlValue>("a: 1\ntitle: 'L''orario\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(8)));
+        let err = parse::<YamlValue>("a: 1\ntitle: città\u{7}\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("questa riga contiene un carattere di controllo invisibile")
+        );
+        assert_eq!((err.line, err.column), (Some(2), Some(13)));
     }
 
     /// A flat list of `n` values, anchored as `a`, then a list of `n` aliases to it.
