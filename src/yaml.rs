@@ -237,8 +237,46 @@ impl YamlError {
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
     check_limits(text)?;
-    serde_yaml::from_str(text)
-        .map_err(|err| scanner_error(text, &err).unwrap_or_else(|| translate(&err)))
+    serde_yaml::from_str(text).map_err(|err| match scanner_error(text, &err) {
+        Some(error) => error,
+        None => place_repeated_key(text, &err, translate(&err)),
+    })
+}
+
+/// `error`, moved to the second time the key is written when `err` is about a key written
+/// twice in a block map: `serde_yaml` gives the place where the map starts.
+fn place_repeated_key(text: &str, err: &serde_yaml::Error, mut error: YamlError) -> YamlError {
+    let full = err.to_string();
+    let Some(key) = ["duplicate entry with key ", "duplicate field "]
+        .iter()
+        .find_map(|start| full.split_once(start))
+        .and_then(|(_, rest)| rest.split(['`', '"']).nth(1))
+    else {
+        return error;
+    };
+    let (Some(line), Some(column)) = (error.line, error.column) else {
+        return error;
+    };
+    let indent = column - 1;
+    let mut seen = 0;
+    for (i, written) in text.lines().enumerate().skip(line - 1) {
+        let content = written.trim_start_matches(' ');
+        let written_indent = written.len() - content.len();
+        if content.is_empty() || content.starts_with('#') || written_indent > indent {
+            continue;
+        }
+        if written_indent < indent {
+            break;
+        }
+        if top_level_key(content) == Some(key) {
+            seen += 1;
+            if seen == 2 {
+                error.line = Some(i + 1);
+                break;
+            }
+        }
+    }
+    error
 }
 
 /// The errors of libyaml's scanner that are better said, or placed, by looking at the text: a
@@ -758,6 +796,19 @@ mod tests {
         assert_eq!(v.terms().unwrap(), vec!["4", "casa", "true"]);
         let v: YamlValue = parse("{a: 1}").unwrap();
         assert_eq!(v.terms(), None);
+    }
+
+    #[test]
+    fn a_key_written_twice_is_reported_the_second_time() {
+        let text = "title: a\nextra:\n  x: 1\n  nested:\n    x: 0\n  # x: commento\n  x: 2\n";
+        let err = parse::<YamlValue>(text).unwrap_err();
+        assert_eq!(err.message.en, "the key `x` appears twice");
+        assert_eq!((err.line, err.column), (Some(7), Some(3)));
+        let err = parse::<Meta>("title: a\nweight: 1\nweight: 2\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(1)));
+        // In brackets the place stays where serde_yaml puts it.
+        let err = parse::<YamlValue>("a: {x: 1, x: 2}\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
     }
 
     #[test]
