@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, closest};
 use crate::i18n::Text;
 use crate::msg;
 
-use crate::yaml_outline::Outline;
+use crate::yaml_outline::{Outline, OutlineKind};
 use serde::{Deserialize, Serialize};
 
 /// A YAML value of any shape, kept as written (for `extra` maps and taxonomy terms).
@@ -180,23 +180,34 @@ fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usiz
                 .map(|(i, v)| to_node(v, outline.and_then(|o| o.item(i)), here))
                 .collect(),
         ),
-        serde_yaml::Value::Mapping(map) => NodeValue::Map(
-            map.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s.clone(),
-                        other => serde_yaml::to_string(other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
-                    };
-                    let child = outline.and_then(|o| o.get(&key));
-                    let key_at = outline.and_then(|o| o.key_position(&key)).unwrap_or(here);
-                    let node = to_node(v, child, key_at);
-                    (key, node)
-                })
-                .collect(),
-        ),
+        serde_yaml::Value::Mapping(map) => {
+            // Each key's place, indexed once: a front matter may have thousands of keys.
+            let mut outlined = HashMap::new();
+            if let Some(OutlineKind::Map(entries)) = outline.map(|o| &o.kind) {
+                for (key, position, value) in entries {
+                    outlined.entry(key.as_str()).or_insert((*position, value));
+                }
+            }
+            NodeValue::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            serde_yaml::Value::String(s) => s.clone(),
+                            other => serde_yaml::to_string(other)
+                                .unwrap_or_default()
+                                .trim()
+                                .to_string(),
+                        };
+                        let (key_at, child) = match outlined.get(key.as_str()) {
+                            Some(&(position, child)) => (position, Some(child)),
+                            None => (here, None),
+                        };
+                        let node = to_node(v, child, key_at);
+                        (key, node)
+                    })
+                    .collect(),
+            )
+        }
         serde_yaml::Value::Tagged(tagged) => return to_node(&tagged.value, outline, fallback),
     };
     Node {
