@@ -3,7 +3,9 @@
 //!
 //! `cargo bench --bench hot_paths`. The document is a news item of the benchmark corpus
 //! (`benches/site/sample/notizia.md`, made by the shared generator); rendering uses the real
-//! WeMi site of this repository.
+//! WeMi site of this repository. `crowded_document` parses pages with more and more links,
+//! shortcodes and headings, and `yaml_aliases` front matter with more and more aliases: the
+//! time per item must stay flat as their number grows.
 
 use std::path::Path;
 
@@ -49,17 +51,50 @@ fn markdown_pulldown_alone() -> String {
     html
 }
 
+/// The news item `notizie/<name>`, as discovery would find it.
+fn news_item(name: &str) -> SourceFile {
+    let relative = format!("notizie/{name}");
+    SourceFile {
+        path: format!("content/{relative}").into(),
+        relative: relative.clone(),
+        kind: SourceKind::Page,
+        lang: "it".into(),
+        translation_key: relative,
+    }
+}
+
 #[divan::bench]
 fn document(bencher: divan::Bencher) {
     let config = bench_config();
-    let source = SourceFile {
-        path: "content/notizie/notizia.md".into(),
-        relative: "notizie/notizia.md".into(),
-        kind: SourceKind::Page,
-        lang: "it".into(),
-        translation_key: "notizie/notizia.md".into(),
-    };
+    let source = news_item("notizia.md");
     bencher.bench(|| document::parse(source.clone(), divan::black_box(NOTIZIA), &config).unwrap());
+}
+
+/// A page with `n` internal links, `n` external links, `n` shortcode calls and `n` headings of
+/// the same text.
+#[divan::bench(args = [1_000, 4_000, 16_000])]
+fn crowded_document(bencher: divan::Bencher, n: usize) {
+    let config = bench_config();
+    let source = news_item("affollata.md");
+    let mut text = String::from("---\ntitle: Affollata\n---\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "## Orari\n\n[Uno](@/notizie/a.md) e [due](https://example.org/{i}) \
+             {{{{ figura(src=\"{i}.jpg\", alt=\"Foto\") }}}}\n\n"
+        ));
+    }
+    bencher.bench(|| document::parse(source.clone(), divan::black_box(&text), &config).unwrap());
+}
+
+/// Front matter whose `extra` repeats an anchored map of ten values with `n` aliases.
+#[divan::bench(args = [100, 400, 1_600])]
+fn yaml_aliases(bencher: divan::Bencher, n: usize) {
+    let aliases = vec!["*orari"; n].join(", ");
+    let text = format!(
+        "title: Alias\nextra:\n  orari: &orari {{lun: 9, mar: 9, mer: 9, gio: 9, ven: 9, \
+         sab: 10, dom: chiuso, note: a, b: c, d: e}}\n  giorni: [{aliases}]\n"
+    );
+    bencher.bench(|| wemi::yaml::parse::<RawFrontMatter>(divan::black_box(&text)).unwrap());
 }
 
 /// Everything the real WeMi site needs to render, built once.

@@ -9,7 +9,7 @@
 //!
 //! Every file is read and every problem reported, with the file's position, before giving up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,11 +17,12 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use tera::value::Key;
 use tera::{Map, Value};
 
-use crate::content::document::line_column;
+use crate::content::document::nul_character;
 use crate::error::Diagnostic;
 use crate::fs;
 use crate::i18n::Text;
 use crate::msg;
+use crate::position::{LineIndex, line_column};
 use crate::script_url;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
@@ -135,6 +136,9 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(nul) = nul_character(path, text) {
+        return Err(vec![nul]);
+    }
     let value = match format {
         Format::Yaml => parse_yaml(path, text).map_err(|d| vec![d]),
         Format::Json => parse_json(path, text).map_err(|d| vec![d]),
@@ -149,8 +153,9 @@ fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnos
 }
 
 /// Every string of a data file's value (keys too) that is a script URL: a template may print
-/// any of them into an `href` (see [`script_url`]). Each is placed where the text first holds
-/// it as written (a JSON escape hides it: then the error names only the file and the key).
+/// any of them into an `href` (see [`script_url`]). Each is placed where the text holds it as
+/// written, after the one before (a JSON escape hides it: then the error names only the file
+/// and the key).
 fn script_urls(path: &Path, text: &str, value: &Value) -> Vec<Diagnostic> {
     type Found = Vec<(String, String, &'static str)>;
     fn note(key: &str, s: &str, found: &mut Found) {
@@ -177,13 +182,26 @@ fn script_urls(path: &Path, text: &str, value: &Value) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     walk(value, &stem, &mut found);
+    // The values come in the order they are written: each is looked for after the one before
+    // (else once from the top), and all are located in one pass, so that a file of thousands
+    // of them is not read again for each.
+    let mut lines = LineIndex::new(text);
+    let mut from = 0;
+    let mut from_top: HashMap<String, Option<usize>> = HashMap::new();
     found
         .into_iter()
         .map(|(key, written, scheme)| {
             let d = script_url::refused_value(path, &key, scheme);
-            match text.find(&written) {
+            let at = match text[from..].find(&written) {
+                Some(i) => Some(from + i),
+                None => *from_top
+                    .entry(written.clone())
+                    .or_insert_with(|| text.find(&written)),
+            };
+            match at {
                 Some(at) => {
-                    let (line, column) = line_column(text, at);
+                    from = from.max(at + written.len());
+                    let (line, column) = lines.locate(at);
                     d.at(line, column)
                 }
                 None => d,
@@ -266,9 +284,11 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
         .has_headers(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let at = |pos: Option<&csv::Position>, d: Diagnostic| match pos {
+    // Rows are located in order: one pass over the text for all their errors.
+    let mut lines = LineIndex::new(text);
+    let mut at = |pos: Option<&csv::Position>, d: Diagnostic| match pos {
         Some(pos) => {
-            let (line, column) = line_column(text, pos.byte() as usize);
+            let (line, column) = lines.locate(pos.byte() as usize);
             d.at(line, column)
         }
         None => d,
@@ -285,9 +305,10 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
         }
     };
     let mut columns: Vec<Key<'static>> = Vec::with_capacity(header.len());
+    let mut seen = HashSet::with_capacity(header.len());
     for name in &header {
         let key = Key::from(name.to_string());
-        if columns.contains(&key) {
+        if !seen.insert(name) {
             errors.push(at(
                 header.position(),
                 Diagnostic::new(
@@ -756,6 +777,30 @@ mod tests {
             e.message_in(crate::i18n::Lang::It),
             "un valore contiene `: ` senza virgolette"
         );
+    }
+
+    #[test]
+    fn script_urls_are_each_placed_where_they_are_written() {
+        let errors = load_err(&[
+            (
+                "data/link.yaml",
+                b"- javascript:x\n- ok\n- javascript:x\n- javascript:x\n",
+            ),
+            ("data/tabella.csv", b"nome,javascript:y\na,b\nc,d\n"),
+        ]);
+        let at: Vec<(String, Option<usize>, Option<usize>)> = errors
+            .iter()
+            .map(|e| (e.path.display().to_string(), e.line, e.column))
+            .collect();
+        let expected = [
+            ("data/link.yaml", 1, 3),
+            ("data/link.yaml", 3, 3),
+            ("data/link.yaml", 4, 3),
+            ("data/tabella.csv", 1, 6),
+            ("data/tabella.csv", 1, 6),
+        ]
+        .map(|(file, line, column)| (file.to_string(), Some(line), Some(column)));
+        assert_eq!(at, expected);
     }
 
     #[test]

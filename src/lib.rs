@@ -44,6 +44,7 @@ pub mod links;
 pub mod markdown;
 pub mod markup;
 pub mod output;
+pub mod position;
 pub mod preview;
 pub mod progress;
 pub mod render;
@@ -62,6 +63,7 @@ pub mod theme;
 pub mod view;
 pub mod watch;
 pub mod yaml;
+pub mod yaml_nesting;
 pub mod yaml_outline;
 
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@
 //! placeholder is never left in one of them: its HTML would land inside the attribute.
 
 use std::cell::Cell;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
@@ -108,7 +108,7 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
         first_paragraph: FirstParagraph::NotSeen,
         more_at: None,
         more_after_heading: false,
-        used_ids: HashSet::new(),
+        used_ids: HeadingIds::default(),
         flat_toc: Vec::new(),
         word_count: 0,
         internal_links: Vec::new(),
@@ -182,7 +182,7 @@ struct Events<'a, 'c> {
     more_at: Option<usize>,
     /// The marker was inside a heading: the summary ends with that heading.
     more_after_heading: bool,
-    used_ids: HashSet<String>,
+    used_ids: HeadingIds,
     flat_toc: Vec<(u8, String, String)>,
     word_count: usize,
     internal_links: Vec<Link>,
@@ -370,7 +370,7 @@ impl<'a> Events<'a, '_> {
                 classes.retain(|class| is_plain_name(class) && !class.contains(PLACEHOLDER_PREFIX));
                 attrs.clear();
             }
-            let unique = unique_id(&wanted, &mut self.used_ids);
+            let unique = self.used_ids.unique(&wanted);
             *id = Some(CowStr::from(unique.clone()));
             self.flat_toc.push((heading_number(level), unique, title));
         }
@@ -424,16 +424,35 @@ fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String
     out
 }
 
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let base = if wanted.is_empty() { "sezione" } else { wanted };
-    let mut candidate = base.to_string();
-    let mut n = 1;
-    while used.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// The heading ids given so far in a page.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// For each wanted id, the number to try next after it: with thousands of headings of the
+    /// same text, each one does not try every number the ones before it took.
+    next_number: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `wanted` (or `sezione` when empty), else the first of `wanted-1`, `wanted-2` … not
+    /// given yet.
+    fn unique(&mut self, wanted: &str) -> String {
+        let base = if wanted.is_empty() { "sezione" } else { wanted };
+        let mut candidate = base.to_string();
+        if self.used.contains(&candidate) {
+            let n = self.next_number.entry(candidate.clone()).or_insert(1);
+            // Ids are never taken back, so the numbers tried before are still taken.
+            loop {
+                candidate = format!("{base}-{n}");
+                *n += 1;
+                if !self.used.contains(&candidate) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(candidate.clone());
+        candidate
     }
-    used.insert(candidate.clone());
-    candidate
 }
 
 /// Whether a heading's id or class from markdown is only letters, digits, `-` and `_`.
@@ -507,6 +526,14 @@ mod tests {
         assert_eq!(r.toc.len(), 1);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].title, "Più info");
+    }
+
+    #[test]
+    fn repeated_heading_ids_take_the_first_free_number() {
+        let r = render("# A\n\n# A\n\n## B {#a-2}\n\n# A\n\n# A-1\n\n# A\n", false);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-3", "a-1-1", "a-4"]);
+        assert_eq!(r.toc[1].children[0].id, "a-2");
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Escaping text for XML and HTML: feeds, the sitemap and what `wemi serve` adds to pages all
-//! put text from content files into markup, and all of them escape it here.
+//! put text from content files into markup, and all of them escape it here. Also finding the
+//! numbered placeholders that stand in a page's HTML until what goes there is known.
+
+use std::ops::Range;
 
 /// `text` made safe for XML content or a quoted attribute: `& < > " '` become entities, a
 /// carriage return becomes `&#13;` (parsers would turn a literal one into a line feed), and
@@ -35,6 +38,34 @@ fn escape_with(text: &str, attribute: bool) -> String {
     out
 }
 
+/// Every `{prefix}{n}{suffix}` in `text`, in order: its byte range and `n`. One pass, however
+/// many there are.
+pub fn numbered_placeholders<'t>(
+    text: &'t str,
+    prefix: &'t str,
+    suffix: &'t str,
+) -> impl Iterator<Item = (Range<usize>, usize)> + 't {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = text[from..].find(prefix) {
+            let start = from + found;
+            let digits_start = start + prefix.len();
+            let digits = text[digits_start..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            from = digits_start;
+            let number = text[digits_start..digits_start + digits].parse().ok();
+            let end = digits_start + digits + suffix.len();
+            if let Some(n) = number.filter(|_| text[digits_start + digits..].starts_with(suffix)) {
+                from = end;
+                return Some((start..end, n));
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +76,12 @@ mod tests {
         assert_eq!(escape("a\tb\nc\rd\u{0}e\u{1f}f\u{FFFE}"), "a\tb\nc&#13;def");
         assert_eq!(escape_attr("a\tb\nc"), "a&#9;b&#10;c");
         assert_eq!(escape("città – ☕"), "città – ☕");
+    }
+
+    #[test]
+    fn placeholders_are_found_with_their_numbers() {
+        let text = "P1ENDP12END P END P3 PP4END P99999999999999999999999END";
+        let found: Vec<_> = numbered_placeholders(text, "P", "END").collect();
+        assert_eq!(found, [(0..5, 1), (5..11, 12), (22..27, 4)]);
     }
 }

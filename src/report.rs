@@ -57,8 +57,8 @@ pub fn format_diagnostics(
     let mut out = String::new();
     for d in diagnostics {
         let frame = d.line.and_then(|line| {
-            let text = sources.get(&d.path)?;
-            Frame::new(text, line, d.column)
+            let source = sources.get(&d.path)?;
+            Frame::new(source, line, d.column)
         });
         out.push_str(&format_diagnostic(d, frame.as_ref(), colour, lang));
     }
@@ -114,10 +114,18 @@ impl Style {
     }
 }
 
-/// The site's files, each read at most once however many diagnostics it has.
+/// The site's files, each read and cut into lines at most once however many diagnostics it
+/// has.
 struct Sources<'a> {
     root: &'a Path,
-    texts: HashMap<PathBuf, Option<String>>,
+    texts: HashMap<PathBuf, Option<Source>>,
+}
+
+/// A file's text, without a byte order mark, and the byte ranges of its lines.
+struct Source {
+    text: String,
+    /// Each line as `str::lines` gives it.
+    lines: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> Sources<'a> {
@@ -128,18 +136,29 @@ impl<'a> Sources<'a> {
         }
     }
 
-    /// The text of `path` (relative to the root, or absolute), without a byte order mark,
+    /// The file at `path` (relative to the root, or absolute), without a byte order mark,
     /// which the parsers drop too before they count columns.
-    fn get(&mut self, path: &Path) -> Option<&str> {
+    fn get(&mut self, path: &Path) -> Option<&Source> {
         let root = self.root;
         self.texts
             .entry(path.to_path_buf())
             .or_insert_with(|| {
                 let bytes = std::fs::read(root.join(path)).ok()?;
                 let text = String::from_utf8_lossy(&bytes);
-                Some(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                // A lone `\r` ends a line too, for the parsers as for editors.
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                let base = text.as_ptr() as usize;
+                let lines = text
+                    .lines()
+                    .map(|line| {
+                        let start = line.as_ptr() as usize - base;
+                        start..start + line.len()
+                    })
+                    .collect();
+                Some(Source { text, lines })
             })
-            .as_deref()
+            .as_ref()
     }
 }
 
@@ -154,30 +173,49 @@ struct Frame<'a> {
     caret_indent: Option<String>,
 }
 
+/// How many characters of a line a frame shows: a longer line is cut around the column.
+const SHOWN_CHARACTERS: usize = 160;
+
 impl<'a> Frame<'a> {
-    /// The frame for 1-based `line` and `column` of `text`, if the text has that line
-    /// (`text.lines()`, or the empty line after the final line end).
-    fn new(text: &'a str, line: usize, column: Option<usize>) -> Option<Self> {
+    /// The frame for 1-based `line` and `column` of `source`, if it has that line (one of
+    /// `str::lines`, or the empty line after the final line end).
+    fn new(source: &'a Source, line: usize, column: Option<usize>) -> Option<Self> {
         let index = line.checked_sub(1)?;
-        let mut all: Vec<&str> = text.lines().collect();
+        let text = &source.text;
         // The end of a file that ends a line (where an unclosed bracket is found) is on an
         // empty last line, as editors show it; it is only shown when pointed at.
-        if index == all.len() && (text.is_empty() || text.ends_with('\n')) {
-            all.push("");
+        let end_line = index == source.lines.len() && (text.is_empty() || text.ends_with('\n'));
+        let count = source.lines.len() + usize::from(end_line);
+        if index >= count {
+            return None;
         }
-        let target = *all.get(index)?;
-        let lines = (index.saturating_sub(1)..all.len().min(index + 2))
-            .map(|i| (i + 1, all[i]))
+        // Lines as long as a whole page are shown from a little before the column.
+        let before = column.and_then(|c| c.checked_sub(1)).unwrap_or(0);
+        let skip = before.saturating_sub(SHOWN_CHARACTERS / 2);
+        let shown = |i: usize| match source.lines.get(i) {
+            Some(range) => cut(&text[range.clone()], skip),
+            None => "",
+        };
+        let lines = (index.saturating_sub(1)..count.min(index + 2))
+            .map(|i| (i + 1, shown(i)))
             .collect();
-        let caret_indent = column
-            .and_then(|c| c.checked_sub(1))
-            .map(|before| caret_indent(target, before));
+        let caret_indent = column.map(|_| caret_indent(shown(index), before - skip));
         Some(Frame {
             lines,
             line,
             caret_indent,
         })
     }
+}
+
+/// At most [`SHOWN_CHARACTERS`] characters of `line`, from character `skip` on.
+fn cut(line: &str, skip: usize) -> &str {
+    let mut starts = line.char_indices().map(|(i, _)| i).skip(skip);
+    let Some(start) = starts.next() else {
+        return "";
+    };
+    let end = starts.nth(SHOWN_CHARACTERS - 1).unwrap_or(line.len());
+    &line[start..end]
 }
 
 /// Blanks as wide as the first `before` characters of `line`: a tab stays a tab so that the
@@ -550,6 +588,33 @@ mod tests {
              found \"quattro\"\n   |\n 3 | title: \"WeMi Piazzetta\"\n 4 | municipio: quattro\n   \
              |            ^\n 5 | ---\n   = help: write a number from 1 to 9\n\n"
         );
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_around_the_column() {
+        let long = format!("a: [{}]\n", "x, ".repeat(10_000));
+        let site = site_with("data/x.yaml", &format!("inizio: 1\n{long}fine: 2\n"));
+        let out = plain(
+            Diagnostic::new("data/x.yaml", "bad").at(2, 20_001),
+            site.path(),
+        );
+        let shown: Vec<&str> = out.lines().collect();
+        // The line and its caret, cut to the same window: the caret is under the column's
+        // character, 80 characters into the window.
+        assert_eq!(
+            shown[3].chars().count(),
+            " 2 | ".len() + SHOWN_CHARACTERS,
+            "{out}"
+        );
+        assert_eq!(shown[4], format!("   | {}^", " ".repeat(80)));
+        let window: String = long
+            .chars()
+            .skip(20_000 - 80)
+            .take(SHOWN_CHARACTERS)
+            .collect();
+        assert_eq!(shown[3], format!(" 2 | {window}"));
+        // Short neighbours scrolled out of the window show empty.
+        assert_eq!(shown[2], " 1 |");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::i18n::Text;
+use crate::markup::numbered_placeholders;
 use crate::msg;
 
 /// A value given to a shortcode.
@@ -42,17 +43,36 @@ pub struct Call {
     pub len: usize,
 }
 
-/// Maps a byte offset of the body with placeholders back to the body as written.
-pub fn original_offset(offset: usize, calls: &[Call]) -> usize {
-    let mut shift: isize = 0;
-    for (n, call) in calls.iter().enumerate() {
-        let placeholder_start = (call.offset as isize - shift) as usize;
-        if placeholder_start >= offset {
-            break;
-        }
-        shift += call.len as isize - placeholder(n).len() as isize;
+/// Maps byte offsets of the body with placeholders back to the body as written.
+#[derive(Debug, Clone, Default)]
+pub struct WrittenOffsets {
+    /// For each placeholder, in order: where it starts in the body with placeholders, and
+    /// what to add to an offset after that start to find it in the body as written.
+    shifts: Vec<(usize, isize)>,
+}
+
+impl WrittenOffsets {
+    /// The map of a body whose calls, in order, are `calls`.
+    pub fn new(calls: &[Call]) -> Self {
+        let mut shift: isize = 0;
+        let shifts = calls
+            .iter()
+            .enumerate()
+            .map(|(n, call)| {
+                let placeholder_start = (call.offset as isize - shift) as usize;
+                shift += call.len as isize - placeholder(n).len() as isize;
+                (placeholder_start, shift)
+            })
+            .collect();
+        WrittenOffsets { shifts }
     }
-    (offset as isize + shift) as usize
+
+    /// The offset in the body as written of `offset` in the body with placeholders.
+    pub fn of(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|&(start, _)| start < offset);
+        let shift = before.checked_sub(1).map_or(0, |i| self.shifts[i].1);
+        (offset as isize + shift) as usize
+    }
 }
 
 /// A call that could not be read: byte offset in the body and what is wrong.
@@ -68,9 +88,12 @@ pub struct CallError {
 /// [`crate::markdown`]), since the shortcode's HTML would take its place there.
 pub const PLACEHOLDER_PREFIX: &str = "WEMISHORTCODE";
 
+/// How every placeholder ends, after its number.
+const PLACEHOLDER_SUFFIX: &str = "END";
+
 /// The placeholder of call `n`: letters and digits only, so markdown keeps it as it is.
 pub fn placeholder(n: usize) -> String {
-    format!("{PLACEHOLDER_PREFIX}{n}END")
+    format!("{PLACEHOLDER_PREFIX}{n}{PLACEHOLDER_SUFFIX}")
 }
 
 /// Replaces each call in `body` by its placeholder. Returns the new body and the calls.
@@ -126,15 +149,24 @@ fn scan_line(
     errors: &mut Vec<CallError>,
 ) {
     let bytes = line.as_bytes();
+    // For each byte, the longest run of backticks from there to the end of the line, made
+    // when the line has a backtick: an unclosed code span is known at once, instead of
+    // searching the rest of the line for its closing run at every opening one.
+    let mut longest_run_after: Vec<usize> = Vec::new();
     let mut i = 0;
     let mut copied = 0;
     while i < bytes.len() {
         if bytes[i] == b'`' {
+            if longest_run_after.is_empty() {
+                longest_run_after = longest_backtick_runs(bytes);
+            }
             // Skip an inline code span: the same number of backticks closes it.
             let ticks = bytes[i..].iter().take_while(|&&b| b == b'`').count();
             let fence = &line[i..i + ticks];
             i += ticks;
-            if let Some(close) = line[i..].find(fence) {
+            if longest_run_after[i] >= ticks
+                && let Some(close) = line[i..].find(fence)
+            {
                 i += close + ticks;
             }
             continue;
@@ -168,6 +200,17 @@ fn scan_line(
         i += line[i..].chars().next().map_or(1, char::len_utf8);
     }
     out.push_str(&line[copied..]);
+}
+
+/// For each position of `bytes` (and its end), the longest run of backticks at or after it.
+fn longest_backtick_runs(bytes: &[u8]) -> Vec<usize> {
+    let mut longest = vec![0; bytes.len() + 1];
+    let mut run = 0;
+    for i in (0..bytes.len()).rev() {
+        run = if bytes[i] == b'`' { run + 1 } else { 0 };
+        longest[i] = longest[i + 1].max(run);
+    }
+    longest
 }
 
 enum Parsed {
@@ -328,18 +371,26 @@ impl Cursor<'_> {
 }
 
 /// Puts rendered shortcodes in place of their placeholders in `html`: a placeholder alone in
-/// a paragraph replaces the paragraph.
+/// a paragraph replaces the paragraph. One pass over the HTML, however many calls it has.
 pub fn substitute(html: &str, rendered: &[String]) -> String {
-    let mut out = html.to_string();
-    for (n, piece) in rendered.iter().enumerate() {
-        let token = placeholder(n);
-        let paragraph = format!("<p>{token}</p>");
-        out = if out.contains(&paragraph) {
-            out.replace(&paragraph, piece.trim_end())
-        } else {
-            out.replace(&token, piece.trim_end())
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (placeholder, n) in numbered_placeholders(html, PLACEHOLDER_PREFIX, PLACEHOLDER_SUFFIX) {
+        let Some(piece) = rendered.get(n) else {
+            continue;
         };
+        let alone = html[..placeholder.start].ends_with("<p>")
+            && html[placeholder.end..].starts_with("</p>");
+        let replaced = if alone {
+            placeholder.start - "<p>".len()..placeholder.end + "</p>".len()
+        } else {
+            placeholder
+        };
+        out.push_str(&html[copied..replaced.start]);
+        out.push_str(piece.trim_end());
+        copied = replaced.end;
     }
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -367,13 +418,12 @@ mod tests {
         let body = "{{ a(x=1) }} [l](@/a.md) {{ b() }} z";
         let (out, calls) = extract(body).unwrap();
         let link_in_out = out.find("[l]").unwrap();
-        assert_eq!(
-            original_offset(link_in_out, &calls),
-            body.find("[l]").unwrap()
-        );
+        let written = WrittenOffsets::new(&calls);
+        assert_eq!(written.of(link_in_out), body.find("[l]").unwrap());
         let z = out.find('z').unwrap();
-        assert_eq!(original_offset(z, &calls), body.find('z').unwrap());
-        assert_eq!(original_offset(0, &calls), 0);
+        assert_eq!(written.of(z), body.find('z').unwrap());
+        assert_eq!(written.of(0), 0);
+        assert_eq!(WrittenOffsets::new(&[]).of(7), 7);
     }
 
     #[test]
@@ -402,6 +452,37 @@ mod tests {
         let html = "<p>WEMISHORTCODE0END</p>\n<p>a WEMISHORTCODE1END b</p>\n";
         let out = substitute(html, &["<div>card</div>\n".into(), "<em>x</em>".into()]);
         assert_eq!(out, "<div>card</div>\n<p>a <em>x</em> b</p>\n");
+    }
+
+    #[test]
+    fn substitution_handles_each_placeholder_once_in_one_pass() {
+        let rendered: Vec<String> = (0..12).map(|n| format!("<b>{n}</b>\n")).collect();
+        let html = "<p>WEMISHORTCODE1ENDWEMISHORTCODE10END</p>\n<p>WEMISHORTCODE11END</p>\n\
+                    <p>WEMISHORTCODE12END WEMISHORTCODE x WEMISHORTCODE3</p>\n";
+        assert_eq!(
+            substitute(html, &rendered),
+            "<p><b>1</b><b>10</b></p>\n<b>11</b>\n\
+             <p>WEMISHORTCODE12END WEMISHORTCODE x WEMISHORTCODE3</p>\n"
+        );
+        // A rendered shortcode is not searched for placeholders again.
+        let rendered = ["WEMISHORTCODE1END".to_string(), "uno".to_string()];
+        assert_eq!(
+            substitute("<p>WEMISHORTCODE0END</p>", &rendered),
+            "WEMISHORTCODE1END"
+        );
+    }
+
+    #[test]
+    fn unclosed_code_spans_leave_the_rest_of_the_line_read() {
+        // Runs of 3 and 2 backticks that nothing closes: the call after them is read, the
+        // one in the code span after it is not.
+        let body = "x ``` `` {{ a(x=1) }} e `{{ b() }}`\n";
+        let (out, calls) = extract(body).unwrap();
+        assert_eq!(out, "x ``` `` WEMISHORTCODE0END e `{{ b() }}`\n");
+        assert_eq!(calls.len(), 1);
+        // A run closed by a longer one, as before: `find` matches inside it.
+        let (_, calls) = extract("`a``` {{ a() }}\n").unwrap();
+        assert_eq!(calls.len(), 1);
     }
 
     #[test]

@@ -3,13 +3,20 @@
 //! It parses YAML text into typed values and turns `serde_yaml`'s errors into positions and
 //! plain messages that the rest of the crate can put into diagnostics.
 
-use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
 
 use crate::error::{Diagnostic, closest};
 use crate::i18n::Text;
 use crate::msg;
 
-use crate::yaml_outline::Outline;
+use crate::yaml_outline::{Outline, OutlineKind};
 use serde::{Deserialize, Serialize};
 
 /// A YAML value of any shape, kept as written (for `extra` maps and taxonomy terms).
@@ -173,23 +180,34 @@ fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usiz
                 .map(|(i, v)| to_node(v, outline.and_then(|o| o.item(i)), here))
                 .collect(),
         ),
-        serde_yaml::Value::Mapping(map) => NodeValue::Map(
-            map.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s.clone(),
-                        other => serde_yaml::to_string(other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
-                    };
-                    let child = outline.and_then(|o| o.get(&key));
-                    let key_at = outline.and_then(|o| o.key_position(&key)).unwrap_or(here);
-                    let node = to_node(v, child, key_at);
-                    (key, node)
-                })
-                .collect(),
-        ),
+        serde_yaml::Value::Mapping(map) => {
+            // Each key's place, indexed once: a front matter may have thousands of keys.
+            let mut outlined = HashMap::new();
+            if let Some(OutlineKind::Map(entries)) = outline.map(|o| &o.kind) {
+                for (key, position, value) in entries {
+                    outlined.entry(key.as_str()).or_insert((*position, value));
+                }
+            }
+            NodeValue::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            serde_yaml::Value::String(s) => s.clone(),
+                            other => serde_yaml::to_string(other)
+                                .unwrap_or_default()
+                                .trim()
+                                .to_string(),
+                        };
+                        let (key_at, child) = match outlined.get(key.as_str()) {
+                            Some(&(position, child)) => (position, Some(child)),
+                            None => (here, None),
+                        };
+                        let node = to_node(v, child, key_at);
+                        (key, node)
+                    })
+                    .collect(),
+            )
+        }
         serde_yaml::Value::Tagged(tagged) => return to_node(&tagged.value, outline, fallback),
     };
     Node {
@@ -229,17 +247,312 @@ impl YamlError {
 /// empty `site.yaml` gives "missing field" errors rather than a syntax error.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(text).map_err(|err| translate(&err))
+    check_limits(text)?;
+    serde_yaml::from_str(text).map_err(|err| match scanner_error(text, &err) {
+        Some(error) => error,
+        None => place_repeated_key(text, &err, translate(&err)),
+    })
+}
+
+/// `error`, moved to the second time the key is written when `err` is about a key written
+/// twice in a block map: `serde_yaml` gives the place where the map starts.
+fn place_repeated_key(text: &str, err: &serde_yaml::Error, mut error: YamlError) -> YamlError {
+    let full = err.to_string();
+    let Some(key) = ["duplicate entry with key ", "duplicate field "]
+        .iter()
+        .find_map(|start| full.split_once(start))
+        .and_then(|(_, rest)| rest.split(['`', '"']).nth(1))
+    else {
+        return error;
+    };
+    let (Some(line), Some(column)) = (error.line, error.column) else {
+        return error;
+    };
+    let indent = column - 1;
+    let mut seen = 0;
+    for (i, written) in text.lines().enumerate().skip(line - 1) {
+        let content = written.trim_start_matches(' ');
+        let written_indent = written.len() - content.len();
+        if content.is_empty() || content.starts_with('#') || written_indent > indent {
+            continue;
+        }
+        if written_indent < indent {
+            break;
+        }
+        if top_level_key(content) == Some(key) {
+            seen += 1;
+            if seen == 2 {
+                error.line = Some(i + 1);
+                break;
+            }
+        }
+    }
+    error
+}
+
+/// The errors of libyaml's scanner that are better said, or placed, by looking at the text: a
+/// tab in the indentation, quotes never closed (found where they open, not at the end of the
+/// text), an invisible control character.
+fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
+    let full = err.to_string();
+    let at = |(line, column), message, hint| YamlError {
+        line: Some(line),
+        column: Some(column),
+        message,
+        hint: Some(hint),
+    };
+    if full.starts_with("control characters are not allowed") {
+        let offset = text.find(|c: char| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })?;
+        return Some(at(
+            crate::position::line_column(text, offset),
+            msg!("this line holds an invisible control character"),
+            msg!("delete it: it often comes with text pasted from another program"),
+        ));
+    }
+    if let Some(quote_at) = full.split("while scanning a quoted scalar at line ").nth(1) {
+        let (line, column) = quote_at.split_once(" column ")?;
+        return Some(at(
+            (line.parse().ok()?, column.parse().ok()?),
+            msg!("the quotes opened here are never closed"),
+            msg!(
+                "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '"
+            ),
+        ));
+    }
+    let location = err.location()?;
+    let line = text.lines().nth(location.line() - 1)?;
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    let tab = indent.find('\t')?;
+    Some(at(
+        (location.line(), indent[..tab].chars().count() + 1),
+        msg!("this line is indented with a tab"),
+        msg!("YAML indents with spaces only: replace the tab with spaces"),
+    ))
+}
+
+/// How deep lists and maps may be nested: `serde_yaml`'s own limit, found before its parser
+/// spends time in proportion to the depth on every token (see [`crate::yaml_nesting`]).
+pub const MAX_NESTING: usize = 128;
+
+/// How many values (scalars, lists and maps) aliases may add to a YAML text: with its own
+/// values counted, at most this plus twice its length in bytes.
+pub const MAX_ALIAS_VALUES: usize = 100_000;
+
+/// How many bytes of text aliases may add to a YAML text: with its own text, at most this plus
+/// its length.
+pub const MAX_ALIAS_BYTES: usize = 10 << 20;
+
+/// Refuses, quickly and at its place, a text that would cost far more to parse than its size:
+/// brackets nested too deep, or aliases (`*a`) repeating values until a few kilobytes hold
+/// gigabytes.
+fn check_limits(text: &str) -> Result<(), YamlError> {
+    if let Some(offset) = crate::yaml_nesting::deepest(text, MAX_NESTING) {
+        let (line, column) = crate::position::line_column(text, offset);
+        let (message, hint) = too_deep();
+        return Err(YamlError {
+            line: Some(line),
+            column: Some(column),
+            message,
+            hint: Some(hint),
+        });
+    }
+    // Without both an anchor and an alias nothing is repeated: most texts stop here.
+    if !(text.contains('&') && text.contains('*')) {
+        return Ok(());
+    }
+    // `serde_yaml` replays the values of an anchor at each of its aliases, so a visitor that
+    // counts what it is given sees the text as it would be expanded, and stops it early.
+    let budget = ExpansionBudget {
+        values: Cell::new(MAX_ALIAS_VALUES + 2 * text.len()),
+        bytes: Cell::new(MAX_ALIAS_BYTES + text.len()),
+        exceeded: Cell::new(false),
+    };
+    let counted = Count(&budget).deserialize(serde_yaml::Deserializer::from_str(text));
+    match counted {
+        Err(err) if budget.exceeded.get() || is_repetition_limit(&err) => {
+            // The place of the first alias is where to start repeating less; `serde_yaml`
+            // only knows the value it was repeating.
+            let (line, column) = match first_alias(text) {
+                Some(offset) => crate::position::line_column(text, offset),
+                None => err.location().map_or((1, 1), |l| (l.line(), l.column())),
+            };
+            Err(YamlError {
+                line: Some(line),
+                column: Some(column),
+                message: msg!("the aliases (`*…`) of this YAML repeat its values too many times"),
+                hint: Some(msg!(
+                    "with its aliases repeated, a YAML text may hold at most {values} more values and {megabytes} MB more text: use fewer aliases, or write the values out",
+                    values = MAX_ALIAS_VALUES,
+                    megabytes = MAX_ALIAS_BYTES >> 20
+                )),
+            })
+        }
+        // Other errors are the real parse's to report.
+        _ => Ok(()),
+    }
+}
+
+/// The message and hint for lists and maps nested too deep.
+fn too_deep() -> (Text, Text) {
+    (
+        msg!(
+            "lists and maps are nested more than {limit} levels deep",
+            limit = MAX_NESTING
+        ),
+        msg!("close the `[` and `{` that are left open, or nest fewer lists and maps"),
+    )
+}
+
+/// Whether `serde_yaml` gave up following aliases (it allows a hundred times its events).
+fn is_repetition_limit(err: &serde_yaml::Error) -> bool {
+    err.to_string().starts_with("repetition limit exceeded")
+}
+
+/// The byte offset of the first alias (`*name`) whose anchor (`&name`) the text defines, both
+/// where a value may start (at the start of a line, after a blank or one of `[{,:?-`).
+fn first_alias(text: &str) -> Option<usize> {
+    let names = |sigil: u8| {
+        let bytes = text.as_bytes();
+        (0..bytes.len()).filter_map(move |i| {
+            let starts_value = i == 0 || b" \t\r\n[{,:?-".contains(&bytes[i - 1]);
+            if bytes[i] != sigil || !starts_value {
+                return None;
+            }
+            let name_len = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+                .count();
+            (name_len > 0).then(|| (i, &text[i + 1..i + 1 + name_len]))
+        })
+    };
+    let anchors: HashSet<&str> = names(b'&').map(|(_, name)| name).collect();
+    names(b'*')
+        .find(|(_, name)| anchors.contains(name))
+        .map(|(offset, _)| offset)
+}
+
+/// What is left of the values and bytes a text may expand to.
+struct ExpansionBudget {
+    values: Cell<usize>,
+    bytes: Cell<usize>,
+    exceeded: Cell<bool>,
+}
+
+impl ExpansionBudget {
+    /// Takes one value of `bytes` bytes; an error once the budget is spent.
+    fn take<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+        match (
+            self.values.get().checked_sub(1),
+            self.bytes.get().checked_sub(bytes),
+        ) {
+            (Some(values), Some(bytes)) => {
+                self.values.set(values);
+                self.bytes.set(bytes);
+                Ok(())
+            }
+            _ => {
+                self.exceeded.set(true);
+                Err(E::custom("the expansion budget is spent"))
+            }
+        }
+    }
+}
+
+/// Counts every value it is given against a budget, keeping none.
+#[derive(Clone, Copy)]
+struct Count<'b>(&'b ExpansionBudget);
+
+impl<'de> DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    // Numbers and booleans count as values; only strings hold text.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.0.take(0)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.0.take(0)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.0.take(0)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.0.take(0)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.0.take(text.len())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.take(0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        self.0.take(0)?;
+        while items.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        self.0.take(0)?;
+        while entries.next_key_seed(self)?.is_some() {
+            entries.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+
+    /// A tagged value (`!t value`).
+    fn visit_enum<A: EnumAccess<'de>>(self, tagged: A) -> Result<(), A::Error> {
+        let (_tag, value): (de::IgnoredAny, _) = tagged.variant()?;
+        value.newtype_variant_seed(self)
+    }
 }
 
 /// The 1-based line where the top-level `key:` is written in `text`, if it is.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .position(|line| top_level_key(line) == Some(key))
         .map(|i| i + 1)
+}
+
+/// The 1-based line of every top-level `key:` of `text` (the first one, for a key written
+/// twice): one pass for a text with many keys to report.
+pub fn key_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(key) = top_level_key(line) {
+            lines.entry(key).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// The key a `key: value` line starts with: what comes before its first `:` that is followed
+/// by a blank or the end of the line, as a plain YAML key ends.
+fn top_level_key(line: &str) -> Option<&str> {
+    let colon = line
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| line[i + 1..].chars().next().is_none_or(char::is_whitespace))?;
+    Some(line[..colon].trim_end())
 }
 
 fn translate(err: &serde_yaml::Error) -> YamlError {
@@ -347,6 +660,10 @@ fn explain(message: &str) -> (Text, Option<Text>) {
                 "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00"
             )),
         );
+    }
+    if detail.starts_with("recursion limit exceeded") {
+        let (message, hint) = too_deep();
+        return (message, Some(hint));
     }
     if detail.contains("mapping values are not allowed") {
         return (
@@ -490,6 +807,186 @@ mod tests {
         assert_eq!(v.terms().unwrap(), vec!["4", "casa", "true"]);
         let v: YamlValue = parse("{a: 1}").unwrap();
         assert_eq!(v.terms(), None);
+    }
+
+    #[test]
+    fn a_key_written_twice_is_reported_the_second_time() {
+        let text = "title: a\nextra:\n  x: 1\n  nested:\n    x: 0\n  # x: commento\n  x: 2\n";
+        let err = parse::<YamlValue>(text).unwrap_err();
+        assert_eq!(err.message.en, "the key `x` appears twice");
+        assert_eq!((err.line, err.column), (Some(7), Some(3)));
+        let err = parse::<Meta>("title: a\nweight: 1\nweight: 2\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(1)));
+        // In brackets the place stays where serde_yaml puts it.
+        let err = parse::<YamlValue>("a: {x: 1, x: 2}\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn scanner_errors_are_said_plainly_where_they_start() {
+        let err = parse::<YamlValue>("title: x\nextra:\n \t nome: y\n").unwrap_err();
+        assert_eq!(err.message.en, "this line is indented with a tab");
+        assert_eq!((err.line, err.column), (Some(3), Some(2)));
+        let err = parse::<YamlValue>("a: 1\ntitle: \"Orari\ndate: 2020\n").unwrap_err();
+        assert_eq!(err.message.en, "the quotes opened here are never closed");
+        assert_eq!((err.line, err.column), (Some(2), Some(8)));
+        let err = parse::<YamlValue>("a: 1\ntitle: 'L''orario\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(8)));
+        let err = parse::<YamlValue>("a: 1\ntitle: città\u{7}\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("questa riga contiene un carattere di controllo invisibile")
+        );
+        assert_eq!((err.line, err.column), (Some(2), Some(13)));
+    }
+
+    /// A flat list of `n` values, anchored as `a`, then a list of `n` aliases to it.
+    fn flat_bomb(n: usize) -> String {
+        format!(
+            "title: x\nextra:\n  a: &a [{}]\n  b: [{}]\n",
+            vec!["x"; n].join(", "),
+            vec!["*a"; n].join(", ")
+        )
+    }
+
+    #[test]
+    fn aliases_may_repeat_a_little() {
+        let text = "base: &base {citta: Milano}\nuno: *base\ndue: [*base, *base]\n";
+        let value: YamlValue = parse(text).unwrap();
+        let written_out = "base: {citta: Milano}\nuno: {citta: Milano}\n\
+                           due: [{citta: Milano}, {citta: Milano}]\n";
+        assert_eq!(value, parse(written_out).unwrap());
+        // Up to the allowance: 300 × 300 values from a text of 2 KB.
+        assert!(parse::<YamlValue>(&flat_bomb(300)).is_ok());
+        // A large text's own values are not counted against it.
+        let numbers: Vec<String> = (0..300_000).map(|n| n.to_string()).collect();
+        let large = format!("n: [{}]\na: &a x\nb: *a\n", numbers.join(","));
+        assert!(parse::<YamlValue>(&large).is_ok());
+    }
+
+    #[test]
+    fn aliases_that_expand_too_much_are_refused_at_the_first_alias() {
+        // The classic: ten of ten of ten … nine times.
+        let mut nested = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let aliases = vec![format!("*l{}", i - 1); 10].join(", ");
+            nested.push_str(&format!("l{i}: &l{i} [{aliases}]\n"));
+        }
+        let long_text = format!(
+            "s: &s {}\nl: [{}]\n",
+            "x".repeat(16_000),
+            vec!["*s"; 1_000].join(",")
+        );
+        for (text, line, column) in [(flat_bomb(4_000), 4, 7), (nested, 2, 10), (long_text, 2, 5)] {
+            let err = parse::<YamlValue>(&text).unwrap_err();
+            assert_eq!(
+                err.message.en,
+                "the aliases (`*…`) of this YAML repeat its values too many times"
+            );
+            assert_eq!((err.line, err.column), (Some(line), Some(column)));
+            assert!(err.hint.unwrap().en.contains("100000 more values"));
+        }
+    }
+
+    #[test]
+    fn brackets_nested_too_deep_are_refused_where_they_pass_the_limit() {
+        let text = format!("title: x\nextra:\n  a: {}\n", "[".repeat(80_000));
+        let err = parse::<YamlValue>(&text).unwrap_err();
+        assert_eq!(
+            err.message.en,
+            "lists and maps are nested more than 128 levels deep"
+        );
+        assert_eq!((err.line, err.column), (Some(3), Some(6 + 128)));
+        // Nested blocks: serde_yaml's own limit, with the same message.
+        let blocks: String = (0..130).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let err = parse::<YamlValue>(&blocks).unwrap_err();
+        assert_eq!(err.message, too_deep().0);
+        assert!(err.line.is_some());
+    }
+
+    /// The depth of lists and maps in `value`, counting `value` itself.
+    fn depth(value: &serde_yaml::Value) -> usize {
+        match value {
+            serde_yaml::Value::Sequence(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            serde_yaml::Value::Mapping(map) => {
+                1 + map
+                    .iter()
+                    .map(|(k, v)| depth(k).max(depth(v)))
+                    .max()
+                    .unwrap_or(0)
+            }
+            serde_yaml::Value::Tagged(tagged) => depth(&tagged.value),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn nesting_is_never_found_shallower_than_serde_yaml_reads_it() {
+        // Random flow values built from pieces that matter to the scanner: whenever
+        // serde_yaml reads one, the depth found before is at least the value's. With `?` and
+        // `:`, a list may hold one-entry maps without brackets (`[a: b]`): a level of value
+        // for no level of brackets, so the brackets are at least half the value's depth.
+        let mut seed: u64 = 0x5eed;
+        let mut random = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "[", "[", "]", "]", "]", "{", "}", "}", ", ", ",", "a", "b c", " ", "\n", "\t", "'",
+            "''", "\"", "\\", "'x'", "\"y\"", "# ", "!t ", "!<[x]> ", "&a ", "*a", "- ", "-", "<",
+            ">", "|", "\u{85}",
+        ];
+        for (extra, levels_per_bracket) in [(&[][..], 1), (&[":", ": ", "? ", "?"][..], 2)] {
+            let pieces: Vec<&str> = pieces.iter().chain(extra).copied().collect();
+            let mut read = 0;
+            for _ in 0..20_000 {
+                // Mostly closed where they were opened, so that many texts are valid YAML.
+                let mut text = String::from("k: [");
+                let mut open = vec!["]"];
+                for _ in 0..1 + random(16) {
+                    let piece = pieces[random(pieces.len())];
+                    match piece {
+                        "[" => open.push("]"),
+                        "{" => open.push("}"),
+                        "]" | "}" if random(4) > 0 => {
+                            text.push_str(open.pop().unwrap_or("]"));
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    text.push_str(piece);
+                }
+                open.reverse();
+                text.push_str(&open.concat());
+                text.push('\n');
+                let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else {
+                    continue;
+                };
+                read += 1;
+                // The map holding `k` is not in brackets.
+                let brackets = (depth(&value) - 1).div_ceil(levels_per_bracket);
+                assert!(
+                    crate::yaml_nesting::deepest(&text, brackets - 1).is_some(),
+                    "{text:?} has {brackets} levels of brackets"
+                );
+            }
+            assert!(read > 500, "only {read} texts were valid YAML");
+        }
+    }
+
+    #[test]
+    fn key_lines_find_each_top_level_key() {
+        let text = "title: a\nurl: http://x.it\nextra:\n  nome: b\ntitle: c\na:b: 1\nt:x\n";
+        let lines = key_lines(text);
+        assert_eq!(lines.get("title"), Some(&1));
+        assert_eq!(lines.get("url"), Some(&2));
+        assert_eq!(lines.get("extra"), Some(&3));
+        assert_eq!(lines.get("a:b"), Some(&6));
+        assert_eq!(lines.get("nome"), None);
+        assert_eq!(lines.get("t"), None);
+        assert_eq!(key_line(text, "extra"), Some(3));
     }
 
     #[test]

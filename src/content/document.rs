@@ -5,7 +5,7 @@
 //! positions shifted by the opening `---`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::ZonedDateTime;
 
@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, closest};
 use crate::i18n::Text;
 use crate::markdown::{self, RenderedMarkdown};
 use crate::msg;
+use crate::position::{LineIndex, line_column};
 use crate::schema::{self, Checker, Schema, Typed};
 use crate::script_url;
 use crate::shortcodes;
@@ -153,9 +154,10 @@ pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(err) => {
+            // Everything before the error is valid, so it can be counted in characters.
             let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_column(valid, valid.len());
             Err(vec![
                 Diagnostic::new(
                     shown_path(source),
@@ -170,17 +172,37 @@ pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     }
 }
 
+/// An error at the first NUL character of the text file shown as `path`, if it has one: a
+/// file that has them is not text in UTF-8 (most often text saved as UTF-16, or not text at
+/// all), and its characters would reach the site as they are.
+pub fn nul_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let offset = text.find('\0')?;
+    let (line, column) = line_column(text, offset);
+    Some(
+        Diagnostic::new(path, msg!("the file holds a NUL character, which text never has"))
+            .at(line, column)
+            .hint(msg!(
+                "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters"
+            )),
+    )
+}
+
 /// Parses the text of a page or section file.
 pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Vec<Diagnostic>> {
     let path = shown_path(&source);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Lines may end in `\r\n`, `\n` or (old Mac files) `\r`, even mixed in one file: all of
+    // them end a line for YAML, markdown and editors, so all of them count in line numbers.
     let normalized;
     let text = if text.contains('\r') {
-        normalized = text.replace("\r\n", "\n");
+        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
         normalized.as_str()
     } else {
         text
     };
+    if let Some(nul) = nul_character(&path, text) {
+        return Err(vec![nul]);
+    }
     let split = front_matter::split(text).map_err(|err| {
         vec![match err {
             SplitError::NoFrontMatter => Diagnostic::new(
@@ -221,11 +243,13 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         }
     };
     let body_start = text.len() - split.body.len();
+    // Shortcode calls, then each kind of link, are located in the order they are written.
+    let mut lines = LineIndex::new(text);
     let (markdown_text, calls) = shortcodes::extract(split.body).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| {
-                let (line, column) = line_column(text, body_start + e.offset);
+                let (line, column) = lines.locate(body_start + e.offset);
                 Diagnostic::new(&path, e.message)
                     .at(line, column)
                     .hint(msg!("write shortcodes as {{ name(key=\"value\") }}"))
@@ -236,7 +260,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     let shortcodes: Vec<LocatedCall> = calls
         .iter()
         .map(|call| {
-            let (line, column) = line_column(text, body_start + call.offset);
+            let (line, column) = lines.locate(body_start + call.offset);
             LocatedCall {
                 call: call.clone(),
                 line,
@@ -260,12 +284,12 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     if !refused.is_empty() {
         return Err(refused);
     }
-    let locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
+    let written = shortcodes::WrittenOffsets::new(&calls);
+    let mut locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()
             .map(|l| {
-                let written = shortcodes::original_offset(l.offset, &calls);
-                let (line, column) = line_column(text, body_start + written);
+                let (line, column) = lines.locate(body_start + written.of(l.offset));
                 LocatedLink {
                     url: l.url.clone(),
                     line,
@@ -335,14 +359,6 @@ fn script_urls(
         .collect()
 }
 
-/// 1-based line and column (in characters) of a byte offset of `text`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 /// Checks the front matter against the section's schema: every wrong, missing or unknown
 /// field, where it is written. Returns the typed values of the schema's own fields.
 fn check_schema(
@@ -410,9 +426,14 @@ fn check(
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
     let path = shown_path(source);
     let mut errors = Vec::new();
+    // Found once, when the first error needs them: a front matter may have thousands of keys.
+    let key_lines = std::cell::OnceCell::new();
     let at_key = |key: &str, message: Text| {
         let d = Diagnostic::new(&path, message);
-        match yaml::key_line(yaml_text, key) {
+        match key_lines
+            .get_or_init(|| yaml::key_lines(yaml_text))
+            .get(key)
+        {
             Some(line) => d.at(line + offset, 1),
             None => d.at_line(1),
         }
@@ -758,6 +779,44 @@ mod tests {
         let at: Vec<(Option<usize>, Option<usize>)> =
             err.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(at, [(Some(3), Some(16)), (Some(4), Some(12))]);
+    }
+
+    #[test]
+    fn any_line_ending_counts_a_line() {
+        // `\r\n`, `\n` and a lone `\r` (old Mac files), mixed.
+        let text = "---\r\ntitle: a\rslug: Via Roma\n---\r[x](@/b.md)\r\n";
+        let err = parse(page("a.md"), text, &config()).unwrap_err();
+        assert_eq!(err[0].line, Some(3));
+        let doc = parse(
+            page("a.md"),
+            &text.replace("Via Roma", "via-roma"),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(
+            (doc.internal_links[0].line, doc.internal_links[0].column),
+            (5, 1)
+        );
+    }
+
+    #[test]
+    fn nul_characters_and_bad_bytes_are_errors_where_they_are() {
+        let err = parse(page("a.md"), "---\ntitle: a\n---\nperché \0\n", &config()).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (Some(4), Some(8)));
+        assert_eq!(
+            err[0].message_it.as_deref(),
+            Some("il file contiene un carattere NUL, che un testo non ha mai")
+        );
+        // A byte that is not UTF-8, after accented letters: the column counts characters.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, b"---\ntitle: a\n---\n\xc3\xa8\xc3\xa8 \xff\n").unwrap();
+        let err = read_text(&SourceFile {
+            path: file,
+            ..page("a.md")
+        })
+        .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (Some(4), Some(4)));
     }
 
     #[test]

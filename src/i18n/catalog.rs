@@ -127,6 +127,46 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("map", "un gruppo di righe `chiave: valore`"),
     ("sequence", "una lista"),
     ("unit value", "un valore vuoto"),
+    (
+        "the aliases (`*…`) of this YAML repeat its values too many times",
+        "gli alias (`*…`) di questo YAML ripetono i suoi valori troppe volte",
+    ),
+    (
+        "with its aliases repeated, a YAML text may hold at most {values} more values and {megabytes} MB more text: use fewer aliases, or write the values out",
+        "con gli alias ripetuti, un testo YAML può contenere al massimo {values} valori e {megabytes} MB di testo in più: usa meno alias, oppure scrivi i valori per esteso",
+    ),
+    (
+        "this line holds an invisible control character",
+        "questa riga contiene un carattere di controllo invisibile",
+    ),
+    (
+        "delete it: it often comes with text pasted from another program",
+        "cancellalo: spesso arriva con un testo incollato da un altro programma",
+    ),
+    (
+        "the quotes opened here are never closed",
+        "le virgolette aperte qui non vengono mai chiuse",
+    ),
+    (
+        "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '",
+        "chiudile alla fine del testo; una virgoletta al suo interno si scrive \\\" tra \" \" oppure '' tra ' '",
+    ),
+    (
+        "this line is indented with a tab",
+        "questa riga è rientrata con un tab",
+    ),
+    (
+        "YAML indents with spaces only: replace the tab with spaces",
+        "in YAML i rientri si fanno solo con spazi: sostituisci il tab con degli spazi",
+    ),
+    (
+        "lists and maps are nested more than {limit} levels deep",
+        "liste e mappe sono annidate per più di {limit} livelli",
+    ),
+    (
+        "close the `[` and `{` that are left open, or nest fewer lists and maps",
+        "chiudi le `[` e le `{` rimaste aperte, oppure annida meno liste e mappe",
+    ),
     // config.rs
     (
         "the taxonomy `{name}` cannot be published: {problem}",
@@ -367,6 +407,14 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "the file is not valid UTF-8 text",
         "il file non è testo UTF-8 valido",
+    ),
+    (
+        "the file holds a NUL character, which text never has",
+        "il file contiene un carattere NUL, che un testo non ha mai",
+    ),
+    (
+        "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters",
+        "salva il file come testo UTF-8: un file salvato come UTF-16 (\"Unicode\") o un file che non è testo contiene caratteri NUL",
     ),
     (
         "save the file with the UTF-8 encoding (most editors offer it in \"Save as\")",

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use scraper::{Html, Selector};
 
@@ -48,6 +49,50 @@ impl Site {
             .unwrap()
     }
 
+    /// Runs `wemi build --root <site> <args>` as [`Site::build`] does, killing it and failing
+    /// the test if it runs longer than `limit`. Only to catch a hang, or a cost that grows
+    /// with the square of the input: the limit is far above what the build needs.
+    pub fn build_within(&self, args: &[&str], limit: Duration) -> TimedBuild {
+        // Files, not pipes: a build that prints much would fill a pipe and wait for a reader.
+        let logs = tempfile::tempdir().unwrap();
+        let (stdout, stderr) = (logs.path().join("stdout"), logs.path().join("stderr"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
+            .arg("build")
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .stdout(fs::File::create(&stdout).unwrap())
+            .stderr(fs::File::create(&stderr).unwrap())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let mut peak_kib = None;
+        let status = loop {
+            // The peak so far, while the process is there to ask (Linux only).
+            let status = fs::read_to_string(format!("/proc/{}/status", child.id()));
+            if let Some(kib) = status.ok().as_deref().and_then(peak_memory_kib) {
+                peak_kib = Some(kib);
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > limit {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("the build took more than {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        TimedBuild {
+            output: Output {
+                status,
+                stdout: fs::read(stdout).unwrap(),
+                stderr: fs::read(stderr).unwrap(),
+            },
+            peak_kib,
+        }
+    }
+
     /// Builds and asserts success.
     pub fn build_ok(&self, args: &[&str]) -> String {
         let out = self.build(args);
@@ -80,6 +125,21 @@ impl Site {
             .map(|p| (p.clone(), fs::read(&p).unwrap()))
             .collect()
     }
+}
+
+/// What [`Site::build_within`] saw of a build.
+pub struct TimedBuild {
+    /// Its exit status and what it printed.
+    pub output: Output,
+    /// The most memory it held at once, in KiB, as last seen while it ran (where the system
+    /// says it).
+    pub peak_kib: Option<u64>,
+}
+
+/// The `VmHWM` (peak resident memory) line of a `/proc/<pid>/status` text, in KiB.
+fn peak_memory_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Builds the real WeMi site (this repository's own `site.yaml`, `content/` and `themes/`)
