@@ -248,10 +248,26 @@ impl YamlError {
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
     check_limits(text)?;
-    serde_yaml::from_str(text).map_err(|err| match scanner_error(text, &err) {
-        Some(error) => error,
-        None => place_repeated_key(text, &err, translate(&err)),
+    serde_yaml::from_str(text).map_err(|err| {
+        let error = match scanner_error(text, &err) {
+            Some(error) => error,
+            None => place_repeated_key(text, &err, translate(&err)),
+        };
+        within(text, error)
     })
+}
+
+/// `error` placed within `text`: at the end of a text whose last line has no line break,
+/// serde_yaml names the line after it, which no editor shows; the text ends at the end of its
+/// last line.
+fn within(text: &str, mut error: YamlError) -> YamlError {
+    let lines = text.matches('\n').count() + 1;
+    if error.line.is_some_and(|line| line > lines) {
+        let last = text.rsplit('\n').next().unwrap_or_default();
+        error.line = Some(lines);
+        error.column = Some(last.chars().count() + 1);
+    }
+    error
 }
 
 /// `error`, moved to the second time the key is written when `err` is about a key written
@@ -772,6 +788,20 @@ mod tests {
             "`weight`: expected an integer, found string \"tre\""
         );
         assert!(!err.message.en.contains("at line"));
+    }
+
+    /// Found by the `front_matter` fuzz target on a data file: a syntax error at the end of a
+    /// text without a final line break was placed on a line after the last one.
+    #[test]
+    fn an_error_at_the_end_is_on_the_last_line() {
+        let err = parse::<serde_yaml::Value>("---\ntitle: Home\n---J").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(5)));
+        let err = parse::<serde_yaml::Value>("a: b\n[\n").unwrap_err();
+        assert_eq!(
+            err.line,
+            Some(3),
+            "after a final line break, the empty last line"
+        );
     }
 
     #[test]

@@ -198,7 +198,9 @@ pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response<'static>
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(bad)?;
     let path = &decoded[1..];
-    if path.contains(|c: char| c == '\\' || c.is_control())
+    // `//etc/passwd` would be the absolute path `/etc/passwd`.
+    if path.starts_with('/')
+        || path.contains(|c: char| c == '\\' || c.is_control())
         || path.split('/').any(|s| s == "." || s == "..")
     {
         return Err(bad());
