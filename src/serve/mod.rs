@@ -23,7 +23,8 @@
 //! requests and writing answers is in `http.rs`, and what pages get added (the reload script
 //! and the error overlay) in `page.rs`.
 
-mod http;
+// Its request target parser is a fuzz target (`crate::fuzz`).
+pub(crate) mod http;
 mod page;
 
 use std::collections::HashMap;
