@@ -158,7 +158,10 @@ fn check_diagnostics(errors: &[Diagnostic], files: &[(&Path, &str)]) {
         let Some((_, text)) = files.iter().find(|(path, _)| *path == error.path) else {
             panic!("{error:?} names none of the files");
         };
-        let lines = text.matches('\n').count() + 1;
+        // `\r\n`, `\n` and a lone `\r` each end a line, as in editors.
+        let lines = text.matches('\n').count() + text.matches('\r').count()
+            - text.matches("\r\n").count()
+            + 1;
         assert!(!error.message.is_empty(), "{error:?}");
         assert!(
             error.line.is_none_or(|l| (1..=lines).contains(&l)),
@@ -181,6 +184,7 @@ pub fn markdown(data: &[u8]) {
     markdown::render(text, true);
 
     if let Ok((body, calls)) = shortcodes::extract(text) {
+        let offsets = shortcodes::WrittenOffsets::new(&calls);
         // The lengths of the calls before this one, and of their placeholders.
         let (mut calls_before, mut placeholders_before) = (0, 0);
         for (n, call) in calls.iter().enumerate() {
@@ -195,7 +199,7 @@ pub fn markdown(data: &[u8]) {
                 body[at..].starts_with(&placeholder),
                 "placeholder {n} in place"
             );
-            assert_eq!(shortcodes::original_offset(at, &calls), call.offset);
+            assert_eq!(offsets.of(at), call.offset);
             calls_before += call.len;
             placeholders_before += placeholder.len();
         }
