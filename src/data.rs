@@ -101,7 +101,7 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
 
 /// The formats a data file can be in, known by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Yaml,
     Json,
     Csv,
@@ -121,7 +121,7 @@ impl Format {
 }
 
 /// Parses the bytes of the data file shown as `path`.
-fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnostic>> {
+pub(crate) fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, Vec<Diagnostic>> {
     let text = std::str::from_utf8(bytes).map_err(|err| {
         // Everything before the error is valid, so it can be counted in lines and characters.
         let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();

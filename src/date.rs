@@ -41,7 +41,8 @@ impl DateInput {
         } else {
             text
         };
-        if text.len() > 10 && has_offset(&text[10..]) {
+        // `get`: byte 10 may be inside a letter that is not ASCII (`2018-10-2ʣ…`).
+        if text.get(10..).is_some_and(has_offset) {
             return text
                 .parse::<Timestamp>()
                 .map(DateInput::Instant)
@@ -93,7 +94,10 @@ impl DateInput {
 
 /// True when the time part (after the date) ends with `Z` or a `+hh:mm`/`-hh:mm` offset.
 fn has_offset(time: &str) -> bool {
-    time.ends_with('Z') || time.ends_with('z') || time.contains('+') || time[1..].contains('-')
+    time.ends_with('Z')
+        || time.ends_with('z')
+        || time.contains('+')
+        || time.chars().skip(1).any(|c| c == '-')
 }
 
 impl<'de> Deserialize<'de> for DateInput {
@@ -298,6 +302,11 @@ mod tests {
             "2018-02-30",
             "ieri",
             "2018-10-26T25:00:00",
+            // Found by the `front_matter` fuzz target: a letter across the eleventh byte
+            // panicked (a string cut inside a character).
+            "2018-10-2ʣ17:00:00",
+            "2018-10-2ʣ",
+            "2018-10-26ʣ",
         ] {
             assert!(DateInput::parse(bad).is_err(), "{bad}");
         }

@@ -37,6 +37,8 @@ pub mod external;
 pub mod feed;
 pub mod fingerprint;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod generated;
 pub mod i18n;
 pub mod json_schema;

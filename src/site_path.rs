@@ -33,6 +33,9 @@ pub enum UrlProblem {
     NotUtf8,
     /// A percent-escape decodes to `/`, which would change where the segments split.
     EncodedSlash,
+    /// A percent-escape decodes to `%` or `#`, which no site path holds: its normal form
+    /// would read as an escape or a fragment.
+    EncodedUrlCharacter(char),
     /// More `..` segments than folders above them.
     AboveRoot,
     /// A segment that cannot be a file or folder name everywhere.
@@ -74,6 +77,9 @@ pub fn normalize(url: &str) -> Result<String, UrlProblem> {
         if segment.contains('/') {
             return Err(UrlProblem::EncodedSlash);
         }
+        if let Some(c) = segment.chars().find(|c| matches!(c, '%' | '#')) {
+            return Err(UrlProblem::EncodedUrlCharacter(c));
+        }
         // Decoded, as hosts resolve them: `%2e%2e` is `..` too.
         match segment.as_str() {
             "" | "." => folder = true,
@@ -87,8 +93,9 @@ pub fn normalize(url: &str) -> Result<String, UrlProblem> {
             }
         }
     }
-    // `/a/index.html/` too: a host cannot have a folder where the file of `a/` is.
-    if segments.last().is_some_and(|s| is_index_file(s)) {
+    // `/a/index.html/` too: a host cannot have a folder where the file of `a/` is; and so
+    // `/a/index.html/index.html/` is `a/` as well.
+    while segments.last().is_some_and(|s| is_index_file(s)) {
         segments.pop();
         folder = true;
     }
@@ -219,6 +226,11 @@ impl UrlProblem {
                 "the alias `{alias}` has an encoded `/` (`%2F`)",
                 alias = alias
             ),
+            UrlProblem::EncodedUrlCharacter(c) => msg!(
+                "the alias `{alias}` has an encoded `{character}`, which no address of this site can hold",
+                alias = alias,
+                character = c
+            ),
             UrlProblem::AboveRoot => msg!(
                 "the alias `{alias}` goes above the site's root with `..`",
                 alias = alias
@@ -240,10 +252,13 @@ impl UrlProblem {
             UrlProblem::Absolute | UrlProblem::QueryOrFragment => msg!(
                 "write only the path of the old address on this site, e.g. /vecchio/indirizzo/"
             ),
-            UrlProblem::BadEscape | UrlProblem::NotUtf8 => msg!(
-                "write letters as they are, or escape UTF-8 bytes as %XX (a space is %20, % itself is %25)"
-            ),
+            UrlProblem::BadEscape | UrlProblem::NotUtf8 => {
+                msg!("write letters as they are, or escape UTF-8 bytes as %XX (a space is %20)")
+            }
             UrlProblem::EncodedSlash => msg!("write `/` itself between the parts of the address"),
+            UrlProblem::EncodedUrlCharacter(_) => {
+                msg!("remove this alias: no file with `%` or `#` in its name is published")
+            }
             UrlProblem::Segment(..) => {
                 msg!("remove this alias: its redirect page could not be published on every host")
             }
@@ -308,6 +323,10 @@ mod tests {
             "/spazi/via-piazzetta/INDEX.HTML",
             "/spazi/via-piazzetta//index.html",
             "/spazi/via-piazzetta/index.html/",
+            // Found by the `paths` fuzz target: one `index.html` taken off left the normal
+            // form `spazi/via-piazzetta/index.html/`, whose own normal form is shorter.
+            "/spazi/via-piazzetta/index.html/index.html",
+            "/spazi/via-piazzetta/index.html/INDEX.html/",
             "/spazi/via%2Dpiazzetta/",
             "/spazi/via-piazzetta/%2e/",
             "/spazi/x/%2E%2E/via-piazzetta///",
@@ -360,6 +379,11 @@ mod tests {
             ("/spazi/%ff/", NotUtf8),
             ("/spazi/..%2f..%2fetc/", EncodedSlash),
             ("/spazi%2Fx/", EncodedSlash),
+            // Found by the `paths` fuzz target: `/%23/` had the normal form `#/`, which is not
+            // its own normal form (it reads as a fragment), and `/%25` the form `%`.
+            ("/%23/c", EncodedUrlCharacter('#')),
+            ("/a%25", EncodedUrlCharacter('%')),
+            ("/a%252e%252e/", EncodedUrlCharacter('%')),
             ("/..", AboveRoot),
             ("/spazi/../../x/", AboveRoot),
             ("/%2e%2e/x/", AboveRoot),

@@ -250,7 +250,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     check_limits(text)?;
     serde_yaml::from_str(text).map_err(|err| match scanner_error(text, &err) {
         Some(error) => error,
-        None => place_repeated_key(text, &err, translate(&err)),
+        None => place_repeated_key(text, &err, translate(text, &err)),
     })
 }
 
@@ -314,20 +314,21 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     }
     if let Some(quote_at) = full.split("while scanning a quoted scalar at line ").nth(1) {
         let (line, column) = quote_at.split_once(" column ")?;
+        let (line, column) = (line.parse().ok()?, column.parse().ok()?);
         return Some(at(
-            (line.parse().ok()?, column.parse().ok()?),
+            place(text, libyaml_offset(text, line, column)),
             msg!("the quotes opened here are never closed"),
             msg!(
                 "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '"
             ),
         ));
     }
-    let location = err.location()?;
-    let line = text.lines().nth(location.line() - 1)?;
+    let (line_number, _) = place(text, err.location()?.index());
+    let line = text.lines().nth(line_number - 1)?;
     let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
     let tab = indent.find('\t')?;
     Some(at(
-        (location.line(), indent[..tab].chars().count() + 1),
+        (line_number, indent[..tab].chars().count() + 1),
         msg!("this line is indented with a tab"),
         msg!("YAML indents with spaces only: replace the tab with spaces"),
     ))
@@ -555,7 +556,8 @@ fn top_level_key(line: &str) -> Option<&str> {
     Some(line[..colon].trim_end())
 }
 
-fn translate(err: &serde_yaml::Error) -> YamlError {
+/// `err` of `text` in words an editor understands, placed where it is.
+fn translate(text: &str, err: &serde_yaml::Error) -> YamlError {
     let full = err.to_string();
     // serde_yaml appends " at line L column C" to its messages: the position is kept apart.
     let message = match full.rfind(" at line ") {
@@ -563,12 +565,54 @@ fn translate(err: &serde_yaml::Error) -> YamlError {
         _ => full,
     };
     let (message, hint) = explain(&message);
+    let (line, column) = err.location().map(|l| place(text, l.index())).unzip();
     YamlError {
-        line: err.location().map(|l| l.line()),
-        column: err.location().map(|l| l.column()),
+        line,
+        column,
         message,
         hint,
     }
+}
+
+/// The 1-based line and column of byte `index` of `text` as editors show them: `\r\n`, `\n`
+/// and `\r` end a line. libyaml's own line numbers also end one at NEL, LS and PS, which
+/// editors show within a line, and name a line after the last one at the end of a text
+/// without a final line break.
+fn place(text: &str, index: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    let mut chars = text[..index.min(text.len())].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+            line += 1;
+            column = 1;
+        } else if c != '\r' {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
+/// The byte offset of the 1-based `line` and `column` that a libyaml message gives, counted
+/// its way: `\r\n`, `\n`, `\r`, NEL, LS and PS each end a line.
+fn libyaml_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut line_start = 0;
+    let mut lines_before = 0;
+    let mut chars = text.char_indices().peekable();
+    while lines_before + 1 < line {
+        let Some((i, c)) = chars.next() else {
+            return text.len();
+        };
+        let crlf = c == '\r' && chars.next_if(|&(_, next)| next == '\n').is_some();
+        if crlf || matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            lines_before += 1;
+            line_start = i + c.len_utf8() + usize::from(crlf);
+        }
+    }
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
 }
 
 /// Rewrites serde's messages into words an editor understands, in English and Italian, with
@@ -772,6 +816,32 @@ mod tests {
             "`weight`: expected an integer, found string \"tre\""
         );
         assert!(!err.message.en.contains("at line"));
+    }
+
+    /// Found by the `front_matter` fuzz target on data files: a syntax error at the end of a
+    /// text without a final line break was placed on a line after the last one, and libyaml's
+    /// line numbers count NEL, LS and PS as line breaks, which editors show within a line.
+    #[test]
+    fn errors_are_placed_on_the_lines_editors_show() {
+        let err = parse::<serde_yaml::Value>("---\ntitle: Home\n---J").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(5)));
+        let err = parse::<serde_yaml::Value>("a: 1\rb: 2\r\nc: [").unwrap_err();
+        assert_eq!(
+            (err.line, err.column),
+            (Some(3), Some(5)),
+            "`\\r` ends a line"
+        );
+        let err = parse::<serde_yaml::Value>("a: 1\u{2028}b: [").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(1), Some(10)));
+        let err = parse::<serde_yaml::Value>("a: 1\u{85}\u{85}b: \"x\nc: 2\n").unwrap_err();
+        assert_eq!(err.message.en, "the quotes opened here are never closed");
+        assert_eq!((err.line, err.column), (Some(1), Some(10)));
+        let err = parse::<serde_yaml::Value>("a: b\n[\n").unwrap_err();
+        assert_eq!(
+            err.line,
+            Some(3),
+            "after a final line break, the empty last line"
+        );
     }
 
     #[test]

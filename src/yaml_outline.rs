@@ -297,7 +297,8 @@ fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
                         *i += 1;
                         break;
                     }
-                    Some(',') => *i += 1,
+                    // A stray `}` ends no item: skipped, or the loop would never move on.
+                    Some(',' | '}') => *i += 1,
                     Some(_) => items.push(flow(chars, i, line, column0)),
                 }
             }
@@ -318,7 +319,8 @@ fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
                         *i += 1;
                         break;
                     }
-                    Some(',') => *i += 1,
+                    // A stray `]` ends no entry: skipped, or the loop would never move on.
+                    Some(',' | ']') => *i += 1,
                     Some(_) => {
                         let key_start = *i;
                         let key = flow_token(chars, i, true);
@@ -477,5 +479,16 @@ ultimo: x
         let o = outline("a: \"#SostieneMilano\"\nb: https://x.it/#orari\n");
         assert_eq!(o.get("a").unwrap().raw(), Some("\"#SostieneMilano\""));
         assert_eq!(o.get("b").unwrap().raw(), Some("https://x.it/#orari"));
+    }
+
+    /// Found by the `front_matter` fuzz target (out of memory from 206 bytes): the lines of a
+    /// quoted text that spans lines are outlined as lines of their own, and a stray `}` in a
+    /// flow list (or `]` in a flow map) stopped the reading without moving on, adding empty
+    /// items forever.
+    #[test]
+    fn stray_closing_brackets_in_flow_values_end() {
+        let o = outline("title: \"a\nb: [x}, y]\nc: {k: v], z: w}\"\n");
+        assert_eq!(o.get("b").unwrap().item(1).unwrap().raw(), Some("y"));
+        assert_eq!(o.get("c").unwrap().get("z").unwrap().raw(), Some("w"));
     }
 }

@@ -678,6 +678,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "l'alias `{alias}` contiene una `/` codificata (`%2F`)",
     ),
     (
+        "the alias `{alias}` has an encoded `{character}`, which no address of this site can hold",
+        "l'alias `{alias}` contiene un `{character}` codificato, che nessun indirizzo di questo sito può contenere",
+    ),
+    (
         "the alias `{alias}` goes above the site's root with `..`",
         "l'alias `{alias}` risale oltre la radice del sito con `..`",
     ),
@@ -694,12 +698,16 @@ pub const CATALOG: &[(&str, &str)] = &[
         "scrivi solo il percorso del vecchio indirizzo su questo sito, per esempio /vecchio/indirizzo/",
     ),
     (
-        "write letters as they are, or escape UTF-8 bytes as %XX (a space is %20, % itself is %25)",
-        "scrivi le lettere così come sono, oppure codifica i byte UTF-8 come %XX (lo spazio è %20, il % stesso è %25)",
+        "write letters as they are, or escape UTF-8 bytes as %XX (a space is %20)",
+        "scrivi le lettere così come sono, oppure codifica i byte UTF-8 come %XX (lo spazio è %20)",
     ),
     (
         "write `/` itself between the parts of the address",
         "scrivi proprio `/` tra le parti dell'indirizzo",
+    ),
+    (
+        "remove this alias: no file with `%` or `#` in its name is published",
+        "togli questo alias: nessun file con `%` o `#` nel nome viene pubblicato",
     ),
     (
         "remove this alias: its redirect page could not be published on every host",

@@ -154,18 +154,18 @@ pub(super) fn refuse(stream: &mut TcpStream, response: Response) -> io::Result<(
 
 /// A request target that is safe to look up in the site.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Target<'a> {
+pub(crate) struct Target<'a> {
     /// The path as sent (still percent-encoded), for redirects.
-    pub(super) raw: &'a str,
+    pub(crate) raw: &'a str,
     /// The decoded path, without its leading `/`.
-    pub(super) path: String,
+    pub(crate) path: String,
     /// The query, without its `?`.
     pub(super) query: Option<&'a str>,
 }
 
 impl Target<'_> {
     /// The generation a page listening for events was served with (`?since=N`).
-    pub(super) fn since(&self) -> Option<u64> {
+    pub(crate) fn since(&self) -> Option<u64> {
         self.query?
             .split('&')
             .find_map(|pair| pair.strip_prefix("since="))
@@ -179,7 +179,7 @@ impl Target<'_> {
 /// characters. The absolute form (`http://host/path`, which
 /// HTTP/1.1 servers must accept) names the same path as its origin form (`/path`): the host is
 /// never looked at, so nothing is ever fetched from elsewhere.
-pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response<'static>> {
+pub(crate) fn parse_target(target: &str) -> Result<Target<'_>, Response<'static>> {
     let bad = || Response::text(400);
     if !target.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(bad());
@@ -198,7 +198,9 @@ pub(super) fn parse_target(target: &str) -> Result<Target<'_>, Response<'static>
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(bad)?;
     let path = &decoded[1..];
-    if path.contains(|c: char| c == '\\' || c.is_control())
+    // `//etc/passwd` would be the absolute path `/etc/passwd`.
+    if path.starts_with('/')
+        || path.contains(|c: char| c == '\\' || c.is_control())
         || path.split('/').any(|s| s == "." || s == "..")
     {
         return Err(bad());
@@ -284,7 +286,7 @@ pub(super) fn content_type(path: &str) -> &'static str {
 /// An HTTP answer, sent with `Connection: close`. Its body may borrow the served snapshot, or
 /// be a file sent from disk as it is read: no answer holds a whole copy of a large file.
 #[derive(Debug)]
-pub(super) struct Response<'a> {
+pub(crate) struct Response<'a> {
     status: u16,
     headers: Vec<(&'static str, String)>,
     body: Body<'a>,

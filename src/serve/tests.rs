@@ -420,6 +420,23 @@ fn hostile_targets_are_refused_or_name_nothing() {
     assert_eq!(get(f.addr, &long).status, 404);
 }
 
+/// Found by the `serve_target` fuzz target: `//etc/passwd` was accepted with the path
+/// `/etc/passwd`, which only `respond` then refused.
+#[test]
+fn a_target_that_decodes_to_an_absolute_path_is_refused_when_parsed() {
+    for target in ["//etc/passwd", "http://localhost//etc/passwd", "//", "///a"] {
+        assert!(
+            http::parse_target(target).is_err(),
+            "{target}: {:?}",
+            http::parse_target(target).map(|t| t.path)
+        );
+    }
+    assert_eq!(
+        http::parse_target("/a//b").map(|t| t.path).ok(),
+        Some("a//b".into())
+    );
+}
+
 #[test]
 fn the_absolute_form_names_the_same_file_as_the_path() {
     let f = start(vec![]);
