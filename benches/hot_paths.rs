@@ -9,11 +9,14 @@
 
 use std::path::Path;
 
+use wemi::base::progress::Progress;
+use wemi::config::Config;
 use wemi::content::document;
 use wemi::content::front_matter::{self, RawFrontMatter};
 use wemi::content::source::{SourceFile, SourceKind};
-use wemi::progress::Progress;
-use wemi::{Config, markdown, render, theme, view};
+use wemi::content::theme;
+use wemi::markdown;
+use wemi::render::{self, view};
 
 fn main() {
     divan::main();
@@ -28,7 +31,7 @@ fn bench_config() -> Config {
 #[divan::bench]
 fn front_matter() -> RawFrontMatter {
     let split = front_matter::split(divan::black_box(NOTIZIA)).unwrap();
-    wemi::yaml::Parsed::new(split.yaml)
+    wemi::base::yaml::Parsed::new(split.yaml)
         .unwrap()
         .typed()
         .unwrap()
@@ -94,7 +97,7 @@ fn yaml_aliases(bencher: divan::Bencher, n: usize) {
         "title: Alias\nextra:\n  orari: &orari {{lun: 9, mar: 9, mer: 9, gio: 9, ven: 9, \
          sab: 10, dom: chiuso, note: a, b: c, d: e}}\n  giorni: [{aliases}]\n"
     );
-    bencher.bench(|| wemi::yaml::parse::<RawFrontMatter>(divan::black_box(&text)).unwrap());
+    bencher.bench(|| wemi::base::yaml::parse::<RawFrontMatter>(divan::black_box(&text)).unwrap());
 }
 
 /// Everything the real WeMi site needs to render, built once.
@@ -108,8 +111,8 @@ fn prepare() -> Prepared {
     let root = Path::new(".");
     let config = Config::load(root, None).unwrap();
     let theme = theme::load(root, &config).unwrap();
-    let data = wemi::data::load(root).unwrap();
-    let site = wemi::generate(root, config, false, None, &Progress::default(), None)
+    let data = wemi::content::data::load(root).unwrap();
+    let site = wemi::build::generate(root, config, false, None, &Progress::default(), None)
         .unwrap()
         .site;
     let values = view::build(&site).unwrap();

@@ -18,20 +18,20 @@
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::base::error::Diagnostic;
+use crate::base::script_url;
+use crate::base::site_path;
+use crate::base::slug::{is_slug, slugify};
 use crate::config::Config;
+use crate::content::data;
 use crate::content::document::{self, Document};
 use crate::content::front_matter;
 use crate::content::source::{SourceFile, SourceKind};
-use crate::data;
-use crate::error::Diagnostic;
 use crate::markdown;
+use crate::markdown::shortcodes::{self, PLACEHOLDER_PREFIX};
 use crate::output::{self, OutputPath, UnsafePath};
-use crate::script_url;
-use crate::serve::http;
-use crate::shortcodes::{self, PLACEHOLDER_PREFIX};
+use crate::serve::http::request;
 use crate::site;
-use crate::site_path;
-use crate::slug::{is_slug, slugify};
 
 /// An entry point: runs its part of wemi on the bytes, panics when an invariant fails.
 pub type Entry = fn(&[u8]);
@@ -511,7 +511,7 @@ pub fn serve_target(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(target) = http::parse_target(text) else {
+    let Ok(target) = request::parse_target(text) else {
         return;
     };
     assert!(target.raw.starts_with('/'), "{text:?}");

@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Component, Path};
 
 use proptest::prelude::*;
+use wemi::base::site_path::{self, SegmentProblem};
+use wemi::base::slug::{is_slug, slugify};
 use wemi::output::{self, OutputPath, UnsafePath};
-use wemi::site_path::{self, SegmentProblem};
-use wemi::slug::{is_slug, slugify};
 
 /// Hostile pieces, space-separated, by kind: traversal and separators, escapes and URL
 /// characters, names hosts treat specially, Unicode that slugs and file systems change.

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::base::error::Diagnostic;
+use crate::base::fingerprint::{Stamp, stamp};
 use crate::config::Config;
 use crate::content::document::{self, Document};
 use crate::content::front_matter;
 use crate::content::source::SourceFile;
-use crate::error::Diagnostic;
-use crate::fingerprint::{Stamp, stamp};
 
 /// One parsed file.
 #[derive(Debug, Clone)]

@@ -9,21 +9,22 @@ use std::path::{Path, PathBuf};
 
 use jiff::ZonedDateTime;
 
+use crate::base::error::{Diagnostic, closest};
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+use crate::base::position::{LineIndex, line_column};
+use crate::base::script_url;
+use crate::base::site_path;
+use crate::base::slug::{is_slug, slugify};
+use crate::base::yaml::outline::{Outline, OutlineKind};
+use crate::base::yaml::{self, YamlValue};
+use crate::config::SortBy;
+use crate::config::schema::{self, Checker, Schema, Typed};
 use crate::config::{BUILT_IN_FIELDS, Config};
-use crate::content::front_matter::{self, RawFrontMatter, SortBy, SplitError};
+use crate::content::front_matter::{self, RawFrontMatter, SplitError};
 use crate::content::source::{SourceFile, SourceKind};
-use crate::error::{Diagnostic, closest};
-use crate::i18n::Text;
+use crate::markdown::shortcodes;
 use crate::markdown::{self, RenderedMarkdown};
-use crate::msg;
-use crate::position::{LineIndex, line_column};
-use crate::schema::{self, Checker, Schema, Typed};
-use crate::script_url;
-use crate::shortcodes;
-use crate::site_path;
-use crate::slug::{is_slug, slugify};
-use crate::yaml::{self, YamlValue};
-use crate::yaml_outline::{Outline, OutlineKind};
 
 /// The checked front matter of a page or section.
 #[derive(Debug, Clone)]
@@ -676,7 +677,7 @@ impl<'a> ValuePositions<'a> {
     fn item(&self, key: &str, index: usize) -> (usize, usize) {
         let outline = self
             .outline
-            .get_or_init(|| crate::yaml_outline::outline(self.yaml));
+            .get_or_init(|| crate::base::yaml::outline::outline(self.yaml));
         let value = outline.get(key);
         let item = match value.map(|v| &v.kind) {
             Some(OutlineKind::List(_)) => value.and_then(|v| v.item(index)),
@@ -720,7 +721,7 @@ mod tests {
         let doc = parse(page("a.md"), text, &config()).unwrap();
         assert_eq!(doc.meta.title.as_deref(), Some("Ciao"));
         assert_eq!(
-            crate::date::rfc3339(doc.meta.date.as_ref().unwrap()),
+            crate::base::date::rfc3339(doc.meta.date.as_ref().unwrap()),
             "2018-10-26T17:00:00+02:00"
         );
         assert_eq!(doc.meta.taxonomies["municipio"], vec!["4"]);

@@ -10,8 +10,9 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use crate::date::DateInput;
-use crate::yaml::YamlValue;
+use crate::base::date::DateInput;
+use crate::base::yaml::YamlValue;
+use crate::config::SortBy;
 
 /// A content file cut in two.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,19 +54,6 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         offset += line.len();
     }
     Err(SplitError::Unclosed)
-}
-
-/// How a section orders its pages.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SortBy {
-    /// Newest first (undated pages last).
-    #[default]
-    Date,
-    /// Lightest `weight` first.
-    Weight,
-    /// By title, as Italian readers sort.
-    Title,
 }
 
 /// The front matter fields as written, before any checks.
@@ -147,7 +135,7 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml;
+    use crate::base::yaml;
 
     #[test]
     fn split_finds_both_parts() {

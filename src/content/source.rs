@@ -7,12 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::fs;
+use crate::base::i18n::msg;
 use crate::config::Config;
-use crate::error::{Diagnostic, values_or_errors};
-use crate::fs;
-use crate::msg;
-// `is_ignored` lives with the walk in `crate::fs`; code that names it here still works.
-pub use crate::fs::is_ignored;
+// `is_ignored` lives with the walk in `crate::base::fs`; code that names it here still works.
+pub use crate::base::fs::is_ignored;
 
 /// What a content file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

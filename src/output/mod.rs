@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 pub use path::{OutputPath, UnsafePath};
 pub use stage::Stage;
 
-use crate::error::Diagnostic;
-use crate::fingerprint::Stamp;
-use crate::i18n::Text;
-use crate::msg;
+use crate::base::error::Diagnostic;
+use crate::base::fingerprint::Stamp;
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
 
 /// What goes into one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::site_path::{self, SegmentProblem};
+use crate::base::site_path::{self, SegmentProblem};
 
 /// The longest name of one segment, in bytes: file systems allow 255, and writing uses a
 /// temporary sibling with a few more characters.

@@ -19,9 +19,9 @@ use rayon::prelude::*;
 
 use super::state::{Record, State};
 use super::{OutputFile, OutputPath, OutputSet, WriteReport, io_error};
-use crate::error::Diagnostic;
-use crate::fingerprint::Stamp;
-use crate::msg;
+use crate::base::error::Diagnostic;
+use crate::base::fingerprint::Stamp;
+use crate::base::i18n::msg;
 
 /// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
 const TEMPORARY: &str = "wemi-tmp";
@@ -182,7 +182,7 @@ impl Stage {
             .map_err(|d| vec![d])?;
         let errors: Vec<Diagnostic> = pending
             .par_iter_mut()
-            .with_max_len(crate::PARALLEL_BATCH)
+            .with_max_len(crate::base::PARALLEL_BATCH)
             .filter_map(|(path, file)| {
                 let kept = match &**file {
                     OutputFile::Rendered(bytes) => self.keep(path, bytes),
@@ -318,7 +318,7 @@ impl Stage {
             .collect();
         let paths: Vec<&str> = set.paths().collect();
         let outputs = stamps.map_or(0, |s| {
-            crate::fingerprint::of_outputs(paths.iter().copied().zip(s))
+            crate::base::fingerprint::of_outputs(paths.iter().copied().zip(s))
         });
         self.state
             .write_manifest(record, outputs, &paths)
@@ -632,7 +632,7 @@ mod tests {
             .unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
         let manifest = f.state().manifest_path().to_path_buf();
-        let stamp = |p: &Path| crate::fingerprint::stamp(p).unwrap();
+        let stamp = |p: &Path| crate::base::fingerprint::stamp(p).unwrap();
         let (index, manifest_before) = (stamp(&f.out.join("index.html")), stamp(&manifest));
         let r = f
             .build(&[("index.html", "home"), ("a/index.html", "A")])

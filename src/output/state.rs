@@ -4,7 +4,7 @@
 //! For each output folder there are two files, named after it (`public.manifest`, or
 //! `output-<hash>.manifest` for another `--output`):
 //! - the **manifest**: the files the last successful build wrote, with the fingerprints that let
-//!   an unchanged build stop early ([`crate::fingerprint`]);
+//!   an unchanged build stop early ([`crate::base::fingerprint`]);
 //! - the **journal**: while a build runs, every output path it is about to create or change,
 //!   appended before the file is touched. It is removed when the build commits or rolls back
 //!   cleanly; if it is still there when the next build starts, the last build was killed, and
@@ -42,7 +42,7 @@ pub struct State {
 /// What the manifest records about the build that wrote it, besides its files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
-    /// The fingerprint of the build's inputs ([`crate::fingerprint::inputs`]).
+    /// The fingerprint of the build's inputs ([`crate::base::fingerprint::inputs`]).
     pub inputs: u64,
     /// Pages built.
     pub pages: usize,
@@ -109,7 +109,7 @@ impl State {
             .lines()
             .filter(|l| OutputPath::new(l).is_ok())
             .collect();
-        (crate::fingerprint::outputs(out_dir, paths.iter().copied())? == outputs).then_some((
+        (crate::base::fingerprint::outputs(out_dir, paths.iter().copied())? == outputs).then_some((
             Record {
                 inputs,
                 pages,

@@ -1,464 +1,333 @@
-//! The HTTP server of `wemi serve`: the local preview of the site.
+//! `wemi serve`: the site built in memory, served on loopback, watched, and rebuilt after
+//! every change, with the browser told to reload.
 //!
-//! The server owns what it serves: a [`Snapshot`] of the last site that built, kept in memory
-//! as an [`OutputSet`]. A URL is only ever looked up as a key of that set, never turned into a
-//! filesystem path, so no URL can reach a file outside the site, whatever links there are on
-//! disk. Files the build copies ([`OutputFile::Copied`]) are read when asked for, from the path
-//! the build recorded. Paths with `..`, backslashes, NUL or encoded slashes are refused
-//! outright, and folders are never listed.
-//!
-//! Every HTML response gets a small script that listens on [`EVENTS_PATH`] (server-sent
-//! events): [`Server::publish`] swaps in a new snapshot and tells every open page to reload, or
-//! only to fetch its stylesheets again. While the last build failed, pages (those of the last
-//! site that built) also get an overlay listing its errors; the next good build reloads them
-//! without it, so pages keep no state of their own. The built site itself is never changed.
-//!
-//! `std::net` and a thread per connection are enough for one person previewing a site. What a
-//! client can hold is bounded: at most [`MAX_CONNECTIONS`] connections are answered at once
-//! (more wait in the listen queue until one ends), a request must arrive whole within a fixed
-//! time (see `http.rs`), and an event stream whose page has gone ends within
-//! [`CLOSED_CHECK_EVERY`], taking its thread, socket and subscription with it.
-//!
-//! This module owns the server, its state and the routing of a request to an answer; reading
-//! requests and writing answers is in `http.rs`, and what pages get added (the reload script
-//! and the error overlay) in `page.rs`.
+//! A rebuild reuses what did not change: documents whose files are untouched are not parsed
+//! again ([`DocumentCache`]), and a change that touches only static files that the site
+//! already has needs no build at all (they are read when asked for). When one page's text
+//! changed and its front matter did not, that page is rendered alone and served at once;
+//! then the whole site is derived again, so what is served always ends up exactly what
+//! `wemi build` would write. Open pages reload only when their own page changed. A rebuild
+//! that fails leaves the last good site served, with its errors over every page until they
+//! are fixed.
 
-// Its request target parser is a fuzz target (`crate::fuzz`).
-pub(crate) mod http;
-mod page;
+pub mod http;
+pub mod watch;
 
-use std::collections::HashMap;
-use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
-use std::thread;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use crate::error::Diagnostic;
-use crate::output::{self, OutputFile, OutputSet};
+use crate::base::error::{Diagnostic, Error};
+use crate::base::i18n::msg;
+use crate::base::progress::Progress;
+use crate::build::{Generated, generate};
+use crate::config::Config;
+use crate::content::cache::{self, DocumentCache};
+use crate::output::{OutputFile, OutputSet};
+use crate::render::{self, view};
+use crate::serve::http::{Reload, Server, Snapshot};
+use watch::{Change, ChangeKind, SiteWatcher};
 
-use http::{Response, Target, content_type, parse_target, read_request, refuse};
-use page::html_response;
-
-/// Where pages listen for reloads (server-sent events).
-pub const EVENTS_PATH: &str = "/__wemi/events";
-
-/// How often an idle event stream gets a comment: a page that vanished without closing its
-/// connection (a machine asleep) is noticed when the write fails.
-const PING_EVERY: Duration = Duration::from_secs(15);
-/// How often an event stream checks whether its page closed the connection.
-const CLOSED_CHECK_EVERY: Duration = Duration::from_secs(1);
-/// How long a client may take to take each write of the answer.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The most connections answered at once, event streams included: far more than a person's
-/// browser opens (six at a time per site, and one event stream per open tab), few enough that
-/// their threads cost little. Connections beyond wait in the listen queue.
-const MAX_CONNECTIONS: usize = 256;
-
-/// What open pages do when a new snapshot is published.
+/// What `wemi serve` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reload {
-    /// Reload the page.
-    Full,
-    /// Reload the page if it is one of these output paths (`notizie/x/index.html`).
-    Pages(Vec<String>),
-    /// Fetch the stylesheets again, without reloading (only CSS changed).
-    Css,
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The address to listen on (127.0.0.1 unless told otherwise).
+    pub bind: IpAddr,
+    /// The first port to try.
+    pub port: u16,
+    /// Includes drafts.
+    pub drafts: bool,
 }
 
-/// Above this many changed pages, every page reloads (rather than send a long list to each).
-const MAX_LISTED: usize = 2000;
-
-impl Reload {
-    /// The server-sent event: its name, and its data after the generation.
-    fn event(&self, generation: u64) -> String {
-        match self {
-            Reload::Pages(paths) if paths.len() <= MAX_LISTED => {
-                let list = serde_json::to_string(paths).unwrap_or_default();
-                format!("event: reload\ndata: {generation}\ndata: {list}\n\n")
-            }
-            Reload::Full | Reload::Pages(_) => event("reload", generation),
-            Reload::Css => event("css", generation),
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            drafts: false,
         }
     }
 }
 
-/// What the server serves: the last site that built, pages updated since, and the errors of
-/// the last build when it failed (shown over every page).
+/// How many ports after the asked one are tried when it is taken.
+const PORTS_TRIED: u16 = 10;
+
+/// A running preview.
+pub struct Preview {
+    /// The address the site is served at.
+    pub url: String,
+    /// The port asked for, when it was taken and another one is used.
+    pub port_taken: Option<u16>,
+    /// The outcome of the first build.
+    pub first: Rebuild,
+    server: Server,
+    _watcher: SiteWatcher,
+    changes: Receiver<Change>,
+    options: ServeOptions,
+    cache: DocumentCache,
+    /// The last site that built, its output shared with the server.
+    last_good: Option<(Generated, Arc<OutputSet>)>,
+    /// The snapshot served now: the last good output, pages updated since, errors.
+    served: Arc<Snapshot>,
+}
+
+/// What one build of the preview did.
 #[derive(Debug, Default)]
-pub struct Snapshot {
-    /// Every file of the last site that built.
-    pub site: Arc<OutputSet>,
-    /// Files rendered again since, served instead of the site's (output path → file).
-    pub patches: HashMap<String, OutputFile>,
-    /// The errors of the last build; empty when it succeeded.
+pub struct Rebuild {
+    /// What changed (none for the first build).
+    pub change: Option<Change>,
+    /// The page rendered alone and served first, and how long after the change it was.
+    pub first_page: Option<(String, Duration)>,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// Pages and sections, when it succeeded.
+    pub built: Option<(usize, usize)>,
+    /// Output files whose bytes changed (or that appeared or went away).
+    pub files_changed: usize,
+    /// True when only static files changed, already part of the site: nothing was built.
+    pub static_only: bool,
+    /// Its errors (empty when it succeeded).
     pub errors: Vec<Diagnostic>,
 }
 
-impl Snapshot {
-    /// The file served at output path `path`.
-    pub fn get(&self, path: &str) -> Option<&OutputFile> {
-        self.patches.get(path).or_else(|| self.site.get(path))
-    }
+/// Builds the site, starts serving it and watching its files.
+pub fn start(options: ServeOptions) -> Result<Preview, Error> {
+    let (server, addr, port_taken) = bind(&options)?;
+    let url = format!("http://{}/", display_addr(addr));
+    let (watcher, changes) =
+        watch::watch(&options.root, &[options.root.join("public")]).map_err(|e| {
+            Error::usage(vec![Diagnostic::new(
+                e.path.clone(),
+                msg!(
+                    "cannot watch this folder for changes: {error}",
+                    error = e.error
+                ),
+            )])
+        })?;
+    let mut preview = Preview {
+        url,
+        port_taken,
+        first: Rebuild::default(),
+        server,
+        _watcher: watcher,
+        changes,
+        options,
+        cache: DocumentCache::default(),
+        last_good: None,
+        served: Arc::new(Snapshot::default()),
+    };
+    preview.first = preview.rebuild(None);
+    Ok(preview)
 }
 
-/// The running preview server. Dropping it stops accepting connections and ends every event
-/// stream.
-pub struct Server {
-    shared: Arc<Shared>,
-    addr: SocketAddr,
-    accepting: Option<thread::JoinHandle<()>>,
-}
-
-/// The state every connection thread shares.
-struct Shared {
-    current: RwLock<Current>,
-    /// One sender per open event stream, by its number; each stream removes its own when it
-    /// ends.
-    subscribers: Mutex<HashMap<u64, mpsc::Sender<String>>>,
-    /// The number of the next event stream.
-    next_subscriber: AtomicU64,
-    /// How many connections are being answered.
-    open: Mutex<usize>,
-    /// Signalled when a connection ends (or the server stops).
-    closed: Condvar,
-    stopping: AtomicBool,
-}
-
-/// The snapshot being served, and how many have been published before it.
-struct Current {
-    snapshot: Arc<Snapshot>,
-    generation: u64,
-}
-
-impl Shared {
-    /// The snapshot and its generation, without holding the lock while answering.
-    fn current(&self) -> (Arc<Snapshot>, u64) {
-        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        (Arc::clone(&current.snapshot), current.generation)
-    }
-
-    fn subscribers(&self) -> MutexGuard<'_, HashMap<u64, mpsc::Sender<String>>> {
-        self.subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn open(&self) -> MutexGuard<'_, usize> {
-        self.open.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Waits for room for one more connection; false when the server is stopping. Only the
-    /// accepting thread adds connections, so the room is still there when it accepts one.
-    fn wait_for_room(&self) -> bool {
-        let mut open = self.open();
-        while *open >= MAX_CONNECTIONS && !self.stopping.load(Ordering::SeqCst) {
-            open = self
-                .closed
-                .wait(open)
-                .unwrap_or_else(PoisonError::into_inner);
+impl Preview {
+    /// Waits for the next change, rebuilds and publishes; `None` when watching has stopped.
+    pub fn rebuild_on_change(&mut self) -> Option<Rebuild> {
+        let mut change = self.changes.recv().ok()?;
+        // Changes that arrive while this one is being handled are folded into it.
+        while let Ok(more) = self.changes.try_recv() {
+            change.merge(more);
         }
-        !self.stopping.load(Ordering::SeqCst)
+        Some(self.rebuild(Some(change)))
     }
-}
 
-/// One connection being answered: counted while it lives.
-struct Connection(Arc<Shared>);
+    fn rebuild(&mut self, change: Option<Change>) -> Rebuild {
+        let started = Instant::now();
+        let mut rebuild = Rebuild::default();
+        if let Some(change) = &change {
+            if change.kinds.contains(&ChangeKind::Config) || change.paths.is_empty() {
+                self.cache.clear();
+            }
+            if self.static_files_only(change) {
+                let reload = if change.css_only() {
+                    Reload::Css
+                } else {
+                    Reload::Full
+                };
+                self.publish(self.served_with(self.served.errors.clone()), reload);
+                rebuild.static_only = true;
+                rebuild.change = Some(change.clone());
+                rebuild.elapsed = started.elapsed();
+                return rebuild;
+            }
+            rebuild.first_page = self
+                .render_edited_page(change)
+                .map(|page| (page, started.elapsed()));
+        }
 
-impl Connection {
-    fn new(shared: &Arc<Shared>) -> Connection {
-        *shared.open() += 1;
-        Connection(Arc::clone(shared))
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        *self.0.open() -= 1;
-        self.0.closed.notify_one();
-    }
-}
-
-/// An open event stream's sender, removed from the subscribers when the stream ends.
-struct Subscription<'a> {
-    shared: &'a Shared,
-    id: u64,
-}
-
-impl Drop for Subscription<'_> {
-    fn drop(&mut self) {
-        self.shared.subscribers().remove(&self.id);
-    }
-}
-
-impl Server {
-    /// Binds `addr` and starts accepting connections on a thread of its own. Port 0 takes any
-    /// free port; a port already taken is an [`io::ErrorKind::AddrInUse`] error. Returns the
-    /// server and the address it is bound to.
-    pub fn start(addr: SocketAddr, first: Snapshot) -> io::Result<(Server, SocketAddr)> {
-        let listener = TcpListener::bind(addr)?;
-        let bound = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            current: RwLock::new(Current {
-                snapshot: Arc::new(first),
-                generation: 0,
-            }),
-            subscribers: Mutex::new(HashMap::new()),
-            next_subscriber: AtomicU64::new(0),
-            open: Mutex::new(0),
-            closed: Condvar::new(),
-            stopping: AtomicBool::new(false),
+        let result = Config::load(&self.options.root, Some(&self.url)).and_then(|config| {
+            generate(
+                &self.options.root,
+                config,
+                self.options.drafts,
+                None,
+                &Progress::default(),
+                Some(&mut self.cache),
+            )
         });
-        let accepting = {
-            let shared = Arc::clone(&shared);
-            thread::Builder::new()
-                .name("wemi-serve".into())
-                .spawn(move || accept(&listener, &shared))?
-        };
-        let server = Server {
-            shared,
-            addr: bound,
-            accepting: Some(accepting),
-        };
-        Ok((server, bound))
+        match result {
+            Ok(mut generated) => {
+                let output = Arc::new(std::mem::take(&mut generated.output));
+                rebuild.built = Some((generated.site.pages.len(), generated.site.sections.len()));
+                let changed = changed_paths(&self.served, &output);
+                rebuild.files_changed = changed.len();
+                let reload = match &change {
+                    Some(c) if c.css_only() => Reload::Css,
+                    // Pages showing errors reload to clear them; else only changed ones.
+                    Some(_) if self.served.errors.is_empty() => Reload::Pages(changed),
+                    _ => Reload::Full,
+                };
+                let snapshot = Snapshot {
+                    site: output.clone(),
+                    patches: Default::default(),
+                    errors: Vec::new(),
+                };
+                self.last_good = Some((generated, output));
+                self.publish(snapshot, reload);
+            }
+            Err(err) => {
+                rebuild.errors = err.diagnostics;
+                let snapshot = self.served_with(rebuild.errors.clone());
+                self.publish(snapshot, Reload::Full);
+            }
+        }
+        rebuild.change = change;
+        rebuild.elapsed = started.elapsed();
+        rebuild
     }
 
-    /// Serves `snapshot` from now on, and tells every open page to reload (or, for
-    /// [`Reload::Css`], to fetch its stylesheets again).
-    pub fn publish(&self, snapshot: impl Into<Arc<Snapshot>>, reload: Reload) {
-        // The snapshot changes before anyone is told, and event streams subscribe before they
-        // read the generation: a page connecting meanwhile either gets this event or sees
-        // that its generation is old (see `stream_events`).
-        let generation = {
-            let mut current = self
-                .shared
-                .current
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            current.snapshot = snapshot.into();
-            current.generation += 1;
-            current.generation
-        };
-        let message = reload.event(generation);
-        self.shared
-            .subscribers()
-            .retain(|_, page| page.send(message.clone()).is_ok());
+    /// What is served now (the last good site and its patches), with `errors`.
+    fn served_with(&self, errors: Vec<Diagnostic>) -> Snapshot {
+        Snapshot {
+            site: self.served.site.clone(),
+            patches: self.served.patches.clone(),
+            errors,
+        }
     }
-}
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
-        // Dropping the senders ends every event stream.
-        self.shared.subscribers().clear();
-        // The accept loop may be waiting for room rather than in `accept`.
+    fn publish(&mut self, snapshot: Snapshot, reload: Reload) {
+        let snapshot = Arc::new(snapshot);
+        self.served = snapshot.clone();
+        self.server.publish(snapshot, reload);
+    }
+
+    /// True when the change touches only static files that the served site already copies
+    /// (edited in place): they are read when asked for, so nothing needs building.
+    fn static_files_only(&self, change: &Change) -> bool {
+        !change.paths.is_empty()
+            && change.kinds.iter().all(|k| *k == ChangeKind::Static)
+            && self.served.errors.is_empty()
+            && change
+                .paths
+                .iter()
+                .all(|p| self.options.root.join(p).is_file() && self.served.site.copies(p))
+    }
+
+    /// When the change is one page whose front matter did not change, renders that page
+    /// alone against the last site and serves it at once; returns its output path.
+    fn render_edited_page(&mut self, change: &Change) -> Option<String> {
+        let [path] = change.paths.as_slice() else {
+            return None;
+        };
+        if change.kinds.len() != 1 || !change.kinds.contains(&ChangeKind::Content) {
+            return None;
+        }
+        let (generated, _) = self.last_good.as_mut()?;
+        if !self.served.errors.is_empty() {
+            return None;
+        }
+        let full = self.options.root.join(path);
+        let before = self.cache.get(&full)?;
+        let index = generated
+            .site
+            .pages
+            .iter()
+            .position(|p| p.doc.source.path == full)?;
+        let now = cache::parse(before.doc.source.clone(), &generated.site.config).ok()?;
+        if now.front_matter != before.front_matter {
+            return None;
+        }
+        let mut doc = now.doc.clone();
+        if !doc.shortcodes.is_empty()
+            && !render::render_doc_shortcodes(&mut doc, &generated.renderer).is_empty()
         {
-            let _open = self.shared.open();
-            self.shared.closed.notify_all();
+            return None;
         }
-        // The accept loop is blocked in `accept`: a connection wakes it to see `stopping`.
-        let mut wake = self.addr;
-        match wake.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => wake.set_ip(Ipv4Addr::LOCALHOST.into()),
-            IpAddr::V6(ip) if ip.is_unspecified() => wake.set_ip(Ipv6Addr::LOCALHOST.into()),
-            _ => {}
+        if !doc.internal_links.is_empty() && !generated.site.links.resolve(&mut doc).is_empty() {
+            return None;
         }
-        if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
-            // Once it has returned the port is free again.
-            if let Some(accepting) = self.accepting.take() {
-                let _ = accepting.join();
-            }
-        }
+        let site = &mut generated.site;
+        let kept = std::mem::replace(&mut site.pages[index].doc, doc);
+        let page = view::page_alone(site, index, &generated.values.pages)
+            .ok()
+            .and_then(|value| render::render_page(site, index, &value, &generated.renderer).ok());
+        // The site stays as it was built; the full rebuild that follows takes the new text.
+        site.pages[index].doc = kept;
+        let (output, bytes) = page?;
+        self.cache.insert(full, now);
+        let mut snapshot = self.served_with(Vec::new());
+        snapshot
+            .patches
+            .insert(output.clone(), OutputFile::Rendered(bytes));
+        self.publish(snapshot, Reload::Pages(vec![output.clone()]));
+        Some(output)
     }
 }
 
-/// Answers each connection on a thread of its own until the server is dropped, at most
-/// [`MAX_CONNECTIONS`] at once.
-fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    while shared.wait_for_room() {
-        let stream = listener.accept();
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok((stream, _)) = stream else {
-            // Most likely out of file descriptors: give open connections time to close.
-            thread::sleep(Duration::from_millis(50));
-            continue;
+/// The output paths whose files differ between what is served and `next`.
+fn changed_paths(served: &Snapshot, next: &OutputSet) -> Vec<String> {
+    let mut changed: Vec<String> = next
+        .paths()
+        .filter(|p| served.get(p) != next.get(p))
+        .chain(served.site.paths().filter(|p| next.get(p).is_none()))
+        .map(str::to_string)
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    changed
+}
+
+/// Binds the asked port, or the next free one.
+fn bind(options: &ServeOptions) -> Result<(Server, SocketAddr, Option<u16>), Error> {
+    let mut last_error = None;
+    for offset in 0..=PORTS_TRIED {
+        let Some(port) = options.port.checked_add(offset) else {
+            break;
         };
-        let connection = Connection::new(shared);
-        // A thread that cannot start drops its connection, which the browser retries.
-        let _ = thread::Builder::new()
-            .name("wemi-serve-connection".into())
-            .spawn(move || {
-                // A client that went away is nobody's error.
-                let _ = handle(stream, &connection.0);
-            });
-    }
-}
-
-/// One request, one answer, then the connection closes (event streams stay open).
-fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    let request = match read_request(&stream) {
-        Ok(request) => request,
-        Err(response) => return refuse(&mut stream, response),
-    };
-    let target = match parse_target(&request.target) {
-        Ok(target) => target,
-        Err(response) => return response.write_to(&mut stream, request.head),
-    };
-    if target.path == EVENTS_PATH[1..] {
-        return stream_events(stream, shared, target.since(), request.head);
-    }
-    let (snapshot, generation) = shared.current();
-    respond(&target, &snapshot, generation).write_to(&mut stream, request.head)
-}
-
-/// The answer to a page or file request.
-fn respond<'s>(target: &Target, snapshot: &'s Snapshot, generation: u64) -> Response<'s> {
-    let key = if target.path.is_empty() || target.path.ends_with('/') {
-        format!("{}index.html", target.path)
-    } else {
-        target.path.clone()
-    };
-    // A path that is not an output path (`/spazi//`, a name Windows reserves) names no file
-    // the build writes.
-    if output::OutputPath::new(&key).is_err() {
-        return not_found(snapshot, generation);
-    }
-    if let Some(file) = snapshot.get(&key) {
-        return serve_file(&key, file, 200, snapshot, generation);
-    }
-    let folder = format!("{}/", target.path);
-    if !target.path.is_empty() && snapshot.site.paths().any(|p| p.starts_with(&folder)) {
-        let mut location = format!("{}/", target.raw);
-        if let Some(query) = target.query {
-            location.push('?');
-            location.push_str(query);
-        }
-        return Response::text(301).header("Location", location);
-    }
-    not_found(snapshot, generation)
-}
-
-/// The site's `404.html` with status 404, or a bare page saying 404 (which still carries the
-/// reload script and the error overlay: a first build that failed shows its errors on it).
-fn not_found(snapshot: &Snapshot, generation: u64) -> Response<'_> {
-    const PAGE: &str = "404.html";
-    match snapshot.get(PAGE) {
-        Some(file) => serve_file(PAGE, file, 404, snapshot, generation),
-        None => {
-            let page = "<!DOCTYPE html>\n<html lang=\"it\">\n<meta charset=\"utf-8\">\n\
-                        <title>404</title>\n<body>\n<p>404</p>\n</body>\n</html>\n";
-            html_response(404, page.as_bytes(), snapshot, generation)
-        }
-    }
-}
-
-/// One file of the site; HTML gets the reload script (and the error overlay). Other files are
-/// sent as they are: from memory, or read from disk while they are sent.
-fn serve_file<'s>(
-    path: &str,
-    file: &'s OutputFile,
-    status: u16,
-    snapshot: &'s Snapshot,
-    generation: u64,
-) -> Response<'s> {
-    let content_type = content_type(path);
-    let html = content_type.starts_with("text/html");
-    let source = match file {
-        OutputFile::Rendered(bytes) if html => {
-            return html_response(status, bytes, snapshot, generation);
-        }
-        OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
-        // Builds for serve keep rendered files in memory: never `Kept` or `Placed`.
-        OutputFile::Kept(_) | OutputFile::Placed(_) => return not_found(snapshot, generation),
-        // The path comes from the site's own files, never from the URL.
-        OutputFile::Copied(source) | OutputFile::Staged(source) => source,
-    };
-    let answer = if html {
-        std::fs::read(source).map(|bytes| html_response(status, &bytes, snapshot, generation))
-    } else {
-        Response::file(status, content_type, source)
-    };
-    match answer {
-        Ok(answer) => answer,
-        // Removed since the build: the next build drops it from the site too.
-        Err(e) if e.kind() == io::ErrorKind::NotFound && path != "404.html" => {
-            not_found(snapshot, generation)
-        }
-        Err(_) => Response::text(500),
-    }
-}
-
-/// Streams server-sent events until the page goes away or the server stops.
-fn stream_events(
-    mut stream: TcpStream,
-    shared: &Shared,
-    since: Option<u64>,
-    head: bool,
-) -> io::Result<()> {
-    let (sender, receiver) = mpsc::channel();
-    let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
-    shared.subscribers().insert(id, sender);
-    let _subscription = Subscription { shared, id };
-    let (_, generation) = shared.current();
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\n\
-          Content-Type: text/event-stream; charset=utf-8\r\n\
-          Cache-Control: no-store\r\n\
-          X-Content-Type-Options: nosniff\r\n\
-          Connection: close\r\n\r\n",
-    )?;
-    if head {
-        return Ok(());
-    }
-    // Reconnect quickly when `wemi serve` restarts.
-    stream.write_all(b"retry: 1000\n\n")?;
-    if since.is_some_and(|since| since != generation) {
-        stream.write_all(Reload::Full.event(generation).as_bytes())?;
-    }
-    let mut last_write = Instant::now();
-    loop {
-        match receiver.recv_timeout(CLOSED_CHECK_EVERY) {
-            Ok(message) => {
-                stream.write_all(message.as_bytes())?;
-                last_write = Instant::now();
+        match Server::start(SocketAddr::new(options.bind, port), Snapshot::default()) {
+            Ok((server, addr)) => {
+                let taken = (offset > 0).then_some(options.port);
+                return Ok((server, addr, taken));
             }
-            Err(RecvTimeoutError::Timeout) if closed_by_peer(&stream)? => return Ok(()),
-            // Writing to a page that is gone fails, which ends this thread.
-            Err(RecvTimeoutError::Timeout) if last_write.elapsed() >= PING_EVERY => {
-                stream.write_all(b": ping\n\n")?;
-                last_write = Instant::now();
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && options.port != 0 => {
+                last_error = Some(e);
             }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(e) => {
+                last_error = Some(e);
+                break;
+            }
         }
     }
+    let error = last_error.map_or_else(String::new, |e| e.to_string());
+    Err(Error::usage(vec![
+        Diagnostic::new(
+            format!("{}:{}", options.bind, options.port),
+            msg!("cannot listen on this address: {error}", error = error),
+        )
+        .hint(msg!("choose another port with --port, e.g. --port 8080")),
+    ]))
 }
 
-/// True when the client has closed its side of the connection: a page listening for events
-/// sends nothing after its request, so the end of its input means it has gone (anything it
-/// does send is dropped). Looks without waiting.
-fn closed_by_peer(mut stream: &TcpStream) -> io::Result<bool> {
-    stream.set_nonblocking(true)?;
-    let read = stream.read(&mut [0; 512]);
-    stream.set_nonblocking(false)?;
-    match read {
-        Ok(0) => Ok(true),
-        Ok(_) => Ok(false),
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
-        Err(e) => Err(e),
+/// The address as a URL host: loopback for "every address".
+fn display_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
     }
 }
-
-/// One server-sent event carrying the generation it announces.
-fn event(name: &str, generation: u64) -> String {
-    format!("event: {name}\ndata: {generation}\n\n")
-}
-
-#[cfg(test)]
-mod tests;

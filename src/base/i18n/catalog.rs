@@ -1,0 +1,1198 @@
+//! The Italian catalog: every English template of a [`msg!`](crate::base::i18n::msg) call, paired with its
+//! Italian translation. Plain string pairs only, grouped by the module that writes them; the
+//! test in `i18n` checks that each template in `src/` has its pair, with the same
+//! placeholders, and that no pair is left unused.
+
+/// English template → Italian template.
+pub const CATALOG: &[(&str, &str)] = &[
+    // wemi serve.
+    (
+        "cannot watch this folder for changes: {error}",
+        "non riesco a controllare le modifiche di questa cartella: {error}",
+    ),
+    (
+        "cannot listen on this address: {error}",
+        "non riesco ad aprire l'anteprima su questo indirizzo: {error}",
+    ),
+    (
+        "choose another port with --port, e.g. --port 8080",
+        "scegli un'altra porta con --port, per esempio --port 8080",
+    ),
+    (
+        "The port {port} is taken: using another one.",
+        "La porta {port} è occupata: ne uso un'altra.",
+    ),
+    (
+        "Serving the site at {url} (Ctrl+C to stop)",
+        "Anteprima del sito su {url} (Ctrl+C per fermarla)",
+    ),
+    (
+        "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
+        "Costruite {pages} pagine e {sections} sezioni in {ms} ms ({files} file cambiati) {changed}",
+    ),
+    (
+        "Updated {page} in {ms} ms; now the rest of the site",
+        "Aggiornata {page} in {ms} ms; ora il resto del sito",
+    ),
+    (
+        "Static files changed, nothing to build: {changed}",
+        "Cambiati file statici, niente da costruire: {changed}",
+    ),
+    (
+        "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
+        "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
+    ),
+    // Shared pieces.
+    ("did you mean `{best}`?", "forse intendevi `{best}`?"),
+    (
+        "`{field}`: expected {expected}, found {found}",
+        "`{field}`: serve {expected}, trovato {found}",
+    ),
+    (
+        "a group of `key: value` lines",
+        "un gruppo di righe `chiave: valore`",
+    ),
+    ("a list", "una lista"),
+    ("a text", "un testo"),
+    ("an integer", "un numero intero"),
+    ("true or false", "true o false"),
+    ("write one of: {values}", "scrivi uno tra: {values}"),
+    ("add a line `{key}: …`", "aggiungi una riga `{key}: …`"),
+    (
+        "`extra` must be a map of keys and values",
+        "`extra` deve essere un gruppo di chiavi e valori",
+    ),
+    (
+        "write `extra:` followed by indented `key: value` lines",
+        "scrivi `extra:` e sotto, rientrate di qualche spazio, le righe `chiave: valore`",
+    ),
+    // yaml.rs
+    ("unknown key `{key}`", "chiave sconosciuta `{key}`"),
+    (
+        "the known keys are: {keys}",
+        "le chiavi previste sono: {keys}",
+    ),
+    (
+        "the required key `{key}` is missing",
+        "manca la chiave obbligatoria `{key}`",
+    ),
+    (
+        "the key `{key}` appears twice",
+        "la chiave `{key}` compare due volte",
+    ),
+    (
+        "each key may appear only once: remove or merge the repeated one",
+        "ogni chiave può comparire una volta sola: togli quella ripetuta o unisci le due",
+    ),
+    (
+        "check the value written after `{field}:`",
+        "controlla il valore scritto dopo `{field}:`",
+    ),
+    (
+        "`{field}`: `{found}` is not one of {values}",
+        "`{field}`: `{found}` non è uno tra {values}",
+    ),
+    (
+        "`{field}`: `{value}` is not a valid date",
+        "`{field}`: `{value}` non è una data valida",
+    ),
+    (
+        "`{field}`: `{value}` is not a valid date and time",
+        "`{field}`: `{value}` non è una data e ora valida",
+    ),
+    (
+        "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00",
+        "scrivi una data come 2018-10-26 oppure 2018-10-26T17:00:00+02:00",
+    ),
+    (
+        "a value contains `: ` without quotes",
+        "un valore contiene `: ` senza virgolette",
+    ),
+    (
+        "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\"",
+        "un valore che contiene `: ` va scritto tra virgolette, per esempio title: \"Orari: dalle 9\"",
+    ),
+    (
+        "the YAML is not valid: {detail}",
+        "lo YAML non è valido: {detail}",
+    ),
+    (
+        "check the indentation and the quotes on this line",
+        "controlla i rientri e le virgolette di questa riga",
+    ),
+    ("string {value}", "il testo {value}"),
+    ("integer {value}", "il numero intero {value}"),
+    ("floating point {value}", "il numero decimale {value}"),
+    ("boolean {value}", "il valore {value}"),
+    ("map", "un gruppo di righe `chiave: valore`"),
+    ("sequence", "una lista"),
+    ("unit value", "un valore vuoto"),
+    (
+        "the aliases (`*…`) of this YAML repeat its values too many times",
+        "gli alias (`*…`) di questo YAML ripetono i suoi valori troppe volte",
+    ),
+    (
+        "with its aliases repeated, a YAML text may hold at most {values} more values and {megabytes} MB more text: use fewer aliases, or write the values out",
+        "con gli alias ripetuti, un testo YAML può contenere al massimo {values} valori e {megabytes} MB di testo in più: usa meno alias, oppure scrivi i valori per esteso",
+    ),
+    (
+        "this line holds an invisible control character",
+        "questa riga contiene un carattere di controllo invisibile",
+    ),
+    (
+        "delete it: it often comes with text pasted from another program",
+        "cancellalo: spesso arriva con un testo incollato da un altro programma",
+    ),
+    (
+        "the quotes opened here are never closed",
+        "le virgolette aperte qui non vengono mai chiuse",
+    ),
+    (
+        "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '",
+        "chiudile alla fine del testo; una virgoletta al suo interno si scrive \\\" tra \" \" oppure '' tra ' '",
+    ),
+    (
+        "this line is indented with a tab",
+        "questa riga è rientrata con un tab",
+    ),
+    (
+        "YAML indents with spaces only: replace the tab with spaces",
+        "in YAML i rientri si fanno solo con spazi: sostituisci il tab con degli spazi",
+    ),
+    (
+        "lists and maps are nested more than {limit} levels deep",
+        "liste e mappe sono annidate per più di {limit} livelli",
+    ),
+    (
+        "close the `[` and `{` that are left open, or nest fewer lists and maps",
+        "chiudi le `[` e le `{` rimaste aperte, oppure annida meno liste e mappe",
+    ),
+    // config.rs
+    (
+        "the taxonomy `{name}` cannot be published: {problem}",
+        "la tassonomia `{name}` non si può pubblicare: {problem}",
+    ),
+    (
+        "cannot read the configuration: {error}",
+        "impossibile leggere la configurazione: {error}",
+    ),
+    (
+        "run wemi in the site's folder, or name it with --root (looked in {folder})",
+        "avvia wemi nella cartella del sito, oppure indicala con --root (ho cercato in {folder})",
+    ),
+    (
+        "`base_url` must be an absolute http(s) URL, found `{url}`",
+        "`base_url` deve essere un indirizzo completo che inizia con http:// o https://, trovato `{url}`",
+    ),
+    (
+        "write it like https://wemi.comune.milano.it/",
+        "scrivilo così: https://wemi.comune.milano.it/",
+    ),
+    (
+        "unknown time zone `{zone}`",
+        "fuso orario sconosciuto `{zone}`",
+    ),
+    (
+        "use an IANA name such as Europe/Rome",
+        "usa un nome IANA, come Europe/Rome",
+    ),
+    (
+        "`{code}` is not a language code",
+        "`{code}` non è un codice di lingua",
+    ),
+    (
+        "use a lowercase ISO 639-1 code such as it, en or ar",
+        "usa un codice ISO 639-1 minuscolo, come it, en o ar",
+    ),
+    (
+        "`{code}` is the default language and cannot be listed again",
+        "`{code}` è la lingua predefinita e non può essere elencata di nuovo",
+    ),
+    ("remove it from `languages`", "toglila da `languages`"),
+    (
+        "the taxonomy `{name}` has the name of a built-in field",
+        "la tassonomia `{name}` ha il nome di un campo predefinito",
+    ),
+    ("choose another name", "scegli un altro nome"),
+    (
+        "the taxonomy name `{name}` is not a simple lowercase word",
+        "il nome della tassonomia `{name}` non è una semplice parola minuscola",
+    ),
+    (
+        "use lowercase letters, digits and hyphens only",
+        "usa solo lettere minuscole, cifre e trattini",
+    ),
+    (
+        "the taxonomy `{name}` is declared twice",
+        "la tassonomia `{name}` è dichiarata due volte",
+    ),
+    ("remove one of them", "togli una delle due"),
+    (
+        "`paginate_by` of the taxonomy `{name}` must be at least 1",
+        "`paginate_by` della tassonomia `{name}` deve essere almeno 1",
+    ),
+    (
+        "write the number of pages per term page, e.g. `paginate_by: 10`",
+        "scrivi quante pagine elencare in ogni pagina di un termine, per esempio `paginate_by: 10`",
+    ),
+    (
+        "`feeds.limit` must be at least 1",
+        "`feeds.limit` deve essere almeno 1",
+    ),
+    (
+        "write the number of entries per feed, e.g. `limit: 20`",
+        "scrivi quante voci mettere in ogni feed, per esempio `limit: 20`",
+    ),
+    (
+        "schema `{path}`: {problem}",
+        "nello schema `{path}`: {problem}",
+    ),
+    // schema/ (mod.rs, check.rs)
+    (
+        "a field of type `{kind}` needs `{key}`",
+        "un campo di tipo `{kind}` ha bisogno di `{key}`",
+    ),
+    ("add `{key}: {example}`", "aggiungi `{key}: {example}`"),
+    ("unknown type `{kind}`", "tipo sconosciuto `{kind}`"),
+    ("the types are: {types}", "i tipi sono: {types}"),
+    (
+        "expected a group of `key: value` lines",
+        "serve un gruppo di righe `chiave: valore`",
+    ),
+    (
+        "indent the fields under this key",
+        "scrivi i campi sotto questa chiave, rientrati di qualche spazio",
+    ),
+    ("unknown field `{key}`", "campo sconosciuto `{key}`"),
+    ("the fields are: {fields}", "i campi sono: {fields}"),
+    (
+        "the required field `{key}` is missing",
+        "manca il campo obbligatorio `{key}`",
+    ),
+    (
+        "add a line `{key}: …` ({description})",
+        "aggiungi una riga `{key}: …` ({description})",
+    ),
+    (
+        "write the text on the same line, in quotes if it contains `: ` or `#`",
+        "scrivi il testo sulla stessa riga, tra virgolette se contiene `: ` o `#`",
+    ),
+    (
+        "write a whole number in digits, e.g. 4",
+        "scrivi un numero intero in cifre, per esempio 4",
+    ),
+    (
+        "write a number with a dot for decimals, e.g. 45.46",
+        "scrivi un numero con il punto per i decimali, per esempio 45.46",
+    ),
+    (
+        "write `true` or `false` (not sì/no)",
+        "scrivi `true` o `false` (non sì/no)",
+    ),
+    ("a date like 2018-10-26", "una data come 2018-10-26"),
+    (
+        "write year-month-day with hyphens",
+        "scrivi anno-mese-giorno con i trattini",
+    ),
+    (
+        "a date and time like 2018-10-26T17:00:00+02:00",
+        "una data con l'ora, come 2018-10-26T17:00:00+02:00",
+    ),
+    (
+        "write year-month-day, a T, then hours:minutes:seconds",
+        "scrivi anno-mese-giorno, una T, poi ore:minuti:secondi",
+    ),
+    ("one of {values}", "uno tra {values}"),
+    (
+        "an address starting with https://",
+        "un indirizzo che inizia con https://",
+    ),
+    (
+        "copy the full address from the browser",
+        "copia l'indirizzo completo dal browser",
+    ),
+    ("an e-mail address", "un indirizzo e-mail"),
+    (
+        "write it like nome@comune.milano.it",
+        "scrivilo come nome@comune.milano.it",
+    ),
+    ("an Italian phone number", "un numero di telefono italiano"),
+    (
+        "write it like 02 8845 8041 (in quotes is safest)",
+        "scrivilo come 02 8845 8041 (tra virgolette è più sicuro)",
+    ),
+    (
+        "the file name of a page in {section}/",
+        "il nome del file di una pagina in {section}/",
+    ),
+    (
+        "write the file name without .md, e.g. via-piazzetta",
+        "scrivi il nome del file senza .md, per esempio via-piazzetta",
+    ),
+    (
+        "write `[a, b]` or one `- item` per line",
+        "scrivi `[a, b]` oppure una riga `- elemento` per ciascuno",
+    ),
+    (
+        "`{field}`: expected a position with `lat` and `lon`",
+        "`{field}`: serve una posizione con `lat` e `lon`",
+    ),
+    (
+        "write `{ lat: 45.4781, lon: 9.2046 }`",
+        "scrivi `{ lat: 45.4781, lon: 9.2046 }`",
+    ),
+    ("latitude", "latitudine"),
+    ("longitude", "longitudine"),
+    (
+        "`{field}`: the {what} {value} is outside the allowed area ({min} to {max})",
+        "`{field}`: la {what} {value} è fuori dall'area consentita (da {min} a {max})",
+    ),
+    (
+        "check the coordinates: they may be swapped or mistyped",
+        "controlla le coordinate: potrebbero essere invertite o scritte male",
+    ),
+    (
+        "`{field}`: expected days with their hours",
+        "`{field}`: servono i giorni con i loro orari",
+    ),
+    (
+        "write one line per day, e.g. `mon: 09:00-13:00`",
+        "scrivi una riga per giorno, per esempio `mon: 09:00-13:00`",
+    ),
+    (
+        "the days are mon, tue, wed, thu, fri, sat, sun",
+        "i giorni sono mon, tue, wed, thu, fri, sat, sun (da lunedì a domenica)",
+    ),
+    (
+        "`{field}`: `{key}` is not a day",
+        "`{field}`: `{key}` non è un giorno",
+    ),
+    (
+        "`{field}`: expected a time range like 09:00-13:00 or `closed`, found {found}",
+        "`{field}`: serve un orario come 09:00-13:00 oppure `chiuso`, trovato {found}",
+    ),
+    (
+        "write hours and minutes with two digits each: 09:00-13:00",
+        "scrivi ore e minuti con due cifre ciascuno: 09:00-13:00",
+    ),
+    ("nothing", "niente"),
+    ("a group of fields", "un gruppo di campi"),
+    (
+        "an integer from {min} to {max}",
+        "un numero intero da {min} a {max}",
+    ),
+    (
+        "an integer of at least {min}",
+        "un numero intero non inferiore a {min}",
+    ),
+    (
+        "an integer of at most {max}",
+        "un numero intero non superiore a {max}",
+    ),
+    ("a number from {min} to {max}", "un numero da {min} a {max}"),
+    (
+        "a number of at least {min}",
+        "un numero non inferiore a {min}",
+    ),
+    (
+        "a number of at most {max}",
+        "un numero non superiore a {max}",
+    ),
+    ("a number", "un numero"),
+    // content/document.rs
+    (
+        "cannot read the file: {error}",
+        "impossibile leggere il file: {error}",
+    ),
+    (
+        "the file is not valid UTF-8 text",
+        "il file non è testo UTF-8 valido",
+    ),
+    (
+        "the file holds a NUL character, which text never has",
+        "il file contiene un carattere NUL, che un testo non ha mai",
+    ),
+    (
+        "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters",
+        "salva il file come testo UTF-8: un file salvato come UTF-16 (\"Unicode\") o un file che non è testo contiene caratteri NUL",
+    ),
+    (
+        "save the file with the UTF-8 encoding (most editors offer it in \"Save as\")",
+        "salva il file con la codifica UTF-8 (quasi tutti gli editor la propongono in \"Salva con nome\")",
+    ),
+    (
+        "the file does not start with front matter",
+        "il file non inizia con l'intestazione (front matter)",
+    ),
+    (
+        "begin the file with a line `---`, then `title: \"…\"`, then another `---` line",
+        "inizia il file con una riga `---`, poi `title: \"…\"`, poi un'altra riga `---`",
+    ),
+    (
+        "the front matter is not closed",
+        "l'intestazione (front matter) non è chiusa",
+    ),
+    (
+        "add a line `---` after the last field, before the text",
+        "aggiungi una riga `---` dopo l'ultimo campo, prima del testo",
+    ),
+    (
+        "write shortcodes as {{ name(key=\"value\") }}",
+        "scrivi gli shortcode così: {{ nome(chiave=\"valore\") }}",
+    ),
+    (
+        "the required key `title` is missing or empty",
+        "manca la chiave obbligatoria `title`, oppure è vuota",
+    ),
+    (
+        "add a line `title: \"…\"` to the front matter",
+        "aggiungi una riga `title: \"…\"` all'intestazione",
+    ),
+    (
+        "use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`",
+        "usa lettere minuscole, cifre e trattini, per esempio `slug: via-piazzetta`",
+    ),
+    ("write `slug: {slug}`", "scrivi `slug: {slug}`"),
+    (
+        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+        "`slug` può contenere solo lettere minuscole, cifre e trattini, trovato `{slug}`",
+    ),
+    (
+        "the `slug` cannot be published: {problem}",
+        "lo `slug` non si può pubblicare: {problem}",
+    ),
+    (
+        "write a longer slug, e.g. `slug: {slug}-1`",
+        "scrivi uno slug più lungo, per esempio `slug: {slug}-1`",
+    ),
+    (
+        "the {taxonomy} `{term}` cannot be published: {problem}",
+        "il valore `{term}` di `{taxonomy}` non si può pubblicare: {problem}",
+    ),
+    (
+        "write the term in other words",
+        "scrivi il valore con altre parole",
+    ),
+    (
+        "`{key}` applies only to sections",
+        "`{key}` vale solo per le sezioni",
+    ),
+    (
+        "move it to the section's _index.md, or remove it",
+        "spostalo nel file _index.md della sezione, oppure toglilo",
+    ),
+    (
+        "`paginate_by` must be at least 1",
+        "`paginate_by` deve essere almeno 1",
+    ),
+    (
+        "write the number of pages per listing page, e.g. `paginate_by: 10`",
+        "scrivi quante pagine elencare in ogni pagina dell'elenco, per esempio `paginate_by: 10`",
+    ),
+    (
+        "`{key}` must be a value or a list of values",
+        "`{key}` deve essere un valore o una lista di valori",
+    ),
+    (
+        "write `{key}: 4` or `{key}: [4, 5]`",
+        "scrivi `{key}: 4` oppure `{key}: [4, 5]`",
+    ),
+    (
+        "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
+        "metti i valori liberi sotto `extra:`, oppure dichiara `{key}` come tassonomia in site.yaml",
+    ),
+    // script_url.rs
+    (
+        "`{key}` is a {scheme}: address, which can run a script in the visitor's browser",
+        "`{key}` è un indirizzo {scheme}:, che può eseguire uno script nel browser di chi visita il sito",
+    ),
+    (
+        "the argument `{key}` of `{name}` is a {scheme}: address, which can run a script in the visitor's browser",
+        "l'argomento `{key}` di `{name}` è un indirizzo {scheme}:, che può eseguire uno script nel browser di chi visita il sito",
+    ),
+    (
+        "content may not hold javascript:, vbscript: or data: addresses; link to an https:// page instead, or, if this is text, begin it another way",
+        "i contenuti non possono avere indirizzi javascript:, vbscript: o data:; usa invece il link a una pagina https://, oppure, se è un testo, fallo iniziare in un altro modo",
+    ),
+    // date.rs
+    (
+        "`{value}` is not a valid date",
+        "`{value}` non è una data valida",
+    ),
+    (
+        "`{value}` is not a valid date and time",
+        "`{value}` non è una data e ora valida",
+    ),
+    (
+        "`{value}` is not a date (expected 2018-10-26 or 2018-10-26T17:00:00+02:00)",
+        "`{value}` non è una data (serve 2018-10-26 oppure 2018-10-26T17:00:00+02:00)",
+    ),
+    // shortcodes.rs
+    (
+        "expected an argument name or `)` in the shortcode `{name}`",
+        "nello shortcode `{name}` serve il nome di un argomento oppure `)`",
+    ),
+    (
+        "expected `=` after `{key}`, as in {key}=\"…\"",
+        "dopo `{key}` serve `=`, come in {key}=\"…\"",
+    ),
+    (
+        "the argument `{key}` is given twice",
+        "l'argomento `{key}` è scritto due volte",
+    ),
+    (
+        "expected `,` or `)` between arguments",
+        "tra gli argomenti serve `,` oppure `)`",
+    ),
+    (
+        "the shortcode `{name}` must end with `}}`",
+        "lo shortcode `{name}` deve finire con `}}`",
+    ),
+    (
+        "this text is not closed: add a {quote}",
+        "questo testo non è chiuso: aggiungi un {quote}",
+    ),
+    (
+        "`{word}` is not a value: write text in quotes (\"{word}\"), a number, true or false",
+        "`{word}` non è un valore: scrivi il testo tra virgolette (\"{word}\"), un numero, true o false",
+    ),
+    // site.rs
+    (
+        "cannot make a web address from the name `{name}`",
+        "impossibile ricavare un indirizzo web dal nome `{name}`",
+    ),
+    (
+        "add `slug: …` with lowercase letters, digits and hyphens",
+        "aggiungi `slug: …` con lettere minuscole, cifre e trattini",
+    ),
+    (
+        "write the file name of a page in content/{section}/, without .md",
+        "scrivi il nome del file di una pagina in content/{section}/, senza .md",
+    ),
+    (
+        "`{field}`: there is no published page content/{target}",
+        "`{field}`: la pagina content/{target} non esiste o non è pubblicata",
+    ),
+    (
+        "cannot make a web address from the folder name `{name}`",
+        "impossibile ricavare un indirizzo web dal nome della cartella `{name}`",
+    ),
+    (
+        "rename the folder with letters, digits and hyphens",
+        "rinomina la cartella usando lettere, cifre e trattini",
+    ),
+    (
+        "{this} and {other} would both be published at /{path}",
+        "{this} e {other} verrebbero pubblicati entrambi in /{path}",
+    ),
+    (
+        "rename one of them, or give one a different `slug:`",
+        "rinomina uno dei due, oppure dai a uno dei due uno `slug:` diverso",
+    ),
+    ("this file", "questo file"),
+    ("the alias `{alias}`", "l'alias `{alias}`"),
+    (
+        "the alias `{alias}` of {file}:{line}",
+        "l'alias `{alias}` di {file}:{line}",
+    ),
+    (
+        "the list page of the taxonomy `{name}`",
+        "la pagina elenco della tassonomia `{name}`",
+    ),
+    ("the page of {term}", "la pagina del {term}"),
+    (
+        "page {number} of the listing of {file}",
+        "la pagina {number} dell'elenco di {file}",
+    ),
+    ("page {number} of {term}", "la pagina {number} del {term}"),
+    (
+        "the term `{term}` of the taxonomy `{taxonomy}`",
+        "valore `{term}` della tassonomia `{taxonomy}`",
+    ),
+    (
+        "remove the alias: that address is not free",
+        "togli l'alias: quell'indirizzo è già occupato",
+    ),
+    (
+        "the file name `{name}` cannot be published: {problem}",
+        "il nome del file `{name}` non si può pubblicare: {problem}",
+    ),
+    (
+        "rename the file, or add `slug: …` with another name",
+        "rinomina il file, oppure aggiungi `slug: …` con un altro nome",
+    ),
+    (
+        "the folder name `{name}` cannot be published: {problem}",
+        "il nome della cartella `{name}` non si può pubblicare: {problem}",
+    ),
+    ("rename the folder", "rinomina la cartella"),
+    (
+        "this file cannot be published: {problem}",
+        "questo file non si può pubblicare: {problem}",
+    ),
+    (
+        "rename the file, or the folder it is in",
+        "rinomina il file, oppure la cartella in cui si trova",
+    ),
+    // links.rs
+    (
+        "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)",
+        "scrivi il percorso di un file dentro content/, per esempio @/spazi/via-piazzetta.md (le bozze non vengono pubblicate)",
+    ),
+    (
+        "the link points to content/{file}, which is not a published page",
+        "il link punta a content/{file}, che non è una pagina pubblicata",
+    ),
+    (
+        "that page has no headings: remove the `#…` part",
+        "quella pagina non ha titoli: togli la parte `#…`",
+    ),
+    ("its headings are: {ids}", "i suoi titoli sono: {ids}"),
+    (
+        "content/{file} has no heading with the id `{anchor}`",
+        "content/{file} non ha un titolo con l'id `{anchor}`",
+    ),
+    // site_path.rs
+    (
+        "the alias `{alias}` is not a root-relative address",
+        "l'alias `{alias}` non è un indirizzo che inizia con /",
+    ),
+    (
+        "the alias `{alias}` is a full web address, not an old address of this site",
+        "l'alias `{alias}` è un indirizzo web completo, non un vecchio indirizzo di questo sito",
+    ),
+    (
+        "the alias `{alias}` has a query (`?…`) or a fragment (`#…`), which a redirect page cannot have",
+        "l'alias `{alias}` ha una parte `?…` o `#…`, che una pagina di reindirizzamento non può avere",
+    ),
+    (
+        "the alias `{alias}` has a `%` that is not followed by two hexadecimal digits",
+        "l'alias `{alias}` ha un `%` che non è seguito da due cifre esadecimali",
+    ),
+    (
+        "the alias `{alias}` has percent-escapes that do not decode to UTF-8 text",
+        "l'alias `{alias}` ha sequenze `%XX` che non formano testo UTF-8",
+    ),
+    (
+        "the alias `{alias}` has an encoded `/` (`%2F`)",
+        "l'alias `{alias}` contiene una `/` codificata (`%2F`)",
+    ),
+    (
+        "the alias `{alias}` has an encoded `{character}`, which no address of this site can hold",
+        "l'alias `{alias}` contiene un `{character}` codificato, che nessun indirizzo di questo sito può contenere",
+    ),
+    (
+        "the alias `{alias}` goes above the site's root with `..`",
+        "l'alias `{alias}` risale oltre la radice del sito con `..`",
+    ),
+    (
+        "the alias `{alias}`: {problem}",
+        "l'alias `{alias}`: {problem}",
+    ),
+    (
+        "write old addresses like /vecchio/indirizzo/, starting with / and without `..`",
+        "scrivi i vecchi indirizzi come /vecchio/indirizzo/, con / all'inizio e senza `..`",
+    ),
+    (
+        "write only the path of the old address on this site, e.g. /vecchio/indirizzo/",
+        "scrivi solo il percorso del vecchio indirizzo su questo sito, per esempio /vecchio/indirizzo/",
+    ),
+    (
+        "write letters as they are, or escape UTF-8 bytes as %XX (a space is %20)",
+        "scrivi le lettere così come sono, oppure codifica i byte UTF-8 come %XX (lo spazio è %20)",
+    ),
+    (
+        "write `/` itself between the parts of the address",
+        "scrivi proprio `/` tra le parti dell'indirizzo",
+    ),
+    (
+        "remove this alias: no file with `%` or `#` in its name is published",
+        "togli questo alias: nessun file con `%` o `#` nel nome viene pubblicato",
+    ),
+    (
+        "remove this alias: its redirect page could not be published on every host",
+        "togli questo alias: la sua pagina di reindirizzamento non si potrebbe pubblicare su ogni server",
+    ),
+    (
+        "`{segment}` is a name Windows reserves for a device (con, prn, aux, nul, com1 to com9, lpt1 to lpt9, with any extension), so a site holding it cannot be published on every host",
+        "`{segment}` è un nome che Windows riserva ai dispositivi (con, prn, aux, nul, da com1 a com9, da lpt1 a lpt9, con qualsiasi estensione), quindi un sito che lo contiene non si può pubblicare su ogni server",
+    ),
+    (
+        "`{segment}` contains {character}, which file names cannot hold on every host",
+        "`{segment}` contiene {character}, che non può stare nei nomi dei file su ogni server",
+    ),
+    (
+        "`{segment}` ends with a dot or a space, which Windows drops from file names",
+        "`{segment}` finisce con un punto o uno spazio, che Windows toglie dai nomi dei file",
+    ),
+    // Taxonomy terms (content/document.rs)
+    (
+        "cannot make a web address from the {taxonomy} `{term}`",
+        "impossibile ricavare un indirizzo web dal valore `{term}` di `{taxonomy}`",
+    ),
+    (
+        "write the term with Latin letters or digits",
+        "scrivi il valore con lettere latine o cifre",
+    ),
+    // render.rs
+    (
+        "{message} (while rendering {file})",
+        "{message} (durante la generazione di {file})",
+    ),
+    (
+        "get_page: there is no published page content/{path}",
+        "get_page: la pagina content/{path} non esiste o non è pubblicata",
+    ),
+    (
+        "get_section: there is no section content/{path}",
+        "get_section: la sezione content/{path} non esiste",
+    ),
+    (
+        "date: unknown format `{format}` (use long, full, short, time or iso)",
+        "date: formato sconosciuto `{format}` (usa long, full, short, time o iso)",
+    ),
+    (
+        "this template extends `{parent}`, which does not exist",
+        "questo template estende `{parent}`, che non esiste",
+    ),
+    (
+        "check the name in {% extends %}",
+        "controlla il nome in {% extends %}",
+    ),
+    (
+        "the template `{name}` does not exist",
+        "il template `{name}` non esiste",
+    ),
+    (
+        "add it to the theme's templates/ folder, or fix the name",
+        "aggiungilo alla cartella templates/ del tema, oppure correggi il nome",
+    ),
+    ("template error: {error}", "errore nel template: {error}"),
+    (
+        "add the template to the theme, or remove the taxonomy `{name}`",
+        "aggiungi il template al tema, oppure togli la tassonomia `{name}`",
+    ),
+    (
+        "there is no shortcode `{name}`",
+        "lo shortcode `{name}` non esiste",
+    ),
+    (
+        "the theme's shortcodes are: {names}",
+        "gli shortcode del tema sono: {names}",
+    ),
+    (
+        "the shortcode `{name}` failed: {cause}",
+        "lo shortcode `{name}` non ha funzionato: {cause}",
+    ),
+    (
+        "check its arguments; the template is {template}",
+        "controlla i suoi argomenti; il template è {template}",
+    ),
+    (
+        "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
+        "il tema non ha né `{specific}` né `{fallback}` per generare la tassonomia `{taxonomy}`",
+    ),
+    (
+        "`template: {name}` names a template that does not exist; the theme has: {names}",
+        "`template: {name}` indica un template che non esiste; il tema ha: {names}",
+    ),
+    (
+        "the theme has no `{template}` template to render this file with",
+        "il tema non ha il template `{template}` per generare questo file",
+    ),
+    // view.rs
+    (
+        "cannot pass the configuration to the templates: {error}",
+        "impossibile passare la configurazione ai template: {error}",
+    ),
+    (
+        "cannot pass this file's values to the templates: {error}",
+        "impossibile passare i valori di questo file ai template: {error}",
+    ),
+    (
+        "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
+        "impossibile passare il termine `{term}` della tassonomia `{taxonomy}` ai template: {error}",
+    ),
+    (
+        "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
+        "impossibile passare la tassonomia `{taxonomy}` ai template: {error}",
+    ),
+    // output.rs
+    (
+        "{origin} and {first} would both be written to {path}",
+        "{origin} e {first} verrebbero scritti entrambi in {path}",
+    ),
+    (
+        "rename or remove one of them",
+        "rinomina o togli uno dei due",
+    ),
+    (
+        "check that the output folder is writable and not in use",
+        "controlla che la cartella di uscita sia scrivibile e non in uso",
+    ),
+    (
+        "cannot create the output folder: {error}",
+        "impossibile creare la cartella di uscita: {error}",
+    ),
+    (
+        "cannot remove an old file: {error}",
+        "impossibile togliere un vecchio file: {error}",
+    ),
+    (
+        "the output folder contains a symbolic link where a folder is needed",
+        "la cartella di uscita contiene un collegamento simbolico dove serve una cartella",
+    ),
+    (
+        "remove the link: wemi never writes through links",
+        "togli il collegamento: wemi non scrive mai attraverso i collegamenti",
+    ),
+    (
+        "a file is in the way of a folder the site needs",
+        "un file occupa il posto di una cartella che serve al sito",
+    ),
+    (
+        "remove that file from the output folder",
+        "togli quel file dalla cartella di uscita",
+    ),
+    (
+        "cannot create a folder: {error}",
+        "impossibile creare una cartella: {error}",
+    ),
+    (
+        "cannot read a file to copy: {error}",
+        "impossibile leggere un file da copiare: {error}",
+    ),
+    ("cannot write: {error}", "impossibile scrivere: {error}"),
+    (
+        "{origin} would be written to {path} and {first} to {other}: hosts that ignore case or accents would mix them up",
+        "{origin} verrebbe scritto in {path} e {first} in {other}: i server che non distinguono maiuscole o accenti li confonderebbero",
+    ),
+    (
+        "{origin} would be written to {path} and {first} to {other}: one of them needs the other's name for a folder",
+        "{origin} verrebbe scritto in {path} e {first} in {other}: uno dei due ha bisogno del nome dell'altro per una cartella",
+    ),
+    (
+        "cannot publish a file at `{path}`: {reason}",
+        "impossibile pubblicare un file in `{path}`: {reason}",
+    ),
+    (
+        "rename the file (or change its `slug`, alias or term) using letters, digits, hyphens and dots",
+        "rinomina il file (o cambia il suo `slug`, alias o termine) usando lettere, cifre, trattini e punti",
+    ),
+    ("the path is empty", "il percorso è vuoto"),
+    (
+        "it starts at the root of the disk",
+        "parte dalla radice del disco",
+    ),
+    (
+        "it has an empty, `.` or `..` part",
+        "ha una parte vuota, `.` o `..`",
+    ),
+    (
+        "it contains `{char}`, which web addresses read as an escape or a fragment",
+        "contiene `{char}`, che gli indirizzi web leggono come codice o come frammento",
+    ),
+    ("it is too long", "è troppo lungo"),
+    (
+        "cannot write the build's journal: {error}",
+        "impossibile scrivere il registro della generazione: {error}",
+    ),
+    (
+        "another wemi build is writing this output folder",
+        "un'altra generazione di wemi sta scrivendo in questa cartella di uscita",
+    ),
+    (
+        "wait for it to finish, then build again",
+        "aspetta che finisca, poi genera di nuovo",
+    ),
+    (
+        "a folder is in the way of a file the site needs",
+        "una cartella occupa il posto di un file che serve al sito",
+    ),
+    (
+        "remove that folder from the output folder",
+        "togli quella cartella dalla cartella di uscita",
+    ),
+    (
+        "could not put this file back as it was: {error}",
+        "impossibile rimettere questo file com'era: {error}",
+    ),
+    // external.rs
+    (
+        "no external address could be reached: {count} links not checked",
+        "nessun indirizzo esterno è raggiungibile: {count} link non controllati",
+    ),
+    (
+        "the machine seems to be offline; run `wemi check --external` where there is network",
+        "sembra che il computer non sia connesso a internet; esegui `wemi check --external` dove c'è la rete",
+    ),
+    (
+        "the link {url} is broken: the server answers {code}",
+        "il link {url} non funziona: il server risponde {code}",
+    ),
+    (
+        "the link {url} could not be reached: {reason}",
+        "il link {url} non è raggiungibile: {reason}",
+    ),
+    ("fix or remove the address", "correggi o togli l'indirizzo"),
+    // lib.rs
+    (
+        "refusing to write the site into {output}: it is or contains {folder}",
+        "non scrivo il sito in {output}: è o contiene {folder}",
+    ),
+    (
+        "choose an output folder of its own, such as public/",
+        "scegli una cartella di uscita solo per il sito, come public/",
+    ),
+    (
+        "the site has no content/ folder",
+        "il sito non ha la cartella content/",
+    ),
+    (
+        "create content/_index.md for the home page",
+        "crea content/_index.md per la home page",
+    ), // data.rs
+    (
+        "`data` is a file, but it must be a folder",
+        "`data` è un file, ma deve essere una cartella",
+    ),
+    (
+        "put the data files in a data/ folder",
+        "metti i file di dati in una cartella data/",
+    ),
+    (
+        "`.{ext}` is not a data file type",
+        "`.{ext}` non è un tipo di file di dati",
+    ),
+    (
+        "this file has no extension, so it is not a data file",
+        "questo file non ha un'estensione, quindi non è un file di dati",
+    ),
+    (
+        "data files must be .yaml, .json or .csv; move other files out of data/",
+        "i file di dati devono essere .yaml, .json o .csv; sposta gli altri file fuori da data/",
+    ),
+    (
+        "save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)",
+        "salva il file con la codifica UTF-8 (da Excel: “CSV UTF-8”)",
+    ),
+    (
+        "the JSON is not valid: {detail}",
+        "il JSON non è valido: {detail}",
+    ),
+    (
+        "an empty file is not JSON: write {} or [] for no data",
+        "un file vuoto non è JSON: scrivi {} oppure [] se non ci sono dati",
+    ),
+    (
+        "JSON allows no comma after the last item of a list or map",
+        "in JSON non va messa la virgola dopo l'ultimo elemento di una lista o di un gruppo",
+    ),
+    (
+        "JSON keys must be in double quotes, e.g. {\"nome\": \"Brera\"}",
+        "in JSON le chiavi vanno tra virgolette doppie, per esempio {\"nome\": \"Brera\"}",
+    ),
+    (
+        "the file ends too early: check for a missing `}`, `]` or `\"`",
+        "il file finisce troppo presto: controlla che non manchi una `}`, una `]` o una `\"`",
+    ),
+    (
+        "cannot read the header of the table: {error}",
+        "impossibile leggere l'intestazione della tabella: {error}",
+    ),
+    (
+        "the column `{name}` appears twice in the header",
+        "la colonna `{name}` compare due volte nell'intestazione",
+    ),
+    (
+        "give each column a name of its own",
+        "dai a ogni colonna un nome diverso",
+    ),
+    (
+        "this row has {len} values, but the header names {columns} columns",
+        "questa riga ha {len} valori, ma l'intestazione ha {columns} colonne",
+    ),
+    (
+        "give every row one value per column; quote values that contain commas, e.g. \"Via Roma, 1\"",
+        "scrivi in ogni riga un valore per colonna; metti tra virgolette i valori che contengono virgole, per esempio \"Via Roma, 1\"",
+    ),
+    (
+        "the table is not valid CSV: {detail}",
+        "la tabella non è un CSV valido: {detail}",
+    ),
+    ("the folder `{path}/`", "la cartella `{path}/`"),
+    (
+        "`{path}` and {other} both give `{key}`",
+        "`{path}` e {other} corrispondono entrambi a `{key}`",
+    ),
+    (
+        "rename or remove one of them: each data file needs a name of its own",
+        "rinomina o togli uno dei due: ogni file di dati deve avere un nome diverso",
+    ),
+    // fs.rs
+    (
+        "this symbolic link points back to a folder that contains it",
+        "questo collegamento simbolico punta a una cartella che lo contiene",
+    ),
+    (
+        "remove the link, or point it elsewhere",
+        "togli il collegamento, oppure fallo puntare altrove",
+    ),
+    ("cannot read: {error}", "impossibile leggere: {error}"),
+    (
+        "the file name is not valid UTF-8",
+        "il nome del file contiene caratteri non validi (non è UTF-8)",
+    ),
+    (
+        "rename the file using letters, digits and hyphens",
+        "rinomina il file usando lettere, cifre e trattini",
+    ),
+    (
+        "this symbolic link leads nowhere: {error}",
+        "questo collegamento simbolico non porta da nessuna parte: {error}",
+    ),
+    (
+        "remove the link, or point it at a file of the site",
+        "togli il collegamento, oppure fallo puntare a un file del sito",
+    ),
+    (
+        "this symbolic link leads outside the site folder, to {target}",
+        "questo collegamento simbolico porta fuori dalla cartella del sito, a {target}",
+    ),
+    (
+        "wemi publishes only files inside the site folder: copy the file in instead of linking it",
+        "wemi pubblica solo i file dentro la cartella del sito: copia il file invece di collegarlo",
+    ),
+    (
+        "this symbolic link leads to files the site already has",
+        "questo collegamento simbolico porta a file che il sito ha già",
+    ),
+    // theme.rs
+    (
+        "the theme `{name}` does not exist",
+        "il tema `{name}` non esiste",
+    ),
+    (
+        "create {folder}/ or change `theme:` in site.yaml",
+        "crea la cartella {folder}/ oppure cambia `theme:` in site.yaml",
+    ),
+    (
+        "cannot read the template: {error}",
+        "impossibile leggere il template: {error}",
+    ),
+    (
+        "templates must be UTF-8 text files",
+        "i template devono essere file di testo UTF-8",
+    ),
+    // content/source.rs
+    (
+        "this file can run scripts in the browser, like raw HTML, which this site does not allow",
+        "questo file può eseguire script nel browser, come l'HTML grezzo, che questo sito non permette",
+    ),
+    (
+        "write the page in markdown, use an image format such as .png or .jpg, or allow raw HTML with `unsafe_html: true` under `markdown:` in site.yaml",
+        "scrivi la pagina in markdown, usa un formato di immagine come .png o .jpg, oppure permetti l'HTML grezzo con `unsafe_html: true` sotto `markdown:` in site.yaml",
+    ),
+    (
+        "the file name says language `{code}`, which site.yaml does not declare",
+        "il nome del file indica la lingua `{code}`, che site.yaml non dichiara",
+    ),
+    (
+        "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md",
+        "aggiungi `{code}` sotto `languages:` in site.yaml, oppure rinomina il file in {base}.md",
+    ),
+    // scaffold.rs
+    (
+        "the title would name the file {slug}.md: {problem}",
+        "il titolo darebbe al file il nome {slug}.md: {problem}",
+    ),
+    ("Created {path}", "Pagina creata: {path}"),
+    (
+        "`{section}` is not a folder of content/",
+        "`{section}` non è una cartella di content/",
+    ),
+    (
+        "name the section's folder, such as `spazi` or `notizie`",
+        "indica la cartella della sezione, come `spazi` o `notizie`",
+    ),
+    (
+        "there is no section content/{section}/",
+        "la sezione content/{section}/ non esiste",
+    ),
+    (
+        "did you mean `{best}`? To start a new section, create content/{section}/ first",
+        "forse intendevi `{best}`? Per iniziare una nuova sezione, crea prima la cartella content/{section}/",
+    ),
+    (
+        "the title `{title}` has no letter or digit to name the file after",
+        "il titolo `{title}` non ha lettere o cifre da cui ricavare il nome del file",
+    ),
+    (
+        "write a title with Latin letters or digits, such as \"Nuovo spazio\"",
+        "scrivi un titolo con lettere latine o cifre, come \"Nuovo spazio\"",
+    ),
+    (
+        "the title would name the file index.md, which makes its folder a page",
+        "con questo titolo il file si chiamerebbe index.md, un nome che trasforma la sua cartella in una pagina",
+    ),
+    ("choose a longer title", "scegli un titolo più lungo"),
+    (
+        "cannot create the page: {error}",
+        "impossibile creare la pagina: {error}",
+    ),
+    (
+        "the page already exists as {bundle}: nothing was changed",
+        "la pagina esiste già come {bundle}: non è stato cambiato niente",
+    ),
+    (
+        "the page already exists: it was left as it is",
+        "la pagina esiste già: è stata lasciata com'era",
+    ),
+    (
+        "choose another title, or edit the existing page",
+        "scegli un altro titolo, oppure modifica la pagina che c'è già",
+    ),
+    // json_schema.rs
+    (
+        "site.yaml declares no `schemas:`: no schema was written",
+        "site.yaml non dichiara `schemas:`: non è stato scritto nessuno schema",
+    ),
+    ("Wrote {files}", "File scritti: {files}"),
+    (
+        "the schema `{section}` is not named after a folder of content/",
+        "lo schema `{section}` non ha il nome di una cartella di content/",
+    ),
+    (
+        "name each schema after its section's folder, such as `spazi`",
+        "dai a ogni schema il nome della cartella della sua sezione, come `spazi`",
+    ),
+    (
+        "cannot write the schema: {error}",
+        "impossibile scrivere lo schema: {error}",
+    ),
+    // report.rs
+    (
+        "1 error found; nothing was written.",
+        "1 errore trovato; non è stato scritto niente.",
+    ),
+    (
+        "{n} errors found; nothing was written.",
+        "{n} errori trovati; non è stato scritto niente.",
+    ),
+    (
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
+        "Generate {pages} pagine e {sections} sezioni: {written} file scritti, {unchanged} invariati, {removed} tolti in {ms} ms ({phases} ms)",
+    ),
+    (
+        "1 error found; the site would not build.",
+        "1 errore trovato; il sito non verrebbe generato.",
+    ),
+    (
+        "{n} errors found; the site would not build.",
+        "{n} errori trovati; il sito non verrebbe generato.",
+    ),
+    (
+        "Checked {pages} pages and {sections} sections: no errors",
+        "Controllate {pages} pagine e {sections} sezioni: nessun errore",
+    ),
+];

@@ -1,0 +1,20 @@
+//! What every stage shares and which imports no stage: diagnostics and their two languages,
+//! positions in text, the site's file walk, and the text formats of content (YAML, dates,
+//! slugs, site paths, markup escaping).
+
+pub mod date;
+pub mod error;
+pub mod fingerprint;
+pub mod fs;
+pub mod i18n;
+pub mod markup;
+pub mod position;
+pub mod progress;
+pub mod script_url;
+pub mod site_path;
+pub mod slug;
+pub mod yaml;
+
+/// The most items of a big parallel loop (files, pages, render jobs) one rayon job takes: items
+/// differ in cost, and small jobs let both cores finish a loop together.
+pub(crate) const PARALLEL_BATCH: usize = 32;

@@ -1,0 +1,803 @@
+//! The one place that prints: build summaries on stdout, diagnostics on stderr.
+//!
+//! A diagnostic is printed for people as one `error: file:line:column: message` line (what
+//! editors, CI logs and our tests look for), then, when it has a line, a code frame in the style
+//! of rustc: the line with its neighbours and a caret under the column, read back from the
+//! site's file. The frame is a courtesy: when the file cannot be read or no longer has that
+//! line, the diagnostic is printed without it.
+//!
+//! Colour only goes to a terminal, and never when `NO_COLOR` is set (<https://no-color.org>);
+//! the decision is made once, in `stderr_colour`, and passed down so the text is testable.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use unicode_normalization::char::is_combining_mark;
+
+use crate::base::error::{Diagnostic, Error, Severity};
+use crate::base::i18n::msg;
+use crate::base::i18n::{Lang, Text};
+use crate::base::progress::{Phase, Progress};
+use crate::build::{BuildReport, CheckReport};
+
+/// Prints every diagnostic of a failed build, then a count.
+///
+/// `root` is the site folder: diagnostic paths are relative to it.
+pub fn errors(err: &Error, root: &Path, lang: Lang) {
+    eprint!("{}", format_errors(err, root, stderr_colour(), lang));
+}
+
+/// The text [`errors`] prints, coloured or not.
+pub fn format_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+    let n = err.diagnostics.len();
+    let count = if n == 1 {
+        msg!("1 error found; nothing was written.")
+    } else {
+        msg!("{n} errors found; nothing was written.", n = n)
+    };
+    out.push_str(count.get(lang));
+    out.push('\n');
+    out
+}
+
+/// Every diagnostic in turn, each with its code frame when it has one.
+pub fn format_diagnostics(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    colour: bool,
+    lang: Lang,
+) -> String {
+    let mut sources = Sources::new(root);
+    let mut out = String::new();
+    for d in diagnostics {
+        let frame = d.line.and_then(|line| {
+            let source = sources.get(&d.path)?;
+            Frame::new(source, line, d.column)
+        });
+        out.push_str(&format_diagnostic(d, frame.as_ref(), colour, lang));
+    }
+    out
+}
+
+/// Whether what goes to stderr may be coloured.
+fn stderr_colour() -> bool {
+    colour_wanted(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// Colour only on a terminal and without `NO_COLOR`. An empty `NO_COLOR` counts as unset, as
+/// no-color.org asks ("when present and not an empty string"), so `NO_COLOR= wemi` can undo
+/// an exported one.
+fn colour_wanted(terminal: bool, no_color: Option<&OsStr>) -> bool {
+    terminal && no_color.is_none_or(OsStr::is_empty)
+}
+
+/// The few ANSI styles we use, written out rather than pulled in with a dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Bold red: `error` and its caret.
+    Error,
+    /// Bold yellow: `warning` and its caret.
+    Warning,
+    /// Bold blue: line numbers, `|` and `=`.
+    Gutter,
+}
+
+impl Style {
+    /// The style of a severity.
+    fn of(severity: Severity) -> Self {
+        match severity {
+            Severity::Error => Style::Error,
+            Severity::Warning => Style::Warning,
+        }
+    }
+
+    /// `text` in this style, or as it is when `colour` is off.
+    fn paint(self, text: &str, colour: bool) -> String {
+        if !colour {
+            return text.to_string();
+        }
+        let code = match self {
+            Style::Error => "1;31",
+            Style::Warning => "1;33",
+            Style::Gutter => "1;34",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+/// The site's files, each read and cut into lines at most once however many diagnostics it
+/// has.
+struct Sources<'a> {
+    root: &'a Path,
+    texts: HashMap<PathBuf, Option<Source>>,
+}
+
+/// A file's text, without a byte order mark, and the byte ranges of its lines.
+struct Source {
+    text: String,
+    /// Each line as `str::lines` gives it.
+    lines: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(root: &'a Path) -> Self {
+        Sources {
+            root,
+            texts: HashMap::new(),
+        }
+    }
+
+    /// The file at `path` (relative to the root, or absolute), without a byte order mark,
+    /// which the parsers drop too before they count columns.
+    fn get(&mut self, path: &Path) -> Option<&Source> {
+        let root = self.root;
+        self.texts
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(root.join(path)).ok()?;
+                let text = String::from_utf8_lossy(&bytes);
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                // A lone `\r` ends a line too, for the parsers as for editors.
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                let base = text.as_ptr() as usize;
+                let lines = text
+                    .lines()
+                    .map(|line| {
+                        let start = line.as_ptr() as usize - base;
+                        start..start + line.len()
+                    })
+                    .collect();
+                Some(Source { text, lines })
+            })
+            .as_ref()
+    }
+}
+
+/// The lines shown under a diagnostic: the one it points at and one either side.
+#[derive(Debug, PartialEq, Eq)]
+struct Frame<'a> {
+    /// `(line number, text)` in order, the diagnostic's line among them.
+    lines: Vec<(usize, &'a str)>,
+    /// The diagnostic's line.
+    line: usize,
+    /// What goes before the caret on the caret line, when there is a column.
+    caret_indent: Option<String>,
+}
+
+/// How many characters of a line a frame shows: a longer line is cut around the column.
+const SHOWN_CHARACTERS: usize = 160;
+
+impl<'a> Frame<'a> {
+    /// The frame for 1-based `line` and `column` of `source`, if it has that line (one of
+    /// `str::lines`, or the empty line after the final line end).
+    fn new(source: &'a Source, line: usize, column: Option<usize>) -> Option<Self> {
+        let index = line.checked_sub(1)?;
+        let text = &source.text;
+        // The end of a file that ends a line (where an unclosed bracket is found) is on an
+        // empty last line, as editors show it; it is only shown when pointed at.
+        let end_line = index == source.lines.len() && (text.is_empty() || text.ends_with('\n'));
+        let count = source.lines.len() + usize::from(end_line);
+        if index >= count {
+            return None;
+        }
+        // Lines as long as a whole page are shown from a little before the column.
+        let before = column.and_then(|c| c.checked_sub(1)).unwrap_or(0);
+        let skip = before.saturating_sub(SHOWN_CHARACTERS / 2);
+        let shown = |i: usize| match source.lines.get(i) {
+            Some(range) => cut(&text[range.clone()], skip),
+            None => "",
+        };
+        let lines = (index.saturating_sub(1)..count.min(index + 2))
+            .map(|i| (i + 1, shown(i)))
+            .collect();
+        let caret_indent = column.map(|_| caret_indent(shown(index), before - skip));
+        Some(Frame {
+            lines,
+            line,
+            caret_indent,
+        })
+    }
+}
+
+/// At most [`SHOWN_CHARACTERS`] characters of `line`, from character `skip` on.
+fn cut(line: &str, skip: usize) -> &str {
+    let mut starts = line.char_indices().map(|(i, _)| i).skip(skip);
+    let Some(start) = starts.next() else {
+        return "";
+    };
+    let end = starts.nth(SHOWN_CHARACTERS - 1).unwrap_or(line.len());
+    &line[start..end]
+}
+
+/// Blanks as wide as the first `before` characters of `line`: a tab stays a tab so that the
+/// caret lines up however the terminal expands it, and combining accents (a decomposed `è`)
+/// take no room. Past the end of the line the caret stops just after it.
+fn caret_indent(line: &str, before: usize) -> String {
+    line.chars()
+        .take(before)
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect()
+}
+
+/// One diagnostic: its `severity: location: message` line, its frame, its hint.
+fn format_diagnostic(
+    d: &Diagnostic,
+    frame: Option<&Frame<'_>>,
+    colour: bool,
+    lang: Lang,
+) -> String {
+    let style = Style::of(d.severity);
+    let severity = match (lang, d.severity) {
+        (Lang::It, Severity::Error) => "errore",
+        (Lang::It, Severity::Warning) => "avviso",
+        (Lang::En, s) => s.as_str(),
+    };
+    let mut out = format!(
+        "{}: {}: {}\n",
+        style.paint(severity, colour),
+        d.location(),
+        d.message_in(lang)
+    );
+    let help = match lang {
+        Lang::It => "aiuto",
+        Lang::En => "help",
+    };
+    let Some(frame) = frame else {
+        if let Some(hint) = d.hint_in(lang) {
+            out.push_str(&format!("  {help}: {hint}\n"));
+        }
+        return out;
+    };
+    let width = frame.lines.last().map_or(1, |(n, _)| n.to_string().len());
+    let gutter = |number: Option<usize>| {
+        let number = number.map_or_else(String::new, |n| n.to_string());
+        Style::Gutter.paint(&format!(" {number:>width$} |"), colour)
+    };
+    out.push_str(&gutter(None));
+    out.push('\n');
+    for &(number, text) in &frame.lines {
+        out.push_str(&gutter(Some(number)));
+        if !text.is_empty() {
+            out.push(' ');
+            out.push_str(text);
+        }
+        out.push('\n');
+        if let Some(indent) = frame
+            .caret_indent
+            .as_deref()
+            .filter(|_| number == frame.line)
+        {
+            out.push_str(&gutter(None));
+            out.push(' ');
+            out.push_str(indent);
+            out.push_str(&style.paint("^", colour));
+            out.push('\n');
+        }
+    }
+    if let Some(hint) = d.hint_in(lang) {
+        let equals = Style::Gutter.paint("=", colour);
+        out.push_str(&format!(" {:width$} {equals} {help}: {hint}\n", ""));
+    }
+    // A blank line keeps a framed diagnostic apart from the next one.
+    out.push('\n');
+    out
+}
+
+/// Prints the one-line summary of a successful build.
+pub fn build_summary(r: &BuildReport, lang: Lang) {
+    println!("{}", format_summary(r).get(lang));
+}
+
+/// The text [`build_summary`] prints: counts, then the time of each phase.
+pub fn format_summary(r: &BuildReport) -> Text {
+    let phases = r
+        .phases
+        .iter()
+        .map(|(phase, time)| format!("{} {}", phase.name(), time.as_millis()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    msg!(
+        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
+        pages = r.pages,
+        sections = r.sections,
+        written = r.write.written,
+        unchanged = r.write.unchanged,
+        removed = r.write.removed,
+        ms = r.elapsed.as_millis(),
+        phases = phases
+    )
+}
+
+/// Runs `work`; when it takes more than a second and stderr is a terminal, draws a progress
+/// bar of `progress` there meanwhile, and clears it at the end.
+pub fn with_progress_bar<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let bar = scope.spawn(|| {
+            let mut drawn = false;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if progress.elapsed() < Duration::from_secs(1) {
+                    continue;
+                }
+                if let Some(current) = progress.current() {
+                    eprint!("\r{}\x1b[K", progress_line(current, progress.elapsed()));
+                    drawn = true;
+                }
+            }
+            if drawn {
+                eprint!("\r\x1b[K");
+            }
+        });
+        let result = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = bar.join();
+        result
+    })
+}
+
+/// One line of the progress bar: `render [#######-------]  5400/10931  2.1 s`.
+fn progress_line((phase, done, total): (Phase, usize, usize), elapsed: Duration) -> String {
+    const WIDTH: usize = 30;
+    let time = format!("{:.1} s", elapsed.as_secs_f64());
+    if total == 0 {
+        return format!("{:<9} {time}", phase.name());
+    }
+    let filled = (done.min(total) * WIDTH) / total;
+    format!(
+        "{:<9} [{}{}] {done:>6}/{total}  {time}",
+        phase.name(),
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled)
+    )
+}
+
+/// One JSON object per diagnostic and per line, for editors' tools and CI.
+pub fn format_json(diagnostics: &[Diagnostic], lang: Lang) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let object = serde_json::json!({
+                "file": d.path.display().to_string(),
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity.as_str(),
+                "message": d.message_in(lang),
+                "hint": d.hint_in(lang),
+            });
+            format!("{object}\n")
+        })
+        .collect()
+}
+
+/// Prints the errors of `wemi check`, as text on stderr or JSON on stdout.
+pub fn check_errors(err: &Error, root: &Path, json: bool, lang: Lang) {
+    if json {
+        print!("{}", format_json(&err.diagnostics, lang));
+    } else {
+        eprint!("{}", format_check_errors(err, root, stderr_colour(), lang));
+    }
+}
+
+/// The text [`check_errors`] prints for people.
+pub fn format_check_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+    let n = err.diagnostics.len();
+    let count = if n == 1 {
+        msg!("1 error found; the site would not build.")
+    } else {
+        msg!("{n} errors found; the site would not build.", n = n)
+    };
+    out.push_str(count.get(lang));
+    out.push('\n');
+    out
+}
+
+/// Prints what a successful `wemi check` found.
+pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
+    if json {
+        print!("{}", format_json(&found.warnings, lang));
+        return;
+    }
+    eprint!(
+        "{}",
+        format_diagnostics(&found.warnings, root, stderr_colour(), lang)
+    );
+    let summary = msg!(
+        "Checked {pages} pages and {sections} sections: no errors",
+        pages = found.pages,
+        sections = found.sections
+    );
+    println!("{}", summary.get(lang));
+}
+
+/// Prints where the preview is served, and the outcome of its first build.
+pub fn serving(preview: &crate::serve::Preview, root: &Path, lang: Lang) {
+    if let Some(port) = preview.port_taken {
+        println!(
+            "{}",
+            msg!("The port {port} is taken: using another one.", port = port).get(lang)
+        );
+    }
+    println!(
+        "{}",
+        msg!(
+            "Serving the site at {url} (Ctrl+C to stop)",
+            url = preview.url
+        )
+        .get(lang)
+    );
+    rebuilt(&preview.first, root, lang);
+}
+
+/// Prints what one rebuild of the preview did, and its errors.
+pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, lang: Lang) {
+    let ms = r.elapsed.as_millis();
+    let changed = r.change.as_ref().map_or_else(String::new, |c| {
+        c.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    if let Some((page, after)) = &r.first_page {
+        println!(
+            "{}",
+            msg!(
+                "Updated {page} in {ms} ms; now the rest of the site",
+                page = page,
+                ms = after.as_millis()
+            )
+            .get(lang)
+        );
+    }
+    if r.static_only {
+        println!(
+            "{}",
+            msg!(
+                "Static files changed, nothing to build: {changed}",
+                changed = changed
+            )
+            .get(lang)
+        );
+        return;
+    }
+    match r.built {
+        Some((pages, sections)) => println!(
+            "{}",
+            msg!(
+                "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
+                pages = pages,
+                sections = sections,
+                ms = ms,
+                files = r.files_changed,
+                changed = changed
+            )
+            .get(lang)
+            .trim_end()
+        ),
+        None => {
+            eprint!(
+                "{}",
+                format_diagnostics(&r.errors, root, stderr_colour(), lang)
+            );
+            eprintln!(
+                "{}",
+                msg!(
+                    "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
+                    n = r.errors.len(),
+                    ms = ms
+                )
+                .get(lang)
+            );
+        }
+    }
+}
+
+/// Prints the one-line result of a command that has no report of its own (`wemi new`,
+/// `wemi schema`): the command's module words it, this prints it.
+pub fn outcome(text: &Text, lang: Lang) {
+    println!("{}", text.get(lang));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_line_shows_phase_bar_count_and_time() {
+        let line = progress_line((Phase::Render, 2500, 10000), Duration::from_millis(1500));
+        assert_eq!(
+            line,
+            format!(
+                "render    [{}{}]   2500/10000  1.5 s",
+                "#".repeat(7),
+                "-".repeat(23)
+            )
+        );
+        assert_eq!(
+            progress_line((Phase::Assemble, 0, 0), Duration::from_millis(1200)),
+            "assemble  1.2 s"
+        );
+    }
+
+    #[test]
+    fn summary_lists_the_time_of_each_phase() {
+        let report = BuildReport {
+            pages: 2,
+            sections: 1,
+            write: crate::output::WriteReport {
+                written: 3,
+                unchanged: 1,
+                removed: 0,
+            },
+            elapsed: Duration::from_millis(42),
+            phases: vec![
+                (Phase::Read, Duration::from_millis(30)),
+                (Phase::Render, Duration::from_millis(12)),
+            ],
+        };
+        assert_eq!(
+            format_summary(&report).en,
+            "Built 2 pages and 1 sections: 3 files written, 1 unchanged, 0 removed in 42 ms (read 30, render 12 ms)"
+        );
+    }
+
+    /// A site folder holding `path` with `text`.
+    fn site_with(path: &str, text: &str) -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+        root
+    }
+
+    /// The plain text of one diagnostic under `root`.
+    fn plain(d: Diagnostic, root: &Path) -> String {
+        format_diagnostics(&[d], root, false, Lang::En)
+    }
+
+    const PIAZZETTA: &str = "---\nslug: via-piazzetta\ntitle: \"WeMi Piazzetta\"\n\
+                             municipio: quattro\n---\nTesto.\n";
+
+    #[test]
+    fn frame_shows_the_line_its_neighbours_and_a_caret_under_the_column() {
+        let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
+        let d = Diagnostic::new(
+            "content/spazi/via-piazzetta.md",
+            "expected an integer from 1 to 9, found \"quattro\"",
+        )
+        .at(4, 12)
+        .hint("write a number from 1 to 9");
+        assert_eq!(
+            plain(d, site.path()),
+            "error: content/spazi/via-piazzetta.md:4:12: expected an integer from 1 to 9, \
+             found \"quattro\"\n   |\n 3 | title: \"WeMi Piazzetta\"\n 4 | municipio: quattro\n   \
+             |            ^\n 5 | ---\n   = help: write a number from 1 to 9\n\n"
+        );
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_around_the_column() {
+        let long = format!("a: [{}]\n", "x, ".repeat(10_000));
+        let site = site_with("data/x.yaml", &format!("inizio: 1\n{long}fine: 2\n"));
+        let out = plain(
+            Diagnostic::new("data/x.yaml", "bad").at(2, 20_001),
+            site.path(),
+        );
+        let shown: Vec<&str> = out.lines().collect();
+        // The line and its caret, cut to the same window: the caret is under the column's
+        // character, 80 characters into the window.
+        assert_eq!(
+            shown[3].chars().count(),
+            " 2 | ".len() + SHOWN_CHARACTERS,
+            "{out}"
+        );
+        assert_eq!(shown[4], format!("   | {}^", " ".repeat(80)));
+        let window: String = long
+            .chars()
+            .skip(20_000 - 80)
+            .take(SHOWN_CHARACTERS)
+            .collect();
+        assert_eq!(shown[3], format!(" 2 | {window}"));
+        // Short neighbours scrolled out of the window show empty.
+        assert_eq!(shown[2], " 1 |");
+    }
+
+    #[test]
+    fn caret_counts_characters_not_bytes() {
+        let site = site_with("data/x.yaml", "nome: Brera\ncittà: x\n");
+        // `x` is the 8th character of `città: x` but its 9th byte.
+        let out = plain(Diagnostic::new("data/x.yaml", "bad").at(2, 8), site.path());
+        assert!(out.contains(" 2 | città: x\n   |        ^\n"), "{out}");
+    }
+
+    #[test]
+    fn caret_keeps_tabs_and_skips_combining_accents() {
+        let site = site_with("templates/page.html", "<p>\n\t{{ e\u{301}x }}\n</p>\n");
+        // `x` is the 7th character, after a tab, `{{ `, `e` and a combining acute accent:
+        // the caret goes after a tab and four blanks.
+        let out = plain(
+            Diagnostic::new("templates/page.html", "bad").at(2, 7),
+            site.path(),
+        );
+        assert!(
+            out.contains(" 2 | \t{{ e\u{301}x }}\n   | \t    ^\n"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn no_frame_without_a_line() {
+        let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
+        let d = Diagnostic::new(
+            "content/spazi/via-piazzetta.md",
+            "this file and content/spazi/altro.md would both be published at /spazi/x/",
+        )
+        .hint("change one slug");
+        assert_eq!(
+            plain(d, site.path()),
+            "error: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md \
+             would both be published at /spazi/x/\n  help: change one slug\n"
+        );
+    }
+
+    #[test]
+    fn no_frame_when_the_file_or_the_line_is_missing() {
+        let site = site_with("site.yaml", "title: WeMi\n");
+        let beyond = Diagnostic::new("site.yaml", "bad").at(3, 1);
+        assert_eq!(plain(beyond, site.path()), "error: site.yaml:3:1: bad\n");
+        let zero = Diagnostic::new("site.yaml", "bad").at(0, 1);
+        assert_eq!(plain(zero, site.path()), "error: site.yaml:0:1: bad\n");
+        let missing = Diagnostic::new("content/gone.md", "bad").at(1, 1);
+        assert_eq!(
+            plain(missing, site.path()),
+            "error: content/gone.md:1:1: bad\n"
+        );
+    }
+
+    #[test]
+    fn frame_at_the_first_line_has_no_line_before() {
+        let site = site_with("content/a.md", "# Ciao\n\nTesto.\n");
+        let d =
+            Diagnostic::new("content/a.md", "the file does not start with front matter").at_line(1);
+        // No column: the line is shown without a caret; an empty line has no trailing space.
+        assert_eq!(
+            plain(d, site.path()),
+            "error: content/a.md:1: the file does not start with front matter\n   |\n \
+             1 | # Ciao\n 2 |\n\n"
+        );
+    }
+
+    #[test]
+    fn frame_at_the_last_line_has_no_line_after() {
+        // No final newline, Windows line ends and a byte order mark: none of them show.
+        let site = site_with(
+            "site.yaml",
+            "\u{feff}title: WeMi\r\nlanguage: it\r\nbase_url: x",
+        );
+        let d = Diagnostic::new("site.yaml", "bad").at(3, 11).warning();
+        assert_eq!(
+            plain(d, site.path()),
+            "warning: site.yaml:3:11: bad\n   |\n 2 | language: it\n 3 | base_url: x\n   \
+             |           ^\n\n"
+        );
+        let first = Diagnostic::new("site.yaml", "bad").at(1, 1);
+        assert!(plain(first, site.path()).contains("\n 1 | title: WeMi\n   | ^\n"));
+    }
+
+    #[test]
+    fn frame_at_the_end_of_the_file_shows_the_empty_last_line() {
+        let site = site_with("data/x.yaml", "nome: Brera\ncittà: [x\n");
+        let d = Diagnostic::new("data/x.yaml", "did not find expected ',' or ']'").at(3, 1);
+        assert_eq!(
+            plain(d, site.path()),
+            "error: data/x.yaml:3:1: did not find expected ',' or ']'\n   |\n 2 | città: [x\n \
+             3 |\n   | ^\n\n"
+        );
+        // Without a final line end there is no line after the last.
+        let site = site_with("data/x.yaml", "nome: Brera\ncittà: [x");
+        let d = Diagnostic::new("data/x.yaml", "bad").at(3, 1);
+        assert_eq!(plain(d, site.path()), "error: data/x.yaml:3:1: bad\n");
+    }
+
+    #[test]
+    fn gutter_is_as_wide_as_the_largest_line_number() {
+        let text: String = (1..=10).map(|n| format!("riga {n}\n")).collect();
+        let site = site_with("content/a.md", &text);
+        let out = plain(Diagnostic::new("content/a.md", "bad").at(9, 6), site.path());
+        assert!(
+            out.ends_with("    |\n  8 | riga 8\n  9 | riga 9\n    |      ^\n 10 | riga 10\n\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn count_line_ends_the_report() {
+        let site = site_with("content/a.md", "---\ntitle: A\n---\n");
+        let err = Error::site(vec![
+            Diagnostic::new("content/a.md", "one").at(2, 1),
+            Diagnostic::new("content/b.md", "two"),
+        ]);
+        let build = format_errors(&err, site.path(), false, Lang::En);
+        assert!(
+            build.ends_with("\nerror: content/b.md: two\n2 errors found; nothing was written.\n")
+        );
+        let check = format_check_errors(&err, site.path(), false, Lang::En);
+        assert!(check.ends_with("2 errors found; the site would not build.\n"));
+        let one = Error::site(vec![Diagnostic::new("content/b.md", "two")]);
+        assert!(
+            format_errors(&one, site.path(), false, Lang::En)
+                .ends_with("\n1 error found; nothing was written.\n")
+        );
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(!colour_wanted(false, None));
+        assert!(!colour_wanted(true, Some(OsStr::new("1"))));
+        assert!(!colour_wanted(true, Some(OsStr::new("0"))));
+        assert!(!colour_wanted(false, Some(OsStr::new("1"))));
+        // no-color.org: an empty NO_COLOR does not count.
+        assert!(colour_wanted(true, Some(OsStr::new(""))));
+    }
+
+    #[test]
+    fn plain_text_has_no_escape_codes() {
+        let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
+        let d = Diagnostic::new("content/spazi/via-piazzetta.md", "bad")
+            .at(4, 12)
+            .hint("fix it");
+        let err = Error::site(vec![d.clone(), d.warning()]);
+        assert!(!format_errors(&err, site.path(), false, Lang::En).contains('\x1b'));
+    }
+
+    #[test]
+    fn colour_paints_severity_gutter_and_caret() {
+        let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
+        let d = Diagnostic::new("content/spazi/via-piazzetta.md", "bad")
+            .at(4, 12)
+            .hint("fix it");
+        let (red, yellow, blue, reset) = ("\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m");
+        let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, Lang::En);
+        assert!(
+            error.starts_with(&format!("{red}error{reset}: content/spazi/")),
+            "{error:?}"
+        );
+        assert!(
+            error.contains(&format!("{blue} 4 |{reset} municipio: quattro\n")),
+            "{error:?}"
+        );
+        assert!(
+            error.contains(&format!("{blue}   |{reset}            {red}^{reset}\n")),
+            "{error:?}"
+        );
+        assert!(
+            error.contains(&format!("   {blue}={reset} help: fix it\n")),
+            "{error:?}"
+        );
+        let warning = format_diagnostics(&[d.warning()], site.path(), true, Lang::En);
+        assert!(
+            warning.starts_with(&format!("{yellow}warning{reset}: ")),
+            "{warning:?}"
+        );
+        assert!(
+            warning.contains(&format!("{yellow}^{reset}")),
+            "{warning:?}"
+        );
+    }
+}

@@ -1,0 +1,653 @@
+//! `site.yaml`: the raw file as serde reads it, and the resolved [`Config`] the build uses.
+//!
+//! The raw structs mirror the file exactly (unknown keys are errors with a "did you mean");
+//! [`Config::parse`] converts them once, checking values that serde cannot (URL, time zone,
+//! language codes), so that later stages never see an unchecked setting.
+
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::{Diagnostic, Error, Result};
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+use crate::base::yaml::{self, YamlValue};
+use crate::config::schema::{Ordered, RawField, Schema, Schemas};
+
+/// The configuration file's name, in the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: Option<String>,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default = "default_time_zone")]
+    time_zone: String,
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<RawTaxonomy>,
+    #[serde(default)]
+    menus: BTreeMap<String, Vec<MenuItem>>,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
+    feeds: RawFeeds,
+    #[serde(default)]
+    schemas: Ordered<Ordered<RawField>>,
+    #[serde(default)]
+    extra: YamlValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    title: Option<String>,
+    term_title: Option<String>,
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    feed: bool,
+    #[serde(default)]
+    sort_by: SortBy,
+    #[serde(default = "yes")]
+    render: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    #[serde(default = "yes")]
+    atom: bool,
+    #[serde(default)]
+    rss: bool,
+    #[serde(default = "default_feed_limit")]
+    limit: usize,
+}
+
+impl Default for RawFeeds {
+    fn default() -> Self {
+        RawFeeds {
+            atom: true,
+            rss: false,
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_feed_limit() -> usize {
+    20
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    unsafe_html: bool,
+}
+
+fn default_language() -> String {
+    "it".into()
+}
+
+fn default_time_zone() -> String {
+    "Europe/Rome".into()
+}
+
+/// One entry of a menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The text of the link.
+    pub name: String,
+    /// Where it points (root-relative or absolute).
+    pub url: String,
+}
+
+/// A language the site is published in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Its code, as in file names (`en` in `name.en.md`).
+    pub code: String,
+    /// The site's title in that language.
+    pub title: String,
+}
+
+/// A taxonomy declared in `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// The front matter key holding its terms (also its URL segment).
+    pub name: String,
+    /// The title of its list page (default: the name, capitalised).
+    pub title: String,
+    /// How a term is shown: `{term}` is replaced by the term (`Municipio {term}`).
+    pub term_title: String,
+    /// Pages per term page; `None` lists all on one page.
+    pub paginate_by: Option<usize>,
+    /// Whether each term has an Atom (and RSS, if enabled) feed.
+    pub feed: bool,
+    /// Order of the pages of a term.
+    pub sort_by: SortBy,
+    /// Whether it has pages of its own (`false`: its terms only group pages for templates).
+    pub render: bool,
+}
+
+impl Taxonomy {
+    /// The display name of a term: "4" → "Municipio 4".
+    pub fn term_display(&self, term: &str) -> String {
+        self.term_title.replace("{term}", term)
+    }
+}
+
+/// Which feeds the site publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feeds {
+    /// Atom 1.0 feeds (`atom.xml`).
+    pub atom: bool,
+    /// RSS 2.0 feeds (`rss.xml`).
+    pub rss: bool,
+    /// Entries per feed, newest first.
+    pub limit: usize,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// One-sentence description of the site.
+    pub description: Option<String>,
+    /// Absolute URL of the published site, ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/sub/`), prefixed to every root-relative URL.
+    pub base_path: String,
+    /// The default language's code: published without a URL prefix.
+    pub language: String,
+    /// Every language, the default one first.
+    pub languages: Vec<Language>,
+    /// The IANA name of the time zone.
+    pub time_zone_name: String,
+    /// The time zone dates without offset are read in.
+    pub time_zone: TimeZone,
+    /// The theme folder under `themes/`, if any.
+    pub theme: Option<String>,
+    /// The declared taxonomies.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Named menus for the theme.
+    pub menus: BTreeMap<String, Vec<MenuItem>>,
+    /// Whether raw HTML in markdown is let through.
+    pub unsafe_html: bool,
+    /// Feed formats and size.
+    pub feeds: Feeds,
+    /// Typed front matter: the schema of each section that has one.
+    pub schemas: Schemas,
+    /// Free values for the theme.
+    pub extra: YamlValue,
+}
+
+/// Front matter keys that a taxonomy may not take.
+pub const BUILT_IN_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "aliases",
+    "template",
+    "extra",
+    "paginate_by",
+    "sort_by",
+    "feed",
+];
+
+impl Config {
+    /// Reads and resolves `<root>/site.yaml`; `base_url` overrides the file's.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let mut d = Diagnostic::new(
+                CONFIG_FILE,
+                msg!("cannot read the configuration: {error}", error = err),
+            );
+            if err.kind() == std::io::ErrorKind::NotFound {
+                d = d.hint(msg!(
+                    "run wemi in the site's folder, or name it with --root (looked in {folder})",
+                    folder = root.display()
+                ));
+            }
+            Error::usage(vec![d])
+        })?;
+        Config::parse(&text, base_url)
+    }
+
+    /// Resolves the text of a `site.yaml`.
+    pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
+        let raw: RawConfig = yaml::parse(text)
+            .map_err(|e| Error::usage(vec![e.into_diagnostic(Path::new(CONFIG_FILE), 0)]))?;
+        let RawConfig {
+            title,
+            description,
+            base_url: file_base_url,
+            language,
+            languages,
+            time_zone,
+            theme,
+            taxonomies,
+            menus,
+            markdown,
+            feeds,
+            schemas: raw_schemas,
+            extra,
+        } = raw;
+
+        let mut errors = Vec::new();
+        let at = |key: &str, message: Text, hint: Text| {
+            let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
+            match yaml::key_line(text, key) {
+                Some(line) => d.at_line(line),
+                None => d,
+            }
+        };
+
+        let base_url = base_url.unwrap_or(&file_base_url);
+        let base_path = match split_base_url(base_url) {
+            Some(path) => path,
+            None => {
+                errors.push(at(
+                    "base_url",
+                    msg!(
+                        "`base_url` must be an absolute http(s) URL, found `{url}`",
+                        url = base_url
+                    ),
+                    msg!("write it like https://wemi.comune.milano.it/"),
+                ));
+                "/".into()
+            }
+        };
+        let base_url = format!("{}/", base_url.trim_end_matches('/'));
+
+        let tz = match jiff::tz::db().get(&time_zone) {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(at(
+                    "time_zone",
+                    msg!("unknown time zone `{zone}`", zone = time_zone),
+                    msg!("use an IANA name such as Europe/Rome"),
+                ));
+                TimeZone::UTC
+            }
+        };
+
+        let mut all_languages = vec![Language {
+            code: language.clone(),
+            title: title.clone(),
+        }];
+        for (code, lang) in languages {
+            all_languages.push(Language {
+                title: lang.title.unwrap_or_else(|| title.clone()),
+                code,
+            });
+        }
+        for lang in &all_languages {
+            // A language is a folder of the site: `nul/` could not be published everywhere.
+            if !is_language_code(&lang.code)
+                || crate::base::site_path::segment_problem(&lang.code).is_some()
+            {
+                errors.push(at(
+                    if lang.code == language {
+                        "language"
+                    } else {
+                        "languages"
+                    },
+                    msg!("`{code}` is not a language code", code = lang.code),
+                    msg!("use a lowercase ISO 639-1 code such as it, en or ar"),
+                ));
+            }
+        }
+        if all_languages[1..].iter().any(|l| l.code == language) {
+            errors.push(at(
+                "languages",
+                msg!(
+                    "`{code}` is the default language and cannot be listed again",
+                    code = language
+                ),
+                msg!("remove it from `languages`"),
+            ));
+        }
+
+        let mut seen = Vec::new();
+        for t in &taxonomies {
+            if BUILT_IN_FIELDS.contains(&t.name.as_str()) {
+                errors.push(at(
+                    "taxonomies",
+                    msg!(
+                        "the taxonomy `{name}` has the name of a built-in field",
+                        name = t.name
+                    ),
+                    msg!("choose another name"),
+                ));
+            } else if !crate::base::slug::is_slug(&t.name) && !t.name.contains('_') {
+                errors.push(at(
+                    "taxonomies",
+                    msg!(
+                        "the taxonomy name `{name}` is not a simple lowercase word",
+                        name = t.name
+                    ),
+                    msg!("use lowercase letters, digits and hyphens only"),
+                ));
+            } else if let Some(problem) = crate::base::site_path::segment_problem(&t.name) {
+                errors.push(at(
+                    "taxonomies",
+                    msg!(
+                        "the taxonomy `{name}` cannot be published: {problem}",
+                        name = t.name,
+                        problem = problem.describe(&t.name)
+                    ),
+                    msg!("choose another name"),
+                ));
+            } else if seen.contains(&t.name) {
+                errors.push(at(
+                    "taxonomies",
+                    msg!("the taxonomy `{name}` is declared twice", name = t.name),
+                    msg!("remove one of them"),
+                ));
+            }
+            if t.paginate_by == Some(0) {
+                errors.push(at(
+                    "paginate_by",
+                    msg!(
+                        "`paginate_by` of the taxonomy `{name}` must be at least 1",
+                        name = t.name
+                    ),
+                    msg!("write the number of pages per term page, e.g. `paginate_by: 10`"),
+                ));
+            }
+            seen.push(t.name.clone());
+        }
+        if feeds.limit == 0 {
+            errors.push(at(
+                "feeds",
+                msg!("`feeds.limit` must be at least 1"),
+                msg!("write the number of entries per feed, e.g. `limit: 20`"),
+            ));
+        }
+        if !extra.is_map_or_null() {
+            errors.push(at(
+                "extra",
+                msg!("`extra` must be a map of keys and values"),
+                msg!("write `extra:` followed by indented `key: value` lines"),
+            ));
+        }
+
+        let outline = crate::base::yaml::outline::outline(text);
+        let mut schemas = Schemas::new();
+        for (section, fields) in raw_schemas.0 {
+            match Schema::from_raw(&section, fields) {
+                Ok(schema) => {
+                    schemas.insert(section, schema);
+                }
+                Err(problems) => {
+                    for (path, message, hint) in problems {
+                        let mut segments = path.split('.');
+                        let located = outline
+                            .get("schemas")
+                            .and_then(|o| o.get(segments.next()?))
+                            .and_then(|o| o.get(segments.next()?).or(Some(o)));
+                        let mut d = Diagnostic::new(
+                            CONFIG_FILE,
+                            msg!("schema `{path}`: {problem}", path = path, problem = message),
+                        )
+                        .hint(hint);
+                        if let Some(o) = located {
+                            d = d.at(o.line, o.column);
+                        }
+                        errors.push(d);
+                    }
+                }
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(Error::usage(errors));
+        }
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            languages: all_languages,
+            time_zone_name: time_zone,
+            time_zone: tz,
+            theme,
+            taxonomies: taxonomies
+                .into_iter()
+                .map(
+                    |RawTaxonomy {
+                         name,
+                         title,
+                         term_title,
+                         paginate_by,
+                         feed,
+                         sort_by,
+                         render,
+                     }| Taxonomy {
+                        title: title.unwrap_or_else(|| capitalise(&name)),
+                        term_title: term_title.unwrap_or_else(|| "{term}".into()),
+                        name,
+                        paginate_by,
+                        feed: feed && render,
+                        sort_by,
+                        render,
+                    },
+                )
+                .collect(),
+            menus,
+            unsafe_html: markdown.unsafe_html,
+            schemas,
+            feeds: Feeds {
+                atom: feeds.atom,
+                rss: feeds.rss,
+                limit: feeds.limit,
+            },
+            extra,
+        })
+    }
+
+    /// True when `code` is one of the site's languages.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|l| l.code == code)
+    }
+
+    /// The root-relative URL (with the base path) of a site path such as `spazi/x/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path such as `spazi/x/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// The path of an absolute http(s) URL, ending in `/`; `None` if it is not one.
+fn split_base_url(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+        return None;
+    }
+    let path = path.trim_end_matches('/');
+    Some(if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+fn capitalise(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first (undated pages last).
+    #[default]
+    Date,
+    /// Lightest `weight` first.
+    Weight,
+    /// By title, as Italian readers sort.
+    Title,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: WeMi\nbase_url: https://example.org/wemi\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(MINIMAL, None).unwrap();
+        assert_eq!(c.base_url, "https://example.org/wemi/");
+        assert_eq!(c.base_path, "/wemi/");
+        assert_eq!(c.language, "it");
+        assert_eq!(c.time_zone_name, "Europe/Rome");
+        assert_eq!(c.url("/spazi/"), "/wemi/spazi/");
+        assert_eq!(c.permalink("spazi/"), "https://example.org/wemi/spazi/");
+        assert_eq!(
+            c.feeds,
+            Feeds {
+                atom: true,
+                rss: false,
+                limit: 20
+            }
+        );
+    }
+
+    #[test]
+    fn taxonomy_options() {
+        let c = Config::parse(
+            "title: t\nbase_url: https://x.it/\ntaxonomies:\n  - { name: municipio, term_title: \"Municipio {term}\", paginate_by: 5, feed: true, sort_by: title }\n  - name: tags\n",
+            None,
+        )
+        .unwrap();
+        let m = &c.taxonomies[0];
+        assert_eq!(m.term_display("4"), "Municipio 4");
+        assert_eq!(
+            (m.paginate_by, m.feed, m.sort_by),
+            (Some(5), true, SortBy::Title)
+        );
+        assert_eq!(m.title, "Municipio");
+        assert_eq!(c.taxonomies[1].term_display("anziani"), "anziani");
+    }
+
+    #[test]
+    fn taxonomies_and_languages_windows_reserves_are_refused() {
+        let err = Config::parse(
+            "title: t\nbase_url: https://x.it/\nlanguages:\n  nul: {}\ntaxonomies:\n  - name: con\n",
+            None,
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = err.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[0], "`nul` is not a language code");
+        assert!(
+            messages[1].starts_with("the taxonomy `con` cannot be published: `con` is a name"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn base_url_override_wins() {
+        let c = Config::parse(MINIMAL, Some("http://127.0.0.1:1111")).unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/");
+        assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported_with_lines() {
+        let text = "title: WeMi\nbase_url: wemi.it\ntime_zone: Europe/Milano\n";
+        let err = Config::parse(text, None).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let lines: Vec<_> = err.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn unknown_key_names_the_closest() {
+        let err =
+            Config::parse("title: WeMi\nbase_url: https://x.it/\nthme: wemi\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.line, Some(3));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn messages_in_italian() {
+        let err =
+            Config::parse("title: WeMi\nbase_url: https://x.it/\nthme: wemi\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.message_it.as_deref(), Some("chiave sconosciuta `thme`"));
+        assert_eq!(d.hint_it.as_deref(), Some("forse intendevi `theme`?"));
+
+        let err = Config::parse("title: WeMi\nbase_url: wemi.it\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some(
+                "`base_url` deve essere un indirizzo completo che inizia con http:// o https://, trovato `wemi.it`"
+            )
+        );
+        assert_eq!(
+            d.hint_it.as_deref(),
+            Some("scrivilo così: https://wemi.comune.milano.it/")
+        );
+
+        let err = Config::parse(
+            "title: WeMi\nbase_url: https://x.it/\nschemas:\n  spazi:\n    a: { type: integr }\n",
+            None,
+        )
+        .unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.message, "schema `spazi.a`: unknown type `integr`");
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some("nello schema `spazi.a`: tipo sconosciuto `integr`")
+        );
+        assert_eq!(d.hint_it.as_deref(), Some("forse intendevi `integer`?"));
+    }
+}

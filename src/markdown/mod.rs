@@ -1,0 +1,699 @@
+//! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task lists and smart
+//! punctuation, plus heading ids, a table of contents, a summary and a word count.
+//!
+//! Many editors write here, and no script may reach the public site through their text unless
+//! the site allows raw HTML (`markdown.unsafe_html`). Until it does, markdown is rendered inert:
+//! - raw HTML is escaped, so it shows as text;
+//! - links and images whose address is a script URL ([`crate::base::script_url`]: `javascript:`,
+//!   `vbscript:`, `data:`, in any spelling) point to `#` instead;
+//! - heading attributes (`## Orari {#orari .evidenza}`) keep only the id and the classes, and
+//!   only when they are made of letters, digits, `-` and `_`: an id otherwise becomes a slug, a
+//!   class is dropped, and every other attribute (`onfocus=…`, `style=…`) is dropped.
+//!
+//! Every other value the writer puts in an attribute (titles, footnote labels, a code block's
+//! language, alt text) is escaped by pulldown-cmark. Whatever the setting, a shortcode
+//! placeholder is never left in one of them: its HTML would land inside the attribute.
+
+pub mod shortcodes;
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
+use serde::Serialize;
+
+use crate::base::script_url;
+use crate::base::slug::slugify;
+use crate::markdown::shortcodes::PLACEHOLDER_PREFIX;
+
+/// A heading of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute of the heading.
+    pub id: String,
+    /// The heading's text, without markup.
+    pub title: String,
+    /// The headings below it.
+    pub children: Vec<Heading>,
+}
+
+/// A link of the body: its URL as written and its byte offset in the markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (`@/spazi/via-piazzetta.md#orari`, `https://…`).
+    pub url: String,
+    /// Byte offset of the link in the markdown text.
+    pub offset: usize,
+}
+
+/// What an internal link's `href` holds until [`crate::site::links`] resolves it: this prefix and
+/// the link's index in [`RenderedMarkdown::internal_links`].
+pub const INTERNAL_HREF: &str = "wemi-internal:";
+
+/// A markdown body turned into HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMarkdown {
+    /// The whole body.
+    pub html: String,
+    /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
+    pub summary: Option<String>,
+    /// The headings, nested by level.
+    pub toc: Vec<Heading>,
+    /// Words in the text (for reading time).
+    pub word_count: usize,
+    /// Links to other content files (`@/…`), in order; their `href` is a placeholder.
+    pub internal_links: Vec<Link>,
+    /// Links to `http(s)://` addresses, in order.
+    pub external_links: Vec<Link>,
+}
+
+/// The marker that ends a page's summary.
+const MORE: &str = "<!-- more -->";
+
+/// The pulldown-cmark extensions pages are read with.
+pub fn options() -> Options {
+    // Listed one by one: `Options::all()` would also enable the old footnote syntax and
+    // extensions editors do not expect (math, wikilinks …).
+    let mut o = Options::empty();
+    o.insert(Options::ENABLE_TABLES);
+    o.insert(Options::ENABLE_FOOTNOTES);
+    o.insert(Options::ENABLE_STRIKETHROUGH);
+    o.insert(Options::ENABLE_TASKLISTS);
+    o.insert(Options::ENABLE_SMART_PUNCTUATION);
+    o.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    o
+}
+
+/// Renders `text`; raw HTML passes only when `unsafe_html` is true.
+///
+/// The events stream from the parser into the HTML writer: only a heading's events wait, until
+/// its end gives its id. The summary is a slice of the HTML, found by noting how much HTML was
+/// written when the marker or the first paragraph went by.
+pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
+    let written = Cell::new(0);
+    let mut out = CountedHtml {
+        html: String::with_capacity(text.len() + text.len() / 4),
+        written: &written,
+    };
+    let mut events = Events {
+        parser: Parser::new_ext(text, options()).into_offset_iter(),
+        unsafe_html,
+        written: &written,
+        held: VecDeque::new(),
+        holding: false,
+        images: 0,
+        depth: 0,
+        first_paragraph: FirstParagraph::NotSeen,
+        more_at: None,
+        more_after_heading: false,
+        used_ids: HeadingIds::default(),
+        flat_toc: Vec::new(),
+        word_count: 0,
+        internal_links: Vec::new(),
+        external_links: Vec::new(),
+    };
+    html::write_html_fmt(&mut out, &mut events).expect("writing to a String cannot fail");
+    let mut html = out.html;
+    let summary = match (events.more_at, events.first_paragraph) {
+        (Some(end), _) => Some(&html[..end]),
+        (None, FirstParagraph::Written(range)) => Some(&html[range]),
+        (None, FirstParagraph::Ending(start)) => Some(&html[start..]),
+        (None, _) => None,
+    }
+    .map(|s| s.trim_start_matches('\n'))
+    .filter(|s| !s.trim().is_empty())
+    .map(str::to_string);
+    // Kept for the whole build: without the slack of a growing buffer.
+    html.shrink_to_fit();
+    RenderedMarkdown {
+        html,
+        summary,
+        toc: nest(&events.flat_toc),
+        word_count: events.word_count,
+        internal_links: events.internal_links,
+        external_links: events.external_links,
+    }
+}
+
+/// The HTML being written, with its length shared with [`Events`].
+struct CountedHtml<'c> {
+    html: String,
+    written: &'c Cell<usize>,
+}
+
+impl std::fmt::Write for CountedHtml<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        self.written.set(self.html.len());
+        Ok(())
+    }
+}
+
+/// Where the first paragraph is in the HTML, if it is a top-level one.
+enum FirstParagraph {
+    NotSeen,
+    /// Started at this length of the HTML.
+    Open(usize),
+    /// Its end was handed to the writer: written once the next event is asked for.
+    Ending(usize),
+    Written(std::ops::Range<usize>),
+    /// The first paragraph is inside a list or a quote: no summary from it.
+    Nested,
+}
+
+/// The parser's events as the writer gets them: heading ids set, raw HTML escaped, links
+/// collected and made safe, words counted, the summary's bounds noted.
+struct Events<'a, 'c> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    unsafe_html: bool,
+    written: &'c Cell<usize>,
+    /// A heading's events, held until its end; then handed out one by one.
+    held: VecDeque<Event<'a>>,
+    /// Whether a heading's events are being gathered.
+    holding: bool,
+    /// How many images are open: their text is written into the `alt` attribute.
+    images: usize,
+    /// How many tags are open in what the writer got.
+    depth: usize,
+    first_paragraph: FirstParagraph,
+    /// The length of the HTML where `<!-- more -->` was.
+    more_at: Option<usize>,
+    /// The marker was inside a heading: the summary ends with that heading.
+    more_after_heading: bool,
+    used_ids: HeadingIds,
+    flat_toc: Vec<(u8, String, String)>,
+    word_count: usize,
+    internal_links: Vec<Link>,
+    external_links: Vec<Link>,
+}
+
+impl<'a> Iterator for Events<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        // Everything handed out before has been written now.
+        if let FirstParagraph::Ending(start) = self.first_paragraph {
+            self.first_paragraph = FirstParagraph::Written(start..self.written.get());
+        }
+        if self.more_after_heading && self.held.is_empty() {
+            self.more_after_heading = false;
+            self.more_at.get_or_insert(self.written.get());
+        }
+        let event = match self.held.pop_front() {
+            Some(event) => event,
+            None => {
+                let event = self.next_event()?;
+                if matches!(event, Event::Start(Tag::Heading { .. })) {
+                    self.hold_heading(event)
+                } else {
+                    event
+                }
+            }
+        };
+        match &event {
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Paragraph)
+                    && matches!(self.first_paragraph, FirstParagraph::NotSeen)
+                {
+                    self.first_paragraph = match self.depth {
+                        0 => FirstParagraph::Open(self.written.get()),
+                        _ => FirstParagraph::Nested,
+                    };
+                }
+                self.depth += 1;
+            }
+            Event::End(end) => {
+                self.depth = self.depth.saturating_sub(1);
+                if let (TagEnd::Paragraph, FirstParagraph::Open(start)) =
+                    (end, &self.first_paragraph)
+                {
+                    self.first_paragraph = FirstParagraph::Ending(*start);
+                }
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+impl<'a> Events<'a, '_> {
+    /// The parser's next event, made safe; the `<!-- more -->` marker is noted and dropped.
+    fn next_event(&mut self) -> Option<Event<'a>> {
+        loop {
+            let (event, range) = self.parser.next()?;
+            return Some(match event {
+                Event::Html(ref raw) | Event::InlineHtml(ref raw) if raw.trim() == MORE => {
+                    if self.holding {
+                        self.more_after_heading = true;
+                    } else {
+                        self.more_at.get_or_insert(self.written.get());
+                    }
+                    continue;
+                }
+                Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
+                Event::Text(t) => {
+                    self.word_count += count_words(&t);
+                    Event::Text(if self.images > 0 { defuse(t) } else { t })
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: self.link(dest_url, range.start),
+                    title: defuse(title),
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    self.images += 1;
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: self.inert(dest_url),
+                        title: defuse(title),
+                        id,
+                    })
+                }
+                Event::End(TagEnd::Image) => {
+                    self.images -= 1;
+                    event
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(defuse(info))))
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Start(Tag::FootnoteDefinition(defuse(label)))
+                }
+                Event::FootnoteReference(label) => Event::FootnoteReference(defuse(label)),
+                other => other,
+            });
+        }
+    }
+
+    /// Collects an internal or external link; returns the `href` to write.
+    fn link(&mut self, dest_url: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if dest_url.starts_with("@/") {
+            let href = format!("{INTERNAL_HREF}{}", self.internal_links.len());
+            self.internal_links.push(Link {
+                url: dest_url.to_string(),
+                offset,
+            });
+            return CowStr::from(href);
+        }
+        if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
+            self.external_links.push(Link {
+                url: dest_url.to_string(),
+                offset,
+            });
+        }
+        self.inert(dest_url)
+    }
+
+    /// A link's or image's address as written, or `#` when it is a script URL and raw HTML is
+    /// not allowed (or it holds a shortcode placeholder).
+    fn inert(&self, url: CowStr<'a>) -> CowStr<'a> {
+        let script = !self.unsafe_html && script_url::scheme(&url).is_some();
+        if script || url.contains(PLACEHOLDER_PREFIX) {
+            CowStr::Borrowed("#")
+        } else {
+            url
+        }
+    }
+
+    /// Holds the events of the heading that `start` opens, gives it its id and adds it to
+    /// the table of contents; returns `start` with the id set.
+    fn hold_heading(&mut self, mut start: Event<'a>) -> Event<'a> {
+        let mut level = None;
+        self.holding = true;
+        while let Some(event) = self.next_event() {
+            if let Event::End(TagEnd::Heading(l)) = event {
+                level = Some(l);
+            }
+            self.held.push_back(event);
+            if level.is_some() {
+                break;
+            }
+        }
+        self.holding = false;
+        let title = plain_text(self.held.iter());
+        if let (
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }),
+            Some(level),
+        ) = (&mut start, level)
+        {
+            let explicit = id.take().map(defuse);
+            let wanted = match explicit {
+                Some(explicit) if self.unsafe_html || is_plain_name(&explicit) => {
+                    explicit.to_string()
+                }
+                Some(unsafe_id) => slugify(&unsafe_id),
+                None => slugify(&title),
+            };
+            if self.unsafe_html {
+                for class in classes.iter_mut() {
+                    *class = defuse(std::mem::replace(class, CowStr::Borrowed("")));
+                }
+                for (_, value) in attrs.iter_mut() {
+                    *value = value.take().map(defuse);
+                }
+            } else {
+                classes.retain(|class| is_plain_name(class) && !class.contains(PLACEHOLDER_PREFIX));
+                attrs.clear();
+            }
+            let unique = self.used_ids.unique(&wanted);
+            *id = Some(CowStr::from(unique.clone()));
+            self.flat_toc.push((heading_number(level), unique, title));
+        }
+        start
+    }
+}
+
+/// How many words `text` has, as `split_whitespace` counts them.
+///
+/// Whitespace outside ASCII always starts with one of the bytes C2, E1, E2, E3 (NBSP, U+2000
+/// to U+200A, U+3000 …). A text without them has only ASCII whitespace, and its words can be
+/// counted byte by byte (the bytes of other characters are all inside words): a word starts
+/// at each byte that is not a space and follows one. The bytes are looked at in blocks of 255
+/// with one-byte counters, which the compiler turns into vector instructions. Texts that may
+/// hold other whitespace are decoded.
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let is_space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let is_lead_of_space = |b: u8| (b == 0xc2) | (b.wrapping_sub(0xe1) < 3);
+    let mut words = usize::from(!is_space(first));
+    let mut leads = u8::from(is_lead_of_space(first));
+    for (before, after) in bytes.chunks(255).zip(bytes[1..].chunks(255)) {
+        let (starts, lead) = before
+            .iter()
+            .zip(after)
+            .fold((0u8, 0u8), |(n, l), (&a, &b)| {
+                (
+                    n + u8::from(is_space(a) & !is_space(b)),
+                    l | u8::from(is_lead_of_space(b)),
+                )
+            });
+        words += usize::from(starts);
+        leads |= lead;
+    }
+    if leads != 0 {
+        return text.split_whitespace().count();
+    }
+    words
+}
+
+fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut out = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            out.push_str(t);
+        }
+    }
+    out
+}
+
+/// The heading ids given so far in a page.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// For each wanted id, the number to try next after it: with thousands of headings of the
+    /// same text, each one does not try every number the ones before it took.
+    next_number: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `wanted` (or `sezione` when empty), else the first of `wanted-1`, `wanted-2` … not
+    /// given yet.
+    fn unique(&mut self, wanted: &str) -> String {
+        let base = if wanted.is_empty() { "sezione" } else { wanted };
+        let mut candidate = base.to_string();
+        if self.used.contains(&candidate) {
+            let n = self.next_number.entry(candidate.clone()).or_insert(1);
+            // Ids are never taken back, so the numbers tried before are still taken.
+            loop {
+                candidate = format!("{base}-{n}");
+                *n += 1;
+                if !self.used.contains(&candidate) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// Whether a heading's id or class from markdown is only letters, digits, `-` and `_`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `text` bound for an attribute, with any shortcode placeholder made unrecognisable: the
+/// shortcode's HTML would otherwise be put inside the attribute, where its quotes could open
+/// new attributes. Placeholders belong in text only; one here was typed by hand or written
+/// where a shortcode cannot go.
+fn defuse(text: CowStr<'_>) -> CowStr<'_> {
+    if text.contains(PLACEHOLDER_PREFIX) {
+        CowStr::from(text.replace(PLACEHOLDER_PREFIX, &PLACEHOLDER_PREFIX.to_ascii_lowercase()))
+    } else {
+        text
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Nests a flat list of headings: each one goes under the closest previous higher heading.
+fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
+        let mut siblings = &mut roots;
+        while siblings.last().is_some_and(|last| last.level < *level) {
+            siblings = &mut siblings.last_mut().expect("checked above").children;
+        }
+        siblings.push(heading);
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_slugged_and_unique() {
+        let r = render(
+            "# Orari d'apertura\n\n## Dove\n\n## Dove\n\n### Più info {#info}\n",
+            false,
+        );
+        assert!(
+            r.html.contains(r#"<h1 id="orari-d-apertura">"#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"<h2 id="dove">"#));
+        assert!(r.html.contains(r#"<h2 id="dove-1">"#));
+        assert!(r.html.contains(r#"<h3 id="info">"#));
+        assert_eq!(r.toc.len(), 1);
+        assert_eq!(r.toc[0].children.len(), 2);
+        assert_eq!(r.toc[0].children[1].children[0].title, "Più info");
+    }
+
+    #[test]
+    fn repeated_heading_ids_take_the_first_free_number() {
+        let r = render("# A\n\n# A\n\n## B {#a-2}\n\n# A\n\n# A-1\n\n# A\n", false);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-3", "a-1-1", "a-4"]);
+        assert_eq!(r.toc[1].children[0].id, "a-2");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let r = render("Ciao <script>alert(1)</script>\n\n<div>x</div>\n", false);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<div>"));
+        let r = render("<div>x</div>\n", true);
+        assert!(r.html.contains("<div>x</div>"));
+    }
+
+    #[test]
+    fn dangerous_links_are_neutralised() {
+        let r = render(
+            "[x](javascript:alert(1)) [y](https://comune.milano.it)",
+            false,
+        );
+        assert!(r.html.contains(r##"href="#""##), "{}", r.html);
+        assert!(r.html.contains(r#"href="https://comune.milano.it""#));
+    }
+
+    #[test]
+    fn script_urls_are_neutralised_in_every_encoding() {
+        let text = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](&#106;avascript:x) \
+            [d](&#x6A;avascript&colon;x) [e](<java\tscript:x>) [f](java&#9;script:x) \
+            [g](<\u{1}javascript:x>) [h](&#1;javascript:x) [i](vbscript:x) \
+            [j](data:text/html,%3Cb%3E) [k](DATA:text/html;base64,PGI+) <javascript:alert(1)> \
+            [l][ref] ![m](javascript:x) ![n](data:image/svg+xml,x)\n\n[ref]: javascript:alert(2)\n";
+        let r = render(text, false);
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let hrefs: Vec<&str> = doc
+            .select(&scraper::Selector::parse("a[href], img[src]").unwrap())
+            .map(|e| e.attr("href").or(e.attr("src")).unwrap())
+            .collect();
+        assert_eq!(hrefs.len(), 15, "{}", r.html);
+        assert!(hrefs.iter().all(|h| *h == "#"), "{hrefs:?}\n{}", r.html);
+        // With raw HTML allowed, the editor is trusted with addresses too.
+        let r = render("[a](javascript:alert(1))", true);
+        assert!(r.html.contains("javascript:alert(1)"), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_plain_ids_and_classes() {
+        let r = render(
+            "## Orari {#orari .evidenza onfocus=alert(1) autofocus tabindex=0 style=x}\n\n\
+             ## Dove {#a/b:c .a%b .ok id=x class=y}\n",
+            false,
+        );
+        assert!(
+            r.html
+                .contains(r#"<h2 id="orari" class="evidenza">Orari</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="a-b-c" class="ok">Dove</h2>"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc[1].id, "a-b-c");
+        let r = render("## Orari {#orari onfocus=alert(1)}\n", true);
+        assert!(r.html.contains(r#"onfocus="alert(1)""#), "{}", r.html);
+    }
+
+    #[test]
+    fn placeholders_never_land_in_attributes() {
+        let p = crate::markdown::shortcodes::placeholder(0);
+        let text = format!(
+            "{p}\n\n[a]({p} \"{p}\") ![{p}]({p}) [^{p}]\n\n## T {{#{p} .{p}}}\n\n```{p}\nx\n```\n\n[^{p}]: nota\n"
+        );
+        for unsafe_html in [false, true] {
+            let r = render(&text, unsafe_html);
+            // Only the paragraph that is the placeholder keeps it.
+            assert_eq!(r.html.matches(&p).count(), 1, "{}", r.html);
+            assert!(r.html.starts_with(&format!("<p>{p}</p>")), "{}", r.html);
+        }
+    }
+
+    #[test]
+    fn summary_from_marker_or_first_paragraph() {
+        let r = render("Primo.\n\nSecondo.\n\n<!-- more -->\n\nTerzo.\n", false);
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>Primo.</p>\n<p>Secondo.</p>\n")
+        );
+        assert!(!r.html.contains("more"));
+        let r = render("## Titolo\n\nPrimo paragrafo.\n\nAltro.\n", false);
+        assert_eq!(r.summary.as_deref(), Some("<p>Primo paragrafo.</p>\n"));
+        assert_eq!(render("", false).summary, None);
+        // The first paragraph counts only at the top level.
+        let r = render("- uno\n\n- due\n\nDopo.\n", false);
+        assert_eq!(r.summary, None);
+        // A marker inside a heading ends the summary after that heading.
+        let r = render("Prima.\n\n## Orari <!-- more -->\n\nDopo.\n", false);
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>Prima.</p>\n<h2 id=\"orari\">Orari </h2>\n")
+        );
+        assert_eq!(r.toc[0].id, "orari");
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for text in [
+            "",
+            "  ",
+            "uno",
+            "uno due  tre",
+            " città\tperché\n\nnaïve ",
+            "a\u{a0}b\u{3000}c\u{2009}d\u{85}e",
+            "già\u{a0}\u{a0}",
+            "\u{1f600} emoji\u{1f600}x",
+            "\x0bvert\x0cfeed\r",
+            "l\u{2019}offerta \u{201c}WeMi\u{201d} \u{2014} tate",
+            "\u{1680}x\u{2028}y\u{2029}z\u{202f}w\u{205f}v",
+            "\u{e9}t\u{e9} \u{c0}ncora",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unicode_whitespace_starts_with_the_bytes_count_words_looks_for() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if c.is_whitespace() && !c.is_ascii() {
+                let mut utf8 = [0; 4];
+                let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+                assert!(matches!(first, 0xc2 | 0xe1..=0xe3), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn links_are_collected_with_offsets() {
+        let text = "Vedi [lo spazio](@/spazi/a.md#orari) e [il Comune](https://comune.milano.it).";
+        let r = render(text, false);
+        assert_eq!(r.internal_links[0].url, "@/spazi/a.md#orari");
+        assert_eq!(r.internal_links[0].offset, 5);
+        assert!(r.html.contains(r#"href="wemi-internal:0""#), "{}", r.html);
+        assert_eq!(r.external_links[0].url, "https://comune.milano.it");
+        assert_eq!(&text[r.external_links[0].offset..][..3], "[il");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~no~~ - [x] fatto\n\nNota[^1]\n\n[^1]: testo\n\n\"ciao\"",
+            false,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>no</del>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("“ciao”"));
+        assert_eq!(render("uno due  tre", false).word_count, 3);
+    }
+}

@@ -1,0 +1,830 @@
+//! Rendering the site through Tera 2: one shared `Tera` with the theme's templates and wemi's
+//! functions and filters, every page and section rendered in parallel into an [`OutputSet`].
+//!
+//! A template error becomes a diagnostic naming the template file, its line and column, and
+//! the content file being rendered.
+
+pub mod view;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::base::date::{self, DateFormat};
+use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::i18n::msg;
+use crate::base::i18n::{Lang, Text};
+use crate::base::progress::{Phase, Progress};
+use crate::content::document::Document;
+use crate::content::document::shown_path;
+use crate::content::theme::Theme;
+use crate::markdown::shortcodes;
+use crate::output::{self, OutputFile, OutputPath, OutputSet, Stage};
+use crate::site::{Page, Site};
+use view::SiteValues;
+
+/// Tera with the theme loaded, where each template came from, and wemi's errors raised in
+/// templates.
+pub struct Renderer {
+    tera: Tera,
+    template_paths: HashMap<String, PathBuf>,
+    own_errors: OwnErrors,
+}
+
+/// wemi's own errors raised inside templates (by `get_page`, `get_section`, the `date` filter).
+/// Tera keeps an error as English text only, so each one is also kept here in both languages,
+/// to be found again by its English text when the error is reported.
+#[derive(Clone, Default)]
+struct OwnErrors(Arc<Mutex<HashMap<String, Text>>>);
+
+impl OwnErrors {
+    /// A Tera error saying `text`, remembered in both languages.
+    fn raise(&self, text: Text) -> tera::Error {
+        let error = tera::Error::message(text.en.clone());
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(text.en.clone(), text);
+        }
+        error
+    }
+
+    /// `en` in both languages when it is one of wemi's errors; else as it is (Tera's words).
+    fn text(&self, en: &str) -> Text {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|known| known.get(en).cloned())
+            .unwrap_or_else(|| Text::from(en))
+    }
+}
+
+/// Sets Tera up: functions and filters first (Tera checks templates against them), then the
+/// templates.
+pub fn renderer(
+    theme: &Theme,
+    site: &Site,
+    values: &SiteValues,
+    data: &Value,
+) -> Result<Renderer, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    let own_errors = OwnErrors::default();
+    register(&mut tera, site, values, &own_errors);
+    tera.global_context()
+        .insert_value("config", values.config.clone());
+    tera.global_context().insert_value("data", data.clone());
+    let template_paths: HashMap<String, PathBuf> = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.clone(), t.shown_path.clone()))
+        .collect();
+    let sources = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()));
+    if let Err(err) = tera.add_raw_templates(sources) {
+        return Err(template_errors(theme, &template_paths, &own_errors, err));
+    }
+    Ok(Renderer {
+        tera,
+        template_paths,
+        own_errors,
+    })
+}
+
+/// Every syntax error of the templates (Tera stops at the first: each template is then
+/// checked alone to find them all).
+fn template_errors(
+    theme: &Theme,
+    paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
+    first: tera::Error,
+) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = theme
+        .templates
+        .iter()
+        .filter_map(|t| {
+            let mut alone = Tera::new();
+            match alone.add_raw_template(&t.name, &t.text) {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
+                    Some(to_diagnostic(&e, paths, own, None))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        errors.push(to_diagnostic(&first, paths, own, None));
+    }
+    errors
+}
+
+/// Turns a Tera error into a diagnostic on the template file.
+fn to_diagnostic(
+    err: &tera::Error,
+    paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let while_rendering = |message: Text| match rendering {
+        Some(file) => msg!(
+            "{message} (while rendering {file})",
+            message = message,
+            file = file
+        ),
+        None => message,
+    };
+    let path_of = |name: &str| {
+        paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut parts = vec![own.text(report.message())];
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                parts.push(own.text(&cause.to_string()));
+                source = cause.source();
+            }
+            Diagnostic::new(path_of(report.filename()), while_rendering(joined(&parts)))
+                .at(span.start_line, span.start_col + 1)
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            path_of(current),
+            while_rendering(msg!(
+                "this template extends `{parent}`, which does not exist",
+                parent = parent
+            )),
+        )
+        .hint(msg!("check the name in {% extends %}")),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
+            msg!("the template `{name}` does not exist", name = name),
+        )
+        .hint(msg!(
+            "add it to the theme's templates/ folder, or fix the name"
+        )),
+        other => Diagnostic::new(
+            rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
+            msg!("template error: {error}", error = other),
+        ),
+    }
+}
+
+/// An error and its causes, `: ` between them, in each language.
+fn joined(parts: &[Text]) -> Text {
+    let join = |lang: Lang| {
+        parts
+            .iter()
+            .map(|p| p.get(lang))
+            .collect::<Vec<_>>()
+            .join(": ")
+    };
+    Text {
+        en: join(Lang::En),
+        it: parts.iter().any(|p| p.it.is_some()).then(|| join(Lang::It)),
+    }
+}
+
+fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) {
+    let keys = site.links.keys();
+    let pages: Arc<[Value]> = values.pages.as_slice().into();
+    let sections: Arc<HashMap<String, Value>> = Arc::new(
+        site.sections
+            .iter()
+            .zip(&values.sections)
+            .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
+            .collect(),
+    );
+    let errors = own.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let page = keys.get(path).and_then(|&i| pages.get(i));
+        page.cloned().ok_or_else(|| {
+            errors.raise(msg!(
+                "get_page: there is no published page content/{path}",
+                path = path
+            ))
+        })
+    });
+    let errors = own.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let key = if path.ends_with(".md") {
+            path.to_string()
+        } else if path.trim_matches('/').is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", path.trim_matches('/'))
+        };
+        sections.get(&key).cloned().ok_or_else(|| {
+            errors.raise(msg!(
+                "get_section: there is no section content/{path}",
+                path = key
+            ))
+        })
+    });
+    let config = site.config.clone();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        Ok::<_, tera::Error>(config.url(path))
+    });
+    let errors = own.clone();
+    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| {
+        let format_name: &str = kwargs.get("format")?.unwrap_or("long");
+        let format = DateFormat::from_name(format_name).ok_or_else(|| {
+            errors.raise(msg!(
+                "date: unknown format `{format}` (use long, full, short, time or iso)",
+                format = format_name
+            ))
+        })?;
+        let lang: String = match kwargs.get::<&str>("lang")? {
+            Some(l) => l.to_string(),
+            None => state.get::<String>("lang")?.unwrap_or_else(|| "it".into()),
+        };
+        date::format(value, format, &lang).map_err(|e| errors.raise(e))
+    });
+    tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
+    tera.register_filter("json_ld", json_ld);
+}
+
+/// The `json_ld` filter: `{{ value | json_ld }}` inside `<script type="application/ld+json">`
+/// prints the value as JSON that cannot end the element ([`script_safe`]), leaving out the
+/// map entries that are `none` ([`WithoutNone`]).
+fn json_ld(value: &Value, _: Kwargs, _: &State) -> Result<Value, tera::Error> {
+    serde_json::to_string(&WithoutNone(value))
+        .map(|json| Value::safe_string(&script_safe(&json)))
+        .map_err(|e| tera::Error::message(format!("json_ld: {e}")))
+}
+
+/// A Tera value serialised without the entries of its maps that are `none` (or undefined): a
+/// JSON-LD template can then list every property, and only the known ones are written.
+struct WithoutNone<'v>(&'v Value);
+
+impl serde::Serialize for WithoutNone<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        if let Some(map) = self.0.as_map() {
+            let mut out = serializer.serialize_map(None)?;
+            for (key, value) in map {
+                if !(value.is_none() || value.is_undefined()) {
+                    out.serialize_entry(key, &WithoutNone(value))?;
+                }
+            }
+            out.end()
+        } else if let Some(items) = self.0.as_array() {
+            let mut out = serializer.serialize_seq(Some(items.len()))?;
+            for item in items {
+                out.serialize_element(&WithoutNone(item))?;
+            }
+            out.end()
+        } else {
+            self.0.serialize(serializer)
+        }
+    }
+}
+
+/// JSON text made safe to print inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
+/// `\u003e` and `\u0026`, so no `</script>` or `<!--` can end or change the element, and the
+/// line separators U+2028 and U+2029 are escaped as older JavaScript parsers require. These
+/// characters only ever occur inside JSON strings, where the escapes mean the same text.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "02 8845 8041" → `tel:+390288458041`; an Italian number gets the +39 prefix.
+pub fn tel_url(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if number.trim_start().starts_with('+') {
+        format!("tel:+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("0039") {
+        format!("tel:+39{rest}")
+    } else {
+        format!("tel:+39{digits}")
+    }
+}
+
+/// One thing to render: a template, its variables and where the result goes.
+#[derive(Clone)]
+struct Job<'a> {
+    template: String,
+    /// Site path of the rendered page (its `index.html` goes there).
+    path: String,
+    origin: PathBuf,
+    lang: &'a str,
+    objects: Vec<(&'static str, Value)>,
+    /// How many entries the page lists (0 for a page of content): a measure of its cost.
+    listed: usize,
+}
+
+/// A rendered job.
+struct Rendered {
+    output: OutputPath,
+    file: OutputFile,
+    origin: PathBuf,
+}
+
+/// One job per listing page of a listing of `items`, made from `first` (the job of page 1,
+/// whose `path` is the listing's); `per_page` `None` puts every item on one page.
+fn paginated<'a>(
+    site: &Site,
+    first: Job<'a>,
+    items: &[Value],
+    per_page: Option<usize>,
+) -> Vec<Job<'a>> {
+    let per_page = per_page.unwrap_or(items.len());
+    let pagination = view::Pagination::new(&site.config, &first.path, items, per_page);
+    (1..=pagination.total_pages)
+        .map(|number| {
+            let mut job = first.clone();
+            job.objects
+                .push(("paginator", pagination.paginator(number)));
+            job.path = view::page_path(&first.path, number);
+            job.listed = items
+                .len()
+                .saturating_sub((number - 1) * per_page)
+                .min(per_page);
+            job
+        })
+        .collect()
+}
+
+/// The job of one page, with its template.
+fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
+    let top = top_folder(&page.doc.source.relative);
+    let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
+        .map_err(|msg| Diagnostic::new(shown_path(&page.doc.source), msg))?;
+    Ok(Job {
+        template,
+        path: page.path.clone(),
+        origin: shown_path(&page.doc.source),
+        lang: &page.doc.source.lang,
+        objects: vec![("page", value.clone())],
+        listed: 0,
+    })
+}
+
+/// Renders one job: its output path (`<site path>index.html`) and its HTML.
+impl Job<'_> {
+    /// The output file the job renders.
+    fn output(&self) -> String {
+        format!("{}index.html", self.path)
+    }
+}
+
+/// Renders `job`: its HTML.
+fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("lang", job.lang);
+    context.insert("current_path", &site.config.url(&job.path));
+    context.insert("current_url", &site.config.permalink(&job.path));
+    for (name, value) in job.objects {
+        context.insert_value(name, value);
+    }
+    // Bytes, not a `String`: they go to a file, so checking them as UTF-8 would be wasted.
+    let mut html = Vec::with_capacity(8 * 1024);
+    renderer
+        .tera
+        .render_to(&job.template, &context, &mut html)
+        .map_err(|e| {
+            to_diagnostic(
+                &e,
+                &renderer.template_paths,
+                &renderer.own_errors,
+                Some(&job.origin.display().to_string()),
+            )
+        })?;
+    Ok(html)
+}
+
+/// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
+pub fn render_page(
+    site: &Site,
+    index: usize,
+    value: &Value,
+    renderer: &Renderer,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let job = page_job(&renderer.tera, &site.pages[index], value)?;
+    let output = job.output();
+    Ok((output, run_job(site, renderer, job)?))
+}
+
+/// Renders every page, section (paginated), taxonomy page and the 404 page.
+pub fn render(
+    site: &Site,
+    values: &SiteValues,
+    renderer: &Renderer,
+    stage: Option<&Stage>,
+    progress: &Progress,
+) -> Result<OutputSet, Vec<Diagnostic>> {
+    let tera = &renderer.tera;
+    let mut errors = Vec::new();
+    let page_jobs: Vec<Result<Job, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .zip(&values.pages)
+        .map(|(page, value)| page_job(tera, page, value))
+        .collect();
+    let mut jobs = values_or_errors(page_jobs, &mut errors);
+    for (section, value) in site.sections.iter().zip(&values.sections) {
+        let relative = &section.doc.source.relative;
+        let chosen = if section.doc.source.folder().is_empty() {
+            choose(
+                tera,
+                section.doc.meta.template.as_deref(),
+                None,
+                "index.html",
+            )
+        } else {
+            choose(
+                tera,
+                section.doc.meta.template.as_deref(),
+                top_folder(relative),
+                "section.html",
+            )
+        };
+        match chosen {
+            Ok(template) => {
+                let items: Vec<Value> = section
+                    .pages
+                    .iter()
+                    .map(|&i| values.pages[i].clone())
+                    .collect();
+                let first = Job {
+                    template,
+                    path: section.path.clone(),
+                    origin: shown_path(&section.doc.source),
+                    lang: &section.doc.source.lang,
+                    objects: vec![("section", value.clone())],
+                    listed: 0,
+                };
+                jobs.extend(paginated(
+                    site,
+                    first,
+                    &items,
+                    section.doc.meta.listing.paginate_by,
+                ));
+            }
+            Err(msg) => errors.push(Diagnostic::new(shown_path(&section.doc.source), msg)),
+        }
+    }
+    for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
+        let taxonomy = &site.config.taxonomies[index.taxonomy];
+        if !taxonomy.render {
+            continue;
+        }
+        let origin = PathBuf::from(crate::config::CONFIG_FILE);
+        let list = choose_taxonomy(tera, &taxonomy.name, "list.html", "taxonomy_list.html");
+        let single = choose_taxonomy(tera, &taxonomy.name, "single.html", "taxonomy_single.html");
+        let (list, single) = match (list, single) {
+            (Ok(list), Ok(single)) => (list, single),
+            (list, single) => {
+                for msg in [list.err(), single.err()].into_iter().flatten() {
+                    errors.push(Diagnostic::new(&origin, msg).hint(msg!(
+                        "add the template to the theme, or remove the taxonomy `{name}`",
+                        name = taxonomy.name
+                    )));
+                }
+                continue;
+            }
+        };
+        jobs.push(Job {
+            template: list,
+            path: index.path.clone(),
+            origin: origin.clone(),
+            lang: &index.lang,
+            objects: vec![("taxonomy", taxonomy_value.clone())],
+            listed: index.terms.len(),
+        });
+        for (term, term_value) in index.terms.iter().zip(terms) {
+            let items: Vec<Value> = term
+                .pages
+                .iter()
+                .map(|&i| values.pages[i].clone())
+                .collect();
+            let first = Job {
+                template: single.clone(),
+                path: term.path.clone(),
+                origin: origin.clone(),
+                lang: &index.lang,
+                objects: vec![
+                    ("taxonomy", taxonomy_value.clone()),
+                    ("term", term_value.clone()),
+                ],
+                listed: 0,
+            };
+            jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
+        }
+    }
+
+    progress.start(Phase::Render, jobs.len());
+    // The longest listings start first, so that no core is left alone with one at the end;
+    // the results are put back in the jobs' order.
+    let mut jobs: Vec<(usize, OutputPath, Job)> = jobs
+        .into_iter()
+        .enumerate()
+        .filter_map(
+            |(order, job)| match output::checked(&job.output(), &job.origin) {
+                Ok(output) => Some((order, output, job)),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            },
+        )
+        .collect();
+    jobs.sort_by_key(|(_, _, job)| std::cmp::Reverse(job.listed));
+    if let Some(stage) = stage {
+        // The journal learns of every page before the first one is written.
+        stage
+            .plan(jobs.iter().map(|(_, output, _)| output))
+            .map_err(|d| vec![d])?;
+    }
+    let mut rendered: Vec<(usize, Result<Rendered, Diagnostic>)> = jobs
+        .into_par_iter()
+        .with_max_len(crate::base::PARALLEL_BATCH)
+        .map(|(order, output, job)| {
+            let origin = job.origin.clone();
+            let rendered = run_job(site, renderer, job).and_then(|html| {
+                let file = output::keep(stage, &output, html)?;
+                Ok(Rendered {
+                    output,
+                    file,
+                    origin,
+                })
+            });
+            progress.step();
+            (order, rendered)
+        })
+        .collect();
+    rendered.sort_unstable_by_key(|(order, _)| *order);
+    let mut rendered: Vec<Result<Rendered, Diagnostic>> =
+        rendered.into_iter().map(|(_, r)| r).collect();
+    if tera.contains_template("404.html") {
+        let mut context = Context::new();
+        context.insert("lang", &site.config.language);
+        context.insert("current_path", &site.config.url("404.html"));
+        context.insert("current_url", &site.config.permalink("404.html"));
+        rendered.push(
+            tera.render("404.html", &context)
+                .map(|html| Rendered {
+                    output: OutputPath::new("404.html").expect("a plain name"),
+                    file: OutputFile::Rendered(html.into_bytes()),
+                    origin: PathBuf::from("404.html"),
+                })
+                .map_err(|e| {
+                    to_diagnostic(
+                        &e,
+                        &renderer.template_paths,
+                        &renderer.own_errors,
+                        Some("404.html"),
+                    )
+                }),
+        );
+    }
+
+    let mut set = OutputSet::default();
+    for r in rendered {
+        match r {
+            Ok(r) => {
+                let origin = r.origin.display().to_string();
+                if let Err(d) = set.insert(r.output, r.file, origin) {
+                    errors.push(d);
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(set)
+}
+
+/// Renders the shortcode calls of every page and section with the theme's
+/// `shortcodes/<name>.html`, and puts their HTML in place of the placeholders.
+pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec<Diagnostic>> {
+    let docs: Vec<&mut Document> = site
+        .pages
+        .iter_mut()
+        .map(|p| &mut p.doc)
+        .chain(site.sections.iter_mut().map(|s| &mut s.doc))
+        .filter(|d| !d.shortcodes.is_empty())
+        .collect();
+    let errors: Vec<Diagnostic> = docs
+        .into_par_iter()
+        .flat_map_iter(|doc| render_doc_shortcodes(doc, renderer))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Renders the shortcode calls of one document and puts their HTML in place; returns its
+/// errors (and leaves the document as it was when there are any).
+pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Diagnostic> {
+    let tera = &renderer.tera;
+    let mut errors = Vec::new();
+    let mut rendered = Vec::with_capacity(doc.shortcodes.len());
+    for located in &doc.shortcodes {
+        let call = &located.call;
+        let at = |message: Text| {
+            Diagnostic::new(shown_path(&doc.source), message).at(located.line, located.column)
+        };
+        let template = format!("shortcodes/{}.html", call.name);
+        if !tera.contains_template(&template) {
+            let mut known: Vec<&str> = tera
+                .get_template_names()
+                .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                .collect();
+            known.sort_unstable();
+            errors.push(
+                at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
+                    match crate::base::error::closest(&call.name, known.iter().copied()) {
+                        Some(best) => msg!("did you mean `{best}`?", best = best),
+                        None => msg!(
+                            "the theme's shortcodes are: {names}",
+                            names = known.join(", ")
+                        ),
+                    },
+                ),
+            );
+            continue;
+        }
+        let mut context = Context::new();
+        context.insert("lang", &doc.source.lang);
+        for (name, value) in &call.args {
+            context.insert(name.clone(), value);
+        }
+        match tera.render(&template, &context) {
+            Ok(html) => rendered.push(html),
+            Err(e) => {
+                let cause = to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
+                let why = Text {
+                    en: cause.message.clone(),
+                    it: cause.message_it.clone(),
+                };
+                errors.push(
+                    at(msg!(
+                        "the shortcode `{name}` failed: {cause}",
+                        name = call.name,
+                        cause = why
+                    ))
+                    .hint(msg!(
+                        "check its arguments; the template is {template}",
+                        template = cause.location()
+                    )),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        doc.body.html = shortcodes::substitute(&doc.body.html, &rendered);
+        if let Some(summary) = &doc.body.summary {
+            doc.body.summary = Some(shortcodes::substitute(summary, &rendered));
+        }
+    }
+    errors
+}
+
+/// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.
+fn choose_taxonomy(
+    tera: &Tera,
+    taxonomy: &str,
+    name: &str,
+    fallback: &str,
+) -> Result<String, Text> {
+    let specific = format!("{taxonomy}/{name}");
+    if tera.contains_template(&specific) {
+        Ok(specific)
+    } else if tera.contains_template(fallback) {
+        Ok(fallback.to_string())
+    } else {
+        Err(msg!(
+            "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
+            specific = specific,
+            fallback = fallback,
+            taxonomy = taxonomy
+        ))
+    }
+}
+
+/// The first folder of a content path (`spazi` for `spazi/a/b.md`), if it has one.
+fn top_folder(relative: &str) -> Option<&str> {
+    relative.split_once('/').map(|(top, _)| top)
+}
+
+/// The template for a document: the explicit one, else `<top>/<fallback>`, else `<fallback>`.
+fn choose(
+    tera: &Tera,
+    explicit: Option<&str>,
+    top: Option<&str>,
+    fallback: &str,
+) -> Result<String, Text> {
+    if let Some(name) = explicit {
+        return if tera.contains_template(name) {
+            Ok(name.to_string())
+        } else {
+            Err(msg!(
+                "`template: {name}` names a template that does not exist; the theme has: {names}",
+                name = name,
+                names = {
+                    let mut names: Vec<&str> = tera.get_template_names().collect();
+                    names.sort_unstable();
+                    names.join(", ")
+                }
+            ))
+        };
+    }
+    if let Some(top) = top {
+        let specific = format!("{top}/{fallback}");
+        if tera.contains_template(&specific) {
+            return Ok(specific);
+        }
+    }
+    if tera.contains_template(fallback) {
+        Ok(fallback.to_string())
+    } else {
+        Err(msg!(
+            "the theme has no `{template}` template to render this file with",
+            template = fallback
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_become_tel_urls() {
+        assert_eq!(tel_url("02 8845 8041"), "tel:+390288458041");
+        assert_eq!(tel_url("+39 02 8845 8041"), "tel:+390288458041");
+        assert_eq!(tel_url("0039 02 8845 8041"), "tel:+390288458041");
+    }
+
+    #[test]
+    fn json_ld_cannot_end_its_script_element() {
+        let mut tera = Tera::new();
+        tera.register_filter("json_ld", json_ld);
+        tera.add_raw_template(
+            "ld.html",
+            r#"<script type="application/ld+json">{{ {"@type": "Place", "name": name, "none": none, "list": [1, {"a": none}]} | json_ld }}</script>"#,
+        )
+        .unwrap();
+        let mut context = Context::new();
+        let name = "</script><script>alert('x')</script> & <!-- \u{2028}\u{2029}";
+        context.insert("name", name);
+        let html = tera.render("ld.html", &context).unwrap();
+        let json = html
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|rest| rest.strip_suffix("</script>"))
+            .unwrap();
+        assert!(
+            !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']),
+            "{json}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"@type": "Place", "name": name, "list": [1, {}]})
+        );
+    }
+
+    #[test]
+    fn own_errors_keep_their_italian_through_tera() {
+        let own = OwnErrors::default();
+        let error = own.raise(msg!(
+            "get_page: there is no published page content/{path}",
+            path = "spazi/x.md"
+        ));
+        let parts = [Text::from("Failed"), own.text(&error.to_string())];
+        let message = joined(&parts);
+        assert_eq!(
+            message.en,
+            "Failed: get_page: there is no published page content/spazi/x.md"
+        );
+        assert_eq!(
+            message.it.as_deref(),
+            Some("Failed: get_page: la pagina content/spazi/x.md non esiste o non è pubblicata")
+        );
+        assert_eq!(joined(&[Text::from("a"), Text::from("b")]).it, None);
+    }
+}

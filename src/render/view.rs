@@ -1,0 +1,596 @@
+//! What templates see: view structs borrowing from the [`Site`], turned into Tera values once.
+//!
+//! Each page and section becomes one `tera::Value` up front; a listing holds clones of those
+//! values, which share their data (Tera values are reference-counted), so no template context
+//! copies the site. The README's "Templates" section documents every field here.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::base::date::rfc3339;
+use crate::base::yaml::YamlValue;
+use crate::config::{Config, MenuItem};
+use crate::content::document::Document;
+use crate::markdown::Heading;
+use crate::site::Site;
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: &'a str,
+    language: &'a str,
+    languages: Vec<LanguageView<'a>>,
+    time_zone: &'a str,
+    taxonomies: Vec<&'a str>,
+    menus: &'a BTreeMap<String, Vec<MenuItem>>,
+    feeds: FeedsView,
+    extra: &'a YamlValue,
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    title: &'a str,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    lang: &'a str,
+    title: &'a str,
+    path: String,
+    permalink: String,
+}
+
+/// Fields shared by pages and sections.
+#[derive(Serialize)]
+struct DocumentView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<String>,
+    updated: Option<String>,
+    path: String,
+    permalink: String,
+    lang: &'a str,
+    content: &'a str,
+    summary: Option<&'a str>,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    draft: bool,
+    weight: Option<i64>,
+    aliases: Vec<String>,
+    taxonomies: &'a BTreeMap<String, Vec<String>>,
+    extra: &'a YamlValue,
+    relative_path: &'a str,
+    ancestors: Vec<&'a str>,
+    translations: Vec<LinkView<'a>>,
+    assets: Vec<String>,
+}
+
+/// Root-relative URLs of the feeds of a listing.
+#[derive(Serialize)]
+struct FeedsView {
+    atom: Option<String>,
+    rss: Option<String>,
+}
+
+impl FeedsView {
+    fn new(config: &Config, listing_path: &str, has_feed: bool) -> FeedsView {
+        let url = |on: bool, file: &str| {
+            (has_feed && on).then(|| config.url(&format!("{listing_path}{file}")))
+        };
+        FeedsView {
+            atom: url(config.feeds.atom, ATOM_FILE),
+            rss: url(config.feeds.rss, RSS_FILE),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    title: String,
+    slug: &'a str,
+    path: String,
+    permalink: String,
+    count: usize,
+    feeds: FeedsView,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    path: String,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct SubsectionView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+}
+
+/// The file name of Atom feeds, in the folder of their listing.
+pub const ATOM_FILE: &str = "atom.xml";
+/// The file name of RSS feeds, in the folder of their listing.
+pub const RSS_FILE: &str = "rss.xml";
+
+/// The Tera values of a whole site.
+pub struct SiteValues {
+    /// `config`, shared by every template.
+    pub config: Value,
+    /// One per page, in the order of [`Site::pages`].
+    pub pages: Vec<Value>,
+    /// One per section, in the order of [`Site::sections`].
+    pub sections: Vec<Value>,
+    /// One per taxonomy index, in the order of [`Site::taxonomies`]: `(taxonomy, terms)`,
+    /// each term carrying all its pages.
+    pub taxonomies: Vec<(Value, Vec<Value>)>,
+}
+
+fn document_view<'a>(
+    site: &'a Site,
+    doc: &'a Document,
+    content: &'a str,
+    path: &str,
+    ancestors: Vec<usize>,
+    translations: Vec<LinkView<'a>>,
+    assets: &[String],
+) -> DocumentView<'a> {
+    let config = &site.config;
+    let meta = &doc.meta;
+    DocumentView {
+        title: meta.title.as_deref().unwrap_or_default(),
+        description: meta.description.as_deref(),
+        date: meta.date.as_ref().map(rfc3339),
+        updated: meta.updated.as_ref().map(rfc3339),
+        path: config.url(path),
+        permalink: config.permalink(path),
+        lang: &doc.source.lang,
+        content,
+        summary: doc.body.summary.as_deref(),
+        toc: &doc.body.toc,
+        word_count: doc.body.word_count,
+        reading_time: doc.body.word_count.div_ceil(200).max(1),
+        draft: meta.draft,
+        weight: meta.weight,
+        aliases: meta
+            .aliases
+            .iter()
+            .map(|a| format!("/{}", a.path))
+            .collect(),
+        taxonomies: &meta.taxonomies,
+        extra: &meta.extra,
+        relative_path: &doc.source.relative,
+        ancestors: ancestors
+            .into_iter()
+            .map(|i| site.sections[i].doc.source.relative.as_str())
+            .collect(),
+        translations,
+        assets: assets.iter().map(|a| config.url(a)).collect(),
+    }
+}
+
+fn link<'a>(config: &Config, doc: &'a Document, path: &str) -> LinkView<'a> {
+    LinkView {
+        lang: &doc.source.lang,
+        title: doc.meta.title.as_deref().unwrap_or_default(),
+        path: config.url(path),
+        permalink: config.permalink(path),
+    }
+}
+
+fn to_value(view: &impl Serialize) -> Result<Value, String> {
+    Value::try_from_serializable(view).map_err(|e| e.to_string())
+}
+
+/// Builds every view of the site. Fails only on values Tera cannot hold (reported per file).
+pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
+    build_with(site, None)
+}
+
+/// [`build`], moving each page's HTML from its document into its view instead of copying it
+/// (the bodies are the largest part of a site in memory). Afterwards the pages' HTML is in
+/// the views only: [`page_content`] gives it.
+pub fn build_final(site: &mut Site) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
+    let bodies: Vec<String> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.doc.body.html))
+        .collect();
+    build_with(site, Some(bodies))
+}
+
+/// The HTML of page `index` in `values` (built by [`build_final`]).
+pub fn page_content(values: &SiteValues, index: usize) -> &str {
+    values.pages[index]
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("content")))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+fn build_with(
+    site: &Site,
+    bodies: Option<Vec<String>>,
+) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
+    use crate::base::error::Diagnostic;
+    use crate::base::i18n::msg;
+    use crate::content::document::shown_path;
+    let config = &site.config;
+    let mut errors = Vec::new();
+    let config_value = to_value(&ConfigView {
+        title: &config.title,
+        description: config.description.as_deref(),
+        base_url: &config.base_url,
+        language: &config.language,
+        languages: config
+            .languages
+            .iter()
+            .map(|l| LanguageView {
+                code: &l.code,
+                title: &l.title,
+                path: config.url(&site.lang_prefix(&l.code)),
+            })
+            .collect(),
+        time_zone: &config.time_zone_name,
+        taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        menus: &config.menus,
+        feeds: FeedsView::new(config, "", true),
+        extra: &config.extra,
+    })
+    .map_err(|e| {
+        vec![Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            msg!(
+                "cannot pass the configuration to the templates: {error}",
+                error = e
+            ),
+        )]
+    })?;
+
+    let mut value_or_error = |doc: &Document, view: Result<Value, String>| {
+        view.unwrap_or_else(|e| {
+            errors.push(Diagnostic::new(
+                shown_path(&doc.source),
+                msg!(
+                    "cannot pass this file's values to the templates: {error}",
+                    error = e
+                ),
+            ));
+            Value::none()
+        })
+    };
+
+    let pages: Vec<Result<Value, String>> = match bodies {
+        // Each body is dropped as soon as its view holds it.
+        Some(bodies) => bodies
+            .into_par_iter()
+            .with_max_len(crate::base::PARALLEL_BATCH)
+            .enumerate()
+            .map(|(i, body)| page_value(site, i, &body))
+            .collect(),
+        None => (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_value(site, i, &site.pages[i].doc.body.html))
+            .collect(),
+    };
+    let pages: Vec<Value> = pages
+        .into_iter()
+        .zip(&site.pages)
+        .map(|(view, page)| value_or_error(&page.doc, view))
+        .collect();
+
+    // Schema fields come second: a reference field holds the page it points to, with that
+    // page's own fields (whose references, one level further, hold pages without fields).
+    let pages = add_fields(site, pages);
+
+    let sections: Vec<Value> = site
+        .sections
+        .iter()
+        .map(|section| {
+            let translations = section
+                .translations
+                .iter()
+                .map(|&t| link(config, &site.sections[t].doc, &site.sections[t].path))
+                .collect();
+            let doc = document_view(
+                site,
+                &section.doc,
+                &section.doc.body.html,
+                &section.path,
+                site.ancestors(section.parent),
+                translations,
+                &section.assets,
+            );
+            let subsections: Vec<SubsectionView> = section
+                .subsections
+                .iter()
+                .map(|&i| {
+                    let s = &site.sections[i];
+                    SubsectionView {
+                        title: s.doc.meta.title.as_deref().unwrap_or_default(),
+                        description: s.doc.meta.description.as_deref(),
+                        path: config.url(&s.path),
+                        permalink: config.permalink(&s.path),
+                        relative_path: &s.doc.source.relative,
+                    }
+                })
+                .collect();
+            let listed: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
+            let value = to_value(&doc).and_then(|v| {
+                Ok(with_fields(
+                    v,
+                    [
+                        ("pages", Value::from(listed)),
+                        ("subsections", to_value(&subsections)?),
+                        (
+                            "feeds",
+                            to_value(&FeedsView::new(
+                                config,
+                                &section.path,
+                                section.doc.meta.listing.feed,
+                            ))?,
+                        ),
+                    ],
+                ))
+            });
+            value_or_error(&section.doc, value)
+        })
+        .collect();
+
+    let taxonomies = site
+        .taxonomies
+        .iter()
+        .map(|index| {
+            let taxonomy = &config.taxonomies[index.taxonomy];
+            let terms: Vec<Value> = index
+                .terms
+                .iter()
+                .map(|term| {
+                    let view = TermView {
+                        name: &term.name,
+                        title: taxonomy.term_display(&term.name),
+                        slug: &term.slug,
+                        path: config.url(&term.path),
+                        permalink: config.permalink(&term.path),
+                        count: term.pages.len(),
+                        feeds: FeedsView::new(config, &term.path, taxonomy.feed),
+                    };
+                    let listed: Vec<Value> = term.pages.iter().map(|&i| pages[i].clone()).collect();
+                    to_value(&view)
+                        .map(|v| with_fields(v, [("pages", Value::from(listed))]))
+                        .unwrap_or_else(|e| {
+                            errors.push(Diagnostic::new(
+                                crate::config::CONFIG_FILE,
+                                msg!(
+                                    "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
+                                    term = term.name,
+                                    taxonomy = taxonomy.name,
+                                    error = e
+                                ),
+                            ));
+                            Value::none()
+                        })
+                })
+                .collect();
+            let view = TaxonomyView {
+                name: &taxonomy.name,
+                title: &taxonomy.title,
+                lang: &index.lang,
+                path: config.url(&index.path),
+                permalink: config.permalink(&index.path),
+            };
+            let value = to_value(&view)
+                .map(|v| with_fields(v, [("terms", Value::from(terms.clone()))]))
+                .unwrap_or_else(|e| {
+                    errors.push(Diagnostic::new(
+                        crate::config::CONFIG_FILE,
+                        msg!(
+                            "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
+                            taxonomy = taxonomy.name,
+                            error = e
+                        ),
+                    ));
+                    Value::none()
+                });
+            (value, terms)
+        })
+        .collect();
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SiteValues {
+        config: config_value,
+        pages,
+        sections,
+        taxonomies,
+    })
+}
+
+/// The value of page `index` with `content` as its HTML, without its `fields`.
+fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String> {
+    let config = &site.config;
+    let page = &site.pages[index];
+    let translations = page
+        .translations
+        .iter()
+        .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
+        .collect();
+    let doc = document_view(
+        site,
+        &page.doc,
+        content,
+        &page.path,
+        site.ancestors(page.section),
+        translations,
+        &page.assets,
+    );
+    let section = page
+        .section
+        .map(|s| site.sections[s].doc.source.relative.as_str());
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| to_value(&link(config, &site.pages[i].doc, &site.pages[i].path)))
+            .transpose()
+    };
+    // The page's own fields are added to the document's map: serde's `flatten` would
+    // serialise it key by key as a map, with a new string for every key.
+    Ok(with_fields(
+        to_value(&doc)?,
+        [
+            ("slug", Value::from(page.slug.as_str())),
+            ("section", Value::from(section)),
+            ("previous", neighbour(page.previous)?.into()),
+            ("next", neighbour(page.next)?.into()),
+        ],
+    ))
+}
+
+/// The value of page `index` alone, with its `fields`, references resolved to `pages` (the
+/// values of the last full build): what `wemi serve` shows at once after a page's text
+/// changed, before the whole site is built again.
+pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, String> {
+    let base = page_value(site, index, &site.pages[index].doc.body.html)?;
+    let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
+    let fields = crate::config::schema::object_value(&site.pages[index].doc.fields, &resolve);
+    Ok(with_fields(base, [("fields", fields)]))
+}
+
+/// `pages` with their `fields`. A reference holds the page it points to with that page's own
+/// fields, whose references hold pages without fields; that middle level is made only for
+/// pages something refers to, once each. Each page's map takes its `fields` in place (it is
+/// not copied unless a middle level shares it).
+fn add_fields(site: &Site, pages: Vec<Value>) -> Vec<Value> {
+    let fields_of = |i: usize, resolve: &dyn Fn(&str) -> Option<Value>| {
+        crate::config::schema::object_value(&site.pages[i].doc.fields, resolve)
+    };
+    let without_fields = |target: &str| site.page_index(target).map(|i| pages[i].clone());
+    let referred: Vec<std::sync::OnceLock<Value>> = (0..pages.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    let resolve = |target: &str| {
+        site.page_index(target).map(|i| {
+            referred[i]
+                .get_or_init(|| {
+                    with_fields(
+                        pages[i].clone(),
+                        [("fields", fields_of(i, &without_fields))],
+                    )
+                })
+                .clone()
+        })
+    };
+    let fields: Vec<Value> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| fields_of(i, &resolve))
+        .collect();
+    drop(referred);
+    pages
+        .into_par_iter()
+        .zip(fields)
+        .map(|(page, fields)| {
+            let mut map = page.into_map().unwrap_or_default();
+            map.insert("fields".into(), fields);
+            Value::from(map)
+        })
+        .collect()
+}
+
+/// The listing pages of one listing of `items`, `per_page` items each: gives each page its
+/// `paginator`. The list of all listing pages is built once and shared by every paginator.
+pub struct Pagination<'a> {
+    config: &'a Config,
+    base: &'a str,
+    items: &'a [Value],
+    per_page: usize,
+    /// How many listing pages there are (at least one, even when empty).
+    pub total_pages: usize,
+    pages: Value,
+}
+
+impl<'a> Pagination<'a> {
+    /// The pagination of the listing at `base`.
+    pub fn new(config: &'a Config, base: &'a str, items: &'a [Value], per_page: usize) -> Self {
+        let per_page = per_page.max(1);
+        let total_pages = items.len().div_ceil(per_page).max(1);
+        let pages: Vec<Value> = (1..=total_pages)
+            .map(|n| {
+                let mut m = tera::Map::new();
+                m.insert("number".into(), Value::from(n));
+                m.insert("path".into(), Value::from(config.url(&page_path(base, n))));
+                Value::from(m)
+            })
+            .collect();
+        Pagination {
+            config,
+            base,
+            items,
+            per_page,
+            total_pages,
+            pages: Value::from(pages),
+        }
+    }
+
+    /// The `paginator` of listing page `number` (1-based): its `items`, its number and the
+    /// URLs around it.
+    pub fn paginator(&self, number: usize) -> Value {
+        let url = |n: usize| self.config.url(&page_path(self.base, n));
+        let start = (number - 1) * self.per_page;
+        let slice: Vec<Value> = self
+            .items
+            .iter()
+            .skip(start)
+            .take(self.per_page)
+            .cloned()
+            .collect();
+        let total_pages = self.total_pages;
+        let mut m = tera::Map::new();
+        m.insert("items".into(), Value::from(slice));
+        m.insert("number".into(), Value::from(number));
+        m.insert("total_pages".into(), Value::from(total_pages));
+        m.insert("total_items".into(), Value::from(self.items.len()));
+        m.insert("per_page".into(), Value::from(self.per_page));
+        m.insert("first".into(), Value::from(url(1)));
+        m.insert("last".into(), Value::from(url(total_pages)));
+        m.insert(
+            "previous".into(),
+            Value::from((number > 1).then(|| url(number - 1))),
+        );
+        m.insert(
+            "next".into(),
+            Value::from((number < total_pages).then(|| url(number + 1))),
+        );
+        m.insert("pages".into(), self.pages.clone());
+        Value::from(m)
+    }
+}
+
+/// The site path of listing page `number` of the listing at `base` (page 1 is `base`).
+pub fn page_path(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
+}
+
+/// The map `base` with more fields (copied first only when something else shares it).
+fn with_fields<const N: usize>(base: Value, fields: [(&'static str, Value); N]) -> Value {
+    let mut map = base.into_map().unwrap_or_default();
+    map.reserve(N);
+    for (k, v) in fields {
+        map.insert(k.into(), v);
+    }
+    Value::from(map)
+}

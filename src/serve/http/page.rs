@@ -1,0 +1,128 @@
+//! What `wemi serve` adds to the HTML pages it serves (and only there; the built site is never
+//! changed): the live reload script, and while the last build failed, an overlay listing its
+//! errors, escaped for HTML.
+
+use crate::base::error::Diagnostic;
+use crate::base::i18n::Lang;
+use crate::base::markup::escape;
+
+use super::request::Response;
+use super::{EVENTS_PATH, Snapshot};
+
+/// An HTML page with the reload script, and the error overlay when the last build failed.
+pub(super) fn html_response(
+    status: u16,
+    html: &[u8],
+    snapshot: &Snapshot,
+    generation: u64,
+) -> Response<'static> {
+    let mut addition = String::new();
+    if !snapshot.errors.is_empty() {
+        addition.push_str(&error_overlay(&snapshot.errors));
+    }
+    addition.push_str(&reload_script(generation));
+    Response::new(status, "text/html; charset=utf-8", inject(html, &addition))
+}
+
+/// `addition` inserted before the last `</body>`, or at the end when there is none.
+fn inject(html: &[u8], addition: &str) -> Vec<u8> {
+    let needle = b"</body";
+    let at = html
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + addition.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(addition.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The script that reloads the page, or its stylesheets, when the server says so. `since`
+/// makes the server send a reload at once when a build was published after this page was
+/// served (or the server restarted), so no change is missed while the page loads.
+fn reload_script(generation: u64) -> String {
+    const SCRIPT: &str = r#"<script>/* wemi serve: live reload */
+(() => {
+  const events = new EventSource("EVENTS?since=GENERATION");
+  events.addEventListener("reload", (event) => {
+    // A second data line lists the pages that changed: reload only when this is one of them.
+    const [, list] = event.data.split("\n");
+    if (list === undefined) return location.reload();
+    let here = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    if (here === "" || here.endsWith("/")) here += "index.html";
+    if (JSON.parse(list).includes(here)) location.reload();
+  });
+  events.addEventListener("css", () => {
+    for (const link of document.querySelectorAll('link[rel~="stylesheet" i]')) {
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) continue;
+      url.searchParams.set("v", Date.now());
+      link.href = url.href;
+    }
+  });
+})();
+</script>
+"#;
+    SCRIPT
+        .replace("EVENTS", EVENTS_PATH)
+        .replace("GENERATION", &generation.to_string())
+}
+
+/// A fixed panel over the top of the page listing the errors of the last build.
+fn error_overlay(errors: &[Diagnostic]) -> String {
+    let mut items = String::new();
+    for d in errors {
+        items.push_str("<li style=\"margin:0.5rem 0\">");
+        items.push_str(&format!(
+            "<code style=\"font:inherit;font-weight:700;color:#7a0014\">{}</code> ",
+            escape(&d.location())
+        ));
+        match &d.message_it {
+            Some(it) => {
+                items.push_str(&escape(it));
+                if it != &d.message {
+                    items.push_str(&format!(
+                        "<br><small lang=\"en\" style=\"color:#444\">{}</small>",
+                        escape(&d.message)
+                    ));
+                }
+            }
+            None => items.push_str(&format!("<span lang=\"en\">{}</span>", escape(&d.message))),
+        }
+        if let Some(hint) = d.hint_in(Lang::It) {
+            let lang = if d.hint_it.is_some() { "it" } else { "en" };
+            items.push_str(&format!(
+                "<br><span lang=\"{lang}\">→ {}</span>",
+                escape(hint)
+            ));
+        }
+        items.push_str("</li>");
+    }
+    format!(
+        "<div id=\"wemi-errors\" role=\"alert\" lang=\"it\" style=\"position:fixed;top:0;left:0;\
+         right:0;z-index:2147483647;box-sizing:border-box;max-height:60vh;overflow:auto;\
+         margin:0;padding:1rem 1.25rem;background:#fff5f5;color:#1a1a1a;\
+         border-bottom:4px solid #b00020;box-shadow:0 2px 12px rgba(0,0,0,0.35);\
+         font:16px/1.5 system-ui,sans-serif;text-align:left\">\
+         <p style=\"margin:0;font-size:1.25rem;font-weight:700;color:#7a0014\">\
+         Il sito non si aggiorna: ci sono errori</p>\
+         <p lang=\"en\" style=\"margin:0 0 0.5rem;font-size:0.875rem;color:#444\">\
+         The site is not updating: there are errors (this is the last version that built)</p>\
+         <ul style=\"margin:0;padding-left:1.25rem\">{items}</ul></div>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injection() {
+        assert_eq!(inject(b"<p>x</p>", "S"), b"<p>x</p>S");
+        assert_eq!(
+            inject(b"<body>a</Body>\n</html>", "S"),
+            b"<body>aS</Body>\n</html>"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! Internal links: `[testo](@/spazi/via-piazzetta.md#orari)` becomes the URL of that file,
+//! checked to exist (and to have that heading). A broken one is an error at the link's line
+//! and column in the markdown file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::base::error::{Diagnostic, closest};
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+use crate::base::markup::numbered_placeholders;
+use crate::config::Config;
+use crate::content::document::{Document, LocatedLink, shown_path};
+use crate::content::source::SourceFile;
+use crate::markdown::{Heading, INTERNAL_HREF};
+
+/// A page or section a link can point to.
+#[derive(Debug, Clone)]
+struct Target {
+    url: String,
+    anchors: HashSet<String>,
+}
+
+/// Every published content file, by its path relative to `content/`.
+#[derive(Debug)]
+pub struct LinkTargets {
+    /// Each lookup key of a document (see `SourceFile::lookup_keys`) → the document's index
+    /// in the order they were given.
+    keys: Arc<HashMap<String, usize>>,
+    targets: Vec<Target>,
+}
+
+impl LinkTargets {
+    /// Indexes documents with their site paths.
+    pub fn new<'a>(
+        config: &Config,
+        docs: impl IndexedParallelIterator<Item = (&'a Document, &'a str)>,
+    ) -> Self {
+        let targets: Vec<(Vec<String>, Target)> = docs
+            .map(|(doc, path)| {
+                let mut anchors = HashSet::new();
+                collect_ids(&doc.body.toc, &mut anchors);
+                let target = Target {
+                    url: config.url(path),
+                    anchors,
+                };
+                (doc.source.lookup_keys(), target)
+            })
+            .collect();
+        let mut keys = HashMap::with_capacity(targets.len());
+        let targets = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, (doc_keys, target))| {
+                keys.extend(doc_keys.into_iter().map(|k| (k, i)));
+                target
+            })
+            .collect();
+        LinkTargets {
+            keys: Arc::new(keys),
+            targets,
+        }
+    }
+
+    /// The index (in the order given to [`LinkTargets::new`]) of the document that `key`, a
+    /// path relative to `content/`, names.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.keys.get(key).copied()
+    }
+
+    /// Every key with its document's index, shared (for template functions).
+    pub fn keys(&self) -> Arc<HashMap<String, usize>> {
+        Arc::clone(&self.keys)
+    }
+
+    /// Puts the target URLs into `doc`'s HTML; returns an error per broken link.
+    pub fn resolve(&self, doc: &mut Document) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        // A broken link keeps its placeholder: the build stops on its error anyway.
+        let hrefs: Vec<Option<String>> = doc
+            .internal_links
+            .iter()
+            .map(|link| {
+                self.url_of(link, &doc.source)
+                    .map(|url| url.replace('&', "&amp;").replace('"', "&quot;"))
+                    .map_err(|d| errors.push(d))
+                    .ok()
+            })
+            .collect();
+        doc.body.html = fill_hrefs(&doc.body.html, &hrefs);
+        if let Some(summary) = &mut doc.body.summary {
+            *summary = fill_hrefs(summary, &hrefs);
+        }
+        errors
+    }
+
+    /// The URL an internal link of `source` points to, or why it is broken.
+    fn url_of(&self, link: &LocatedLink, source: &SourceFile) -> Result<String, Diagnostic> {
+        let written = link.url.trim_start_matches("@/");
+        let (file, anchor) = match written.split_once('#') {
+            Some((file, anchor)) => (file, Some(anchor)),
+            None => (written, None),
+        };
+        let at =
+            |message: Text| Diagnostic::new(shown_path(source), message).at(link.line, link.column);
+        let Some(target) = self.index_of(file).map(|i| &self.targets[i]) else {
+            let hint = match closest(file, self.keys.keys().map(String::as_str)) {
+                Some(best) => msg!("did you mean `{best}`?", best = format!("@/{best}")),
+                None => msg!(
+                    "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)"
+                ),
+            };
+            return Err(at(msg!(
+                "the link points to content/{file}, which is not a published page",
+                file = file
+            ))
+            .hint(hint));
+        };
+        let mut url = target.url.clone();
+        if let Some(anchor) = anchor {
+            if !target.anchors.contains(anchor) {
+                let mut ids: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+                ids.sort_unstable();
+                let hint = match closest(anchor, ids.iter().copied()) {
+                    Some(best) => msg!("did you mean `{best}`?", best = format!("#{best}")),
+                    None if ids.is_empty() => {
+                        msg!("that page has no headings: remove the `#…` part")
+                    }
+                    None => msg!("its headings are: {ids}", ids = ids.join(", ")),
+                };
+                return Err(at(msg!(
+                    "content/{file} has no heading with the id `{anchor}`",
+                    file = file,
+                    anchor = anchor
+                ))
+                .hint(hint));
+            }
+            url.push('#');
+            url.push_str(anchor);
+        }
+        Ok(url)
+    }
+}
+
+/// Puts `hrefs[i]` (already escaped for an attribute) in place of the placeholder of internal
+/// link `i` in `html`, in one pass however many links there are.
+fn fill_hrefs(html: &str, hrefs: &[Option<String>]) -> String {
+    let opening = format!("href=\"{INTERNAL_HREF}");
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (placeholder, i) in numbered_placeholders(html, &opening, "\"") {
+        if let Some(Some(href)) = hrefs.get(i) {
+            out.push_str(&html[copied..placeholder.start]);
+            out.push_str("href=\"");
+            out.push_str(href);
+            out.push('"');
+            copied = placeholder.end;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+fn collect_ids(toc: &[Heading], ids: &mut HashSet<String>) {
+    for h in toc {
+        ids.insert(h.id.clone());
+        collect_ids(&h.children, ids);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_by_their_own_number() {
+        let html: String = (0..12)
+            .map(|i| format!("<a href=\"{INTERNAL_HREF}{i}\">{i}</a>"))
+            .collect();
+        let mut hrefs: Vec<Option<String>> = (0..12).map(|i| Some(format!("/p{i}/"))).collect();
+        hrefs[1] = None;
+        let filled = fill_hrefs(&html, &hrefs);
+        assert!(filled.starts_with("<a href=\"/p0/\">0</a><a href=\"wemi-internal:1\">1</a>"));
+        assert!(filled.ends_with("<a href=\"/p10/\">10</a><a href=\"/p11/\">11</a>"));
+        // A number past the links, or no number, stays as written.
+        let odd = format!("href=\"{INTERNAL_HREF}99\" href=\"{INTERNAL_HREF}\"");
+        assert_eq!(fill_hrefs(&odd, &hrefs), odd);
+    }
+}

@@ -1,0 +1,715 @@
+//! `wemi new`: a new page of a section, its front matter already listing what the section's
+//! schema asks for.
+//!
+//! Every field of the schema is written with its description as a comment above it. A required
+//! field gets a placeholder that passes the schema (so the new page builds at once) and a
+//! `# DA COMPLETARE` comment that says it must be replaced; an optional field is written
+//! commented out, ready to be filled in. A section without a schema gets `title`,
+//! `description` and `date`. [`render`] makes the text; [`create`] does the I/O and never
+//! overwrites a file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil;
+
+use crate::base::error::{Diagnostic, Error, Result, closest};
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+use crate::base::site_path;
+use crate::base::slug::{is_slug, slugify};
+use crate::config::Config;
+use crate::config::schema::{Field, Kind, Schema};
+use crate::content::front_matter::{self, RawFrontMatter};
+
+/// The mark of a placeholder the editor must replace.
+pub const TO_COMPLETE: &str = "DA COMPLETARE";
+
+/// What `wemi new` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOptions {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// The section's folder under `content/` (`spazi`, or `notizie/2024`).
+    pub section: String,
+    /// The page's title; its slug is the file name.
+    pub title: String,
+}
+
+/// The page `wemi new` created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPage {
+    /// Its path on disk (under the root).
+    pub path: PathBuf,
+    /// Its path relative to the root: `content/spazi/via-piazzetta.md`.
+    pub relative: String,
+}
+
+impl NewPage {
+    /// What `wemi new` prints.
+    pub fn summary(&self) -> Text {
+        msg!("Created {path}", path = self.path.display())
+    }
+}
+
+/// What [`render`] needs to write a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Scaffold<'a> {
+    /// The page's title.
+    pub title: &'a str,
+    /// The schema of its section, if it has one.
+    pub schema: Option<&'a Schema>,
+    /// Today, in the site's time zone.
+    pub today: civil::Date,
+    /// A published page of each section that the schema's references point to (section →
+    /// file name without `.md`): the placeholder of a required reference.
+    pub examples: &'a BTreeMap<String, String>,
+}
+
+/// `wemi new`: writes `content/<section>/<slug>.md`; refuses to overwrite anything.
+pub fn create(options: &NewOptions) -> Result<NewPage> {
+    let config = Config::load(&options.root, None)?;
+    let section = section_folder(&options.section).ok_or_else(|| {
+        usage(
+            msg!(
+                "`{section}` is not a folder of content/",
+                section = options.section
+            ),
+            msg!("name the section's folder, such as `spazi` or `notizie`"),
+        )
+    })?;
+    let content = options.root.join("content");
+    if !content.join(section).is_dir() {
+        // A new folder is made for a new section, but not for a misspelt one.
+        let first = section.split('/').next().unwrap_or(section);
+        let folders: Vec<String> = std::fs::read_dir(&content)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.path().is_dir())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let known = folders
+            .iter()
+            .map(String::as_str)
+            .chain(config.schemas.keys().map(String::as_str))
+            .filter(|k| *k != first);
+        if let Some(best) = closest(first, known) {
+            return Err(usage(
+                msg!("there is no section content/{section}/", section = section),
+                msg!(
+                    "did you mean `{best}`? To start a new section, create content/{section}/ first",
+                    best = best,
+                    section = section
+                ),
+            ));
+        }
+    }
+    let title = options.title.trim();
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(usage(
+            msg!(
+                "the title `{title}` has no letter or digit to name the file after",
+                title = title
+            ),
+            msg!("write a title with Latin letters or digits, such as \"Nuovo spazio\""),
+        ));
+    }
+    if let Some(problem) = site_path::segment_problem(&slug) {
+        return Err(usage(
+            msg!(
+                "the title would name the file {slug}.md: {problem}",
+                slug = slug,
+                problem = problem.describe(&slug)
+            ),
+            msg!("choose a longer title"),
+        ));
+    }
+    if slug == "index" {
+        return Err(usage(
+            msg!("the title would name the file index.md, which makes its folder a page"),
+            msg!("choose a longer title"),
+        ));
+    }
+    let relative = format!("content/{section}/{slug}.md");
+    let path = options.root.join(&relative);
+    let bundle = format!("content/{section}/{slug}/index.md");
+    if options.root.join(&bundle).exists() {
+        return Err(exists(&relative, Some(&bundle)));
+    }
+
+    let schema = section
+        .split('/')
+        .next()
+        .and_then(|first| config.schemas.get(first));
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(config.time_zone.clone())
+        .date();
+    let examples = schema
+        .map(|s| example_pages(&options.root, s))
+        .unwrap_or_default();
+    let text = render(&Scaffold {
+        title,
+        schema,
+        today,
+        examples: &examples,
+    });
+
+    let io_error = |err: std::io::Error| {
+        Error::site(vec![Diagnostic::new(
+            &relative,
+            msg!("cannot create the page: {error}", error = err),
+        )])
+    };
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(io_error)?;
+    }
+    // `create_new` refuses an existing file in the same call that creates it: no race with
+    // an editor saving the same file meanwhile.
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(exists(&relative, None));
+        }
+        Err(err) => return Err(io_error(err)),
+    };
+    file.write_all(text.as_bytes()).map_err(io_error)?;
+    Ok(NewPage { path, relative })
+}
+
+fn usage(message: Text, hint: Text) -> Error {
+    Error::usage(vec![Diagnostic::new("wemi new", message).hint(hint)])
+}
+
+/// The page is there already (as `bundle`, when it is a folder with `index.md`).
+fn exists(relative: &str, bundle: Option<&str>) -> Error {
+    let message = match bundle {
+        Some(bundle) => msg!(
+            "the page already exists as {bundle}: nothing was changed",
+            bundle = bundle
+        ),
+        None => msg!("the page already exists: it was left as it is"),
+    };
+    Error::site(vec![
+        Diagnostic::new(relative, message)
+            .hint(msg!("choose another title, or edit the existing page")),
+    ])
+}
+
+/// `spazi/` → `spazi`; `None` for anything that is not a plain folder under `content/`.
+fn section_folder(section: &str) -> Option<&str> {
+    let folder = section.trim_matches('/');
+    let plain = !folder.is_empty()
+        && folder.split('/').all(|s| {
+            !s.is_empty()
+                && !s.starts_with(['.', '_'])
+                && !s.contains(['\\', ':'])
+                && !s.chars().any(char::is_control)
+        });
+    plain.then_some(folder)
+}
+
+/// The first published page (by file name) of every section a reference of `schema` points to.
+fn example_pages(root: &Path, schema: &Schema) -> BTreeMap<String, String> {
+    let mut sections = Vec::new();
+    for field in &schema.fields {
+        referenced_sections(&field.kind, &mut sections);
+    }
+    sections
+        .into_iter()
+        .filter_map(|section| {
+            let page = first_published(&root.join("content").join(&section))?;
+            Some((section, page))
+        })
+        .collect()
+}
+
+fn referenced_sections(kind: &Kind, out: &mut Vec<String>) {
+    match kind {
+        Kind::Reference(section) if !out.contains(section) => out.push(section.clone()),
+        Kind::List(item) => referenced_sections(item, out),
+        Kind::Object(fields) => {
+            for f in fields {
+                referenced_sections(&f.kind, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn first_published(folder: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
+        .filter(|n| is_slug(n) && n != "index")
+        .collect();
+    names.sort();
+    names.into_iter().find(|name| {
+        let Ok(text) = std::fs::read_to_string(folder.join(format!("{name}.md"))) else {
+            return false;
+        };
+        front_matter::split(&text.replace("\r\n", "\n")).is_ok_and(|split| {
+            crate::base::yaml::parse::<RawFrontMatter>(split.yaml)
+                .is_ok_and(|m| m.draft != Some(true))
+        })
+    })
+}
+
+/// The text of a new page.
+pub fn render(page: &Scaffold<'_>) -> String {
+    let declares = |name: &str| page.schema.is_some_and(|s| s.field(name).is_some());
+    let mut out = String::from("---\n");
+    if let Some(title) = page.schema.and_then(|s| s.field("title")) {
+        out.push_str(&format!("# {}\n", about(title)));
+    }
+    out.push_str(&format!("title: {}\n", quoted(page.title)));
+    if !declares("description") {
+        out.push_str("# Una frase che riassume la pagina\ndescription: \"\"\n");
+    }
+    if !declares("date") {
+        out.push_str(&format!("date: {}\n", page.today));
+    }
+    if let Some(schema) = page.schema {
+        for field in schema.fields.iter().filter(|f| f.name != "title") {
+            let required = is_required(field);
+            write_field(&mut out, page, field, 0, required, false);
+        }
+    }
+    out.push_str("---\n\n");
+    out
+}
+
+fn is_required(field: &Field) -> bool {
+    field.required && field.default.is_none()
+}
+
+/// Writes one field at `depth`. `commented`: inside an optional group written as comments.
+fn write_field(
+    out: &mut String,
+    page: &Scaffold<'_>,
+    field: &Field,
+    depth: usize,
+    required: bool,
+    commented: bool,
+) {
+    let pad = "  ".repeat(depth);
+    let about = about(field);
+    let name = &field.name;
+    if commented {
+        out.push_str(&format!("# {pad}{name}: # {about}\n"));
+        if let Kind::Object(fields) = &field.kind {
+            for f in fields {
+                write_field(out, page, f, depth + 1, false, true);
+            }
+        }
+        return;
+    }
+    out.push_str(&format!("{pad}# {about}\n"));
+    // The publication date is today's, whatever the schema says of it.
+    if depth == 0 && name == "date" && matches!(field.kind, Kind::Date | Kind::Datetime) {
+        out.push_str(&format!("date: {}\n", page.today));
+        return;
+    }
+    if !required {
+        let default = field
+            .default
+            .as_ref()
+            .and_then(|d| d.scalar_node(0, 0))
+            .map(|n| match n.value {
+                crate::base::yaml::NodeValue::Scalar { text, .. } => format!(" {text}"),
+                _ => String::new(),
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("{pad}# {name}:{default}\n"));
+        if let Kind::Object(fields) = &field.kind {
+            for f in fields {
+                write_field(out, page, f, depth + 1, false, true);
+            }
+        }
+        return;
+    }
+    match placeholder(&field.kind, page) {
+        Some(value) => out.push_str(&format!("{pad}{name}: {value} # {TO_COMPLETE}\n")),
+        None => {
+            out.push_str(&format!("{pad}{name}: # {TO_COMPLETE}\n"));
+            match &field.kind {
+                Kind::Object(fields) => {
+                    // A group with no required field still needs one value, or it is empty.
+                    let none_required = !fields.iter().any(is_required);
+                    for (i, f) in fields.iter().enumerate() {
+                        let required = is_required(f) || (none_required && i == 0);
+                        write_field(out, page, f, depth + 1, required, false);
+                    }
+                }
+                Kind::OpeningHours => {
+                    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+                        out.push_str(&format!("{pad}  {day}: closed\n"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A value that passes the checks of `kind`, written inline; `None` for kinds written as an
+/// indented block (groups of fields, opening hours).
+fn placeholder(kind: &Kind, page: &Scaffold<'_>) -> Option<String> {
+    Some(match kind {
+        Kind::String | Kind::Text => quoted(TO_COMPLETE),
+        Kind::Integer { min, max } => {
+            let n = match (min, max) {
+                (Some(min), _) => *min,
+                (None, Some(max)) if *max < 0 => *max,
+                _ => 0,
+            };
+            n.to_string()
+        }
+        Kind::Number { min, max } => {
+            let n = match (min, max) {
+                (Some(min), _) => *min,
+                (None, Some(max)) if *max < 0.0 => *max,
+                _ => 0.0,
+            };
+            n.to_string()
+        }
+        Kind::Bool => "false".into(),
+        Kind::Date => page.today.to_string(),
+        Kind::Datetime => format!("{}T00:00:00", page.today),
+        Kind::Enum(values) => quoted(values.first().map_or("", String::as_str)),
+        Kind::List(_) => "[]".into(),
+        Kind::Url => quoted("https://example.org/da-completare"),
+        Kind::Email => quoted("da-completare@example.org"),
+        Kind::Phone => quoted("02 0000 0000"),
+        Kind::Geo(bounds) => {
+            let middle = |range: Option<[f64; 2]>| {
+                range.map_or(0.0, |[lo, hi]| ((lo + hi) / 2.0 * 1e4).round() / 1e4)
+            };
+            format!(
+                "{{ lat: {}, lon: {} }}",
+                middle(bounds.map(|b| b.lat())),
+                middle(bounds.map(|b| b.lon()))
+            )
+        }
+        // Only an existing page passes; without one the editor must write it anyway.
+        Kind::Reference(section) => page
+            .examples
+            .get(section)
+            .cloned()
+            .unwrap_or_else(|| "da-completare".into()),
+        Kind::Object(_) | Kind::OpeningHours => return None,
+    })
+}
+
+/// The comment above a field: its description, or else what to write. An enum's values are
+/// added when the description does not name them all.
+fn about(field: &Field) -> String {
+    let Some(description) = &field.description else {
+        let hint = hint(&field.kind);
+        let mut chars = hint.chars();
+        return chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        });
+    };
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    match &field.kind {
+        Kind::Enum(values) if !values.iter().all(|v| description.contains(v.as_str())) => {
+            format!("{description} ({})", hint(&field.kind))
+        }
+        _ => description,
+    }
+}
+
+/// What to write for a kind, in the editors' language.
+fn hint(kind: &Kind) -> String {
+    let bounds = |min: Option<String>, max: Option<String>| match (min, max) {
+        (Some(a), Some(b)) => format!(" da {a} a {b}"),
+        (Some(a), None) => format!(" di almeno {a}"),
+        (None, Some(b)) => format!(" di al massimo {b}"),
+        (None, None) => String::new(),
+    };
+    match kind {
+        Kind::String => "testo".into(),
+        Kind::Text => "testo, anche su più righe".into(),
+        Kind::Integer { min, max } => format!(
+            "numero intero{}",
+            bounds(min.map(|v| v.to_string()), max.map(|v| v.to_string()))
+        ),
+        Kind::Number { min, max } => format!(
+            "numero{}",
+            bounds(min.map(|v| v.to_string()), max.map(|v| v.to_string()))
+        ),
+        Kind::Bool => "vero o falso: true o false".into(),
+        Kind::Date => "data, come 2018-10-26".into(),
+        Kind::Datetime => "data e ora, come 2018-10-26T17:00:00".into(),
+        Kind::Enum(values) => format!("uno tra: {}", values.join(", ")),
+        Kind::List(item) => format!("elenco di: {}", hint(item)),
+        Kind::Object(_) => "gruppo di campi".into(),
+        Kind::Url => "indirizzo web, come https://www.comune.milano.it/".into(),
+        Kind::Email => "indirizzo e-mail".into(),
+        Kind::Phone => "telefono, come \"02 8845 8041\"".into(),
+        Kind::OpeningHours => "orari: un giorno per riga (mon … sun), come 09:00-13:00, \
+             [09:00-13:00, 14:00-18:00] o closed"
+            .into(),
+        Kind::Geo(_) => "posizione, come { lat: 45.4781, lon: 9.2046 }".into(),
+        Kind::Reference(section) => format!("il nome di un file di content/{section}/, senza .md"),
+    }
+}
+
+/// `text` as a YAML double-quoted scalar (a JSON string is one).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::document;
+    use crate::content::source::{SourceFile, SourceKind};
+
+    fn config(schema: &str) -> Config {
+        let text = format!(
+            "title: t\nbase_url: https://x.it/\ntaxonomies:\n  - name: municipio\n\
+             schemas:\n  spazi:\n{schema}"
+        );
+        Config::parse(&text, None).unwrap()
+    }
+
+    fn today() -> civil::Date {
+        civil::date(2026, 3, 1)
+    }
+
+    fn page_text(config: &Config, examples: &BTreeMap<String, String>) -> String {
+        render(&Scaffold {
+            title: "L'apertura di via Larga",
+            schema: config.schemas.get("spazi"),
+            today: today(),
+            examples,
+        })
+    }
+
+    fn parse(
+        config: &Config,
+        text: &str,
+    ) -> std::result::Result<document::Document, Vec<Diagnostic>> {
+        let source = SourceFile {
+            path: "spazi/a.md".into(),
+            relative: "spazi/a.md".into(),
+            kind: SourceKind::Page,
+            lang: "it".into(),
+            translation_key: "spazi/a.md".into(),
+        };
+        document::parse(source, text, config)
+    }
+
+    const EVERY_KIND: &str = "    title: { type: string, description: Il nome }
+    description: { type: text, required: true }
+    municipio: { type: integer, min: 1, max: 9, required: true, description: \"Il municipio,\n      da 1 a 9\" }
+    piano: { type: integer, max: -1, required: true }
+    quota: { type: number, min: 0.5, required: true }
+    status: { type: enum, values: [\"4 stelle\", open], required: true }
+    address:
+      type: object
+      required: true
+      fields:
+        street: { type: string }
+        cap: { type: string }
+    contacts:
+      type: object
+      fields:
+        email: { type: email, required: true }
+        phone: { type: phone }
+    geo: { type: geo, required: true, bounds: { lat: [45.38, 45.54], lon: [9.04, 9.28] } }
+    phone: { type: phone, required: true }
+    email: { type: email, required: true }
+    website: { type: url, required: true }
+    orari: { type: opening_hours, required: true }
+    servizi: { type: list, required: true, items: { type: reference, section: servizi } }
+    principale: { type: reference, section: servizi, required: true }
+    accessibile: { type: bool, required: true }
+    aperto: { type: date, required: true }
+    evento: { type: datetime, required: true }
+    verified: { type: bool, default: true, required: true }
+    note: { type: text }
+";
+
+    #[test]
+    fn every_required_kind_gets_a_placeholder_that_passes() {
+        let config = config(EVERY_KIND);
+        let examples = BTreeMap::from([("servizi".into(), "sportello-lavoro".into())]);
+        let text = page_text(&config, &examples);
+        let doc = parse(&config, &text).unwrap_or_else(|e| panic!("{e:#?}\n{text}"));
+        assert_eq!(doc.meta.title.as_deref(), Some("L'apertura di via Larga"));
+        let field = |name: &str| {
+            doc.fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| serde_json::to_value(v).unwrap())
+                .unwrap_or_else(|| panic!("{name} missing\n{text}"))
+        };
+        assert_eq!(field("municipio"), 1);
+        assert_eq!(field("piano"), -1);
+        assert_eq!(field("status"), "4 stelle");
+        assert_eq!(field("address"), json!([["street", TO_COMPLETE]]));
+        assert_eq!(field("geo"), json!({ "lat": 45.46, "lon": 9.16 }));
+        assert_eq!(field("principale")["target"], "servizi/sportello-lavoro.md");
+        assert_eq!(field("aperto"), "2026-03-01");
+        assert_eq!(field("verified"), true, "the default");
+        for optional in ["contacts", "note"] {
+            assert!(doc.fields.iter().all(|(n, _)| n != optional), "{optional}");
+        }
+        // Every required value is marked; the date is not a placeholder.
+        let marked: Vec<&str> = text
+            .lines()
+            .filter(|l| l.ends_with(&format!(" # {TO_COMPLETE}")))
+            .map(|l| l.trim_start().split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                "description",
+                "municipio",
+                "piano",
+                "quota",
+                "status",
+                "address",
+                "street",
+                "geo",
+                "phone",
+                "email",
+                "website",
+                "orari",
+                "servizi",
+                "principale",
+                "accessibile",
+                "aperto",
+                "evento"
+            ],
+            "{text}"
+        );
+        assert!(text.contains("\ndate: 2026-03-01\n"), "{text}");
+    }
+
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_listed_with_their_descriptions() {
+        let config = config(
+            "    title: { type: string, description: Il nome dello spazio }
+    municipio: { type: integer, min: 1, max: 9, required: true, description: Il municipio }
+    status: { type: enum, values: [open, closed], required: true, description: Lo stato }
+    tipo: { type: enum, values: [a, b], description: \"Il tipo: a o b\" }
+    address:
+      type: object
+      description: L'indirizzo
+      fields:
+        street: { type: string, required: true, description: La via }
+        city: { type: string, default: Milano }
+    verified: { type: bool, default: true }
+",
+        );
+        assert_eq!(
+            page_text(&config, &BTreeMap::new()),
+            "---
+# Il nome dello spazio
+title: \"L'apertura di via Larga\"
+# Una frase che riassume la pagina
+description: \"\"
+date: 2026-03-01
+# Il municipio
+municipio: 1 # DA COMPLETARE
+# Lo stato (uno tra: open, closed)
+status: \"open\" # DA COMPLETARE
+# Il tipo: a o b
+# tipo:
+# L'indirizzo
+# address:
+#   street: # La via
+#   city: # Testo
+# Vero o falso: true o false
+# verified: true
+---
+
+"
+        );
+    }
+
+    #[test]
+    fn an_optional_group_uncommented_whole_is_valid_yaml() {
+        let config = config(
+            "    address:
+      type: object
+      fields:
+        street: { type: string, description: La via }
+        cap: { type: string }
+",
+        );
+        let text = page_text(&config, &BTreeMap::new());
+        let uncommented = text.replace("# address:", "address:").replace("#   ", "  ");
+        assert!(
+            uncommented.contains("\naddress:\n  street: # La via\n"),
+            "{uncommented}"
+        );
+        parse(&config, &uncommented).unwrap_or_else(|e| panic!("{e:#?}\n{uncommented}"));
+    }
+
+    #[test]
+    fn without_a_schema_title_description_and_date() {
+        let config = config("    x: { type: string }\n");
+        let text = render(&Scaffold {
+            title: "Festa \"d'estate\"",
+            schema: None,
+            today: today(),
+            examples: &BTreeMap::new(),
+        });
+        assert_eq!(
+            text,
+            "---\ntitle: \"Festa \\\"d'estate\\\"\"\n# Una frase che riassume la pagina\n\
+             description: \"\"\ndate: 2026-03-01\n---\n\n"
+        );
+        let source = SourceFile {
+            path: "notizie/a.md".into(),
+            relative: "notizie/a.md".into(),
+            kind: SourceKind::Page,
+            lang: "it".into(),
+            translation_key: "notizie/a.md".into(),
+        };
+        let doc = document::parse(source, &text, &config).unwrap();
+        assert_eq!(doc.meta.title.as_deref(), Some("Festa \"d'estate\""));
+    }
+
+    #[test]
+    fn a_section_declaring_date_and_description_gets_them_once() {
+        let config = config(
+            "    description: { type: text, required: true, description: Il sommario }
+    date: { type: datetime, required: true }
+",
+        );
+        let text = page_text(&config, &BTreeMap::new());
+        assert_eq!(text.matches("\ndate:").count(), 1, "{text}");
+        assert_eq!(text.matches("\ndescription:").count(), 1, "{text}");
+        assert!(
+            text.contains("# Il sommario\ndescription: \"DA COMPLETARE\" # DA COMPLETARE\n"),
+            "{text}"
+        );
+        parse(&config, &text).unwrap();
+    }
+
+    #[test]
+    fn section_folders() {
+        assert_eq!(section_folder("spazi/"), Some("spazi"));
+        assert_eq!(section_folder("notizie/2024"), Some("notizie/2024"));
+        for bad in ["", "/", "../x", "a/../b", ".git", "_x", "a\\b", "c:"] {
+            assert_eq!(section_folder(bad), None, "{bad}");
+        }
+    }
+}
