@@ -1,9 +1,10 @@
 //! Micro-benchmarks of the build's hot paths: front matter, markdown (and pulldown-cmark alone, for
 //! comparison), one whole document, template rendering and the views templates see.
 //!
-//! `cargo bench --bench hot_paths`. The document is a news item of the benchmark corpus
-//! (`benches/site/sample/notizia.md`, made by the shared generator); rendering uses the real
-//! WeMi site of this repository. `crowded_document` parses pages with more and more links,
+//! `cargo bench --bench hot_paths`. The document is a news item stored in this repository
+//! (`benches/site/sample/notizia.md`: a page of the reference corpus the README's tables were
+//! measured on, shaped like those `benches/corpus.py` writes); rendering uses the real WeMi site
+//! of this repository. `crowded_document` parses pages with more and more links,
 //! shortcodes and headings, and `yaml_aliases` front matter with more and more aliases: the
 //! time per item must stay flat as their number grows.
 

@@ -2,24 +2,25 @@
 """Serve benchmark: how long after a save `wemi serve` serves the new content.
 
     python3 benches/serve_latency.py [--pages 10000] [--edits 20] [--hugo] [--work DIR]
+                                     [--wemi PATH] [--bench DIR]
 
-Uses the corpus of compare.py (<work>/n<PAGES>/canonical, generated and set up the same way
-if missing; default work dir /dev/shm/wemi-bench) and the release binary (built first unless
---wemi PATH is given).
+Uses the corpus of compare.py (<work>/n<PAGES>/wemi, written the same way if missing; default
+work dir /dev/shm/wemi-bench) and the release binary (built first unless --wemi PATH is given).
 
 1. Page edit: starts `wemi serve` on a free loopback port, waits for the first notizia to be
    served, then --edits times: appends a paragraph with a new marker to that notizia's
    markdown and polls its URL every 2 ms until the marker is served. Latency = from just
-   before the write to the first response holding the marker (measured from outside the
-   process, like the shared incr.py). Then it waits for the full rebuild that follows each
-   edit (read from the serve log) before the next edit.
+   before the write to the first response holding the marker, measured from outside the
+   process. Before the next edit it waits for the full rebuild that follows (serve's log says
+   when).
 2. Template change: appends a marker comment to the theme's page template, which every page
    uses, and reads from serve's log how long that rebuild took; then times a clean
    `wemi build` of the same corpus into a fresh folder on the same file system.
-3. With --hugo: the shared incr.py measures `hugo server` on the Hugo flavor of the corpus
-   (5 edits, its 10 ms polls).
+3. With --hugo: the same page edits (--hugo-edits, default 5) with `hugo server` on the Hugo
+   flavor of the corpus (its defaults: pages rendered in memory, fast render mode).
 
-Prints a markdown table. Stdlib only.
+The edited files are restored and the servers stopped at the end. Prints a markdown table.
+Stdlib only.
 """
 import argparse
 import json
@@ -35,11 +36,11 @@ import tempfile
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import compare  # noqa: E402  (corpus generation and tool lookup are shared)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 
-BUILT = re.compile(r"Built \d+ pages and \d+ sections in (\d+) ms")
+WEMI_BUILT = re.compile(r"Built \d+ pages and \d+ sections in (\d+) ms")
+HUGO_BUILT = re.compile(r"Total in (\d+) ms")
 
 
 def free_port():
@@ -57,8 +58,8 @@ def fetch(url):
 
 
 def wait_for(pred, timeout, what):
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < timeout:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
         value = pred()
         if value:
             return value
@@ -66,99 +67,147 @@ def wait_for(pred, timeout, what):
     sys.exit("serve_latency.py: timed out waiting for " + what)
 
 
-def builds_logged(log_path):
+def builds_logged(log_path, built):
+    """The build times (ms) the server has logged so far."""
     with open(log_path, encoding="utf-8", errors="replace") as f:
-        return [int(m) for m in BUILT.findall(f.read())]
+        return [int(ms) for ms in built.findall(f.read())]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pages", type=int, default=10000)
-    ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--work", default="/dev/shm/wemi-bench")
-    ap.add_argument("--bench", default=compare.DEFAULT_BENCH)
-    ap.add_argument("--wemi", default=None)
-    ap.add_argument("--hugo", action="store_true", help="also measure hugo server (shared incr.py)")
-    a = ap.parse_args()
+class Server:
+    """A preview server started in its own session, its output in a log file."""
 
-    wemi = a.wemi or compare.build_wemi(a.work)
-    corpus = compare.generate(a.bench, a.work, a.pages, "canonical")
-    compare.setup_wemi_site(corpus)
-    notizie = os.path.join(corpus, "content", "notizie")
+    def __init__(self, cmd, cwd, log_path, built):
+        self.log_path, self.built = log_path, built
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def builds(self):
+        return builds_logged(self.log_path, self.built)
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def first_notizia(site):
+    notizie = os.path.join(site, "content", "notizie")
     slug = sorted(f for f in os.listdir(notizie) if f.endswith(".md") and not f.startswith("_"))[0][:-3]
-    md = os.path.join(notizie, slug + ".md")
-    template = os.path.join(corpus, "themes", "bench", "templates", "page.html")
+    return slug, os.path.join(notizie, slug + ".md")
+
+
+def edit_latencies(server, url, md, edits):
+    """Seconds from each save of `md` to the first response of `url` holding the new text."""
     with open(md, encoding="utf-8") as f:
         original = f.read()
-    with open(template, encoding="utf-8") as f:
-        original_template = f.read()
-
-    port = free_port()
-    url = "http://127.0.0.1:%d/notizie/%s/" % (port, slug)
-    log_path = os.path.join(a.work, "serve-latency.log")
-    log = open(log_path, "w")
-    proc = subprocess.Popen([wemi, "serve", "--root", corpus, "--port", str(port)], stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    latencies, template_ms = [], None
+    latencies = []
     try:
         wait_for(lambda: (b := fetch(url)) and "</html>" in b, 300, "the first build")
         time.sleep(1.0)
-        for i in range(a.edits):
-            done = len(builds_logged(log_path))
+        for i in range(edits):
+            done = len(server.builds())
             marker = "MARKER%d%d" % (os.getpid(), i)
-            t0 = time.perf_counter()
+            start = time.perf_counter()
             with open(md, "w", encoding="utf-8") as f:
                 f.write(original + "\nParagrafo aggiornato %s.\n" % marker)
             wait_for(lambda: (b := fetch(url)) and marker in b, 120, "edit %d" % i)
-            latencies.append(time.perf_counter() - t0)
-            wait_for(lambda: len(builds_logged(log_path)) > done, 120, "the rebuild after edit %d" % i)
+            latencies.append(time.perf_counter() - start)
+            wait_for(lambda: len(server.builds()) > done, 120, "the rebuild after edit %d" % i)
             time.sleep(0.3)
-        done = len(builds_logged(log_path))
-        with open(template, "w", encoding="utf-8") as f:
-            f.write(original_template + "\n{# TEMPLATE%d #}\n" % os.getpid())
-        wait_for(lambda: len(builds_logged(log_path)) > done, 300, "the template rebuild")
-        template_ms = builds_logged(log_path)[-1]
     finally:
         with open(md, "w", encoding="utf-8") as f:
             f.write(original)
-        with open(template, "w", encoding="utf-8") as f:
-            f.write(original_template)
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-        log.close()
+    return latencies
 
+
+def template_rebuild_ms(server, template):
+    """How long the server says the rebuild after a change to `template` took."""
+    with open(template, encoding="utf-8") as f:
+        original = f.read()
+    done = len(server.builds())
+    try:
+        with open(template, "w", encoding="utf-8") as f:
+            f.write(original + "\n{# TEMPLATE%d #}\n" % os.getpid())
+        wait_for(lambda: len(server.builds()) > done, 300, "the template rebuild")
+        return server.builds()[-1]
+    finally:
+        with open(template, "w", encoding="utf-8") as f:
+            f.write(original)
+
+
+def measure_wemi(a, wemi):
+    site = harness.site_dir(a.work, a.pages, "wemi", a.bench)
+    slug, md = first_notizia(site)
+    port = free_port()
+    server = Server([wemi, "serve", "--root", site, "--port", str(port)], site,
+                    os.path.join(a.work, "serve-latency.log"), WEMI_BUILT)
+    try:
+        latencies = edit_latencies(server, "http://127.0.0.1:%d/notizie/%s/" % (port, slug), md, a.edits)
+        template_ms = template_rebuild_ms(server, os.path.join(site, "themes", "bench", "templates", "page.html"))
+    finally:
+        server.stop()
     out = tempfile.mkdtemp(dir=a.work)
     try:
-        t0 = time.perf_counter()
-        subprocess.run([wemi, "build", "--root", corpus, "--output", os.path.join(out, "public")],
-                       check=True, stdout=subprocess.DEVNULL)
-        clean_ms = (time.perf_counter() - t0) * 1000
+        start = time.perf_counter()
+        subprocess.run([wemi, "build", "--root", site, "--output", os.path.join(out, "public")], check=True,
+                       stdout=subprocess.DEVNULL)
+        clean_ms = (time.perf_counter() - start) * 1000
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    return latencies, template_ms, clean_ms
 
-    hugo = None
-    if a.hugo:
-        hugo_site = compare.generate(a.bench, a.work, a.pages, "hugo")
-        env = dict(os.environ, HUGO_BIN=compare.find_hugo(None))
-        r = subprocess.run([sys.executable, os.path.join(a.bench, "incr.py"), "--peer", "hugo", "--site", hugo_site,
-                            "--port", str(free_port()), "--edits", "5"], capture_output=True, text=True, env=env)
-        if r.returncode == 0:
-            hugo = json.loads(r.stdout.strip().splitlines()[-1])
-        else:
-            print("hugo measurement failed:\n" + r.stderr, file=sys.stderr)
 
+def measure_hugo(a):
+    site = harness.site_dir(a.work, a.pages, "hugo", a.bench)
+    slug, md = first_notizia(site)
+    port = free_port()
+    harness.remove(os.path.join(site, "public"))
+    server = Server([harness.find_hugo(None), "server", "--bind", "127.0.0.1", "--port", str(port)], site,
+                    os.path.join(a.work, "serve-latency-hugo.log"), HUGO_BUILT)
+    try:
+        return edit_latencies(server, "http://127.0.0.1:%d/notizie/%s/" % (port, slug), md, a.hugo_edits)
+    finally:
+        server.stop()
+
+
+def row(name, latencies):
     ms = [x * 1000 for x in latencies]
+    return "| %s: save → new page served (%d edits) | %.0f ms | %.0f–%.0f ms |" % (
+        name, len(ms), statistics.median(ms), min(ms), max(ms))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--work", default="/dev/shm/wemi-bench")
+    ap.add_argument("--bench", metavar="DIR", default=None,
+                    help="write the corpus with the reference generator DIR/gen.py instead of benches/corpus.py")
+    ap.add_argument("--wemi", default=None, help="wemi binary (default: build and use target/release/wemi)")
+    ap.add_argument("--hugo", action="store_true", help="also measure hugo server")
+    ap.add_argument("--hugo-edits", type=int, default=5)
+    a = ap.parse_args()
+    a.work = os.path.abspath(a.work)
+    os.makedirs(a.work, exist_ok=True)
+    if a.bench:
+        a.bench = os.path.abspath(a.bench)
+
+    wemi = harness.pin(harness.wemi_binary(a.wemi, False, "serve_latency.py"), a.work, "wemi")
+    latencies, template_ms, clean_ms = measure_wemi(a, wemi)
+    hugo = measure_hugo(a) if a.hugo else None
+
     print("| %d pages | median | min–max |" % a.pages)
     print("|---|---|---|")
-    print("| `wemi serve`: save → new page served (%d edits) | %.0f ms | %.0f–%.0f ms |"
-          % (len(ms), statistics.median(ms), min(ms), max(ms)))
+    print(row("`wemi serve`", latencies))
     if hugo:
-        print("| `hugo server`: save → new page served (%d edits) | %.0f ms | %.0f–%.0f ms |"
-              % (len(hugo["latencies_s"]), hugo["median_s"] * 1000, hugo["min_s"] * 1000, hugo["max_s"] * 1000))
+        print(row("`hugo server`", hugo))
     print("| `wemi serve`: template change, whole-site rebuild | %d ms | |" % template_ms)
     print("| `wemi build`: clean build, same corpus | %.0f ms | |" % clean_ms)
-    json.dump({"pages": a.pages, "latencies_ms": [round(x, 1) for x in ms], "template_rebuild_ms": template_ms,
-               "clean_build_ms": round(clean_ms), "hugo": hugo}, open(os.path.join(a.work, "serve-latency.json"), "w"))
+    with open(os.path.join(a.work, "serve-latency.json"), "w") as f:
+        json.dump({"pages": a.pages, "latencies_ms": [round(x * 1000, 1) for x in latencies],
+                   "template_rebuild_ms": template_ms, "clean_build_ms": round(clean_ms),
+                   "hugo_latencies_ms": [round(x * 1000, 1) for x in hugo] if hugo else None}, f)
 
 
 if __name__ == "__main__":
