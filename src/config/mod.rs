@@ -15,11 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::base::error::{Diagnostic, Error, Result};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::CONFIG_FILE;
 use crate::base::yaml::{self, YamlValue};
 use crate::config::schema::{Ordered, RawField, Schema, Schemas};
-
-/// The configuration file's name, in the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -12,6 +12,7 @@ use jiff::ZonedDateTime;
 use crate::base::error::{Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::CONTENT_DIR;
 use crate::base::position::{LineIndex, line_column};
 use crate::base::script_url;
 use crate::base::site_path;
@@ -135,7 +136,7 @@ pub struct LocatedCall {
 
 /// The path shown in messages for a content file.
 pub fn shown_path(source: &SourceFile) -> PathBuf {
-    PathBuf::from("content").join(&source.relative)
+    PathBuf::from(CONTENT_DIR).join(&source.relative)
 }
 
 /// Reads and parses a page or section file.

@@ -546,7 +546,7 @@ impl Claim<'_> {
     /// The file a collision with this claim is reported in, and the position in it.
     fn place(&self, site: &Site) -> (PathBuf, Option<(usize, usize)>) {
         match *self {
-            Claim::TaxonomyList(_) => (PathBuf::from(crate::config::CONFIG_FILE), None),
+            Claim::TaxonomyList(_) => (PathBuf::from(crate::base::layout::CONFIG_FILE), None),
             Claim::Term(index, term) => {
                 (shown_path(ListingOf::Term(index, term).source(site)), None)
             }
