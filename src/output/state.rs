@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use super::OutputPath;
+use super::path::OutputPath;
 use crate::base::layout::{self, STATE_DIR};
 
 /// The manifest's second line: the output folder it is about.
