@@ -414,6 +414,36 @@ fn link_translations<T>(
     }
 }
 
+/// Bundle folder → its pages (one per language).
+fn bundle_pages(pages: &[Page]) -> HashMap<String, Vec<usize>> {
+    let mut bundles: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.doc.source.is_bundle() {
+            bundles.entry(p.doc.source.folder()).or_default().push(i);
+        }
+    }
+    bundles
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// The closest bundle around `folder` (or `folder` itself), with its pages.
+fn enclosing_bundle(
+    bundles: &HashMap<String, Vec<usize>>,
+    mut folder: &str,
+) -> Option<(String, Vec<usize>)> {
+    loop {
+        if let Some(owners) = bundles.get(folder) {
+            return Some((folder.to_string(), owners.clone()));
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+    }
+}
+
 /// Puts every asset file in the output: next to its page for a bundle, else in its folder.
 fn place_assets(
     files: Vec<SourceFile>,
@@ -421,17 +451,7 @@ fn place_assets(
     sections: &mut [Section],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Asset> {
-    // Bundle folder → its pages (one per language).
-    let mut bundles: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        if p.doc.source.is_bundle() {
-            bundles.entry(p.doc.source.folder()).or_default().push(i);
-        }
-    }
-    let bundles: HashMap<String, Vec<usize>> = bundles
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let bundles = bundle_pages(pages);
     let mut assets = Vec::new();
     for file in files {
         let name = file
@@ -440,17 +460,7 @@ fn place_assets(
             .next()
             .unwrap_or_default()
             .to_string();
-        // The closest enclosing bundle, if any.
-        let mut folder = file.folder();
-        let bundle = loop {
-            if let Some(owners) = bundles.get(folder) {
-                break Some((folder.to_string(), owners.clone()));
-            }
-            if folder.is_empty() {
-                break None;
-            }
-            folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
-        };
+        let bundle = enclosing_bundle(&bundles, file.folder());
         // Names in a bundle, and the names of files, are published as they are.
         let kept = match &bundle {
             Some((bundle_folder, _)) => &file.relative[bundle_folder.len() + 1..],
