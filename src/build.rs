@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::base::error::{self, Diagnostic, Error, Result};
 use crate::base::fingerprint;
 use crate::base::i18n::msg;
+use crate::base::layout;
 use crate::base::progress::{Phase, Progress};
 use crate::config::Config;
 use crate::content::document;
@@ -178,28 +179,20 @@ fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
     let out = match output {
         Some(out) if out.is_absolute() => absolute(out),
         Some(out) => absolute(&std::env::current_dir().unwrap_or_default().join(out)),
-        None => root.join("public"),
+        None => layout::default_output(root),
     };
-    let protected = std::iter::once(root.to_path_buf()).chain(
-        fingerprint::INPUTS
-            .iter()
-            .chain([&output::state::STATE_DIR])
-            .map(|input| root.join(input)),
-    );
-    for dir in protected {
-        if dir.starts_with(&out) || (dir != root && out.starts_with(&dir)) {
-            return Err(Error::usage(vec![
-                Diagnostic::new(
-                    &out,
-                    msg!(
-                        "refusing to write the site into {output}: it is or contains {folder}",
-                        output = out.display(),
-                        folder = dir.display()
-                    ),
-                )
-                .hint(msg!("choose an output folder of its own, such as public/")),
-            ]));
-        }
+    if let Some(dir) = layout::protected_folder_at(root, &out) {
+        return Err(Error::usage(vec![
+            Diagnostic::new(
+                &out,
+                msg!(
+                    "refusing to write the site into {output}: it is or contains {folder}",
+                    output = out.display(),
+                    folder = dir.display()
+                ),
+            )
+            .hint(msg!("choose an output folder of its own, such as public/")),
+        ]));
     }
     Ok(out)
 }
@@ -227,14 +220,14 @@ pub fn generate(
     cache: Option<&mut content::cache::DocumentCache>,
 ) -> Result<Generated> {
     progress.start(Phase::Read, 0);
-    let content_dir = root.join("content");
+    let content_dir = root.join(layout::CONTENT_DIR);
     let (files, mut errors) = if content_dir.is_dir() {
         source::discover(&content_dir, &config)
     } else {
         (
             Vec::new(),
             vec![
-                Diagnostic::new("content", msg!("the site has no content/ folder"))
+                Diagnostic::new(layout::CONTENT_DIR, msg!("the site has no content/ folder"))
                     .hint(msg!("create content/_index.md for the home page")),
             ],
         )

@@ -19,6 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::base::error::Diagnostic;
+use crate::base::layout::CONTENT_DIR;
 use crate::base::script_url;
 use crate::base::site_path;
 use crate::base::slug::{is_slug, slugify};
@@ -87,7 +88,7 @@ fn config() -> &'static Config {
 
 fn source(relative: &str, kind: SourceKind) -> SourceFile {
     SourceFile {
-        path: PathBuf::from("content").join(relative),
+        path: PathBuf::from(CONTENT_DIR).join(relative),
         relative: relative.to_string(),
         kind,
         lang: config().language.clone(),

@@ -320,6 +320,49 @@ fn an_unchanged_build_stops_early_but_repairs_edited_output() {
     assert!(site.public("notizie/bozza/index.html").exists());
 }
 
+/// A build whose inputs did not change stops early, so every folder and file the build reads
+/// must count as an input (`base::layout::INPUTS`): after a build, a change in any of them is
+/// built, not skipped. A new folder the build reads belongs in this list too.
+#[test]
+fn a_change_in_any_input_is_built() {
+    let site = Site::fixture("basic");
+    site.write("data/orari.yaml", "apertura: nove\n");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ data.orari.apertura }}</h1>{% endblock %}",
+    );
+    site.write("static/img/logo.svg", "<svg/>");
+    site.build_ok(&[]);
+    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let page = fs::read_to_string(site.root.join("content/spazi/ancora.md")).unwrap();
+    let base = fs::read_to_string(site.root.join("themes/test/templates/base.html")).unwrap();
+    let edits = [
+        ("site.yaml", config.replace("Sito di prova", "Sito nuovo")),
+        ("content/spazi/ancora.md", format!("{page}\nAltro testo.\n")),
+        (
+            "themes/test/templates/base.html",
+            base.replace("<main>", "<main id=\"m\">"),
+        ),
+        ("themes/test/static/css/site.css", "p {}".to_string()),
+        (
+            "templates/404.html",
+            "<h1>{{ data.orari.apertura }}</h1>".to_string(),
+        ),
+        ("static/img/logo.svg", "<svg></svg>".to_string()),
+        ("data/orari.yaml", "apertura: dieci\n".to_string()),
+    ];
+    for (file, text) in edits {
+        let before = site.snapshot();
+        site.write(file, text);
+        let summary = site.build_ok(&[]);
+        assert_ne!(
+            site.snapshot(),
+            before,
+            "{file}: a real change was skipped\n{summary}"
+        );
+    }
+}
+
 #[test]
 fn parallel_output_is_byte_identical_to_single_threaded() {
     let site = Site::fixture("listings");

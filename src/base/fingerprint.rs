@@ -1,8 +1,8 @@
 //! Fingerprints that let a build with nothing to do stop before reading anything.
 //!
 //! The inputs' fingerprint covers the binary, the build's options and the name, size,
-//! modification and change times of every file under the folders a build reads. The
-//! outputs' fingerprint covers the same facts of every file the last build wrote. Both go
+//! modification and change times of every file under the inputs a build reads
+//! ([`crate::base::layout::INPUTS`]). The outputs' fingerprint covers the same facts of every file the last build wrote. Both go
 //! into the output folder's manifest: when both still match, the output folder already holds
 //! exactly what a build would write. Any difference (a touched file, a file edited in
 //! `public/`, a new wemi) means a real build, which then writes only what changed.
@@ -14,15 +14,7 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-/// The folders and files under the site root that a build reads: the one list of inputs.
-pub const INPUTS: [&str; 6] = [
-    "site.yaml",
-    "content",
-    "themes",
-    "templates",
-    "static",
-    "data",
-];
+use crate::base::layout::INPUTS;
 
 /// The fingerprint of everything a build of `root` would read, with `options` (anything that
 /// changes the output: base URL, drafts …); `None` when some entry cannot be read, so that
@@ -35,7 +27,7 @@ pub fn inputs(root: &Path, options: &impl Hash) -> Option<u64> {
         stamp(&exe)?.hash(&mut hasher);
     }
     options.hash(&mut hasher);
-    for input in INPUTS {
+    for input in INPUTS.map(|i| i.name) {
         let base = root.join(input);
         input.hash(&mut hasher);
         if !base.exists() {
@@ -152,6 +144,28 @@ mod tests {
         assert_ne!(second, first, "a new file");
         std::fs::write(root.join("content/a.md"), "---\n---\nx").unwrap();
         assert_ne!(inputs(root, &false), Some(second), "an edited file");
+    }
+
+    /// A build with the same fingerprint stops early: a file written or edited in any input
+    /// must change it, or that build would skip a real change.
+    #[test]
+    fn inputs_change_with_a_file_in_each_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut last = inputs(root, &false).unwrap();
+        for input in INPUTS {
+            let file = match input.folder {
+                true => root.join(input.name).join("sub/file.txt"),
+                false => root.join(input.name),
+            };
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            for text in ["a", "bb"] {
+                std::fs::write(&file, text).unwrap();
+                let now = inputs(root, &false).unwrap();
+                assert_ne!(now, last, "{} written with {text:?}", input.name);
+                last = now;
+            }
+        }
     }
 
     #[cfg(unix)]

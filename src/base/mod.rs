@@ -7,6 +7,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fs;
 pub mod i18n;
+pub mod layout;
 pub mod markup;
 pub mod position;
 pub mod progress;

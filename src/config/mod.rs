@@ -15,11 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::base::error::{Diagnostic, Error, Result};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::CONFIG_FILE;
 use crate::base::yaml::{self, YamlValue};
 use crate::config::schema::{Ordered, RawField, Schema, Schemas};
-
-/// The configuration file's name, in the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -257,179 +255,35 @@ impl Config {
             menus,
             markdown,
             feeds,
-            schemas: raw_schemas,
+            schemas,
             extra,
         } = raw;
-
-        let mut errors = Vec::new();
-        let at = |key: &str, message: Text, hint: Text| {
-            let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
-            match yaml::key_line(text, key) {
-                Some(line) => d.at_line(line),
-                None => d,
-            }
+        let mut errors = Problems {
+            text,
+            found: Vec::new(),
         };
-
-        let base_url = base_url.unwrap_or(&file_base_url);
-        let base_path = match split_base_url(base_url) {
-            Some(path) => path,
-            None => {
-                errors.push(at(
-                    "base_url",
-                    msg!(
-                        "`base_url` must be an absolute http(s) URL, found `{url}`",
-                        url = base_url
-                    ),
-                    msg!("write it like https://wemi.comune.milano.it/"),
-                ));
-                "/".into()
-            }
-        };
-        let base_url = format!("{}/", base_url.trim_end_matches('/'));
-
-        let tz = match jiff::tz::db().get(&time_zone) {
-            Ok(tz) => tz,
-            Err(_) => {
-                errors.push(at(
-                    "time_zone",
-                    msg!("unknown time zone `{zone}`", zone = time_zone),
-                    msg!("use an IANA name such as Europe/Rome"),
-                ));
-                TimeZone::UTC
-            }
-        };
-
-        let mut all_languages = vec![Language {
-            code: language.clone(),
-            title: title.clone(),
-        }];
-        for (code, lang) in languages {
-            all_languages.push(Language {
-                title: lang.title.unwrap_or_else(|| title.clone()),
-                code,
-            });
-        }
-        for lang in &all_languages {
-            // A language is a folder of the site: `nul/` could not be published everywhere.
-            if !is_language_code(&lang.code)
-                || crate::base::site_path::segment_problem(&lang.code).is_some()
-            {
-                errors.push(at(
-                    if lang.code == language {
-                        "language"
-                    } else {
-                        "languages"
-                    },
-                    msg!("`{code}` is not a language code", code = lang.code),
-                    msg!("use a lowercase ISO 639-1 code such as it, en or ar"),
-                ));
-            }
-        }
-        if all_languages[1..].iter().any(|l| l.code == language) {
-            errors.push(at(
-                "languages",
-                msg!(
-                    "`{code}` is the default language and cannot be listed again",
-                    code = language
-                ),
-                msg!("remove it from `languages`"),
-            ));
-        }
-
-        let mut seen = Vec::new();
-        for t in &taxonomies {
-            if BUILT_IN_FIELDS.contains(&t.name.as_str()) {
-                errors.push(at(
-                    "taxonomies",
-                    msg!(
-                        "the taxonomy `{name}` has the name of a built-in field",
-                        name = t.name
-                    ),
-                    msg!("choose another name"),
-                ));
-            } else if !crate::base::slug::is_slug(&t.name) && !t.name.contains('_') {
-                errors.push(at(
-                    "taxonomies",
-                    msg!(
-                        "the taxonomy name `{name}` is not a simple lowercase word",
-                        name = t.name
-                    ),
-                    msg!("use lowercase letters, digits and hyphens only"),
-                ));
-            } else if let Some(problem) = crate::base::site_path::segment_problem(&t.name) {
-                errors.push(at(
-                    "taxonomies",
-                    msg!(
-                        "the taxonomy `{name}` cannot be published: {problem}",
-                        name = t.name,
-                        problem = problem.describe(&t.name)
-                    ),
-                    msg!("choose another name"),
-                ));
-            } else if seen.contains(&t.name) {
-                errors.push(at(
-                    "taxonomies",
-                    msg!("the taxonomy `{name}` is declared twice", name = t.name),
-                    msg!("remove one of them"),
-                ));
-            }
-            if t.paginate_by == Some(0) {
-                errors.push(at(
-                    "paginate_by",
-                    msg!(
-                        "`paginate_by` of the taxonomy `{name}` must be at least 1",
-                        name = t.name
-                    ),
-                    msg!("write the number of pages per term page, e.g. `paginate_by: 10`"),
-                ));
-            }
-            seen.push(t.name.clone());
-        }
+        let (base_url, base_path) =
+            resolve_base_url(base_url.unwrap_or(&file_base_url), &mut errors);
+        let tz = resolve_time_zone(&time_zone, &mut errors);
+        let languages = resolve_languages(&title, &language, languages, &mut errors);
+        check_taxonomies(&taxonomies, &mut errors);
         if feeds.limit == 0 {
-            errors.push(at(
+            errors.at(
                 "feeds",
                 msg!("`feeds.limit` must be at least 1"),
                 msg!("write the number of entries per feed, e.g. `limit: 20`"),
-            ));
+            );
         }
         if !extra.is_map_or_null() {
-            errors.push(at(
+            errors.at(
                 "extra",
                 msg!("`extra` must be a map of keys and values"),
                 msg!("write `extra:` followed by indented `key: value` lines"),
-            ));
+            );
         }
-
-        let outline = crate::base::yaml::outline::outline(text);
-        let mut schemas = Schemas::new();
-        for (section, fields) in raw_schemas.0 {
-            match Schema::from_raw(&section, fields) {
-                Ok(schema) => {
-                    schemas.insert(section, schema);
-                }
-                Err(problems) => {
-                    for (path, message, hint) in problems {
-                        let mut segments = path.split('.');
-                        let located = outline
-                            .get("schemas")
-                            .and_then(|o| o.get(segments.next()?))
-                            .and_then(|o| o.get(segments.next()?).or(Some(o)));
-                        let mut d = Diagnostic::new(
-                            CONFIG_FILE,
-                            msg!("schema `{path}`: {problem}", path = path, problem = message),
-                        )
-                        .hint(hint);
-                        if let Some(o) = located {
-                            d = d.at(o.line, o.column);
-                        }
-                        errors.push(d);
-                    }
-                }
-            }
-        }
-
-        if !errors.is_empty() {
-            return Err(Error::usage(errors));
+        let schemas = resolve_schemas(schemas, &mut errors);
+        if !errors.found.is_empty() {
+            return Err(Error::usage(errors.found));
         }
         Ok(Config {
             title,
@@ -437,32 +291,11 @@ impl Config {
             base_url,
             base_path,
             language,
-            languages: all_languages,
+            languages,
             time_zone_name: time_zone,
             time_zone: tz,
             theme,
-            taxonomies: taxonomies
-                .into_iter()
-                .map(
-                    |RawTaxonomy {
-                         name,
-                         title,
-                         term_title,
-                         paginate_by,
-                         feed,
-                         sort_by,
-                         render,
-                     }| Taxonomy {
-                        title: title.unwrap_or_else(|| capitalise(&name)),
-                        term_title: term_title.unwrap_or_else(|| "{term}".into()),
-                        name,
-                        paginate_by,
-                        feed: feed && render,
-                        sort_by,
-                        render,
-                    },
-                )
-                .collect(),
+            taxonomies: taxonomies.into_iter().map(Taxonomy::from).collect(),
             menus,
             unsafe_html: markdown.unsafe_html,
             schemas,
@@ -489,6 +322,214 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
+}
+
+/// The problems found in a `site.yaml`, each at the line of its key.
+struct Problems<'a> {
+    /// The file's text.
+    text: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// A problem with the value of the top-level `key`.
+    fn at(&mut self, key: &str, message: Text, hint: Text) {
+        let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
+        self.found.push(match yaml::key_line(self.text, key) {
+            Some(line) => d.at_line(line),
+            None => d,
+        });
+    }
+}
+
+/// The base URL, ending in `/`, and its path; an URL that is not absolute is a problem.
+fn resolve_base_url(base_url: &str, errors: &mut Problems) -> (String, String) {
+    let base_path = match split_base_url(base_url) {
+        Some(path) => path,
+        None => {
+            errors.at(
+                "base_url",
+                msg!(
+                    "`base_url` must be an absolute http(s) URL, found `{url}`",
+                    url = base_url
+                ),
+                msg!("write it like https://wemi.comune.milano.it/"),
+            );
+            "/".into()
+        }
+    };
+    (format!("{}/", base_url.trim_end_matches('/')), base_path)
+}
+
+/// The time zone named `name`; an unknown name is a problem (and UTC stands in).
+fn resolve_time_zone(name: &str, errors: &mut Problems) -> TimeZone {
+    match jiff::tz::db().get(name) {
+        Ok(tz) => tz,
+        Err(_) => {
+            errors.at(
+                "time_zone",
+                msg!("unknown time zone `{zone}`", zone = name),
+                msg!("use an IANA name such as Europe/Rome"),
+            );
+            TimeZone::UTC
+        }
+    }
+}
+
+/// Every language, the default one (`language`, titled `title`) first; a code that is not a
+/// language code or names the default language again is a problem.
+fn resolve_languages(
+    title: &str,
+    language: &str,
+    languages: BTreeMap<String, RawLanguage>,
+    errors: &mut Problems,
+) -> Vec<Language> {
+    let mut all_languages = vec![Language {
+        code: language.to_string(),
+        title: title.to_string(),
+    }];
+    for (code, lang) in languages {
+        all_languages.push(Language {
+            title: lang.title.unwrap_or_else(|| title.to_string()),
+            code,
+        });
+    }
+    for lang in &all_languages {
+        // A language is a folder of the site: `nul/` could not be published everywhere.
+        if !is_language_code(&lang.code)
+            || crate::base::site_path::segment_problem(&lang.code).is_some()
+        {
+            errors.at(
+                if lang.code == language {
+                    "language"
+                } else {
+                    "languages"
+                },
+                msg!("`{code}` is not a language code", code = lang.code),
+                msg!("use a lowercase ISO 639-1 code such as it, en or ar"),
+            );
+        }
+    }
+    if all_languages[1..].iter().any(|l| l.code == language) {
+        errors.at(
+            "languages",
+            msg!(
+                "`{code}` is the default language and cannot be listed again",
+                code = language
+            ),
+            msg!("remove it from `languages`"),
+        );
+    }
+    all_languages
+}
+
+/// Each taxonomy needs a name of its own that can be a folder of the site, and at least one
+/// page per term page.
+fn check_taxonomies(taxonomies: &[RawTaxonomy], errors: &mut Problems) {
+    let mut seen = Vec::new();
+    for t in taxonomies {
+        if BUILT_IN_FIELDS.contains(&t.name.as_str()) {
+            errors.at(
+                "taxonomies",
+                msg!(
+                    "the taxonomy `{name}` has the name of a built-in field",
+                    name = t.name
+                ),
+                msg!("choose another name"),
+            );
+        } else if !crate::base::slug::is_slug(&t.name) && !t.name.contains('_') {
+            errors.at(
+                "taxonomies",
+                msg!(
+                    "the taxonomy name `{name}` is not a simple lowercase word",
+                    name = t.name
+                ),
+                msg!("use lowercase letters, digits and hyphens only"),
+            );
+        } else if let Some(problem) = crate::base::site_path::segment_problem(&t.name) {
+            errors.at(
+                "taxonomies",
+                msg!(
+                    "the taxonomy `{name}` cannot be published: {problem}",
+                    name = t.name,
+                    problem = problem.describe(&t.name)
+                ),
+                msg!("choose another name"),
+            );
+        } else if seen.contains(&t.name) {
+            errors.at(
+                "taxonomies",
+                msg!("the taxonomy `{name}` is declared twice", name = t.name),
+                msg!("remove one of them"),
+            );
+        }
+        if t.paginate_by == Some(0) {
+            errors.at(
+                "paginate_by",
+                msg!(
+                    "`paginate_by` of the taxonomy `{name}` must be at least 1",
+                    name = t.name
+                ),
+                msg!("write the number of pages per term page, e.g. `paginate_by: 10`"),
+            );
+        }
+        seen.push(t.name.clone());
+    }
+}
+
+impl From<RawTaxonomy> for Taxonomy {
+    fn from(raw: RawTaxonomy) -> Taxonomy {
+        let RawTaxonomy {
+            name,
+            title,
+            term_title,
+            paginate_by,
+            feed,
+            sort_by,
+            render,
+        } = raw;
+        Taxonomy {
+            title: title.unwrap_or_else(|| capitalise(&name)),
+            term_title: term_title.unwrap_or_else(|| "{term}".into()),
+            name,
+            paginate_by,
+            feed: feed && render,
+            sort_by,
+            render,
+        }
+    }
+}
+
+/// The schema of each section; a mistake in one is a problem at the field it names.
+fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Schemas {
+    let outline = crate::base::yaml::outline::outline(errors.text);
+    let mut schemas = Schemas::new();
+    for (section, fields) in raw.0 {
+        match Schema::from_raw(&section, fields) {
+            Ok(schema) => {
+                schemas.insert(section, schema);
+            }
+            Err(problems) => {
+                for (path, message, hint) in problems {
+                    let mut segments = path.split('.');
+                    let located = outline
+                        .get("schemas")
+                        .and_then(|o| o.get(segments.next()?))
+                        .and_then(|o| o.get(segments.next()?).or(Some(o)));
+                    let mut d = Diagnostic::new(
+                        CONFIG_FILE,
+                        msg!("schema `{path}`: {problem}", path = path, problem = message),
+                    )
+                    .hint(hint);
+                    if let Some(o) = located {
+                        d = d.at(o.line, o.column);
+                    }
+                    errors.found.push(d);
+                }
+            }
+        }
+    }
+    schemas
 }
 
 /// The path of an absolute http(s) URL, ending in `/`; `None` if it is not one.

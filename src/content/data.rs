@@ -21,6 +21,7 @@ use crate::base::error::Diagnostic;
 use crate::base::fs;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::DATA_DIR;
 use crate::base::position::{LineIndex, line_column};
 use crate::base::script_url;
 use crate::content::document::nul_character;
@@ -32,18 +33,18 @@ use crate::content::document::nul_character;
 /// files are skipped; any other file must be `.yaml`/`.yml`, `.json` or `.csv`. On failure the
 /// diagnostics cover every file that could not be read, parsed or given a key of its own.
 pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
-    let data_dir = root.join("data");
+    let data_dir = root.join(DATA_DIR);
     if !data_dir.exists() {
         return Ok(Value::from(Map::new()));
     }
     if !data_dir.is_dir() {
         return Err(vec![
-            Diagnostic::new("data", msg!("`data` is a file, but it must be a folder"))
+            Diagnostic::new(DATA_DIR, msg!("`data` is a file, but it must be a folder"))
                 .hint(msg!("put the data files in a data/ folder")),
         ]);
     }
     let mut tree = BTreeMap::new();
-    let (files, mut errors) = fs::walk(root, Path::new("data"));
+    let (files, mut errors) = fs::walk(root, Path::new(DATA_DIR));
     for file in files {
         let shown = file.shown;
         let Some(format) = Format::of(&file.path) else {
@@ -401,7 +402,7 @@ fn insert(
         return Ok(());
     };
     let mut map = tree;
-    let mut folder = PathBuf::from("data");
+    let mut folder = PathBuf::from(DATA_DIR);
     for (depth, name) in folders.iter().enumerate() {
         folder.push(name);
         let entry = map.entry(name.clone()).or_insert_with(|| Entry::Folder {

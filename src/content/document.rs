@@ -12,6 +12,7 @@ use jiff::ZonedDateTime;
 use crate::base::error::{Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::CONTENT_DIR;
 use crate::base::position::{LineIndex, line_column};
 use crate::base::script_url;
 use crate::base::site_path;
@@ -135,7 +136,7 @@ pub struct LocatedCall {
 
 /// The path shown in messages for a content file.
 pub fn shown_path(source: &SourceFile) -> PathBuf {
-    PathBuf::from("content").join(&source.relative)
+    PathBuf::from(CONTENT_DIR).join(&source.relative)
 }
 
 /// Reads and parses a page or section file.
@@ -425,20 +426,6 @@ fn check(
     config: &Config,
     has_schema: bool,
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let path = shown_path(source);
-    let mut errors = Vec::new();
-    // Found once, when the first error needs them: a front matter may have thousands of keys.
-    let key_lines = std::cell::OnceCell::new();
-    let at_key = |key: &str, message: Text| {
-        let d = Diagnostic::new(&path, message);
-        match key_lines
-            .get_or_init(|| yaml::key_lines(yaml_text))
-            .get(key)
-        {
-            Some(line) => d.at(line + offset, 1),
-            None => d.at_line(1),
-        }
-    };
     let RawFrontMatter {
         title,
         description,
@@ -455,142 +442,38 @@ fn check(
         feed,
         other,
     } = raw;
-
-    if source.kind == SourceKind::Page && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        errors.push(
-            Diagnostic::new(&path, msg!("the required key `title` is missing or empty"))
-                .at_line(1)
-                .hint(msg!("add a line `title: \"…\"` to the front matter")),
-        );
+    let is_page = source.kind == SourceKind::Page;
+    let mut check = FrontMatterCheck::new(shown_path(source), yaml_text, offset);
+    if is_page {
+        check.title(title.as_deref());
     }
     if let Some(slug) = &slug {
-        if !is_slug(slug) {
-            let suggestion = slugify(slug);
-            let hint = if suggestion.is_empty() {
-                msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
-            } else {
-                msg!("write `slug: {slug}`", slug = suggestion)
-            };
-            errors.push(
-                at_key(
-                    "slug",
-                    msg!(
-                        "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
-                        slug = slug
-                    ),
-                )
-                .hint(hint),
-            );
-        } else if let Some(problem) = site_path::segment_problem(slug) {
-            errors.push(
-                at_key(
-                    "slug",
-                    msg!(
-                        "the `slug` cannot be published: {problem}",
-                        problem = problem.describe(slug)
-                    ),
-                )
-                .hint(msg!(
-                    "write a longer slug, e.g. `slug: {slug}-1`",
-                    slug = slug
-                )),
-            );
-        }
+        check.slug(slug);
     }
-    let positions = ValuePositions::new(yaml_text, offset);
-    let mut checked_aliases = Vec::new();
-    for (i, written) in aliases.unwrap_or_default().into_iter().enumerate() {
-        let (line, column) = positions.item("aliases", i);
-        match alias_path(&written) {
-            Ok(normal) => checked_aliases.push(Alias {
-                written,
-                path: normal,
-                line,
-                column,
-            }),
-            Err(problem) => errors.push(
-                Diagnostic::new(&path, problem.describe_alias(&written))
-                    .at(line, column)
-                    .hint(problem.alias_hint()),
-            ),
-        }
-    }
+    let aliases = check.aliases(aliases.unwrap_or_default());
     let extra = extra.unwrap_or_default();
     if !extra.is_map_or_null() {
-        errors.push(
-            at_key("extra", msg!("`extra` must be a map of keys and values")).hint(msg!(
-                "write `extra:` followed by indented `key: value` lines"
-            )),
-        );
+        let error = check.at_key("extra", msg!("`extra` must be a map of keys and values"));
+        check.errors.push(error.hint(msg!(
+            "write `extra:` followed by indented `key: value` lines"
+        )));
     }
-
-    if source.kind == SourceKind::Page {
-        for (key, set) in [
+    if is_page {
+        check.section_only_keys(&[
             ("paginate_by", paginate_by.is_some()),
             ("sort_by", sort_by.is_some()),
             ("feed", feed.is_some()),
-        ] {
-            if set {
-                errors.push(
-                    at_key(key, msg!("`{key}` applies only to sections", key = key))
-                        .hint(msg!("move it to the section's _index.md, or remove it")),
-                );
-            }
-        }
+        ]);
     }
     if paginate_by == Some(0) {
-        errors.push(
-            at_key("paginate_by", msg!("`paginate_by` must be at least 1")).hint(msg!(
-                "write the number of pages per listing page, e.g. `paginate_by: 10`"
-            )),
-        );
+        let error = check.at_key("paginate_by", msg!("`paginate_by` must be at least 1"));
+        check.errors.push(error.hint(msg!(
+            "write the number of pages per listing page, e.g. `paginate_by: 10`"
+        )));
     }
-
-    let mut taxonomies = BTreeMap::new();
-    for (key, value) in other {
-        if config.taxonomies.iter().any(|t| t.name == key) {
-            match value.terms() {
-                Some(terms) if terms.iter().all(|t| !t.trim().is_empty()) => {
-                    for (i, term) in terms.iter().enumerate() {
-                        if let Some((message, hint)) = term_problem(&key, term) {
-                            let (line, column) = positions.item(&key, i);
-                            errors
-                                .push(Diagnostic::new(&path, message).at(line, column).hint(hint));
-                        }
-                    }
-                    if !terms.is_empty() {
-                        taxonomies.insert(key, terms);
-                    }
-                }
-                _ => errors.push(
-                    at_key(
-                        &key,
-                        msg!("`{key}` must be a value or a list of values", key = key),
-                    )
-                    .hint(msg!("write `{key}: 4` or `{key}: [4, 5]`", key = key)),
-                ),
-            }
-            continue;
-        }
-        if has_schema {
-            continue;
-        }
-        let known = BUILT_IN_FIELDS
-            .iter()
-            .copied()
-            .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
-        let hint = match closest(&key, known) {
-            Some(best) => msg!("did you mean `{best}`?", best = best),
-            None => msg!(
-                "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
-                key = key
-            ),
-        };
-        errors.push(at_key(&key, msg!("unknown key `{key}`", key = key)).hint(hint));
-    }
-
-    if !errors.is_empty() {
-        return Err(errors);
+    let taxonomies = check.other_keys(other, config, has_schema);
+    if !check.errors.is_empty() {
+        return Err(check.errors);
     }
     Ok(FrontMatter {
         title: title.map(|t| t.trim().to_string()),
@@ -600,7 +483,7 @@ fn check(
         draft: draft.unwrap_or(false),
         slug,
         weight,
-        aliases: checked_aliases,
+        aliases,
         template,
         taxonomies,
         extra,
@@ -610,6 +493,193 @@ fn check(
             feed: feed.unwrap_or(false),
         },
     })
+}
+
+/// The check of one file's front matter: where its keys and values are written, and the
+/// problems found so far.
+struct FrontMatterCheck<'a> {
+    /// The file, as shown in messages.
+    path: PathBuf,
+    yaml_text: &'a str,
+    /// Lines of the file before the YAML.
+    offset: usize,
+    /// The line of each top-level key, found once, when the first error needs them: a front
+    /// matter may have thousands of keys.
+    key_lines: std::cell::OnceCell<std::collections::HashMap<&'a str, usize>>,
+    positions: ValuePositions<'a>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> FrontMatterCheck<'a> {
+    fn new(path: PathBuf, yaml_text: &'a str, offset: usize) -> FrontMatterCheck<'a> {
+        FrontMatterCheck {
+            path,
+            yaml_text,
+            offset,
+            key_lines: std::cell::OnceCell::new(),
+            positions: ValuePositions::new(yaml_text, offset),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A problem with the value of the top-level `key`, at the key's line.
+    fn at_key(&self, key: &str, message: Text) -> Diagnostic {
+        let d = Diagnostic::new(&self.path, message);
+        match self
+            .key_lines
+            .get_or_init(|| yaml::key_lines(self.yaml_text))
+            .get(key)
+        {
+            Some(line) => d.at(line + self.offset, 1),
+            None => d.at_line(1),
+        }
+    }
+
+    /// A page needs a title.
+    fn title(&mut self, title: Option<&str>) {
+        if title.is_none_or(|t| t.trim().is_empty()) {
+            self.errors.push(
+                Diagnostic::new(
+                    &self.path,
+                    msg!("the required key `title` is missing or empty"),
+                )
+                .at_line(1)
+                .hint(msg!("add a line `title: \"…\"` to the front matter")),
+            );
+        }
+    }
+
+    /// A slug is written as a slug, and can be published.
+    fn slug(&mut self, slug: &str) {
+        if !is_slug(slug) {
+            let suggestion = slugify(slug);
+            let hint = if suggestion.is_empty() {
+                msg!("use lowercase letters, digits and hyphens, e.g. `slug: via-piazzetta`")
+            } else {
+                msg!("write `slug: {slug}`", slug = suggestion)
+            };
+            let error = self.at_key(
+                "slug",
+                msg!(
+                    "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
+                    slug = slug
+                ),
+            );
+            self.errors.push(error.hint(hint));
+        } else if let Some(problem) = site_path::segment_problem(slug) {
+            let error = self.at_key(
+                "slug",
+                msg!(
+                    "the `slug` cannot be published: {problem}",
+                    problem = problem.describe(slug)
+                ),
+            );
+            self.errors.push(error.hint(msg!(
+                "write a longer slug, e.g. `slug: {slug}-1`",
+                slug = slug
+            )));
+        }
+    }
+
+    /// The aliases that are site paths, each where it is written; the others are problems.
+    fn aliases(&mut self, aliases: Vec<String>) -> Vec<Alias> {
+        let mut checked = Vec::new();
+        for (i, written) in aliases.into_iter().enumerate() {
+            let (line, column) = self.positions.item("aliases", i);
+            match alias_path(&written) {
+                Ok(normal) => checked.push(Alias {
+                    written,
+                    path: normal,
+                    line,
+                    column,
+                }),
+                Err(problem) => self.errors.push(
+                    Diagnostic::new(&self.path, problem.describe_alias(&written))
+                        .at(line, column)
+                        .hint(problem.alias_hint()),
+                ),
+            }
+        }
+        checked
+    }
+
+    /// Keys a page may not have, with whether it has each.
+    fn section_only_keys(&mut self, keys: &[(&str, bool)]) {
+        for &(key, set) in keys {
+            if set {
+                let error = self.at_key(key, msg!("`{key}` applies only to sections", key = key));
+                self.errors
+                    .push(error.hint(msg!("move it to the section's _index.md, or remove it")));
+            }
+        }
+    }
+
+    /// The terms of each taxonomy among the keys serde did not know; any other such key is a
+    /// problem, unless a schema checks them.
+    fn other_keys(
+        &mut self,
+        other: BTreeMap<String, YamlValue>,
+        config: &Config,
+        has_schema: bool,
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut taxonomies = BTreeMap::new();
+        for (key, value) in other {
+            if config.taxonomies.iter().any(|t| t.name == key) {
+                if let Some(terms) = self.terms(&key, &value) {
+                    taxonomies.insert(key, terms);
+                }
+            } else if !has_schema {
+                self.unknown_key(&key, config);
+            }
+        }
+        taxonomies
+    }
+
+    /// The terms of taxonomy `key`, `None` when there is none; a value that is not a term
+    /// or a list of terms, or a term that cannot have an address, is a problem.
+    fn terms(&mut self, key: &str, value: &YamlValue) -> Option<Vec<String>> {
+        match value.terms() {
+            Some(terms) if terms.iter().all(|t| !t.trim().is_empty()) => {
+                for (i, term) in terms.iter().enumerate() {
+                    if let Some((message, hint)) = term_problem(key, term) {
+                        let (line, column) = self.positions.item(key, i);
+                        self.errors.push(
+                            Diagnostic::new(&self.path, message)
+                                .at(line, column)
+                                .hint(hint),
+                        );
+                    }
+                }
+                (!terms.is_empty()).then_some(terms)
+            }
+            _ => {
+                let error = self.at_key(
+                    key,
+                    msg!("`{key}` must be a value or a list of values", key = key),
+                );
+                self.errors
+                    .push(error.hint(msg!("write `{key}: 4` or `{key}: [4, 5]`", key = key)));
+                None
+            }
+        }
+    }
+
+    /// `key` is neither a field nor a taxonomy: the closest of them, or where free values go.
+    fn unknown_key(&mut self, key: &str, config: &Config) {
+        let known = BUILT_IN_FIELDS
+            .iter()
+            .copied()
+            .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
+        let hint = match closest(key, known) {
+            Some(best) => msg!("did you mean `{best}`?", best = best),
+            None => msg!(
+                "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
+                key = key
+            ),
+        };
+        let error = self.at_key(key, msg!("unknown key `{key}`", key = key));
+        self.errors.push(error.hint(hint));
+    }
 }
 
 /// The site path of an alias: its normal form, in which a last name without `.html` or

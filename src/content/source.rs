@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Diagnostic, values_or_errors};
 use crate::base::fs;
 use crate::base::i18n::msg;
+use crate::base::layout::CONTENT_DIR;
 use crate::config::Config;
 // `is_ignored` lives with the walk in `crate::base::fs`; code that names it here still works.
 pub use crate::base::fs::is_ignored;
@@ -72,7 +73,7 @@ impl SourceFile {
 /// diagnostics; the walk goes on past them.
 pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let root = content_dir.parent().unwrap_or(content_dir);
-    let (found, mut errors) = fs::walk(root, Path::new("content"));
+    let (found, mut errors) = fs::walk(root, Path::new(CONTENT_DIR));
     let classified = found.into_iter().map(|file| {
         classify(&file.relative, config).map(|source| SourceFile {
             path: file.path,
@@ -95,7 +96,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
     let Some(stem) = name.strip_suffix(".md") else {
         if !config.unsafe_html && is_active(name) {
             return Err(Diagnostic::new(
-                Path::new("content").join(relative),
+                Path::new(CONTENT_DIR).join(relative),
                 msg!("this file can run scripts in the browser, like raw HTML, which this site does not allow"),
             )
             .hint(msg!(
@@ -111,7 +112,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
     if let Some(code) = lang {
         if !config.has_language(code) {
             return Err(Diagnostic::new(
-                Path::new("content").join(relative),
+                Path::new(CONTENT_DIR).join(relative),
                 msg!(
                     "the file name says language `{code}`, which site.yaml does not declare",
                     code = code

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::Diagnostic;
 use crate::base::fs::{self, FoundFile};
 use crate::base::i18n::msg;
+use crate::base::layout::{CONFIG_FILE, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR};
 use crate::config::Config;
 
 /// A template file, by the name templates use for it (`spazi/page.html`).
@@ -34,11 +35,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut layers: Vec<PathBuf> = Vec::new();
     if let Some(name) = &config.theme {
-        let dir = Path::new("themes").join(name);
+        let dir = Path::new(THEMES_DIR).join(name);
         if !root.join(&dir).is_dir() {
             errors.push(
                 Diagnostic::new(
-                    crate::config::CONFIG_FILE,
+                    CONFIG_FILE,
                     msg!("the theme `{name}` does not exist", name = name),
                 )
                 .hint(msg!(
@@ -54,7 +55,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     for layer in &layers {
-        for file in files_under(root, &layer.join("templates"), &mut errors) {
+        for file in files_under(root, &layer.join(TEMPLATES_DIR), &mut errors) {
             match std::fs::read_to_string(&file.path) {
                 Ok(text) => {
                     templates.insert(
@@ -75,7 +76,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 ),
             }
         }
-        for file in files_under(root, &layer.join("static"), &mut errors) {
+        for file in files_under(root, &layer.join(STATIC_DIR), &mut errors) {
             static_files.insert(file.relative, file.path);
         }
     }

@@ -75,6 +75,12 @@ impl fmt::Display for OutputPath {
     }
 }
 
+impl std::borrow::Borrow<str> for OutputPath {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl AsRef<str> for OutputPath {
     fn as_ref(&self) -> &str {
         &self.0

@@ -17,11 +17,12 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 
 use rayon::prelude::*;
 
+use super::path::OutputPath;
+use super::set::{OutputFile, OutputSet};
 use super::state::{Record, State};
-use super::{OutputFile, OutputPath, OutputSet, WriteReport, io_error};
 use crate::base::error::Diagnostic;
 use crate::base::fingerprint::Stamp;
-use crate::base::i18n::msg;
+use crate::base::i18n::{Text, msg};
 
 /// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
 const TEMPORARY: &str = "wemi-tmp";
@@ -46,6 +47,36 @@ pub struct Stage {
     folders: Mutex<HashMap<String, bool>>,
     /// The output paths already in the journal ([`Stage::plan`]).
     planned: RwLock<HashSet<OutputPath>>,
+}
+
+/// What writing did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files created or changed.
+    pub written: usize,
+    /// Files whose bytes were already right.
+    pub unchanged: usize,
+    /// Files of an earlier build removed.
+    pub removed: usize,
+}
+
+/// Keeps rendered bytes in `stage`, or in memory without one.
+pub fn keep(
+    stage: Option<&Stage>,
+    path: &OutputPath,
+    bytes: Vec<u8>,
+) -> Result<OutputFile, Diagnostic> {
+    match stage {
+        Some(stage) => stage.keep(path, &bytes),
+        None => Ok(OutputFile::Rendered(bytes)),
+    }
+}
+
+/// A failed read or write in the output folder (or the state folder), at `path`.
+fn io_error(path: &Path, message: Text) -> Diagnostic {
+    Diagnostic::new(path, message).hint(msg!(
+        "check that the output folder is writable and not in use"
+    ))
 }
 
 /// A step of [`Stage::commit`] that can be undone.

@@ -17,10 +17,8 @@ use std::fs::File;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use super::OutputPath;
-
-/// The state folder's name, at the site root.
-pub const STATE_DIR: &str = ".wemi";
+use super::path::OutputPath;
+use crate::base::layout::{self, STATE_DIR};
 
 /// The manifest's second line: the output folder it is about.
 const OUTPUT_LINE: &str = "#output ";
@@ -54,8 +52,8 @@ impl State {
     /// The bookkeeping of output folder `out_dir` of the site at `root` (both absolute).
     pub fn for_output(root: &Path, out_dir: &Path) -> State {
         let dir = root.join(STATE_DIR);
-        let name = if out_dir == root.join("public") {
-            "public".to_string()
+        let name = if out_dir == layout::default_output(root) {
+            layout::DEFAULT_OUTPUT.to_string()
         } else {
             format!(
                 "output-{:016x}",

@@ -488,7 +488,7 @@ pub fn render(
         if !taxonomy.render {
             continue;
         }
-        let origin = PathBuf::from(crate::config::CONFIG_FILE);
+        let origin = PathBuf::from(crate::base::layout::CONFIG_FILE);
         let list = choose_taxonomy(tera, &taxonomy.name, "list.html", "taxonomy_list.html");
         let single = choose_taxonomy(tera, &taxonomy.name, "single.html", "taxonomy_single.html");
         let (list, single) = match (list, single) {

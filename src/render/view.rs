@@ -251,7 +251,7 @@ fn build_with(
     })
     .map_err(|e| {
         vec![Diagnostic::new(
-            crate::config::CONFIG_FILE,
+            crate::base::layout::CONFIG_FILE,
             msg!(
                 "cannot pass the configuration to the templates: {error}",
                 error = e
@@ -372,7 +372,7 @@ fn build_with(
                         .map(|v| with_fields(v, [("pages", Value::from(listed))]))
                         .unwrap_or_else(|e| {
                             errors.push(Diagnostic::new(
-                                crate::config::CONFIG_FILE,
+                                crate::base::layout::CONFIG_FILE,
                                 msg!(
                                     "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
                                     term = term.name,
@@ -395,7 +395,7 @@ fn build_with(
                 .map(|v| with_fields(v, [("terms", Value::from(terms.clone()))]))
                 .unwrap_or_else(|e| {
                     errors.push(Diagnostic::new(
-                        crate::config::CONFIG_FILE,
+                        crate::base::layout::CONFIG_FILE,
                         msg!(
                             "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
                             taxonomy = taxonomy.name,

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::base::error::{Diagnostic, Error};
 use crate::base::i18n::msg;
+use crate::base::layout::{self, ChangeKind};
 use crate::base::progress::Progress;
 use crate::build::{Generated, generate};
 use crate::config::Config;
@@ -28,7 +29,7 @@ use crate::content::cache::{self, DocumentCache};
 use crate::output::{OutputFile, OutputSet};
 use crate::render::{self, view};
 use crate::serve::http::{Reload, Server, Snapshot};
-use watch::{Change, ChangeKind, SiteWatcher};
+use watch::{Change, SiteWatcher};
 
 /// What `wemi serve` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,8 +100,8 @@ pub struct Rebuild {
 pub fn start(options: ServeOptions) -> Result<Preview, Error> {
     let (server, addr, port_taken) = bind(&options)?;
     let url = format!("http://{}/", display_addr(addr));
-    let (watcher, changes) =
-        watch::watch(&options.root, &[options.root.join("public")]).map_err(|e| {
+    let (watcher, changes) = watch::watch(&options.root, &[layout::default_output(&options.root)])
+        .map_err(|e| {
             Error::usage(vec![Diagnostic::new(
                 e.path.clone(),
                 msg!(

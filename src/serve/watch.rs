@@ -1,8 +1,8 @@
 //! Watching the site for `wemi serve`: which of the site's files changed, in the site's terms.
 //!
-//! [`watch`] watches the folders the build reads (`content/`, `themes/`, `templates/`,
-//! `static/`, `data/`) recursively, and the site folder itself without recursion, for
-//! `site.yaml`. Only folders are watched, never single files: a watch on a file follows its
+//! [`watch`] watches the folders the build reads ([`layout::INPUTS`]: `content/`, `themes/`,
+//! `templates/`, `static/`, `data/`) recursively, and the site folder itself without
+//! recursion, for `site.yaml`; [`layout::change_kind`] says which part of the site a path is. Only folders are watched, never single files: a watch on a file follows its
 //! inode, which an editor's rename-save replaces, and then goes silent
 //! (<https://github.com/notify-rs/notify/issues/531>).
 //!
@@ -29,37 +29,11 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache};
 
 use crate::base::fs;
-use crate::config::CONFIG_FILE;
+use crate::base::layout::{self, ChangeKind};
 
 /// How long the debouncer waits for a file to be quiet before reporting it: long enough to
 /// see an editor's save as one change, short enough that the preview feels immediate.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
-
-/// The folders the build reads, each watched recursively when it exists.
-const FOLDERS: [&str; 5] = ["content", "themes", "templates", "static", "data"];
-
-/// Which part of the site changed, which decides how much `serve` must redo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChangeKind {
-    /// Pages, sections and their files, under `content/`.
-    Content,
-    /// Templates of the site or of a theme (and a theme appearing or going away).
-    Templates,
-    /// Static files of the site or of a theme.
-    Static,
-    /// Data files under `data/`.
-    Data,
-    /// `site.yaml`.
-    Config,
-}
-
-const ALL_KINDS: [ChangeKind; 5] = [
-    ChangeKind::Content,
-    ChangeKind::Templates,
-    ChangeKind::Static,
-    ChangeKind::Data,
-    ChangeKind::Config,
-];
 
 /// What changed in one debounced batch of events.
 ///
@@ -81,7 +55,7 @@ impl Change {
         !self.paths.is_empty()
             && self.kinds.iter().all(|k| *k == ChangeKind::Static)
             && self.paths.iter().all(|p| {
-                kind_of(p) == Some(ChangeKind::Static)
+                layout::change_kind(p) == Some(ChangeKind::Static)
                     && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"))
             })
     }
@@ -97,7 +71,7 @@ impl Change {
     /// Everything may have changed.
     fn everything() -> Change {
         Change {
-            kinds: ALL_KINDS.into_iter().collect(),
+            kinds: ChangeKind::ALL.into_iter().collect(),
             paths: Vec::new(),
         }
     }
@@ -173,7 +147,7 @@ pub fn watch(
     debouncer
         .watch(&root, RecursiveMode::NonRecursive)
         .map_err(|e| failed(&root, e))?;
-    for folder in FOLDERS {
+    for folder in layout::input_folders() {
         let dir = root.join(folder);
         if dir.is_dir() {
             debouncer
@@ -209,7 +183,7 @@ impl Handler {
         }
     }
 
-    /// Watches a folder of [`FOLDERS`] created (or renamed into place) after the start: the
+    /// Watches an input folder ([`layout::INPUTS`]) created (or renamed into place) after the start: the
     /// root is watched without recursion, so nothing else would. The change is sent after the
     /// watch is added, so that what serve then reads is watched.
     fn follow_new_folders(&self, events: &[DebouncedEvent]) {
@@ -224,7 +198,7 @@ impl Handler {
             .filter(|p| p.parent() == Some(self.scope.root.as_path()))
             .filter(|p| {
                 p.file_name()
-                    .is_some_and(|n| FOLDERS.iter().any(|f| n == *f))
+                    .is_some_and(|n| layout::input_folders().any(|f| n == f))
             })
             .filter(|p| p.is_dir())
             .collect();
@@ -293,7 +267,7 @@ impl Scope {
         if ignored {
             return None;
         }
-        kind_of(relative).map(|kind| (kind, relative.to_path_buf()))
+        layout::change_kind(relative).map(|kind| (kind, relative.to_path_buf()))
     }
 }
 
@@ -304,28 +278,6 @@ fn counts(kind: &EventKind) -> bool {
         kind,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
     )
-}
-
-/// The part of the site a path relative to the root belongs to, if any.
-fn kind_of(relative: &Path) -> Option<ChangeKind> {
-    let mut parts = relative.components().map(|c| c.as_os_str());
-    let first = parts.next()?;
-    if first == CONFIG_FILE {
-        return parts.next().is_none().then_some(ChangeKind::Config);
-    }
-    match first.to_str()? {
-        "content" => Some(ChangeKind::Content),
-        "templates" => Some(ChangeKind::Templates),
-        "static" => Some(ChangeKind::Static),
-        "data" => Some(ChangeKind::Data),
-        // themes/<name>/static/… is static; the rest of a theme (its templates, the theme
-        // folder itself) changes the templates.
-        "themes" => match parts.nth(1) {
-            Some(dir) if dir == "static" => Some(ChangeKind::Static),
-            _ => Some(ChangeKind::Templates),
-        },
-        _ => None,
-    }
 }
 
 /// An absolute, canonical form of `path`, as far as it exists: the ignored folder may not
@@ -604,28 +556,25 @@ mod tests {
         );
     }
 
+    /// Every input of the build is watched: a file written in each input folder, and the
+    /// configuration file, is a change of the input's kind.
     #[test]
-    fn paths_are_classified_by_folder() {
-        let cases = [
-            ("site.yaml", Some(ChangeKind::Config)),
-            ("content/spazi/index.md", Some(ChangeKind::Content)),
-            ("templates/page.html", Some(ChangeKind::Templates)),
-            ("static/img/logo.png", Some(ChangeKind::Static)),
-            ("data/orari.csv", Some(ChangeKind::Data)),
-            (
-                "themes/wemi/templates/base.html",
-                Some(ChangeKind::Templates),
-            ),
-            ("themes/wemi/static/tema.css", Some(ChangeKind::Static)),
-            ("themes/wemi", Some(ChangeKind::Templates)),
-            ("content/site.yaml", Some(ChangeKind::Content)),
-            ("site.yaml/x", None),
-            ("public/index.html", None),
-            ("target/debug/wemi", None),
-            ("README.md", None),
-        ];
-        for (path, kind) in cases {
-            assert_eq!(kind_of(Path::new(path)), kind, "{path}");
+    fn every_input_is_watched() {
+        let (_dir, root, _w, rx) = site();
+        for input in layout::INPUTS {
+            let written = match input.folder {
+                true => Path::new(input.name).join("nuovo.txt"),
+                false => PathBuf::from(input.name),
+            };
+            if input.folder && !root.join(input.name).is_dir() {
+                // A folder the site did not have yet (`data/`): it is watched from now on.
+                create_dir(root.join(input.name)).unwrap();
+                next(&rx);
+            }
+            write(root.join(&written), "x").unwrap();
+            let change = next(&rx);
+            assert_eq!(change.kinds, kinds(&[input.change]), "{}", input.name);
+            assert_eq!(change.paths, [written]);
         }
     }
 
@@ -657,7 +606,10 @@ mod tests {
         let change = |list: &[&str]| {
             let paths = paths(list);
             Change {
-                kinds: paths.iter().filter_map(|p| kind_of(p)).collect(),
+                kinds: paths
+                    .iter()
+                    .filter_map(|p| layout::change_kind(p))
+                    .collect(),
                 paths,
             }
         };

@@ -7,34 +7,8 @@ use rayon::prelude::*;
 
 use crate::base::slug::slugify;
 use crate::config::Config;
-use crate::site::Page;
 use crate::site::collate::{compare_pages, compare_text};
-
-/// One term of a taxonomy and its pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
-    /// The term as first written (`4`, `anziani`).
-    pub name: String,
-    /// Its URL segment.
-    pub slug: String,
-    /// Its site path (`municipio/4/`).
-    pub path: String,
-    /// Its pages (indices in `Site::pages`), in the taxonomy's order.
-    pub pages: Vec<usize>,
-}
-
-/// A taxonomy in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaxonomyIndex {
-    /// Index of its declaration in `Config::taxonomies`.
-    pub taxonomy: usize,
-    /// Language code.
-    pub lang: String,
-    /// Site path of its list page (`municipio/`, `en/municipio/`).
-    pub path: String,
-    /// Its terms, in natural order ("Municipio 9" before "Municipio 10").
-    pub terms: Vec<Term>,
-}
+use crate::site::model::{Page, TaxonomyIndex, Term};
 
 /// Groups the pages by term. Every taxonomy gets a list page in the default language; in
 /// other languages only when a page uses it. Terms that differ only by case or accents are

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::base::error::Diagnostic;
 use crate::base::i18n::msg;
+use crate::base::layout::CONTENT_DIR;
 use crate::content::document::{Document, shown_path};
 
 /// How long one request may take.
@@ -59,7 +60,7 @@ pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
     {
         return vec![
             Diagnostic::new(
-                "content",
+                CONTENT_DIR,
                 msg!(
                     "no external address could be reached: {count} links not checked",
                     count = urls.len()

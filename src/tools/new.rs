@@ -17,6 +17,7 @@ use jiff::civil;
 use crate::base::error::{Diagnostic, Error, Result, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+use crate::base::layout::CONTENT_DIR;
 use crate::base::site_path;
 use crate::base::slug::{is_slug, slugify};
 use crate::config::Config;
@@ -79,7 +80,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
             msg!("name the section's folder, such as `spazi` or `notizie`"),
         )
     })?;
-    let content = options.root.join("content");
+    let content = options.root.join(CONTENT_DIR);
     if !content.join(section).is_dir() {
         // A new folder is made for a new section, but not for a misspelt one.
         let first = section.split('/').next().unwrap_or(section);
@@ -226,7 +227,7 @@ fn example_pages(root: &Path, schema: &Schema) -> BTreeMap<String, String> {
     sections
         .into_iter()
         .filter_map(|section| {
-            let page = first_published(&root.join("content").join(&section))?;
+            let page = first_published(&root.join(CONTENT_DIR).join(&section))?;
             Some((section, page))
         })
         .collect()

@@ -91,7 +91,7 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
         let name = file_name(section).ok_or_else(|| {
             Error::usage(vec![
                 Diagnostic::new(
-                    crate::config::CONFIG_FILE,
+                    crate::base::layout::CONFIG_FILE,
                     msg!(
                         "the schema `{section}` is not named after a folder of content/",
                         section = section

@@ -9,7 +9,8 @@ use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::yaml::{Node, NodeValue};
 
-use super::{DAYS, Day, Field, Kind, Phone, RawBounds, Reference, Slot, Typed};
+use super::fields::{Field, Kind, RawBounds};
+use super::typed::{DAYS, Day, Phone, Reference, Slot, Typed};
 
 /// Checks values against fields; the file's line offset shifts node lines to file lines.
 pub struct Checker<'a> {
@@ -300,8 +301,8 @@ impl Checker<'_> {
         let mut ok = true;
         if let Some(b) = bounds {
             for (v, n, [lo, hi], what) in [
-                (lat, lat_node, b.lat, msg!("latitude")),
-                (lon, lon_node, b.lon, msg!("longitude")),
+                (lat, lat_node, b.lat(), msg!("latitude")),
+                (lon, lon_node, b.lon(), msg!("longitude")),
             ] {
                 if !(lo..=hi).contains(&v) {
                     self.error(

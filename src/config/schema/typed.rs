@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Ordered;
+use super::fields::Ordered;
 
 /// A checked value, as templates receive it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

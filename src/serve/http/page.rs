@@ -7,7 +7,10 @@ use crate::base::i18n::Lang;
 use crate::base::markup::escape;
 
 use super::request::Response;
-use super::{EVENTS_PATH, Snapshot};
+use super::snapshot::Snapshot;
+
+/// Where pages listen for reloads (server-sent events).
+pub const EVENTS_PATH: &str = "/__wemi/events";
 
 /// An HTML page with the reload script, and the error overlay when the last build failed.
 pub(super) fn html_response(

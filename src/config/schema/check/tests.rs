@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::base::yaml;
-use crate::config::schema::{Ordered, RawField, Schema};
+use crate::config::schema::fields::{Ordered, RawField, Schema};
 
 fn schema(text: &str) -> Schema {
     let raw: Ordered<RawField> = yaml::parse(text).unwrap();

@@ -5,7 +5,9 @@
 use super::*;
 use std::io::Read;
 
-use crate::output::OutputFile;
+use crate::base::error::Diagnostic;
+use crate::output::{OutputFile, OutputSet};
+use crate::serve::http::request;
 
 fn rendered(text: &str) -> OutputFile {
     OutputFile::Rendered(text.as_bytes().to_vec())

@@ -1,0 +1,270 @@
+//! The rendered site: [`OutputSet`], every output file by its [`OutputPath`], refusing two
+//! files that a case-insensitive host would mix up or that need each other's name for a
+//! folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::path::{OutputPath, UnsafePath};
+use crate::base::error::Diagnostic;
+use crate::base::fingerprint::Stamp;
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+
+/// What goes into one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFile {
+    /// Bytes rendered by the build, in memory.
+    Rendered(Vec<u8>),
+    /// A file copied as is, from this path.
+    Copied(PathBuf),
+    /// Changed bytes waiting beside their target under this temporary name, to be renamed
+    /// into place when the build commits.
+    Staged(PathBuf),
+    /// Bytes identical to what the output folder already holds, with the file's stamp.
+    Kept(Stamp),
+    /// A new file, already in its place (removed again if the build fails), with its stamp.
+    Placed(Stamp),
+}
+
+/// Every file of the site: output path → content, and where it comes from.
+#[derive(Debug, Default)]
+pub struct OutputSet {
+    files: BTreeMap<OutputPath, (OutputFile, String)>,
+    /// Each path in the form a case-insensitive host sees it ([`OutputPath::folded`]).
+    folded: HashMap<String, OutputPath>,
+    /// Each folder the paths need, in that form, with the first path that needs it.
+    folders: HashMap<String, OutputPath>,
+}
+
+impl OutputSet {
+    /// Adds a file; `origin` says where it comes from, for the collision message. Two origins
+    /// for one path (or for two paths that differ only in case or accents) is an error naming
+    /// both.
+    pub fn insert(
+        &mut self,
+        path: OutputPath,
+        file: OutputFile,
+        origin: String,
+    ) -> Result<(), Diagnostic> {
+        if let Some(first) = self.folded.get(&path.folded()) {
+            let (_, first_origin) = &self.files[first];
+            let message = if *first == path {
+                msg!(
+                    "{origin} and {first} would both be written to {path}",
+                    origin = origin,
+                    first = first_origin,
+                    path = path
+                )
+            } else {
+                msg!(
+                    "{origin} would be written to {path} and {first} to {other}: hosts that ignore case or accents would mix them up",
+                    origin = origin,
+                    path = path,
+                    first = first_origin,
+                    other = first
+                )
+            };
+            return Err(Diagnostic::new(origin, message).hint(msg!("rename or remove one of them")));
+        }
+        let folded = path.folded();
+        // A file where another file needs a folder, or inside a folder that is another file.
+        let clash = self
+            .folders
+            .get(&folded)
+            .or_else(|| folders_of(&folded).find_map(|folder| self.folded.get(folder)));
+        if let Some(other) = clash {
+            let (_, first) = &self.files[other];
+            return Err(Diagnostic::new(
+                origin.clone(),
+                msg!(
+                    "{origin} would be written to {path} and {first} to {other}: one of them needs the other's name for a folder",
+                    origin = origin,
+                    path = path,
+                    first = first,
+                    other = other
+                ),
+            )
+            .hint(msg!("rename or remove one of them")));
+        }
+        for folder in folders_of(&folded) {
+            if self.folders.contains_key(folder) {
+                break;
+            }
+            self.folders.insert(folder.to_string(), path.clone());
+        }
+        self.folded.insert(folded, path.clone());
+        self.files.insert(path, (file, origin));
+        Ok(())
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when there is no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The content of one output path.
+    pub fn get(&self, path: &str) -> Option<&OutputFile> {
+        self.files.get(path).map(|(f, _)| f)
+    }
+
+    /// True when some output file is a copy of the file at `source` (a path relative to the
+    /// site root, such as `static/css/site.css`).
+    pub fn copies(&self, source: &Path) -> bool {
+        self.files
+            .values()
+            .any(|(file, _)| matches!(file, OutputFile::Copied(src) if src.ends_with(source)))
+    }
+
+    /// Every output path, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(OutputPath::as_str)
+    }
+
+    /// Every file with its path, sorted by path.
+    pub fn files(&self) -> impl Iterator<Item = (&OutputPath, &OutputFile)> {
+        self.files.iter().map(|(path, (file, _))| (path, file))
+    }
+
+    pub(super) fn files_mut(&mut self) -> impl Iterator<Item = (&OutputPath, &mut OutputFile)> {
+        self.files.iter_mut().map(|(path, (file, _))| (path, file))
+    }
+}
+
+/// The folders of a `/`-separated path, deepest first: `a/b/c.html` → `a/b`, `a`.
+fn folders_of(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(path.rsplit_once('/').map(|(f, _)| f), |f| {
+        f.rsplit_once('/').map(|(parent, _)| parent)
+    })
+}
+
+/// `path` as an output path, or an error on `origin` (the file it comes from) saying why it
+/// cannot be published there.
+pub fn checked(path: &str, origin: impl Into<PathBuf>) -> Result<OutputPath, Diagnostic> {
+    OutputPath::new(path).map_err(|why| {
+        Diagnostic::new(
+            origin,
+            msg!(
+                "cannot publish a file at `{path}`: {reason}",
+                path = path.escape_debug(),
+                reason = reason(why)
+            ),
+        )
+        .hint(msg!(
+            "rename the file (or change its `slug`, alias or term) using letters, digits, hyphens and dots"
+        ))
+    })
+}
+
+fn reason(why: UnsafePath) -> Text {
+    match why {
+        UnsafePath::Empty => msg!("the path is empty"),
+        UnsafePath::Absolute => msg!("it starts at the root of the disk"),
+        UnsafePath::Dots => msg!("it has an empty, `.` or `..` part"),
+        UnsafePath::Segment(segment, problem) => problem.describe(&segment),
+        UnsafePath::UrlCharacter(c) => msg!(
+            "it contains `{char}`, which web addresses read as an escape or a fragment",
+            char = c
+        ),
+        UnsafePath::TooLong => msg!("it is too long"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &str) -> OutputPath {
+        OutputPath::new(p).unwrap()
+    }
+
+    #[test]
+    fn collisions_name_both_origins() {
+        let mut set = OutputSet::default();
+        set.insert(
+            path("a/index.html"),
+            OutputFile::Rendered(vec![]),
+            "content/a.md".into(),
+        )
+        .unwrap();
+        let d = set
+            .insert(
+                path("a/index.html"),
+                OutputFile::Rendered(vec![]),
+                "static/a/index.html".into(),
+            )
+            .unwrap_err();
+        assert!(d.message.contains("content/a.md"));
+        assert!(d.message.contains("static/a/index.html"));
+    }
+
+    #[test]
+    fn paths_that_differ_only_in_case_or_accents_collide() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert(path("Foto.JPG"), file(), "content/Foto.JPG".into())
+            .unwrap();
+        let d = set
+            .insert(path("foto.jpg"), file(), "content/foto.jpg".into())
+            .unwrap_err();
+        assert!(d.message.contains("content/Foto.JPG"), "{}", d.message);
+        assert!(d.message.contains("ignore case"), "{}", d.message);
+        set.insert(path("città.html"), file(), "a".into()).unwrap();
+        assert!(
+            set.insert(path("citta\u{300}.html"), file(), "b".into())
+                .is_err()
+        );
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn a_file_where_another_needs_a_folder_collides() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert(path("robots.txt"), file(), "robots".into())
+            .unwrap();
+        let d = set
+            .insert(path("Robots.txt/index.html"), file(), "content/a.md".into())
+            .unwrap_err();
+        assert!(d.message.contains("robots"), "{}", d.message);
+        set.insert(path("a/b/index.html"), file(), "x".into())
+            .unwrap();
+        let d = set.insert(path("a/b"), file(), "y".into()).unwrap_err();
+        assert!(
+            d.message.contains("needs the other's name for a folder"),
+            "{}",
+            d.message
+        );
+        assert!(set.insert(path("a/c.html"), file(), "z".into()).is_ok());
+        assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn collision_in_italian() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert(path("a/index.html"), file(), "content/a.md".into())
+            .unwrap();
+        let d = set
+            .insert(path("a/index.html"), file(), "static/a/index.html".into())
+            .unwrap_err();
+        assert_eq!(
+            d.message_it.as_deref(),
+            Some("static/a/index.html e content/a.md verrebbero scritti entrambi in a/index.html")
+        );
+        assert_eq!(d.hint_it.as_deref(), Some("rinomina o togli uno dei due"));
+    }
+
+    #[test]
+    fn an_unsafe_path_is_an_error_on_its_origin() {
+        let d = checked("a\\..\\..\\x", "static/a\\..\\..\\x").unwrap_err();
+        assert_eq!(d.path, Path::new("static/a\\..\\..\\x"));
+        assert!(d.message.contains("contains `\\\\`"), "{}", d.message);
+        assert!(d.message_it.is_some());
+    }
+}
