@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::base::date::{self, DateFormat};
-use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
@@ -150,10 +150,19 @@ fn to_diagnostic(
                 parts.push(own.text(&cause.to_string()));
                 source = cause.source();
             }
-            Diagnostic::new(path_of(report.filename()), while_rendering(joined(&parts)))
-                .at(span.start_line, span.start_col + 1)
+            let code = match err.kind() {
+                tera::ErrorKind::SyntaxError(_) => Code::TemplateSyntax,
+                _ => Code::TemplateRender,
+            };
+            Diagnostic::new(
+                code,
+                path_of(report.filename()),
+                while_rendering(joined(&parts)),
+            )
+            .at(span.start_line, span.start_col + 1)
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            Code::TemplateMissing,
             path_of(current),
             while_rendering(msg!(
                 "this template extends `{parent}`, which does not exist",
@@ -162,6 +171,7 @@ fn to_diagnostic(
         )
         .hint(msg!("check the name in {% extends %}")),
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            Code::TemplateMissing,
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
             msg!("the template `{name}` does not exist", name = name),
         )
@@ -169,6 +179,11 @@ fn to_diagnostic(
             "add it to the theme's templates/ folder, or fix the name"
         )),
         other => Diagnostic::new(
+            if rendering.is_some() {
+                Code::TemplateRender
+            } else {
+                Code::TemplateSyntax
+            },
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
             msg!("template error: {error}", error = other),
         ),
@@ -368,7 +383,7 @@ fn paginated<'a>(
 fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
     let top = top_folder(&page.doc.source.relative);
     let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
-        .map_err(|msg| Diagnostic::new(shown_path(&page.doc.source), msg))?;
+        .map_err(|msg| Diagnostic::new(Code::TemplateMissing, shown_path(&page.doc.source), msg))?;
     Ok(Job {
         template,
         path: page.path.clone(),
@@ -480,7 +495,11 @@ pub fn render(
                     section.doc.meta.listing.paginate_by,
                 ));
             }
-            Err(msg) => errors.push(Diagnostic::new(shown_path(&section.doc.source), msg)),
+            Err(msg) => errors.push(Diagnostic::new(
+                Code::TemplateMissing,
+                shown_path(&section.doc.source),
+                msg,
+            )),
         }
     }
     for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
@@ -495,10 +514,12 @@ pub fn render(
             (Ok(list), Ok(single)) => (list, single),
             (list, single) => {
                 for msg in [list.err(), single.err()].into_iter().flatten() {
-                    errors.push(Diagnostic::new(&origin, msg).hint(msg!(
-                        "add the template to the theme, or remove the taxonomy `{name}`",
-                        name = taxonomy.name
-                    )));
+                    errors.push(
+                        Diagnostic::new(Code::TemplateMissing, &origin, msg).hint(msg!(
+                            "add the template to the theme, or remove the taxonomy `{name}`",
+                            name = taxonomy.name
+                        )),
+                    );
                 }
                 continue;
             }
@@ -645,8 +666,8 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
     let mut rendered = Vec::with_capacity(doc.shortcodes.len());
     for located in &doc.shortcodes {
         let call = &located.call;
-        let at = |message: Text| {
-            Diagnostic::new(shown_path(&doc.source), message).at(located.line, located.column)
+        let at = |code, message: Text| {
+            Diagnostic::new(code, shown_path(&doc.source), message).at(located.line, located.column)
         };
         let template = format!("shortcodes/{}.html", call.name);
         if !tera.contains_template(&template) {
@@ -656,7 +677,11 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
                 .collect();
             known.sort_unstable();
             errors.push(
-                at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
+                at(
+                    Code::ShortcodeUnknown,
+                    msg!("there is no shortcode `{name}`", name = call.name),
+                )
+                .hint(
                     match crate::base::error::closest(&call.name, known.iter().copied()) {
                         Some(best) => msg!("did you mean `{best}`?", best = best),
                         None => msg!(
@@ -682,11 +707,14 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
                     it: cause.message_it.clone(),
                 };
                 errors.push(
-                    at(msg!(
-                        "the shortcode `{name}` failed: {cause}",
-                        name = call.name,
-                        cause = why
-                    ))
+                    at(
+                        Code::ShortcodeFailed,
+                        msg!(
+                            "the shortcode `{name}` failed: {cause}",
+                            name = call.name,
+                            cause = why
+                        ),
+                    )
                     .hint(msg!(
                         "check its arguments; the template is {template}",
                         template = cause.location()

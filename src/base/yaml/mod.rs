@@ -15,7 +15,7 @@ use serde::de::{
     VariantAccess, Visitor,
 };
 
-use crate::base::error::{Diagnostic, closest};
+use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 
@@ -231,12 +231,76 @@ pub struct YamlError {
     pub message: Text,
     /// How to fix it, when we can tell.
     pub hint: Option<Text>,
+    /// What kind of problem it is.
+    pub problem: YamlProblem,
+}
+
+/// What a [`YamlError`] is about: the text itself, or a key or value of the type it is read
+/// into, whose code depends on the kind of file ([`KeyCodes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlProblem {
+    /// The text is not valid YAML, or would cost too much to read: the code says how.
+    Syntax(Code),
+    /// A key that the type does not have.
+    UnknownKey,
+    /// A key that the type needs.
+    MissingKey,
+    /// A value of the wrong kind, or not one of those allowed.
+    Value,
+}
+
+/// The codes of the key and value problems of one kind of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyCodes {
+    /// A key the file may not have.
+    pub unknown: Code,
+    /// A key the file must have.
+    pub missing: Code,
+    /// A value of the wrong kind, or not one of those allowed.
+    pub value: Code,
+}
+
+impl KeyCodes {
+    /// The front matter of a content file.
+    pub const FRONT_MATTER: KeyCodes = KeyCodes {
+        unknown: Code::FrontMatterUnknownKey,
+        missing: Code::FrontMatterRequired,
+        value: Code::FrontMatterValue,
+    };
+    /// `site.yaml`.
+    pub const CONFIG: KeyCodes = KeyCodes {
+        unknown: Code::ConfigUnknownKey,
+        missing: Code::ConfigRequired,
+        value: Code::ConfigValue,
+    };
+    /// A data file: it may hold any keys and values, so what is refused is its syntax.
+    pub const DATA: KeyCodes = KeyCodes {
+        unknown: Code::YamlSyntax,
+        missing: Code::YamlSyntax,
+        value: Code::YamlSyntax,
+    };
 }
 
 impl YamlError {
-    /// A diagnostic on `path`, whose YAML starts after `line_offset` lines of the file.
-    pub fn into_diagnostic(self, path: &std::path::Path, line_offset: usize) -> Diagnostic {
-        let mut d = Diagnostic::new(path, self.message);
+    /// The code of this error in a file whose keys and values have `codes`.
+    pub fn code(&self, codes: KeyCodes) -> Code {
+        match self.problem {
+            YamlProblem::Syntax(code) => code,
+            YamlProblem::UnknownKey => codes.unknown,
+            YamlProblem::MissingKey => codes.missing,
+            YamlProblem::Value => codes.value,
+        }
+    }
+
+    /// A diagnostic on `path`, whose YAML starts after `line_offset` lines of the file and
+    /// whose keys and values have `codes`.
+    pub fn into_diagnostic(
+        self,
+        path: &std::path::Path,
+        line_offset: usize,
+        codes: KeyCodes,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(self.code(codes), path, self.message);
         d.line = self.line.map(|l| l + line_offset);
         d.column = self.column;
         match self.hint {
@@ -298,11 +362,12 @@ fn place_repeated_key(text: &str, err: &serde_yaml::Error, mut error: YamlError)
 /// text), an invisible control character.
 fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     let full = err.to_string();
-    let at = |(line, column), message, hint| YamlError {
+    let at = |code, (line, column), message, hint| YamlError {
         line: Some(line),
         column: Some(column),
         message,
         hint: Some(hint),
+        problem: YamlProblem::Syntax(code),
     };
     if full.starts_with("control characters are not allowed") {
         let offset = text.find(|c: char| {
@@ -310,6 +375,7 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
                 || matches!(c, '\u{fffe}' | '\u{ffff}')
         })?;
         return Some(at(
+            Code::YamlControlCharacter,
             crate::base::position::line_column(text, offset),
             msg!("this line holds an invisible control character"),
             msg!("delete it: it often comes with text pasted from another program"),
@@ -319,6 +385,7 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
         let (line, column) = quote_at.split_once(" column ")?;
         let (line, column) = (line.parse().ok()?, column.parse().ok()?);
         return Some(at(
+            Code::YamlUnclosedQuote,
             place(text, libyaml_offset(text, line, column)),
             msg!("the quotes opened here are never closed"),
             msg!(
@@ -331,6 +398,7 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
     let tab = indent.find('\t')?;
     Some(at(
+        Code::YamlTab,
         (line_number, indent[..tab].chars().count() + 1),
         msg!("this line is indented with a tab"),
         msg!("YAML indents with spaces only: replace the tab with spaces"),
@@ -361,6 +429,7 @@ fn check_limits(text: &str) -> Result<(), YamlError> {
             column: Some(column),
             message,
             hint: Some(hint),
+            problem: YamlProblem::Syntax(Code::YamlTooDeep),
         });
     }
     // Without both an anchor and an alias nothing is repeated: most texts stop here.
@@ -392,6 +461,7 @@ fn check_limits(text: &str) -> Result<(), YamlError> {
                     values = MAX_ALIAS_VALUES,
                     megabytes = MAX_ALIAS_BYTES >> 20
                 )),
+                problem: YamlProblem::Syntax(Code::YamlTooManyAliases),
             })
         }
         // Other errors are the real parse's to report.
@@ -567,13 +637,14 @@ fn translate(text: &str, err: &serde_yaml::Error) -> YamlError {
         Some(i) if err.location().is_some() => full[..i].to_string(),
         _ => full,
     };
-    let (message, hint) = explain(&message);
+    let (problem, message, hint) = explain(&message);
     let (line, column) = err.location().map(|l| place(text, l.index())).unzip();
     YamlError {
         line,
         column,
         message,
         hint,
+        problem,
     }
 }
 
@@ -619,8 +690,9 @@ fn libyaml_offset(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Rewrites serde's messages into words an editor understands, in English and Italian, with
-/// a fix when one is likely.
-fn explain(message: &str) -> (Text, Option<Text>) {
+/// a fix when one is likely, and says what kind of problem each is.
+fn explain(message: &str) -> (YamlProblem, Text, Option<Text>) {
+    let syntax = YamlProblem::Syntax;
     // Type errors start with the path of the value: `weight: invalid type: …`.
     let (field, detail) = match message.split_once(": ") {
         Some((field, detail)) if !field.contains(' ') && !field.is_empty() => (Some(field), detail),
@@ -634,11 +706,16 @@ fn explain(message: &str) -> (Text, Option<Text>) {
             Some(best) => msg!("did you mean `{best}`?", best = best),
             None => msg!("the known keys are: {keys}", keys = known.join(", ")),
         };
-        return (msg!("unknown key `{key}`", key = name), Some(hint));
+        return (
+            YamlProblem::UnknownKey,
+            msg!("unknown key `{key}`", key = name),
+            Some(hint),
+        );
     }
     if let Some(rest) = detail.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
         return (
+            YamlProblem::MissingKey,
             msg!("the required key `{key}` is missing", key = name),
             Some(msg!("add a line `{key}: …`", key = name)),
         );
@@ -646,6 +723,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     if detail.starts_with("duplicate field") || detail.starts_with("duplicate entry") {
         let name = detail.split(['`', '"']).nth(1).unwrap_or(field_name);
         return (
+            syntax(Code::YamlDuplicateKey),
             msg!("the key `{key}` appears twice", key = name),
             Some(msg!(
                 "each key may appear only once: remove or merge the repeated one"
@@ -655,6 +733,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     if let Some(rest) = detail.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         return (
+            YamlProblem::Value,
             msg!(
                 "`{field}`: expected {expected}, found {found}",
                 field = field_name,
@@ -671,6 +750,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
         let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         return (
+            YamlProblem::Value,
             msg!(
                 "`{field}`: `{found}` is not one of {values}",
                 field = field_name,
@@ -702,6 +782,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
             )
         };
         return (
+            YamlProblem::Value,
             message,
             Some(msg!(
                 "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00"
@@ -710,10 +791,11 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     }
     if detail.starts_with("recursion limit exceeded") {
         let (message, hint) = too_deep();
-        return (message, Some(hint));
+        return (syntax(Code::YamlTooDeep), message, Some(hint));
     }
     if detail.contains("mapping values are not allowed") {
         return (
+            syntax(Code::YamlUnquotedColon),
             msg!("a value contains `: ` without quotes"),
             Some(msg!(
                 "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\""
@@ -721,6 +803,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
         );
     }
     (
+        syntax(Code::YamlSyntax),
         msg!("the YAML is not valid: {detail}", detail = message),
         Some(msg!("check the indentation and the quotes on this line")),
     )
