@@ -1,9 +1,10 @@
 //! The one place that prints: build summaries on stdout, diagnostics on stderr.
 //!
-//! A diagnostic is printed for people as one `error: file:line:column: message` line (what
-//! editors, CI logs and our tests look for), then, when it has a line, a code frame in the style
-//! of rustc: the line with its neighbours and a caret under the column, read back from the
-//! site's file. The frame is a courtesy: when the file cannot be read or no longer has that
+//! A diagnostic is printed for people as one `error[code]: file:line:column: message` line
+//! (what editors, CI logs and our tests look for; the code, such as `link.missing-page`, is
+//! where rustc puts its own and is explained in the editors' guide), then, when it has a line,
+//! a code frame in the style of rustc: the line with its neighbours and a caret under the
+//! column, read back from the site's file. The frame is a courtesy: when the file cannot be read or no longer has that
 //! line, the diagnostic is printed without it.
 //!
 //! Colour only goes to a terminal, and never when `NO_COLOR` is set (<https://no-color.org>);
@@ -229,7 +230,7 @@ fn caret_indent(line: &str, before: usize) -> String {
         .collect()
 }
 
-/// One diagnostic: its `severity: location: message` line, its frame, its hint.
+/// One diagnostic: its `severity[code]: location: message` line, its frame, its hint.
 fn format_diagnostic(
     d: &Diagnostic,
     frame: Option<&Frame<'_>>,
@@ -244,7 +245,7 @@ fn format_diagnostic(
     };
     let mut out = format!(
         "{}: {}: {}\n",
-        style.paint(severity, colour),
+        style.paint(&format!("{severity}[{}]", d.code), colour),
         d.location(),
         d.message_in(lang)
     );
@@ -371,6 +372,7 @@ pub fn format_json(diagnostics: &[Diagnostic], lang: Lang) -> String {
         .iter()
         .map(|d| {
             let object = serde_json::json!({
+                "code": d.code.as_str(),
                 "file": d.path.display().to_string(),
                 "line": d.line,
                 "column": d.column,
@@ -586,7 +588,7 @@ mod tests {
         .hint("write a number from 1 to 9");
         assert_eq!(
             plain(d, site.path()),
-            "error: content/spazi/via-piazzetta.md:4:12: expected an integer from 1 to 9, \
+            "error[front-matter.value]: content/spazi/via-piazzetta.md:4:12: expected an integer from 1 to 9, \
              found \"quattro\"\n   |\n 3 | title: \"WeMi Piazzetta\"\n 4 | municipio: quattro\n   \
              |            ^\n 5 | ---\n   = help: write a number from 1 to 9\n\n"
         );
@@ -656,7 +658,7 @@ mod tests {
         .hint("change one slug");
         assert_eq!(
             plain(d, site.path()),
-            "error: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md \
+            "error[output.collision]: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md \
              would both be published at /spazi/x/\n  help: change one slug\n"
         );
     }
@@ -665,13 +667,19 @@ mod tests {
     fn no_frame_when_the_file_or_the_line_is_missing() {
         let site = site_with("site.yaml", "title: WeMi\n");
         let beyond = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(3, 1);
-        assert_eq!(plain(beyond, site.path()), "error: site.yaml:3:1: bad\n");
+        assert_eq!(
+            plain(beyond, site.path()),
+            "error[config.value]: site.yaml:3:1: bad\n"
+        );
         let zero = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(0, 1);
-        assert_eq!(plain(zero, site.path()), "error: site.yaml:0:1: bad\n");
+        assert_eq!(
+            plain(zero, site.path()),
+            "error[config.value]: site.yaml:0:1: bad\n"
+        );
         let missing = Diagnostic::new(Code::LinkMissingPage, "content/gone.md", "bad").at(1, 1);
         assert_eq!(
             plain(missing, site.path()),
-            "error: content/gone.md:1:1: bad\n"
+            "error[link.missing-page]: content/gone.md:1:1: bad\n"
         );
     }
 
@@ -687,7 +695,7 @@ mod tests {
         // No column: the line is shown without a caret; an empty line has no trailing space.
         assert_eq!(
             plain(d, site.path()),
-            "error: content/a.md:1: the file does not start with front matter\n   |\n \
+            "error[front-matter.missing]: content/a.md:1: the file does not start with front matter\n   |\n \
              1 | # Ciao\n 2 |\n\n"
         );
     }
@@ -704,7 +712,7 @@ mod tests {
             .warning();
         assert_eq!(
             plain(d, site.path()),
-            "warning: site.yaml:3:11: bad\n   |\n 2 | language: it\n 3 | base_url: x\n   \
+            "warning[config.value]: site.yaml:3:11: bad\n   |\n 2 | language: it\n 3 | base_url: x\n   \
              |           ^\n\n"
         );
         let first = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(1, 1);
@@ -722,13 +730,16 @@ mod tests {
         .at(3, 1);
         assert_eq!(
             plain(d, site.path()),
-            "error: data/x.yaml:3:1: did not find expected ',' or ']'\n   |\n 2 | città: [x\n \
+            "error[yaml.syntax]: data/x.yaml:3:1: did not find expected ',' or ']'\n   |\n 2 | città: [x\n \
              3 |\n   | ^\n\n"
         );
         // Without a final line end there is no line after the last.
         let site = site_with("data/x.yaml", "nome: Brera\ncittà: [x");
         let d = Diagnostic::new(Code::YamlSyntax, "data/x.yaml", "bad").at(3, 1);
-        assert_eq!(plain(d, site.path()), "error: data/x.yaml:3:1: bad\n");
+        assert_eq!(
+            plain(d, site.path()),
+            "error[yaml.syntax]: data/x.yaml:3:1: bad\n"
+        );
     }
 
     #[test]
@@ -753,9 +764,9 @@ mod tests {
             Diagnostic::new(Code::FrontMatterValue, "content/b.md", "two"),
         ]);
         let build = format_errors(&err, site.path(), false, Lang::En);
-        assert!(
-            build.ends_with("\nerror: content/b.md: two\n2 errors found; nothing was written.\n")
-        );
+        assert!(build.ends_with(
+            "\nerror[front-matter.value]: content/b.md: two\n2 errors found; nothing was written.\n"
+        ));
         let check = format_check_errors(&err, site.path(), false, Lang::En);
         assert!(check.ends_with("2 errors found; the site would not build.\n"));
         let one = Error::site(vec![Diagnostic::new(
@@ -806,7 +817,9 @@ mod tests {
         let (red, yellow, blue, reset) = ("\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m");
         let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, Lang::En);
         assert!(
-            error.starts_with(&format!("{red}error{reset}: content/spazi/")),
+            error.starts_with(&format!(
+                "{red}error[front-matter.value]{reset}: content/spazi/"
+            )),
             "{error:?}"
         );
         assert!(
@@ -823,7 +836,7 @@ mod tests {
         );
         let warning = format_diagnostics(&[d.warning()], site.path(), true, Lang::En);
         assert!(
-            warning.starts_with(&format!("{yellow}warning{reset}: ")),
+            warning.starts_with(&format!("{yellow}warning[front-matter.value]{reset}: ")),
             "{warning:?}"
         );
         assert!(
