@@ -449,6 +449,32 @@ mod tests {
     }
 
     #[test]
+    fn the_editors_guide_explains_every_code_and_no_other() {
+        let guide = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guida-redattori.md"),
+        )
+        .unwrap();
+        let (_, section) = guide
+            .split_once("\n## 9. I codici degli errori\n")
+            .expect("the guide has its section on codes");
+        let section = section.split("\n## ").next().unwrap_or_default();
+        // The first cell of each row of its tables, `| `code` | what to do |`.
+        let mut documented: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `")?.split_once('`'))
+            .map(|(code, rest)| {
+                let explained = rest.trim_start_matches(" |").trim_end_matches('|').trim();
+                assert!(!explained.is_empty(), "{code} has no explanation");
+                code
+            })
+            .collect();
+        documented.sort_unstable();
+        let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(documented, codes);
+    }
+
+    #[test]
     fn values_and_errors_are_kept_in_order() {
         let mut errors = vec![Diagnostic::new(
             Code::FrontMatterUnclosed,
