@@ -86,6 +86,8 @@ codes! {
     YamlTab = "yaml.tab",
     /// Quotes opened in YAML and never closed.
     YamlUnclosedQuote = "yaml.unclosed-quote",
+    /// A `[` or `{` opened in YAML and never closed.
+    YamlUnclosedBracket = "yaml.unclosed-bracket",
     /// An invisible control character in YAML.
     YamlControlCharacter = "yaml.control-character",
     /// A YAML value holding `: ` without quotes.

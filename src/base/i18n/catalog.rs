@@ -148,6 +148,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "le virgolette aperte qui non vengono mai chiuse",
     ),
     (
+        "the `{open}` opened here is never closed",
+        "la `{open}` aperta qui non viene mai chiusa",
+    ),
+    (
+        "close it with `{close}` after its last item, and put a `,` between items",
+        "chiudila con `{close}` dopo l'ultimo elemento, e metti una `,` tra gli elementi",
+    ),
+    (
         "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '",
         "chiudile alla fine del testo; una virgoletta al suo interno si scrive \\\" tra \" \" oppure '' tra ' '",
     ),

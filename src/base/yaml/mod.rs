@@ -358,8 +358,8 @@ fn place_repeated_key(text: &str, err: &serde_yaml::Error, mut error: YamlError)
 }
 
 /// The errors of libyaml's scanner that are better said, or placed, by looking at the text: a
-/// tab in the indentation, quotes never closed (found where they open, not at the end of the
-/// text), an invisible control character.
+/// tab in the indentation, quotes or brackets never closed (found where they open, not where
+/// libyaml gave up), an invisible control character.
 fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     let full = err.to_string();
     let at = |code, (line, column), message, hint| YamlError {
@@ -390,6 +390,27 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
             msg!("the quotes opened here are never closed"),
             msg!(
                 "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '"
+            ),
+        ));
+    }
+    for (kind, open, close) in [("sequence", '[', ']'), ("mapping", '{', '}')] {
+        let expected = format!("did not find expected ',' or '{close}'");
+        let opened = format!("while parsing a flow {kind} at line ");
+        let Some(open_at) = full.split(&opened).nth(1) else {
+            continue;
+        };
+        if !full.starts_with(&expected) {
+            continue;
+        }
+        let (line, column) = open_at.split_once(" column ")?;
+        let (line, column) = (line.parse().ok()?, column.parse().ok()?);
+        return Some(at(
+            Code::YamlUnclosedBracket,
+            place(text, libyaml_offset(text, line, column)),
+            msg!("the `{open}` opened here is never closed", open = open),
+            msg!(
+                "close it with `{close}` after its last item, and put a `,` between items",
+                close = close
             ),
         ));
     }
@@ -631,13 +652,7 @@ fn top_level_key(line: &str) -> Option<&str> {
 
 /// `err` of `text` in words an editor understands, placed where it is.
 fn translate(text: &str, err: &serde_yaml::Error) -> YamlError {
-    let full = err.to_string();
-    // serde_yaml appends " at line L column C" to its messages: the position is kept apart.
-    let message = match full.rfind(" at line ") {
-        Some(i) if err.location().is_some() => full[..i].to_string(),
-        _ => full,
-    };
-    let (problem, message, hint) = explain(&message);
+    let (problem, message, hint) = explain(&without_positions(&err.to_string()));
     let (line, column) = err.location().map(|l| place(text, l.index())).unzip();
     YamlError {
         line,
@@ -646,6 +661,34 @@ fn translate(text: &str, err: &serde_yaml::Error) -> YamlError {
         hint,
         problem,
     }
+}
+
+/// `message` without the ` at line L column C` that libyaml puts after the problem and its
+/// context: the diagnostic has its own position, in the file's lines (those of libyaml count
+/// from the start of the YAML, not of the file).
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line = digits(after);
+        let position = after[line..]
+            .strip_prefix(" column ")
+            .filter(|_| line > 0)
+            .map(|column| (column, digits(column)))
+            .filter(|(_, n)| *n > 0);
+        match position {
+            Some((column, n)) => rest = &column[n..],
+            None => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The 1-based line and column of byte `index` of `text` as editors show them: `\r\n`, `\n`
@@ -875,9 +918,9 @@ mod tests {
         assert!(
             matches!(&weight.value, NodeValue::Scalar { text, is_string: true } if text == "tre")
         );
-        // A syntax error is found once, where it is.
+        // A syntax error is found once, where it is: the bracket never closed.
         let err = Parsed::new("title: [x\n").err().unwrap();
-        assert_eq!(err.line, Some(2));
+        assert_eq!((err.line, err.column), (Some(1), Some(8)));
     }
 
     #[test]
@@ -976,6 +1019,38 @@ mod tests {
         // In brackets the place stays where serde_yaml puts it.
         let err = parse::<YamlValue>("a: {x: 1, x: 2}\n").unwrap_err();
         assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn brackets_never_closed_are_found_where_they_open() {
+        let err = parse::<YamlValue>("a: 1\nservizi: [uno, due\nb: 2\n").unwrap_err();
+        assert_eq!(err.problem, YamlProblem::Syntax(Code::YamlUnclosedBracket));
+        assert_eq!(err.message.en, "the `[` opened here is never closed");
+        assert_eq!((err.line, err.column), (Some(2), Some(10)));
+        // The map inside a list is the one left open.
+        let err = parse::<YamlValue>("a: [x, {b: 1]\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("la `{` aperta qui non viene mai chiusa")
+        );
+        assert_eq!((err.line, err.column), (Some(1), Some(8)));
+    }
+
+    #[test]
+    fn libyaml_positions_are_left_out_of_messages() {
+        assert_eq!(
+            without_positions(
+                "did not find expected key at line 3 column 2, while parsing a block mapping at line 1 column 1"
+            ),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(
+            without_positions("a value at line x and at line 2 column"),
+            "a value at line x and at line 2 column"
+        );
+        let err = parse::<YamlValue>("---\na:\n  - b\n c: 1\n").unwrap_err();
+        assert!(!err.message.en.contains(" at line "), "{:?}", err.message);
+        assert_eq!(err.line, Some(4));
     }
 
     #[test]
