@@ -94,7 +94,7 @@ pub fn renderer(
 }
 
 /// Every syntax error of the templates (Tera stops at the first: each template is then
-/// checked alone to find them all).
+/// checked alone to find them all), or else every problem Tera found checking them together.
 fn template_errors(
     theme: &Theme,
     paths: &HashMap<String, PathBuf>,
@@ -115,9 +115,76 @@ fn template_errors(
         })
         .collect();
     if errors.is_empty() {
+        errors = checked_together(&first, paths);
+    }
+    if errors.is_empty() {
         errors.push(to_diagnostic(&first, paths, own, None));
     }
     errors
+}
+
+/// The problems Tera finds when it checks the templates together (a filter, test or function
+/// that does not exist, a block that no parent has), one diagnostic each on its template:
+/// Tera gives them as one message holding a report of each, which starts with the lines
+/// `error: <message>` and ` --> <template>:<line>:<column>`.
+fn checked_together(err: &tera::Error, paths: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let tera::ErrorKind::Msg(reports) = err.kind() else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let mut lines = reports.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines
+            .next()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(column), Some(line), Some(name)) = (
+            parts.next().and_then(|c| c.parse().ok()),
+            parts.next().and_then(|l| l.parse().ok()),
+            parts.next(),
+        ) else {
+            continue;
+        };
+        let path = paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        errors.push(
+            Diagnostic::new(Code::TemplateSyntax, path, checked_message(message)).at(line, column),
+        );
+    }
+    errors
+}
+
+/// A problem of Tera's check of the templates together, in both languages when it is one of
+/// those wemi knows (Tera says `Unknown filter `upper_case``).
+fn checked_message(message: &str) -> Text {
+    let mut parts = message.split('`');
+    let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+        return not_valid(Text::from(message));
+    };
+    match kind {
+        "Unknown filter " => msg!("there is no filter `{name}`", name = name),
+        "Unknown test " => msg!("there is no test `{name}`", name = name),
+        "Unknown function " => msg!("there is no function `{name}`", name = name),
+        "Unknown component " => msg!("there is no component `{name}`", name = name),
+        "Unknown template " => msg!("there is no template `{name}` to include", name = name),
+        "Block " if message.ends_with(" is not defined in any parent template") => {
+            msg!("no parent template has a block `{name}`", name = name)
+        }
+        _ => not_valid(Text::from(message)),
+    }
+}
+
+/// A syntax error of a template, in Tera's words, said to be one.
+fn not_valid(detail: Text) -> Text {
+    msg!("the template is not valid: {detail}", detail = detail)
 }
 
 /// Turns a Tera error into a diagnostic on the template file.
@@ -150,16 +217,14 @@ fn to_diagnostic(
                 parts.push(own.text(&cause.to_string()));
                 source = cause.source();
             }
-            let code = match err.kind() {
-                tera::ErrorKind::SyntaxError(_) => Code::TemplateSyntax,
-                _ => Code::TemplateRender,
+            let (code, message) = match err.kind() {
+                tera::ErrorKind::SyntaxError(_) => {
+                    (Code::TemplateSyntax, not_valid(joined(&parts)))
+                }
+                _ => (Code::TemplateRender, joined(&parts)),
             };
-            Diagnostic::new(
-                code,
-                path_of(report.filename()),
-                while_rendering(joined(&parts)),
-            )
-            .at(span.start_line, span.start_col + 1)
+            Diagnostic::new(code, path_of(report.filename()), while_rendering(message))
+                .at(span.start_line, span.start_col + 1)
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
             Code::TemplateMissing,
@@ -854,5 +919,45 @@ mod tests {
             Some("Failed: get_page: la pagina content/spazi/x.md non esiste o non è pubblicata")
         );
         assert_eq!(joined(&[Text::from("a"), Text::from("b")]).it, None);
+    }
+
+    #[test]
+    fn what_tera_finds_checking_templates_together_is_placed_in_each_template() {
+        let mut tera = Tera::new();
+        let err = tera
+            .add_raw_templates([
+                ("base.html", "{% block main %}{% endblock %}"),
+                (
+                    "page.html",
+                    "{% extends \"base.html\" %}{% block main %}\n{{ x | maiuscolo }}{% endblock %}\n{% block altro %}{% endblock %}",
+                ),
+            ])
+            .unwrap_err();
+        let paths = HashMap::from([(
+            "page.html".to_string(),
+            PathBuf::from("themes/t/templates/page.html"),
+        )]);
+        let found: Vec<(Code, String, String)> = checked_together(&err, &paths)
+            .into_iter()
+            .map(|d| {
+                let it = d.message_in(Lang::It).to_string();
+                (d.code, d.location(), it)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:2:8".to_string(),
+                    "non esiste il filtro `maiuscolo`".to_string()
+                ),
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:3:10".to_string(),
+                    "nessun template genitore ha un blocco `altro`".to_string()
+                ),
+            ]
+        );
     }
 }

@@ -775,6 +775,31 @@ pub const CATALOG: &[(&str, &str)] = &[
         "add it to the theme's templates/ folder, or fix the name",
         "aggiungilo alla cartella templates/ del tema, oppure correggi il nome",
     ),
+    (
+        "the template is not valid: {detail}",
+        "il template non è valido: {detail}",
+    ),
+    (
+        "there is no filter `{name}`",
+        "non esiste il filtro `{name}`",
+    ),
+    ("there is no test `{name}`", "non esiste il test `{name}`"),
+    (
+        "there is no function `{name}`",
+        "non esiste la funzione `{name}`",
+    ),
+    (
+        "there is no component `{name}`",
+        "non esiste il componente `{name}`",
+    ),
+    (
+        "there is no template `{name}` to include",
+        "non esiste il template `{name}` da includere",
+    ),
+    (
+        "no parent template has a block `{name}`",
+        "nessun template genitore ha un blocco `{name}`",
+    ),
     ("template error: {error}", "errore nel template: {error}"),
     (
         "add the template to the theme, or remove the taxonomy `{name}`",
