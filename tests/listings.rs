@@ -393,7 +393,7 @@ fn check_external_without_network_says_so() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "warning[link.external-offline]: content: no external address could be reached: 1 links not checked"
+            "warning[link.external-offline]: content: no external address could be reached: 1 link not checked"
         ),
         "{stderr}"
     );

@@ -62,10 +62,14 @@ pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
             Diagnostic::new(
                 Code::LinkExternalOffline,
                 CONTENT_DIR,
-                msg!(
-                    "no external address could be reached: {count} links not checked",
-                    count = urls.len()
-                ),
+                if urls.len() == 1 {
+                    msg!("no external address could be reached: 1 link not checked")
+                } else {
+                    msg!(
+                        "no external address could be reached: {count} links not checked",
+                        count = urls.len()
+                    )
+                },
             )
             .hint(msg!(
                 "the machine seems to be offline; run `wemi check --external` where there is network"

@@ -952,6 +952,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     // external.rs
     (
+        "no external address could be reached: 1 link not checked",
+        "nessun indirizzo esterno è raggiungibile: 1 link non controllato",
+    ),
+    (
         "no external address could be reached: {count} links not checked",
         "nessun indirizzo esterno è raggiungibile: {count} link non controllati",
     ),
