@@ -472,10 +472,13 @@ impl Drop for Stage {
     /// A stage dropped without a commit removes everything it created. Its journal goes too
     /// when nothing is left behind and no killed build's paths were in it.
     fn drop(&mut self) {
-        let created = std::mem::take(&mut *self.created_mut());
+        let mut created = std::mem::take(&mut *self.created_mut());
+        // What is inside a folder before the folder. Not simply the reverse of the order they
+        // were remembered in: a thread may put a file in a folder that another thread has
+        // just made but not yet remembered.
+        created.sort_by_key(|path| std::cmp::Reverse(path.components().count()));
         let mut clean = true;
-        // Files before their folders: the reverse of the order they were made in.
-        for path in created.iter().rev() {
+        for path in &created {
             let removed = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
             clean &= removed.is_ok() || !path.exists();
         }
@@ -771,6 +774,19 @@ mod tests {
         assert_eq!(f.read("index.html").as_deref(), Some("home"));
         assert_eq!(f.read("old/index.html").as_deref(), Some("old"));
         assert!(!f.state().interrupted());
+    }
+
+    #[test]
+    fn a_failed_first_build_leaves_no_output_folder_whatever_the_order_of_its_threads() {
+        let f = Folder::new();
+        let stage = f.stage();
+        // One thread makes `a/` and, before it remembers it, another puts a file in it.
+        std::fs::create_dir(f.out.join("a")).unwrap();
+        std::fs::write(f.out.join("a/index.html"), "a").unwrap();
+        stage.remember(f.out.join("a/index.html"));
+        stage.remember(f.out.join("a"));
+        drop(stage);
+        assert!(!f.out.exists(), "{:?}", f.listing());
     }
 
     #[test]
