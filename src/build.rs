@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::base::error::{self, Diagnostic, Error, Result};
+use crate::base::error::{self, Code, Diagnostic, Error, Result};
 use crate::base::fingerprint;
 use crate::base::i18n::msg;
 use crate::base::layout;
@@ -184,6 +184,7 @@ fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = layout::protected_folder_at(root, &out) {
         return Err(Error::usage(vec![
             Diagnostic::new(
+                Code::OutputProtectedFolder,
                 &out,
                 msg!(
                     "refusing to write the site into {output}: it is or contains {folder}",
@@ -227,8 +228,12 @@ pub fn generate(
         (
             Vec::new(),
             vec![
-                Diagnostic::new(layout::CONTENT_DIR, msg!("the site has no content/ folder"))
-                    .hint(msg!("create content/_index.md for the home page")),
+                Diagnostic::new(
+                    Code::ContentMissing,
+                    layout::CONTENT_DIR,
+                    msg!("the site has no content/ folder"),
+                )
+                .hint(msg!("create content/_index.md for the home page")),
             ],
         )
     };

@@ -39,23 +39,25 @@ fn build_succeeds_within(site: &Site, limit: Duration) -> String {
     String::from_utf8(out.output.stdout).unwrap()
 }
 
-/// Asserts that `stderr` has a line starting with `error: <start>`.
-fn assert_reported(stderr: &str, start: &str) {
-    let line = format!("error: {start}");
+/// Asserts that `stderr` has a line starting with `error[<code>]: <start>`.
+fn assert_reported(stderr: &str, code: &str, start: &str) {
+    let line = format!("error[{code}]: {start}");
     let found = stderr.lines().any(|l| l.starts_with(&line));
     let tail = &stderr[stderr.len().saturating_sub(3_000)..];
     assert!(found, "no `{line}` in:\n…{tail}");
 }
 
-/// Writes `text` to `path`, builds, and asserts that the build fails with `error: <start>…`.
-fn assert_refused(site: &Site, path: &str, text: &str, start: &str) {
+/// Writes `text` to `path`, builds, and asserts that the build fails with
+/// `error[<code>]: <start>…`.
+fn assert_refused(site: &Site, path: &str, text: &str, code: &str, start: &str) {
     site.write(path, text);
-    assert_reported(&build_fails(site, 1), start);
+    assert_reported(&build_fails(site, 1), code, start);
 }
 
-/// Asserts that `stderr` has the error line `error: <location>: <message>`, then its hint.
-fn assert_error(stderr: &str, location: &str, message: &str, hint: &str) {
-    let line = format!("error: {location}: {message}\n");
+/// Asserts that `stderr` has the error line `error[<code>]: <location>: <message>`, then its
+/// hint.
+fn assert_error(stderr: &str, code: &str, location: &str, message: &str, hint: &str) {
+    let line = format!("error[{code}]: {location}: {message}\n");
     let at = stderr
         .find(&line)
         .unwrap_or_else(|| panic!("no `{line}` in:\n{stderr}"));
@@ -120,18 +122,32 @@ fn alias_bombs_are_refused_at_their_first_alias() {
     let stderr = build_fails(&site, 1);
     assert_error(
         &stderr,
+        "yaml.too-many-aliases",
         "content/spazi/piatta.md:5:7",
         ALIASES,
         ALIASES_HINT,
     );
-    assert_error(&stderr, "content/spazi/testo.md:5:7", ALIASES, ALIASES_HINT);
     assert_error(
         &stderr,
+        "yaml.too-many-aliases",
+        "content/spazi/testo.md:5:7",
+        ALIASES,
+        ALIASES_HINT,
+    );
+    assert_error(
+        &stderr,
+        "yaml.too-many-aliases",
         "content/spazi/annidata.md:5:12",
         ALIASES,
         ALIASES_HINT,
     );
-    assert_error(&stderr, "data/bomba.yaml:2:5", ALIASES, ALIASES_HINT);
+    assert_error(
+        &stderr,
+        "yaml.too-many-aliases",
+        "data/bomba.yaml:2:5",
+        ALIASES,
+        ALIASES_HINT,
+    );
 }
 
 #[test]
@@ -149,7 +165,13 @@ fn an_alias_bomb_in_site_yaml_is_refused() {
     );
     let stderr = build_fails(&site, 2);
     let location = format!("site.yaml:{}:7", lines + 3);
-    assert_error(&stderr, &location, ALIASES, ALIASES_HINT);
+    assert_error(
+        &stderr,
+        "yaml.too-many-aliases",
+        &location,
+        ALIASES,
+        ALIASES_HINT,
+    );
 }
 
 #[test]
@@ -189,8 +211,20 @@ fn brackets_nested_too_deep_are_refused_quickly() {
         format!("a: {}x{}\n", "[".repeat(100), "]".repeat(100)),
     );
     let stderr = build_fails(&site, 1);
-    assert_error(&stderr, "content/spazi/parentesi.md:4:134", DEEP, DEEP_HINT);
-    assert_error(&stderr, "data/graffe.yaml:1:516", DEEP, DEEP_HINT);
+    assert_error(
+        &stderr,
+        "yaml.too-deep",
+        "content/spazi/parentesi.md:4:134",
+        DEEP,
+        DEEP_HINT,
+    );
+    assert_error(
+        &stderr,
+        "yaml.too-deep",
+        "data/graffe.yaml:1:516",
+        DEEP,
+        DEEP_HINT,
+    );
     assert!(!stderr.contains("profonda"), "{stderr}");
 }
 
@@ -223,30 +257,35 @@ fn malformed_yaml_gets_clear_errors_where_the_mistake_is() {
     let stderr = build_fails(&site, 1);
     assert_error(
         &stderr,
+        "yaml.tab",
         "content/spazi/tab.md:4:1",
         "this line is indented with a tab",
         "YAML indents with spaces only: replace the tab with spaces",
     );
     assert_error(
         &stderr,
+        "yaml.unclosed-quote",
         "content/spazi/virgolette.md:2:8",
         "the quotes opened here are never closed",
         "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '",
     );
     assert_error(
         &stderr,
+        "yaml.duplicate-key",
         "content/spazi/doppia.md:6:3",
         "the key `x` appears twice",
         "each key may appear only once: remove or merge the repeated one",
     );
     assert_error(
         &stderr,
+        "yaml.control-character",
         "content/spazi/controllo.md:2:13",
         "this line holds an invisible control character",
         "delete it: it often comes with text pasted from another program",
     );
     assert_error(
         &stderr,
+        "yaml.unquoted-colon",
         "content/spazi/due-punti.md:2:13",
         "a value contains `: ` without quotes",
         "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\"",
@@ -263,7 +302,9 @@ fn errors_are_also_said_in_italian() {
     let out = site.build_within(&["--lang", "it"], LIMIT);
     let stderr = String::from_utf8(out.output.stderr).unwrap();
     assert!(
-        stderr.contains("errore: content/spazi/tab.md:4:1: questa riga è rientrata con un tab\n"),
+        stderr.contains(
+            "errore[yaml.tab]: content/spazi/tab.md:4:1: questa riga è rientrata con un tab\n"
+        ),
         "{stderr}"
     );
     assert!(
@@ -307,12 +348,14 @@ fn files_that_are_not_front_matter_and_text_are_errors_where_they_go_wrong() {
     let stderr = build_fails(&site, 1);
     assert_error(
         &stderr,
+        "front-matter.missing",
         "content/spazi/vuoto.md:1",
         "the file does not start with front matter",
         "begin the file with a line `---`, then `title: \"…\"`, then another `---` line",
     );
     assert_error(
         &stderr,
+        "front-matter.unclosed",
         "content/spazi/aperta.md:1",
         "the front matter is not closed",
         "add a line `---` after the last field, before the text",
@@ -320,15 +363,28 @@ fn files_that_are_not_front_matter_and_text_are_errors_where_they_go_wrong() {
     // Columns count characters: `Perché cos` is 10 of them, in 11 bytes.
     assert_error(
         &stderr,
+        "file.encoding",
         "content/spazi/latin1.md:4:11",
         "the file is not valid UTF-8 text",
         "save the file with the UTF-8 encoding (most editors offer it in \"Save as\")",
     );
     let nul_hint = "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters";
     let nul = "the file holds a NUL character, which text never has";
-    assert_error(&stderr, "content/spazi/nul.md:4:6", nul, nul_hint);
-    assert_error(&stderr, "content/spazi/utf16.md:1:2", nul, nul_hint);
-    assert_error(&stderr, "data/nul.csv:2:10", nul, nul_hint);
+    assert_error(
+        &stderr,
+        "file.encoding",
+        "content/spazi/nul.md:4:6",
+        nul,
+        nul_hint,
+    );
+    assert_error(
+        &stderr,
+        "file.encoding",
+        "content/spazi/utf16.md:1:2",
+        nul,
+        nul_hint,
+    );
+    assert_error(&stderr, "file.encoding", "data/nul.csv:2:10", nul, nul_hint);
 }
 
 #[test]
@@ -374,6 +430,7 @@ fn bom_and_any_line_endings_build_like_plain_files() {
     let stderr = build_fails(&site, 1);
     assert_reported(
         &stderr,
+        "link.missing-page",
         "content/spazi/cr.md:7:7: the link points to content/spazi/nessuna.md",
     );
 }
@@ -442,6 +499,7 @@ fn a_page_with_60000_links_is_built_and_located_in_linear_time() {
         &site,
         "content/spazi/collegamenti.md",
         &page,
+        "link.missing-page",
         "content/spazi/collegamenti.md:30004:12: the link points to content/spazi/nessuno.md",
     );
 }
@@ -475,6 +533,7 @@ fn a_page_with_40000_shortcodes_is_built_in_linear_time() {
         &site,
         "content/spazi/foto.md",
         &page,
+        "shortcode.syntax",
         "content/spazi/foto.md:80004:15: `foto` is not a value",
     );
 }
@@ -509,6 +568,7 @@ fn thousands_of_wrong_keys_are_all_reported_in_linear_time() {
     assert!(stderr.ends_with("30000 errors found; nothing was written.\n"));
     assert_reported(
         &stderr,
+        "front-matter.unknown-key",
         "content/spazi/chiavi.md:30002:1: unknown key `chiave29999`",
     );
 }
@@ -527,7 +587,7 @@ fn thousands_of_wrong_fields_of_a_schema_are_all_reported_in_linear_time() {
     assert!(stderr.ends_with("60000 errors found; nothing was written.\n"));
     assert!(
         stderr.contains(
-            "error: content/spazi/via-piazzetta.md:60001:1: unknown field `chiave59999`\n"
+            "error[front-matter.unknown-key]: content/spazi/via-piazzetta.md:60001:1: unknown field `chiave59999`\n"
         ),
         "{}",
         &stderr[stderr.len() - 2_000..]

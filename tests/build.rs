@@ -402,7 +402,10 @@ fn output_folder_that_holds_the_site_is_refused() {
     for bad in [".", "content", "content/x", ".."] {
         let out = site.root.join(bad);
         let stderr = site.build_err(&["--output", out.to_str().unwrap()], 2);
-        assert!(stderr.contains("refusing to write"), "{bad}: {stderr}");
+        assert!(
+            stderr.starts_with("error[output.protected-folder]: "),
+            "{bad}: {stderr}"
+        );
     }
     assert!(site.root.join("content/spazi/via-piazzetta.md").is_file());
 }
@@ -420,7 +423,7 @@ fn type_error_names_file_line_and_column() {
     let stderr = site.build_err(&[], 1);
     assert!(
         stderr.contains(
-            "content/spazi/via-piazzetta.md:3:9: `weight`: expected an integer, found string \"tre\""
+            "error[front-matter.value]: content/spazi/via-piazzetta.md:3:9: `weight`: expected an integer, found string \"tre\""
         ),
         "{stderr}"
     );
@@ -438,7 +441,7 @@ fn every_error_of_the_build_is_reported() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/a.md:3:1: unknown key `municpio`"),
+        stderr.contains("error[front-matter.unknown-key]: content/spazi/a.md:3:1: "),
         "{stderr}"
     );
     assert!(
@@ -446,16 +449,16 @@ fn every_error_of_the_build_is_reported() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/spazi/b.md:3:1: `slug` may contain only"),
+        stderr.contains("error[front-matter.slug]: content/spazi/b.md:3:1: "),
         "{stderr}"
     );
     assert!(stderr.contains("help: write `slug: x`"), "{stderr}");
     assert!(
-        stderr.contains("content/spazi/c.md:1: the file does not start with front matter"),
+        stderr.contains("error[front-matter.missing]: content/spazi/c.md:1: "),
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/spazi/d.md:3:7: `date`: `26/10/2018` is not a valid date"),
+        stderr.contains("error[front-matter.value]: content/spazi/d.md:3:7: "),
         "{stderr}"
     );
     assert!(
@@ -474,7 +477,7 @@ fn two_files_on_one_url_are_named() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/via-piazzetta.md: this file and content/spazi/altro.md would both be published at /spazi/via-piazzetta/"),
+        stderr.contains("error[output.collision]: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md would both be published at /spazi/via-piazzetta/"),
         "{stderr}"
     );
 }
@@ -487,7 +490,10 @@ fn template_errors_name_template_line_and_page() {
         "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ page.extra.address.street }}</p>\n{% endblock %}\n",
     );
     let stderr = site.build_err(&[], 1);
-    assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
+    assert!(
+        stderr.contains("error[template.render]: templates/page.html:3:"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("(while rendering content/spazi/via-piazzetta.md)"),
         "{stderr}"
@@ -496,8 +502,14 @@ fn template_errors_name_template_line_and_page() {
     site.write("templates/page.html", "{% if %}\n");
     site.write("templates/section.html", "ok\n{{ a b }}\n");
     let stderr = site.build_err(&[], 1);
-    assert!(stderr.contains("templates/page.html:1:"), "{stderr}");
-    assert!(stderr.contains("templates/section.html:2:"), "{stderr}");
+    assert!(
+        stderr.contains("error[template.syntax]: templates/page.html:1:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[template.syntax]: templates/section.html:2:"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -509,7 +521,7 @@ fn config_errors_exit_with_2_and_name_the_key() {
     );
     let stderr = site.build_err(&[], 2);
     assert!(
-        stderr.contains("site.yaml:3:1: unknown key `taxonomys`"),
+        stderr.contains("error[config.unknown-key]: site.yaml:3:1: unknown key `taxonomys`"),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `taxonomies`?"), "{stderr}");
@@ -550,11 +562,11 @@ fn odd_files_give_errors_not_panics() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/vuoto.md:1: the file does not start with front matter"),
+        stderr.contains("error[front-matter.missing]: content/spazi/vuoto.md:1: "),
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/spazi/latin1.md:2:12: the file is not valid UTF-8"),
+        stderr.contains("error[file.encoding]: content/spazi/latin1.md:2:12: "),
         "{stderr}"
     );
     assert!(
@@ -571,7 +583,7 @@ fn symlink_loop_is_an_error() {
     std::os::unix::fs::symlink("..", site.root.join("content/spazi/giro")).unwrap();
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/giro: this symbolic link points back"),
+        stderr.contains("error[symlink.loop]: content/spazi/giro: "),
         "{stderr}"
     );
 }

@@ -81,7 +81,7 @@ fn integer_out_of_range_in_both_languages() {
     let en = build_stderr(&site, &[], &[]);
     assert!(
         en.starts_with(
-            "error: content/spazi/via-piazzetta.md:5:12: `municipio`: expected an integer from 1 to 9, found \"quattro\"\n\
+            "error[front-matter.value]: content/spazi/via-piazzetta.md:5:12: `municipio`: expected an integer from 1 to 9, found \"quattro\"\n\
              \x20  |\n\
              \x204 | status: open\n\
              \x205 | municipio: quattro\n\
@@ -98,7 +98,7 @@ fn integer_out_of_range_in_both_languages() {
     let it = build_stderr(&site, &["--lang", "it"], &[]);
     assert!(
         it.starts_with(
-            "errore: content/spazi/via-piazzetta.md:5:12: `municipio`: serve un numero intero da 1 a 9, trovato \"quattro\"\n"
+            "errore[front-matter.value]: content/spazi/via-piazzetta.md:5:12: `municipio`: serve un numero intero da 1 a 9, trovato \"quattro\"\n"
         ),
         "{it}"
     );
@@ -117,7 +117,9 @@ fn unknown_field_suggests_the_closest() {
     space_with(&site, "municipio", "municpio: 4");
     let en = build_stderr(&site, &[], &[]);
     assert!(
-        en.starts_with("error: content/spazi/via-piazzetta.md:5:1: unknown field `municpio`\n"),
+        en.starts_with(
+            "error[front-matter.unknown-key]: content/spazi/via-piazzetta.md:5:1: unknown field `municpio`\n"
+        ),
         "{en}"
     );
     assert!(
@@ -127,7 +129,7 @@ fn unknown_field_suggests_the_closest() {
     let it = build_stderr(&site, &["--lang", "it"], &[]);
     assert!(
         it.starts_with(
-            "errore: content/spazi/via-piazzetta.md:5:1: campo sconosciuto `municpio`\n"
+            "errore[front-matter.unknown-key]: content/spazi/via-piazzetta.md:5:1: campo sconosciuto `municpio`\n"
         ),
         "{it}"
     );
@@ -141,7 +143,7 @@ fn missing_required_field_points_at_the_front_matter() {
     let en = build_stderr(&site, &[], &[]);
     assert!(
         en.starts_with(
-            "error: content/spazi/via-piazzetta.md:1:1: the required field `status` is missing\n"
+            "error[front-matter.required]: content/spazi/via-piazzetta.md:1:1: the required field `status` is missing\n"
         ),
         "{en}"
     );
@@ -153,7 +155,7 @@ fn missing_required_field_points_at_the_front_matter() {
     let it = build_stderr(&site, &["--lang", "it"], &[]);
     assert!(
         it.starts_with(
-            "errore: content/spazi/via-piazzetta.md:1:1: manca il campo obbligatorio `status`\n"
+            "errore[front-matter.required]: content/spazi/via-piazzetta.md:1:1: manca il campo obbligatorio `status`\n"
         ),
         "{it}"
     );
@@ -169,7 +171,7 @@ fn wrong_enum_value_lists_the_values() {
     space_with(&site, "status", "status: aperto");
     let en = build_stderr(&site, &[], &[]);
     assert!(
-        en.starts_with("error: content/spazi/via-piazzetta.md:4:9: `status`: expected one of announced, open, closed, found \"aperto\"\n"),
+        en.starts_with("error[front-matter.value]: content/spazi/via-piazzetta.md:4:9: `status`: expected one of announced, open, closed, found \"aperto\"\n"),
         "{en}"
     );
     let it = build_stderr(&site, &["--lang", "it"], &[]);
@@ -185,7 +187,7 @@ fn reference_to_a_missing_page() {
     space_with(&site, "servizi", "servizi: [sportello-lavori]");
     let en = build_stderr(&site, &[], &[]);
     assert!(
-        en.starts_with("error: content/spazi/via-piazzetta.md:8:11: `servizi`: there is no published page content/servizi/sportello-lavori.md\n"),
+        en.starts_with("error[link.missing-page]: content/spazi/via-piazzetta.md:8:11: `servizi`: there is no published page content/servizi/sportello-lavori.md\n"),
         "{en}"
     );
     assert!(en.contains("did you mean `sportello-lavoro`?"), "{en}");
@@ -217,8 +219,10 @@ fn duplicate_keys_are_errors() {
     let site = Site::fixture("editors");
     space_with(&site, "municipio", "municipio: 4\nmunicipio: 5");
     let en = build_stderr(&site, &[], &[]);
-    assert!(en.contains("content/spazi/via-piazzetta.md:"), "{en}");
-    assert!(en.contains("appears twice"), "{en}");
+    assert!(
+        en.contains("error[yaml.duplicate-key]: content/spazi/via-piazzetta.md:"),
+        "{en}"
+    );
 }
 
 #[test]
@@ -233,6 +237,7 @@ fn check_json_carries_the_same_diagnostics_in_the_chosen_language() {
     assert_eq!(out.status.code(), Some(1));
     let line: serde_json::Value =
         serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(line["code"], "front-matter.value");
     assert_eq!(line["file"], "content/spazi/via-piazzetta.md");
     assert_eq!(
         (line["line"].as_u64(), line["column"].as_u64()),

@@ -226,9 +226,7 @@ fn broken_internal_links_are_errors_at_their_position() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains(
-            "content/spazi/ornato.md:6:6: the link points to content/spazi/via-piazzeta.md"
-        ),
+        stderr.contains("error[link.missing-page]: content/spazi/ornato.md:6:6: "),
         "{stderr}"
     );
     assert!(
@@ -236,7 +234,7 @@ fn broken_internal_links_are_errors_at_their_position() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/spazi/ornato.md:6:39: content/spazi/via-piazzetta.md has no heading with the id `orario`"),
+        stderr.contains("error[link.missing-heading]: content/spazi/ornato.md:6:39: "),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `#orari`?"), "{stderr}");
@@ -269,7 +267,7 @@ fn shortcode_errors_point_into_the_markdown() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/ornato.md:10:16:"),
+        stderr.contains("error[shortcode.syntax]: content/spazi/ornato.md:10:16:"),
         "malformed call: {stderr}"
     );
     site.write(
@@ -278,12 +276,12 @@ fn shortcode_errors_point_into_the_markdown() {
     );
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("content/spazi/ornato.md:6:1: the shortcode `card` failed"),
+        stderr.contains("error[shortcode.failed]: content/spazi/ornato.md:6:1: "),
         "{stderr}"
     );
     assert!(stderr.contains("non-esiste"), "{stderr}");
     assert!(
-        stderr.contains("content/spazi/ornato.md:8:1: there is no shortcode `carta`"),
+        stderr.contains("error[shortcode.unknown]: content/spazi/ornato.md:8:1: "),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `card`?"), "{stderr}");
@@ -303,7 +301,10 @@ fn templates_read_data_files() {
     );
     site.write("data/municipi.yaml", "- nome: [\n");
     let stderr = site.build_err(&[], 1);
-    assert!(stderr.contains("data/municipi.yaml:"), "{stderr}");
+    assert!(
+        stderr.contains("error[yaml.syntax]: data/municipi.yaml:"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -326,6 +327,7 @@ fn check_writes_nothing_and_speaks_json() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "front-matter.value");
     assert_eq!(lines[0]["file"], "content/spazi/ornato.md");
     assert_eq!(lines[0]["line"], 3);
     assert_eq!(lines[0]["column"], 9);
@@ -374,7 +376,7 @@ fn check_external_finds_broken_links() {
     let out = site.run("check", &["--external"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("content/spazi/ornato.md:6:1: the link http://127.0.0.1:{port}/rotto is broken: the server answers 404")), "{stderr}");
+    assert!(stderr.contains(&format!("error[link.external-broken]: content/spazi/ornato.md:6:1: the link http://127.0.0.1:{port}/rotto is broken: the server answers 404")), "{stderr}");
     assert!(!stderr.contains("/ok"), "{stderr}");
 }
 
@@ -391,7 +393,7 @@ fn check_external_without_network_says_so() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "warning: content: no external address could be reached: 1 links not checked"
+            "warning[link.external-offline]: content: no external address could be reached: 1 link not checked"
         ),
         "{stderr}"
     );

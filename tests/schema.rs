@@ -111,7 +111,7 @@ fn a_new_page_builds_at_once_and_is_never_overwritten() {
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     assert!(
         stderr(&again).contains(
-            "error: content/spazi/l-apertura-di-via-larga.md: the page already exists: it was left as it is"
+            "error[new.exists]: content/spazi/l-apertura-di-via-larga.md: the page already exists: it was left as it is"
         ),
         "{}",
         stderr(&again)
@@ -126,7 +126,9 @@ fn a_page_bundle_of_the_same_name_counts_as_existing() {
     let out = site.run("new", &["notizie", "Festa"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("the page already exists as content/notizie/festa/index.md"),
+        stderr(&out).contains(
+            "error[new.exists]: content/notizie/festa.md: the page already exists as content/notizie/festa/index.md"
+        ),
         "{}",
         stderr(&out)
     );
@@ -291,10 +293,13 @@ fn a_wrong_value_and_an_unknown_key_fail_the_schema_as_they_fail_the_build() {
     assert!(found.iter().any(|p| p.contains("municpio")), "{found:#?}");
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("`municipio`: expected an integer from 1 to 9"),
+        stderr.contains("error[front-matter.value]: content/spazi/via-piazzetta.md:"),
         "{stderr}"
     );
-    assert!(stderr.contains("unknown field `municpio`"), "{stderr}");
+    assert!(
+        stderr.contains("error[front-matter.unknown-key]: content/spazi/via-piazzetta.md:"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn an_alias_in_any_spelling_of_a_page_address_is_an_error_naming_both_files() {
         let stderr = site.build_err(&[], 1);
         assert!(
             stderr.contains(&format!(
-                "content/spazi/ornato.md:3:11: the alias `{alias}` and content/spazi/via-piazzetta.md would both be published at /spazi/via-piazzetta/"
+                "error[output.collision]: content/spazi/ornato.md:3:11: the alias `{alias}` and content/spazi/via-piazzetta.md would both be published at /spazi/via-piazzetta/"
             )),
             "{alias}: {stderr}"
         );
@@ -81,7 +81,7 @@ fn an_alias_on_a_section_term_listing_page_or_other_alias_is_an_error() {
         let stderr = site.build_err(&[], 1);
         assert!(
             stderr.contains(&format!(
-                "content/spazi/ornato.md:3:11: the alias `{alias}` and {other} would both be published at /{path}\n"
+                "error[output.collision]: content/spazi/ornato.md:3:11: the alias `{alias}` and {other} would both be published at /{path}\n"
             )),
             "{alias}: {stderr}"
         );
@@ -94,7 +94,7 @@ fn two_aliases_in_two_spellings_are_an_error_at_the_later_file() {
     let stderr = site.build_err(&[], 1);
     assert!(
         stderr.contains(
-            "content/spazi/via-piazzetta.md:4:11: the alias `/spazi/piazzetta-vecchia/` and the alias `/spazi/Piazzetta-Vecchia` of content/spazi/ornato.md:3 would both be published at /spazi/Piazzetta-Vecchia/\n"
+            "error[output.collision]: content/spazi/via-piazzetta.md:4:11: the alias `/spazi/piazzetta-vecchia/` and the alias `/spazi/Piazzetta-Vecchia` of content/spazi/ornato.md:3 would both be published at /spazi/Piazzetta-Vecchia/\n"
         ),
         "{stderr}"
     );
@@ -203,7 +203,9 @@ fn aliases_that_are_not_addresses_of_the_site_are_errors_at_their_line() {
         (18, "the alias `vecchio/` is not a root-relative address"),
     ] {
         assert!(
-            stderr.contains(&format!("content/spazi/ornato.md:{line}:5: {message}")),
+            stderr.contains(&format!(
+                "error[front-matter.alias]: content/spazi/ornato.md:{line}:5: {message}"
+            )),
             "line {line}: {stderr}"
         );
     }
@@ -219,10 +221,10 @@ fn hostile_taxonomy_terms_are_errors_at_their_position() {
     );
     let stderr = site.build_err(&[], 1);
     for expected in [
-        "content/spazi/ancora.md:3:13: cannot make a web address from the municipio `..`",
-        "content/spazi/ancora.md:3:19: cannot make a web address from the municipio `/`",
-        "content/spazi/ancora.md:3:34: the municipio `con` cannot be published: `con` is a name Windows reserves",
-        "content/spazi/ancora.md:5:5: the tags `NUL` cannot be published: `nul` is a name Windows reserves",
+        "error[front-matter.term]: content/spazi/ancora.md:3:13: cannot make a web address from the municipio `..`",
+        "error[front-matter.term]: content/spazi/ancora.md:3:19: cannot make a web address from the municipio `/`",
+        "error[front-matter.term]: content/spazi/ancora.md:3:34: the municipio `con` cannot be published: `con` is a name Windows reserves",
+        "error[front-matter.term]: content/spazi/ancora.md:5:5: the tags `NUL` cannot be published: `nul` is a name Windows reserves",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
@@ -247,7 +249,7 @@ fn slugs_file_and_folder_names_windows_reserves_are_refused() {
     let stderr = site.build_err(&[], 1);
     assert!(
         stderr.contains(
-            "content/spazi/via-piazzetta.md:3:1: the `slug` cannot be published: `aux` is a name Windows reserves"
+            "error[front-matter.slug]: content/spazi/via-piazzetta.md:3:1: the `slug` cannot be published: `aux` is a name Windows reserves"
         ),
         "{stderr}"
     );
@@ -261,7 +263,7 @@ fn slugs_file_and_folder_names_windows_reserves_are_refused() {
         );
         let stderr = site.build_err(&[], 1);
         assert!(
-            stderr.contains("content/spazi/via-piazzetta.md:3:1: `slug` may contain only"),
+            stderr.contains("error[front-matter.slug]: content/spazi/via-piazzetta.md:3:1: "),
             "{bad}: {stderr}"
         );
     }
@@ -278,11 +280,11 @@ fn slugs_file_and_folder_names_windows_reserves_are_refused() {
     site.write("content/spazi/aux.txt", "x");
     let stderr = site.build_err(&[], 1);
     for expected in [
-        "content/spazi/nul.md: the file name `nul` cannot be published",
-        "content/lpt1/_index.md: the folder name `lpt1` cannot be published",
-        "content/spazi/foto/con.pdf: this file cannot be published: `con.pdf` is a name Windows reserves",
-        "content/spazi/foto/prn/a.jpg: this file cannot be published: `prn` is a name Windows reserves",
-        "content/spazi/aux.txt: this file cannot be published: `aux.txt` is a name Windows reserves",
+        "error[path.name]: content/spazi/nul.md: the file name `nul` cannot be published",
+        "error[path.name]: content/lpt1/_index.md: the folder name `lpt1` cannot be published",
+        "error[path.name]: content/spazi/foto/con.pdf: this file cannot be published: `con.pdf` is a name Windows reserves",
+        "error[path.name]: content/spazi/foto/prn/a.jpg: this file cannot be published: `prn` is a name Windows reserves",
+        "error[path.name]: content/spazi/aux.txt: this file cannot be published: `aux.txt` is a name Windows reserves",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
@@ -296,7 +298,9 @@ fn wemi_new_refuses_a_title_that_names_a_reserved_file() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("the title would name the file con.md: `con` is a name Windows reserves"),
+        stderr.contains(
+            "error[new.title]: wemi new: the title would name the file con.md: `con` is a name Windows reserves"
+        ),
         "{stderr}"
     );
     assert!(!site.root.join("content/spazi/con.md").exists());

@@ -302,6 +302,11 @@ fn script_urls_in_values_are_refused_where_written() {
     ] {
         assert!(stderr.contains(expected), "{expected}\n{stderr}");
     }
+    assert_eq!(
+        stderr.matches("error[unsafe.script-url]: ").count(),
+        8,
+        "{stderr}"
+    );
     assert!(!site.public("index.html").exists());
 
     // The same in Italian.

@@ -28,9 +28,198 @@ impl Severity {
     }
 }
 
+/// Declares [`Code`]: each variant with its stable string, and the list of them all.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $variant:ident = $text:literal,)+) => {
+        /// What kind of problem a diagnostic is: one code per thing to do about it, whatever
+        /// the wording of the message. Its string (`link.missing-page`) is stable: tools,
+        /// tests and the editors' guide (`docs/guida-redattori.md`) match on it, never on
+        /// the message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])+ $variant,)+
+            /// A file or folder could not be read or written: the operating system's error,
+            /// as it was given.
+            Io(std::io::ErrorKind),
+        }
+
+        impl Code {
+            /// Every code, each once (the errors of the operating system by the kinds that
+            /// have a code of their own, then `io.other`).
+            pub const ALL: &[Code] = &[
+                $(Code::$variant,)+
+                Code::Io(std::io::ErrorKind::NotFound),
+                Code::Io(std::io::ErrorKind::PermissionDenied),
+                Code::Io(std::io::ErrorKind::AlreadyExists),
+                Code::Io(std::io::ErrorKind::InvalidData),
+                Code::Io(std::io::ErrorKind::StorageFull),
+                Code::Io(std::io::ErrorKind::ReadOnlyFilesystem),
+                Code::Io(std::io::ErrorKind::AddrInUse),
+                Code::Io(std::io::ErrorKind::Other),
+            ];
+
+            /// The code as printed: `stage.kind`, in lowercase words joined by hyphens.
+            pub fn as_str(self) -> &'static str {
+                use std::io::ErrorKind;
+                match self {
+                    $(Code::$variant => $text,)+
+                    Code::Io(kind) => match kind {
+                        ErrorKind::NotFound => "io.not-found",
+                        ErrorKind::PermissionDenied => "io.permission-denied",
+                        ErrorKind::AlreadyExists => "io.already-exists",
+                        ErrorKind::InvalidData => "io.invalid-data",
+                        ErrorKind::StorageFull => "io.storage-full",
+                        ErrorKind::ReadOnlyFilesystem => "io.read-only",
+                        ErrorKind::AddrInUse => "io.address-in-use",
+                        _ => "io.other",
+                    },
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A YAML text that is not valid YAML, for a reason without a code of its own.
+    YamlSyntax = "yaml.syntax",
+    /// A YAML line indented with a tab.
+    YamlTab = "yaml.tab",
+    /// Quotes opened in YAML and never closed.
+    YamlUnclosedQuote = "yaml.unclosed-quote",
+    /// A `[` or `{` opened in YAML and never closed.
+    YamlUnclosedBracket = "yaml.unclosed-bracket",
+    /// An invisible control character in YAML.
+    YamlControlCharacter = "yaml.control-character",
+    /// A YAML value holding `: ` without quotes.
+    YamlUnquotedColon = "yaml.unquoted-colon",
+    /// A key written twice in one YAML map.
+    YamlDuplicateKey = "yaml.duplicate-key",
+    /// YAML lists and maps nested too deep.
+    YamlTooDeep = "yaml.too-deep",
+    /// YAML aliases that repeat their values too many times.
+    YamlTooManyAliases = "yaml.too-many-aliases",
+    /// A text file that is not UTF-8 text (or holds a NUL character).
+    FileEncoding = "file.encoding",
+    /// A content file that does not start with front matter.
+    FrontMatterMissing = "front-matter.missing",
+    /// Front matter without its closing `---`.
+    FrontMatterUnclosed = "front-matter.unclosed",
+    /// A front matter key that is neither a field, a built-in key nor a taxonomy.
+    FrontMatterUnknownKey = "front-matter.unknown-key",
+    /// A required front matter field that is missing or empty.
+    FrontMatterRequired = "front-matter.required",
+    /// A front matter value of the wrong kind, out of range or not one of those allowed.
+    FrontMatterValue = "front-matter.value",
+    /// A listing key (`paginate_by`, `sort_by`, `feed`) in a page rather than a section.
+    FrontMatterSectionOnly = "front-matter.section-only",
+    /// A `slug` that is not one, or cannot be published.
+    FrontMatterSlug = "front-matter.slug",
+    /// An alias that is not a site address, or cannot be published.
+    FrontMatterAlias = "front-matter.alias",
+    /// A taxonomy term that cannot become a web address.
+    FrontMatterTerm = "front-matter.term",
+    /// A shortcode call written wrong.
+    ShortcodeSyntax = "shortcode.syntax",
+    /// A call of a shortcode the theme does not have.
+    ShortcodeUnknown = "shortcode.unknown",
+    /// A shortcode whose template failed with the call's arguments.
+    ShortcodeFailed = "shortcode.failed",
+    /// An `@/` link or a reference field to a page that is not published.
+    LinkMissingPage = "link.missing-page",
+    /// An `@/…#id` link to a heading the page does not have.
+    LinkMissingHeading = "link.missing-heading",
+    /// An external link whose server answers with an error.
+    LinkExternalBroken = "link.external-broken",
+    /// An external link whose server could not be reached (a warning).
+    LinkExternalUnreachable = "link.external-unreachable",
+    /// No external link could be reached at all: the machine seems offline (a warning).
+    LinkExternalOffline = "link.external-offline",
+    /// A content value or shortcode argument holding a script address (`javascript:`).
+    UnsafeScriptUrl = "unsafe.script-url",
+    /// A content file that can run scripts (HTML, SVG) on a site without raw HTML.
+    UnsafeActiveFile = "unsafe.active-file",
+    /// A file or folder name that cannot become a web address.
+    PathName = "path.name",
+    /// A file name with a language suffix that `site.yaml` does not declare.
+    PathLanguage = "path.language",
+    /// An output path that is not safe to write (`..`, an absolute path, an escape).
+    PathUnsafe = "path.unsafe",
+    /// A symbolic link that leads nowhere.
+    SymlinkBroken = "symlink.broken",
+    /// A symbolic link that leads outside the site folder.
+    SymlinkOutsideSite = "symlink.outside-site",
+    /// A symbolic link back to files the site already has.
+    SymlinkLoop = "symlink.loop",
+    /// The site has no `content/` folder.
+    ContentMissing = "content.missing",
+    /// `data` is a file, not a folder.
+    DataNotAFolder = "data.not-a-folder",
+    /// A file under `data/` that is not YAML, JSON or CSV.
+    DataFileType = "data.file-type",
+    /// Two data files (or a file and a folder) that give the same key.
+    DataKeyClash = "data.key-clash",
+    /// A JSON data file that is not valid JSON.
+    JsonSyntax = "json.syntax",
+    /// A key written twice in one JSON object.
+    JsonDuplicateKey = "json.duplicate-key",
+    /// A CSV data file that is not valid CSV.
+    CsvSyntax = "csv.syntax",
+    /// A column name written twice in a CSV header.
+    CsvDuplicateColumn = "csv.duplicate-column",
+    /// A CSV row with more or fewer values than the header has columns.
+    CsvRowLength = "csv.row-length",
+    /// A template that is not valid Tera.
+    TemplateSyntax = "template.syntax",
+    /// A template that failed while rendering a page.
+    TemplateRender = "template.render",
+    /// A template that is needed but does not exist.
+    TemplateMissing = "template.missing",
+    /// Values that could not be passed to the templates.
+    TemplateValues = "template.values",
+    /// A key that `site.yaml` does not have.
+    ConfigUnknownKey = "config.unknown-key",
+    /// A required key missing from `site.yaml`.
+    ConfigRequired = "config.required",
+    /// A value of `site.yaml` that is wrong.
+    ConfigValue = "config.value",
+    /// A schema of `site.yaml` that is wrong.
+    ConfigSchema = "config.schema",
+    /// Two files that would be published at the same address.
+    OutputCollision = "output.collision",
+    /// An output folder that would overwrite the site's own files.
+    OutputProtectedFolder = "output.protected-folder",
+    /// Another build is writing the same output folder.
+    OutputLocked = "output.locked",
+    /// A file or folder in the output folder where the site needs the other.
+    OutputInTheWay = "output.in-the-way",
+    /// A symbolic link in the output folder where the site needs a folder.
+    OutputSymlink = "output.symlink",
+    /// `wemi new` given a section that is not a folder of `content/`.
+    NewSection = "new.section",
+    /// `wemi new` given a title that cannot name a file.
+    NewTitle = "new.title",
+    /// `wemi new` for a page that exists already.
+    NewExists = "new.exists",
+}
+
+impl Code {
+    /// The code of an error of the operating system, keeping its kind.
+    pub fn io(error: &std::io::Error) -> Code {
+        Code::Io(error.kind())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem found in the site, with its location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// The file the problem is in (relative to the site root when it is inside it).
@@ -50,10 +239,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem with a whole file (no position).
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
+    /// A problem of kind `code` with a whole file (no position).
+    pub fn new(code: Code, path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
         let Text { en, it } = message.into();
         Diagnostic {
+            code,
             severity: Severity::Error,
             path: path.into(),
             line: None,
@@ -128,7 +318,14 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}: {}",
+            self.severity.as_str(),
+            self.code,
+            self.location(),
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  help: {hint}")?;
         }
@@ -186,7 +383,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.diagnostics {
-            writeln!(f, "{}: {d}", d.severity.as_str())?;
+            writeln!(f, "{d}")?;
         }
         Ok(())
     }
@@ -223,19 +420,79 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_code_is_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} is given twice");
+            // `stage.kind`: two words of lowercase letters and digits, joined by hyphens.
+            let parts: Vec<&str> = text.split('.').collect();
+            let well_formed = parts.len() == 2
+                && parts.iter().all(|part| {
+                    part.split('-').all(|word| {
+                        !word.is_empty()
+                            && word
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    })
+                });
+            assert!(well_formed, "{text} is not `stage.kind`");
+        }
+        // An error of the operating system keeps its kind; one without a code of its own
+        // reads as `io.other`.
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            Code::io(&io),
+            Code::Io(std::io::ErrorKind::PermissionDenied)
+        );
+        assert_eq!(Code::io(&io).as_str(), "io.permission-denied");
+        let interrupted = Code::Io(std::io::ErrorKind::Interrupted);
+        assert_eq!(interrupted.as_str(), "io.other");
+    }
+
+    #[test]
+    fn the_editors_guide_explains_every_code_and_no_other() {
+        let guide = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guida-redattori.md"),
+        )
+        .unwrap();
+        let (_, section) = guide
+            .split_once("\n## 9. I codici degli errori\n")
+            .expect("the guide has its section on codes");
+        let section = section.split("\n## ").next().unwrap_or_default();
+        // The first cell of each row of its tables, `| `code` | what to do |`.
+        let mut documented: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `")?.split_once('`'))
+            .map(|(code, rest)| {
+                let explained = rest.trim_start_matches(" |").trim_end_matches('|').trim();
+                assert!(!explained.is_empty(), "{code} has no explanation");
+                code
+            })
+            .collect();
+        documented.sort_unstable();
+        let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(documented, codes);
+    }
+
+    #[test]
     fn values_and_errors_are_kept_in_order() {
         let mut errors = vec![Diagnostic::new(
+            Code::FrontMatterUnclosed,
             "a.md",
             crate::base::i18n::msg!("the front matter is not closed"),
         )];
         let results = vec![
             Ok(1),
             Err(Diagnostic::new(
+                Code::FrontMatterUnclosed,
                 "b.md",
                 crate::base::i18n::msg!("the front matter is not closed"),
             )),
             Ok(2),
             Err(Diagnostic::new(
+                Code::FrontMatterUnclosed,
                 "c.md",
                 crate::base::i18n::msg!("the front matter is not closed"),
             )),

@@ -15,11 +15,12 @@
 //! link. The same holds for the walked folder itself (a `content/` or theme that is a link to
 //! elsewhere).
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::msg;
 
 /// A file found by [`walk`].
@@ -86,7 +87,11 @@ impl Walk {
                         || self.shown.clone(),
                         |p| self.shown_of(prefix, p.strip_prefix(dir).unwrap_or(p)),
                     );
+                    let kind = err
+                        .io_error()
+                        .map_or(ErrorKind::Other, std::io::Error::kind);
                     self.errors.push(Diagnostic::new(
+                        Code::Io(kind),
                         path,
                         msg!("cannot read: {error}", error = err),
                     ));
@@ -98,6 +103,7 @@ impl Walk {
             else {
                 self.errors.push(
                     Diagnostic::new(
+                        Code::PathName,
                         self.shown_of(
                             prefix,
                             entry.path().strip_prefix(dir).unwrap_or(entry.path()),
@@ -143,23 +149,29 @@ impl Walk {
     /// Where the link (or folder) at `path` leads, when the rule lets the walk follow it;
     /// otherwise an error naming it as `shown`.
     fn follow(&mut self, path: &Path, shown: &Path) -> Option<PathBuf> {
-        let error = |message| Diagnostic::new(shown, message);
+        let error = |code, message| Diagnostic::new(code, shown, message);
         let real = match path.canonicalize() {
             Ok(real) => real,
             Err(e) => {
                 self.errors.push(
-                    error(msg!("this symbolic link leads nowhere: {error}", error = e))
-                        .hint(msg!("remove the link, or point it at a file of the site")),
+                    error(
+                        Code::SymlinkBroken,
+                        msg!("this symbolic link leads nowhere: {error}", error = e),
+                    )
+                    .hint(msg!("remove the link, or point it at a file of the site")),
                 );
                 return None;
             }
         };
         if !real.starts_with(&self.root) {
             self.errors.push(
-                error(msg!(
-                    "this symbolic link leads outside the site folder, to {target}",
-                    target = real.display()
-                ))
+                error(
+                    Code::SymlinkOutsideSite,
+                    msg!(
+                        "this symbolic link leads outside the site folder, to {target}",
+                        target = real.display()
+                    ),
+                )
                 .hint(msg!(
                     "wemi publishes only files inside the site folder: copy the file in instead of linking it"
                 )),
@@ -169,9 +181,10 @@ impl Walk {
         let link_folder = path.parent().and_then(|p| p.canonicalize().ok());
         if link_folder.is_some_and(|folder| folder.starts_with(&real)) {
             self.errors.push(
-                error(msg!(
-                    "this symbolic link points back to a folder that contains it"
-                ))
+                error(
+                    Code::SymlinkLoop,
+                    msg!("this symbolic link points back to a folder that contains it"),
+                )
                 .hint(msg!("remove the link, or point it elsewhere")),
             );
             return None;
@@ -182,9 +195,10 @@ impl Walk {
             .any(|v| v.starts_with(&real) || real.starts_with(v))
         {
             self.errors.push(
-                error(msg!(
-                    "this symbolic link leads to files the site already has"
-                ))
+                error(
+                    Code::SymlinkLoop,
+                    msg!("this symbolic link leads to files the site already has"),
+                )
                 .hint(msg!("remove the link, or point it elsewhere")),
             );
             return None;

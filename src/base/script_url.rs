@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 
@@ -86,7 +86,7 @@ pub fn refused_argument(file: &Path, name: &str, key: &str, scheme: &str) -> Dia
 }
 
 fn refused(file: &Path, message: Text) -> Diagnostic {
-    Diagnostic::new(file, message).hint(msg!(
+    Diagnostic::new(Code::UnsafeScriptUrl, file, message).hint(msg!(
         "content may not hold javascript:, vbscript: or data: addresses; link to an https:// page instead, or, if this is text, begin it another way"
     ))
 }

@@ -1,9 +1,10 @@
 //! The one place that prints: build summaries on stdout, diagnostics on stderr.
 //!
-//! A diagnostic is printed for people as one `error: file:line:column: message` line (what
-//! editors, CI logs and our tests look for), then, when it has a line, a code frame in the style
-//! of rustc: the line with its neighbours and a caret under the column, read back from the
-//! site's file. The frame is a courtesy: when the file cannot be read or no longer has that
+//! A diagnostic is printed for people as one `error[code]: file:line:column: message` line
+//! (what editors, CI logs and our tests look for; the code, such as `link.missing-page`, is
+//! where rustc puts its own and is explained in the editors' guide), then, when it has a line,
+//! a code frame in the style of rustc: the line with its neighbours and a caret under the
+//! column, read back from the site's file. The frame is a courtesy: when the file cannot be read or no longer has that
 //! line, the diagnostic is printed without it.
 //!
 //! Colour only goes to a terminal, and never when `NO_COLOR` is set (<https://no-color.org>);
@@ -229,7 +230,7 @@ fn caret_indent(line: &str, before: usize) -> String {
         .collect()
 }
 
-/// One diagnostic: its `severity: location: message` line, its frame, its hint.
+/// One diagnostic: its `severity[code]: location: message` line, its frame, its hint.
 fn format_diagnostic(
     d: &Diagnostic,
     frame: Option<&Frame<'_>>,
@@ -244,7 +245,7 @@ fn format_diagnostic(
     };
     let mut out = format!(
         "{}: {}: {}\n",
-        style.paint(severity, colour),
+        style.paint(&format!("{severity}[{}]", d.code), colour),
         d.location(),
         d.message_in(lang)
     );
@@ -371,6 +372,7 @@ pub fn format_json(diagnostics: &[Diagnostic], lang: Lang) -> String {
         .iter()
         .map(|d| {
             let object = serde_json::json!({
+                "code": d.code.as_str(),
                 "file": d.path.display().to_string(),
                 "line": d.line,
                 "column": d.column,
@@ -516,6 +518,7 @@ pub fn outcome(text: &Text, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::error::Code;
 
     #[test]
     fn progress_line_shows_phase_bar_count_and_time() {
@@ -577,6 +580,7 @@ mod tests {
     fn frame_shows_the_line_its_neighbours_and_a_caret_under_the_column() {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
         let d = Diagnostic::new(
+            Code::FrontMatterValue,
             "content/spazi/via-piazzetta.md",
             "expected an integer from 1 to 9, found \"quattro\"",
         )
@@ -584,7 +588,7 @@ mod tests {
         .hint("write a number from 1 to 9");
         assert_eq!(
             plain(d, site.path()),
-            "error: content/spazi/via-piazzetta.md:4:12: expected an integer from 1 to 9, \
+            "error[front-matter.value]: content/spazi/via-piazzetta.md:4:12: expected an integer from 1 to 9, \
              found \"quattro\"\n   |\n 3 | title: \"WeMi Piazzetta\"\n 4 | municipio: quattro\n   \
              |            ^\n 5 | ---\n   = help: write a number from 1 to 9\n\n"
         );
@@ -595,7 +599,7 @@ mod tests {
         let long = format!("a: [{}]\n", "x, ".repeat(10_000));
         let site = site_with("data/x.yaml", &format!("inizio: 1\n{long}fine: 2\n"));
         let out = plain(
-            Diagnostic::new("data/x.yaml", "bad").at(2, 20_001),
+            Diagnostic::new(Code::YamlSyntax, "data/x.yaml", "bad").at(2, 20_001),
             site.path(),
         );
         let shown: Vec<&str> = out.lines().collect();
@@ -621,7 +625,10 @@ mod tests {
     fn caret_counts_characters_not_bytes() {
         let site = site_with("data/x.yaml", "nome: Brera\ncittà: x\n");
         // `x` is the 8th character of `città: x` but its 9th byte.
-        let out = plain(Diagnostic::new("data/x.yaml", "bad").at(2, 8), site.path());
+        let out = plain(
+            Diagnostic::new(Code::YamlSyntax, "data/x.yaml", "bad").at(2, 8),
+            site.path(),
+        );
         assert!(out.contains(" 2 | città: x\n   |        ^\n"), "{out}");
     }
 
@@ -631,7 +638,7 @@ mod tests {
         // `x` is the 7th character, after a tab, `{{ `, `e` and a combining acute accent:
         // the caret goes after a tab and four blanks.
         let out = plain(
-            Diagnostic::new("templates/page.html", "bad").at(2, 7),
+            Diagnostic::new(Code::TemplateSyntax, "templates/page.html", "bad").at(2, 7),
             site.path(),
         );
         assert!(
@@ -644,13 +651,14 @@ mod tests {
     fn no_frame_without_a_line() {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
         let d = Diagnostic::new(
+            Code::OutputCollision,
             "content/spazi/via-piazzetta.md",
             "this file and content/spazi/altro.md would both be published at /spazi/x/",
         )
         .hint("change one slug");
         assert_eq!(
             plain(d, site.path()),
-            "error: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md \
+            "error[output.collision]: content/spazi/via-piazzetta.md: this file and content/spazi/altro.md \
              would both be published at /spazi/x/\n  help: change one slug\n"
         );
     }
@@ -658,26 +666,36 @@ mod tests {
     #[test]
     fn no_frame_when_the_file_or_the_line_is_missing() {
         let site = site_with("site.yaml", "title: WeMi\n");
-        let beyond = Diagnostic::new("site.yaml", "bad").at(3, 1);
-        assert_eq!(plain(beyond, site.path()), "error: site.yaml:3:1: bad\n");
-        let zero = Diagnostic::new("site.yaml", "bad").at(0, 1);
-        assert_eq!(plain(zero, site.path()), "error: site.yaml:0:1: bad\n");
-        let missing = Diagnostic::new("content/gone.md", "bad").at(1, 1);
+        let beyond = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(3, 1);
+        assert_eq!(
+            plain(beyond, site.path()),
+            "error[config.value]: site.yaml:3:1: bad\n"
+        );
+        let zero = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(0, 1);
+        assert_eq!(
+            plain(zero, site.path()),
+            "error[config.value]: site.yaml:0:1: bad\n"
+        );
+        let missing = Diagnostic::new(Code::LinkMissingPage, "content/gone.md", "bad").at(1, 1);
         assert_eq!(
             plain(missing, site.path()),
-            "error: content/gone.md:1:1: bad\n"
+            "error[link.missing-page]: content/gone.md:1:1: bad\n"
         );
     }
 
     #[test]
     fn frame_at_the_first_line_has_no_line_before() {
         let site = site_with("content/a.md", "# Ciao\n\nTesto.\n");
-        let d =
-            Diagnostic::new("content/a.md", "the file does not start with front matter").at_line(1);
+        let d = Diagnostic::new(
+            Code::FrontMatterMissing,
+            "content/a.md",
+            "the file does not start with front matter",
+        )
+        .at_line(1);
         // No column: the line is shown without a caret; an empty line has no trailing space.
         assert_eq!(
             plain(d, site.path()),
-            "error: content/a.md:1: the file does not start with front matter\n   |\n \
+            "error[front-matter.missing]: content/a.md:1: the file does not start with front matter\n   |\n \
              1 | # Ciao\n 2 |\n\n"
         );
     }
@@ -689,36 +707,49 @@ mod tests {
             "site.yaml",
             "\u{feff}title: WeMi\r\nlanguage: it\r\nbase_url: x",
         );
-        let d = Diagnostic::new("site.yaml", "bad").at(3, 11).warning();
+        let d = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad")
+            .at(3, 11)
+            .warning();
         assert_eq!(
             plain(d, site.path()),
-            "warning: site.yaml:3:11: bad\n   |\n 2 | language: it\n 3 | base_url: x\n   \
+            "warning[config.value]: site.yaml:3:11: bad\n   |\n 2 | language: it\n 3 | base_url: x\n   \
              |           ^\n\n"
         );
-        let first = Diagnostic::new("site.yaml", "bad").at(1, 1);
+        let first = Diagnostic::new(Code::ConfigValue, "site.yaml", "bad").at(1, 1);
         assert!(plain(first, site.path()).contains("\n 1 | title: WeMi\n   | ^\n"));
     }
 
     #[test]
     fn frame_at_the_end_of_the_file_shows_the_empty_last_line() {
         let site = site_with("data/x.yaml", "nome: Brera\ncittà: [x\n");
-        let d = Diagnostic::new("data/x.yaml", "did not find expected ',' or ']'").at(3, 1);
+        let d = Diagnostic::new(
+            Code::YamlSyntax,
+            "data/x.yaml",
+            "did not find expected ',' or ']'",
+        )
+        .at(3, 1);
         assert_eq!(
             plain(d, site.path()),
-            "error: data/x.yaml:3:1: did not find expected ',' or ']'\n   |\n 2 | città: [x\n \
+            "error[yaml.syntax]: data/x.yaml:3:1: did not find expected ',' or ']'\n   |\n 2 | città: [x\n \
              3 |\n   | ^\n\n"
         );
         // Without a final line end there is no line after the last.
         let site = site_with("data/x.yaml", "nome: Brera\ncittà: [x");
-        let d = Diagnostic::new("data/x.yaml", "bad").at(3, 1);
-        assert_eq!(plain(d, site.path()), "error: data/x.yaml:3:1: bad\n");
+        let d = Diagnostic::new(Code::YamlSyntax, "data/x.yaml", "bad").at(3, 1);
+        assert_eq!(
+            plain(d, site.path()),
+            "error[yaml.syntax]: data/x.yaml:3:1: bad\n"
+        );
     }
 
     #[test]
     fn gutter_is_as_wide_as_the_largest_line_number() {
         let text: String = (1..=10).map(|n| format!("riga {n}\n")).collect();
         let site = site_with("content/a.md", &text);
-        let out = plain(Diagnostic::new("content/a.md", "bad").at(9, 6), site.path());
+        let out = plain(
+            Diagnostic::new(Code::FrontMatterValue, "content/a.md", "bad").at(9, 6),
+            site.path(),
+        );
         assert!(
             out.ends_with("    |\n  8 | riga 8\n  9 | riga 9\n    |      ^\n 10 | riga 10\n\n"),
             "{out}"
@@ -729,16 +760,20 @@ mod tests {
     fn count_line_ends_the_report() {
         let site = site_with("content/a.md", "---\ntitle: A\n---\n");
         let err = Error::site(vec![
-            Diagnostic::new("content/a.md", "one").at(2, 1),
-            Diagnostic::new("content/b.md", "two"),
+            Diagnostic::new(Code::FrontMatterValue, "content/a.md", "one").at(2, 1),
+            Diagnostic::new(Code::FrontMatterValue, "content/b.md", "two"),
         ]);
         let build = format_errors(&err, site.path(), false, Lang::En);
-        assert!(
-            build.ends_with("\nerror: content/b.md: two\n2 errors found; nothing was written.\n")
-        );
+        assert!(build.ends_with(
+            "\nerror[front-matter.value]: content/b.md: two\n2 errors found; nothing was written.\n"
+        ));
         let check = format_check_errors(&err, site.path(), false, Lang::En);
         assert!(check.ends_with("2 errors found; the site would not build.\n"));
-        let one = Error::site(vec![Diagnostic::new("content/b.md", "two")]);
+        let one = Error::site(vec![Diagnostic::new(
+            Code::FrontMatterValue,
+            "content/b.md",
+            "two",
+        )]);
         assert!(
             format_errors(&one, site.path(), false, Lang::En)
                 .ends_with("\n1 error found; nothing was written.\n")
@@ -756,12 +791,21 @@ mod tests {
         assert!(colour_wanted(true, Some(OsStr::new(""))));
     }
 
+    /// An error on the `municipio` line of [`PIAZZETTA`], with a hint.
+    fn bad_municipio() -> Diagnostic {
+        Diagnostic::new(
+            Code::FrontMatterValue,
+            "content/spazi/via-piazzetta.md",
+            "bad",
+        )
+        .at(4, 12)
+        .hint("fix it")
+    }
+
     #[test]
     fn plain_text_has_no_escape_codes() {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
-        let d = Diagnostic::new("content/spazi/via-piazzetta.md", "bad")
-            .at(4, 12)
-            .hint("fix it");
+        let d = bad_municipio();
         let err = Error::site(vec![d.clone(), d.warning()]);
         assert!(!format_errors(&err, site.path(), false, Lang::En).contains('\x1b'));
     }
@@ -769,13 +813,13 @@ mod tests {
     #[test]
     fn colour_paints_severity_gutter_and_caret() {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
-        let d = Diagnostic::new("content/spazi/via-piazzetta.md", "bad")
-            .at(4, 12)
-            .hint("fix it");
+        let d = bad_municipio();
         let (red, yellow, blue, reset) = ("\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m");
         let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, Lang::En);
         assert!(
-            error.starts_with(&format!("{red}error{reset}: content/spazi/")),
+            error.starts_with(&format!(
+                "{red}error[front-matter.value]{reset}: content/spazi/"
+            )),
             "{error:?}"
         );
         assert!(
@@ -792,7 +836,7 @@ mod tests {
         );
         let warning = format_diagnostics(&[d.warning()], site.path(), true, Lang::En);
         assert!(
-            warning.starts_with(&format!("{yellow}warning{reset}: ")),
+            warning.starts_with(&format!("{yellow}warning[front-matter.value]{reset}: ")),
             "{warning:?}"
         );
         assert!(

@@ -12,11 +12,11 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use crate::base::error::{Diagnostic, Error, Result};
+use crate::base::error::{Code, Diagnostic, Error, Result};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONFIG_FILE;
-use crate::base::yaml::{self, YamlValue};
+use crate::base::yaml::{self, KeyCodes, YamlValue};
 use crate::config::schema::{Ordered, RawField, Schema, Schemas};
 
 #[derive(Deserialize)]
@@ -225,6 +225,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|err| {
             let mut d = Diagnostic::new(
+                Code::io(&err),
                 CONFIG_FILE,
                 msg!("cannot read the configuration: {error}", error = err),
             );
@@ -241,8 +242,10 @@ impl Config {
 
     /// Resolves the text of a `site.yaml`.
     pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
-        let raw: RawConfig = yaml::parse(text)
-            .map_err(|e| Error::usage(vec![e.into_diagnostic(Path::new(CONFIG_FILE), 0)]))?;
+        let raw: RawConfig = yaml::parse(text).map_err(|e| {
+            let d = e.into_diagnostic(Path::new(CONFIG_FILE), 0, KeyCodes::CONFIG);
+            Error::usage(vec![d])
+        })?;
         let RawConfig {
             title,
             description,
@@ -334,7 +337,7 @@ struct Problems<'a> {
 impl Problems<'_> {
     /// A problem with the value of the top-level `key`.
     fn at(&mut self, key: &str, message: Text, hint: Text) {
-        let d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
+        let d = Diagnostic::new(Code::ConfigValue, CONFIG_FILE, message).hint(hint);
         self.found.push(match yaml::key_line(self.text, key) {
             Some(line) => d.at_line(line),
             None => d,
@@ -517,6 +520,7 @@ fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Sc
                         .and_then(|o| o.get(segments.next()?))
                         .and_then(|o| o.get(segments.next()?).or(Some(o)));
                     let mut d = Diagnostic::new(
+                        Code::ConfigSchema,
                         CONFIG_FILE,
                         msg!("schema `{path}`: {problem}", path = path, problem = message),
                     )

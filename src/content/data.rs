@@ -17,13 +17,14 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use tera::value::Key;
 use tera::{Map, Value};
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::fs;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::DATA_DIR;
 use crate::base::position::{LineIndex, line_column};
 use crate::base::script_url;
+use crate::base::yaml::KeyCodes;
 use crate::content::document::nul_character;
 
 /// Reads every data file under `<root>/data` into one Tera map: `data/municipi.yaml` is
@@ -39,8 +40,12 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
     }
     if !data_dir.is_dir() {
         return Err(vec![
-            Diagnostic::new(DATA_DIR, msg!("`data` is a file, but it must be a folder"))
-                .hint(msg!("put the data files in a data/ folder")),
+            Diagnostic::new(
+                Code::DataNotAFolder,
+                DATA_DIR,
+                msg!("`data` is a file, but it must be a folder"),
+            )
+            .hint(msg!("put the data files in a data/ folder")),
         ]);
     }
     let mut tree = BTreeMap::new();
@@ -55,14 +60,17 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
                 ),
                 None => msg!("this file has no extension, so it is not a data file"),
             };
-            errors.push(Diagnostic::new(shown, message).hint(msg!(
-                "data files must be .yaml, .json or .csv; move other files out of data/"
-            )));
+            errors.push(
+                Diagnostic::new(Code::DataFileType, shown, message).hint(msg!(
+                    "data files must be .yaml, .json or .csv; move other files out of data/"
+                )),
+            );
             continue;
         };
         let value = match std::fs::read(&file.path) {
             Ok(bytes) => parse(&shown, format, &bytes),
             Err(err) => Err(vec![Diagnostic::new(
+                Code::io(&err),
                 &shown,
                 msg!("cannot read the file: {error}", error = err),
             )]),
@@ -128,11 +136,15 @@ pub(crate) fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, 
         let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
         let (line, column) = line_column(valid, valid.len());
         vec![
-            Diagnostic::new(path, msg!("the file is not valid UTF-8 text"))
-                .at(line, column)
-                .hint(msg!(
-                    "save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)"
-                )),
+            Diagnostic::new(
+                Code::FileEncoding,
+                path,
+                msg!("the file is not valid UTF-8 text"),
+            )
+            .at(line, column)
+            .hint(msg!(
+                "save the file with the UTF-8 encoding (from Excel: “CSV UTF-8”)"
+            )),
         ]
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
@@ -214,7 +226,7 @@ fn script_urls(path: &Path, text: &str, value: &Value) -> Vec<Diagnostic> {
 fn parse_yaml(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     crate::base::yaml::parse::<DataValue>(text)
         .map(|v| v.0)
-        .map_err(|err| err.into_diagnostic(path, 0))
+        .map_err(|err| err.into_diagnostic(path, 0, KeyCodes::DATA))
 }
 
 fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
@@ -231,9 +243,15 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
             let repeated = detail
                 .strip_prefix("duplicate entry with key `")
                 .and_then(|rest| rest.strip_suffix('`'));
-            let message = match repeated {
-                Some(key) => msg!("the key `{key}` appears twice", key = key),
-                None => msg!("the JSON is not valid: {detail}", detail = detail),
+            let (code, message) = match repeated {
+                Some(key) => (
+                    Code::JsonDuplicateKey,
+                    msg!("the key `{key}` appears twice", key = key),
+                ),
+                None => (
+                    Code::JsonSyntax,
+                    msg!("the JSON is not valid: {detail}", detail = detail),
+                ),
             };
             let hint = if text.trim().is_empty() {
                 Some(msg!(
@@ -258,7 +276,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
             } else {
                 None
             };
-            let mut d = Diagnostic::new(path, message);
+            let mut d = Diagnostic::new(code, path, message);
             // serde_json gives column 0 for the end of a line and line 0 when it has no position.
             match (err.line(), err.column()) {
                 (0, _) => {}
@@ -299,6 +317,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
         Ok(header) => header.clone(),
         Err(err) => {
             let d = Diagnostic::new(
+                Code::CsvSyntax,
                 path,
                 msg!("cannot read the header of the table: {error}", error = err),
             );
@@ -313,6 +332,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
             errors.push(at(
                 header.position(),
                 Diagnostic::new(
+                    Code::CsvDuplicateColumn,
                     path,
                     msg!(
                         "the column `{name}` appears twice in the header",
@@ -339,6 +359,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
                 csv::ErrorKind::UnequalLengths { pos, len, .. } => errors.push(at(
                     pos.as_ref(),
                     Diagnostic::new(
+                        Code::CsvRowLength,
                         path,
                         msg!(
                             "this row has {len} values, but the header names {columns} columns",
@@ -353,6 +374,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Vec<Diagnostic>> {
                 )),
                 _ => {
                     let d = Diagnostic::new(
+                        Code::CsvSyntax,
                         path,
                         msg!("the table is not valid CSV: {detail}", detail = err),
                     );
@@ -432,6 +454,7 @@ fn insert(
 /// The diagnostic for the file shown as `path` and `other` both giving `data.<keys>`.
 fn clash(path: &Path, other: &Entry, keys: &[String]) -> Diagnostic {
     Diagnostic::new(
+        Code::DataKeyClash,
         path,
         msg!(
             "`{path}` and {other} both give `{key}`",
@@ -772,6 +795,7 @@ mod tests {
         let e = &errors[0];
         assert_eq!(e.path, Path::new("data/municipi.yaml"));
         assert_eq!((e.line, e.column), (Some(2), Some(10)));
+        assert_eq!(e.code, Code::YamlUnquotedColon);
         assert_eq!(e.message, "a value contains `: ` without quotes");
         assert!(e.hint.as_deref().unwrap().contains("quoted"), "{e}");
         assert_eq!(
@@ -808,7 +832,7 @@ mod tests {
     fn yaml_repeated_key_is_an_error() {
         let errors = load_err(&[("data/a.yaml", b"nome: a\nzona: b\nnome: c\n")]);
         let e = &errors[0];
-        assert_eq!(e.line, Some(3), "{e}");
+        assert_eq!((e.code, e.line), (Code::YamlDuplicateKey, Some(3)), "{e}");
         assert!(e.message.contains("`nome`"), "{}", e.message);
         assert!(e.hint.as_deref().unwrap().contains("only once"));
     }
@@ -820,6 +844,7 @@ mod tests {
         let e = &errors[0];
         assert_eq!(e.path, Path::new("data/orari.json"));
         assert_eq!((e.line, e.column), (Some(3), Some(9)), "{e}");
+        assert_eq!(e.code, Code::JsonSyntax);
         assert_eq!(e.message, "the JSON is not valid: expected `:`");
         assert_eq!(
             e.message_in(crate::base::i18n::Lang::It),
@@ -845,7 +870,7 @@ mod tests {
                 .unwrap()
                 .contains("ends too early")
         );
-        assert_eq!(errors[2].message, "the key `a` appears twice");
+        assert_eq!(errors[2].code, Code::JsonDuplicateKey);
         assert!(errors[2].hint.as_deref().unwrap().contains("only once"));
         assert_eq!(errors[2].line, Some(1));
         assert!(errors[3].hint.as_deref().unwrap().contains("empty file"));
@@ -860,6 +885,7 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:#?}");
         assert_eq!(errors[0].path, Path::new("data/spazi.csv"));
         assert_eq!((errors[0].line, errors[0].column), (Some(2), Some(1)));
+        assert_eq!(errors[0].code, Code::CsvRowLength);
         assert_eq!(
             errors[0].message,
             "this row has 3 values, but the header names 2 columns"
@@ -872,8 +898,10 @@ mod tests {
     fn csv_repeated_column_is_an_error() {
         let errors = load_err(&[("data/a.csv", b"nome,zona,nome\na,b,c\n")]);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].line, Some(1));
-        assert!(errors[0].message.contains("`nome` appears twice"));
+        assert_eq!(
+            (errors[0].code, errors[0].line),
+            (Code::CsvDuplicateColumn, Some(1))
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::ZonedDateTime;
 
-use crate::base::error::{Diagnostic, closest};
+use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -149,6 +149,7 @@ pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnos
 pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     let bytes = std::fs::read(&source.path).map_err(|err| {
         vec![Diagnostic::new(
+            Code::io(&err),
             shown_path(source),
             msg!("cannot read the file: {error}", error = err),
         )]
@@ -162,6 +163,7 @@ pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
             let (line, column) = line_column(valid, valid.len());
             Err(vec![
                 Diagnostic::new(
+                    Code::FileEncoding,
                     shown_path(source),
                     msg!("the file is not valid UTF-8 text"),
                 )
@@ -181,11 +183,15 @@ pub fn nul_character(path: &Path, text: &str) -> Option<Diagnostic> {
     let offset = text.find('\0')?;
     let (line, column) = line_column(text, offset);
     Some(
-        Diagnostic::new(path, msg!("the file holds a NUL character, which text never has"))
-            .at(line, column)
-            .hint(msg!(
-                "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters"
-            )),
+        Diagnostic::new(
+            Code::FileEncoding,
+            path,
+            msg!("the file holds a NUL character, which text never has"),
+        )
+        .at(line, column)
+        .hint(msg!(
+            "save the file as UTF-8 text: a file saved as UTF-16 (\"Unicode\") or a file that is not text has NUL characters"
+        )),
     )
 }
 
@@ -208,6 +214,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     let split = front_matter::split(text).map_err(|err| {
         vec![match err {
             SplitError::NoFrontMatter => Diagnostic::new(
+                Code::FrontMatterMissing,
                 &path,
                 msg!("the file does not start with front matter"),
             )
@@ -215,15 +222,20 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             .hint(msg!(
                 "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
             )),
-            SplitError::Unclosed => Diagnostic::new(&path, msg!("the front matter is not closed"))
-                .at_line(1)
-                .hint(msg!(
-                    "add a line `---` after the last field, before the text"
-                )),
+            SplitError::Unclosed => Diagnostic::new(
+                Code::FrontMatterUnclosed,
+                &path,
+                msg!("the front matter is not closed"),
+            )
+            .at_line(1)
+            .hint(msg!(
+                "add a line `---` after the last field, before the text"
+            )),
         }]
     })?;
     let offset = split.yaml_line_offset;
-    let yaml_error = |e: yaml::YamlError| vec![e.into_diagnostic(&path, offset)];
+    let yaml_error =
+        |e: yaml::YamlError| vec![e.into_diagnostic(&path, offset, yaml::KeyCodes::FRONT_MATTER)];
     let front_matter = yaml::Parsed::new(split.yaml).map_err(yaml_error)?;
     let raw: RawFrontMatter = front_matter.typed().map_err(yaml_error)?;
     let schema = (source.kind == SourceKind::Page)
@@ -252,7 +264,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             .into_iter()
             .map(|e| {
                 let (line, column) = lines.locate(body_start + e.offset);
-                Diagnostic::new(&path, e.message)
+                Diagnostic::new(Code::ShortcodeSyntax, &path, e.message)
                     .at(line, column)
                     .hint(msg!("write shortcodes as {{ name(key=\"value\") }}"))
             })
@@ -453,7 +465,11 @@ fn check(
     let aliases = check.aliases(aliases.unwrap_or_default());
     let extra = extra.unwrap_or_default();
     if !extra.is_map_or_null() {
-        let error = check.at_key("extra", msg!("`extra` must be a map of keys and values"));
+        let error = check.at_key(
+            Code::FrontMatterValue,
+            "extra",
+            msg!("`extra` must be a map of keys and values"),
+        );
         check.errors.push(error.hint(msg!(
             "write `extra:` followed by indented `key: value` lines"
         )));
@@ -466,7 +482,11 @@ fn check(
         ]);
     }
     if paginate_by == Some(0) {
-        let error = check.at_key("paginate_by", msg!("`paginate_by` must be at least 1"));
+        let error = check.at_key(
+            Code::FrontMatterValue,
+            "paginate_by",
+            msg!("`paginate_by` must be at least 1"),
+        );
         check.errors.push(error.hint(msg!(
             "write the number of pages per listing page, e.g. `paginate_by: 10`"
         )));
@@ -522,9 +542,9 @@ impl<'a> FrontMatterCheck<'a> {
         }
     }
 
-    /// A problem with the value of the top-level `key`, at the key's line.
-    fn at_key(&self, key: &str, message: Text) -> Diagnostic {
-        let d = Diagnostic::new(&self.path, message);
+    /// A problem of kind `code` with the value of the top-level `key`, at the key's line.
+    fn at_key(&self, code: Code, key: &str, message: Text) -> Diagnostic {
+        let d = Diagnostic::new(code, &self.path, message);
         match self
             .key_lines
             .get_or_init(|| yaml::key_lines(self.yaml_text))
@@ -540,6 +560,7 @@ impl<'a> FrontMatterCheck<'a> {
         if title.is_none_or(|t| t.trim().is_empty()) {
             self.errors.push(
                 Diagnostic::new(
+                    Code::FrontMatterRequired,
                     &self.path,
                     msg!("the required key `title` is missing or empty"),
                 )
@@ -559,6 +580,7 @@ impl<'a> FrontMatterCheck<'a> {
                 msg!("write `slug: {slug}`", slug = suggestion)
             };
             let error = self.at_key(
+                Code::FrontMatterSlug,
                 "slug",
                 msg!(
                     "`slug` may contain only lowercase letters, digits and hyphens, found `{slug}`",
@@ -568,6 +590,7 @@ impl<'a> FrontMatterCheck<'a> {
             self.errors.push(error.hint(hint));
         } else if let Some(problem) = site_path::segment_problem(slug) {
             let error = self.at_key(
+                Code::FrontMatterSlug,
                 "slug",
                 msg!(
                     "the `slug` cannot be published: {problem}",
@@ -594,9 +617,13 @@ impl<'a> FrontMatterCheck<'a> {
                     column,
                 }),
                 Err(problem) => self.errors.push(
-                    Diagnostic::new(&self.path, problem.describe_alias(&written))
-                        .at(line, column)
-                        .hint(problem.alias_hint()),
+                    Diagnostic::new(
+                        Code::FrontMatterAlias,
+                        &self.path,
+                        problem.describe_alias(&written),
+                    )
+                    .at(line, column)
+                    .hint(problem.alias_hint()),
                 ),
             }
         }
@@ -607,7 +634,11 @@ impl<'a> FrontMatterCheck<'a> {
     fn section_only_keys(&mut self, keys: &[(&str, bool)]) {
         for &(key, set) in keys {
             if set {
-                let error = self.at_key(key, msg!("`{key}` applies only to sections", key = key));
+                let error = self.at_key(
+                    Code::FrontMatterSectionOnly,
+                    key,
+                    msg!("`{key}` applies only to sections", key = key),
+                );
                 self.errors
                     .push(error.hint(msg!("move it to the section's _index.md, or remove it")));
             }
@@ -644,7 +675,7 @@ impl<'a> FrontMatterCheck<'a> {
                     if let Some((message, hint)) = term_problem(key, term) {
                         let (line, column) = self.positions.item(key, i);
                         self.errors.push(
-                            Diagnostic::new(&self.path, message)
+                            Diagnostic::new(Code::FrontMatterTerm, &self.path, message)
                                 .at(line, column)
                                 .hint(hint),
                         );
@@ -654,6 +685,7 @@ impl<'a> FrontMatterCheck<'a> {
             }
             _ => {
                 let error = self.at_key(
+                    Code::FrontMatterValue,
                     key,
                     msg!("`{key}` must be a value or a list of values", key = key),
                 );
@@ -677,7 +709,11 @@ impl<'a> FrontMatterCheck<'a> {
                 key = key
             ),
         };
-        let error = self.at_key(key, msg!("unknown key `{key}`", key = key));
+        let error = self.at_key(
+            Code::FrontMatterUnknownKey,
+            key,
+            msg!("unknown key `{key}`", key = key),
+        );
         self.errors.push(error.hint(hint));
     }
 }
@@ -801,7 +837,10 @@ mod tests {
     #[test]
     fn errors_carry_file_lines() {
         let err = parse(page("a.md"), "---\ntitle: a\nweight: tre\n---\n", &config()).unwrap_err();
-        assert_eq!((err[0].line, err[0].column), (Some(3), Some(9)));
+        assert_eq!(
+            (err[0].code, err[0].line, err[0].column),
+            (Code::FrontMatterValue, Some(3), Some(9))
+        );
 
         let err = parse(
             page("a.md"),
@@ -810,10 +849,16 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.len(), 2);
-        let unknown = err.iter().find(|d| d.message.contains("municpio")).unwrap();
+        let unknown = err
+            .iter()
+            .find(|d| d.code == Code::FrontMatterUnknownKey)
+            .unwrap();
         assert_eq!(unknown.line, Some(3));
         assert_eq!(unknown.hint.as_deref(), Some("did you mean `municipio`?"));
-        let slug = err.iter().find(|d| d.message.contains("slug")).unwrap();
+        let slug = err
+            .iter()
+            .find(|d| d.code == Code::FrontMatterSlug)
+            .unwrap();
         assert_eq!(slug.line, Some(4));
         assert_eq!(slug.hint.as_deref(), Some("write `slug: x`"));
     }
@@ -847,9 +892,15 @@ mod tests {
             &config(),
         )
         .unwrap_err();
-        let at: Vec<(Option<usize>, Option<usize>)> =
-            err.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(at, [(Some(3), Some(16)), (Some(4), Some(12))]);
+        let at: Vec<(Code, Option<usize>, Option<usize>)> =
+            err.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(
+            at,
+            [
+                (Code::FrontMatterAlias, Some(3), Some(16)),
+                (Code::FrontMatterTerm, Some(4), Some(12))
+            ]
+        );
     }
 
     #[test]
@@ -873,7 +924,10 @@ mod tests {
     #[test]
     fn nul_characters_and_bad_bytes_are_errors_where_they_are() {
         let err = parse(page("a.md"), "---\ntitle: a\n---\nperché \0\n", &config()).unwrap_err();
-        assert_eq!((err[0].line, err[0].column), (Some(4), Some(8)));
+        assert_eq!(
+            (err[0].code, err[0].line, err[0].column),
+            (Code::FileEncoding, Some(4), Some(8))
+        );
         assert_eq!(
             err[0].message_it.as_deref(),
             Some("il file contiene un carattere NUL, che un testo non ha mai")
@@ -893,9 +947,9 @@ mod tests {
     #[test]
     fn missing_title_and_front_matter() {
         let err = parse(page("a.md"), "---\ndraft: true\n---\n", &config()).unwrap_err();
-        assert!(err[0].message.contains("`title`"));
+        assert_eq!(err[0].code, Code::FrontMatterRequired);
         let err = parse(page("a.md"), "Solo testo\n", &config()).unwrap_err();
-        assert!(err[0].message.contains("front matter"));
+        assert_eq!(err[0].code, Code::FrontMatterMissing);
         let err = parse(page("a.md"), "", &config()).unwrap_err();
         assert_eq!(err[0].line, Some(1));
     }

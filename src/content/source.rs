@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::fs;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -96,6 +96,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
     let Some(stem) = name.strip_suffix(".md") else {
         if !config.unsafe_html && is_active(name) {
             return Err(Diagnostic::new(
+                Code::UnsafeActiveFile,
                 Path::new(CONTENT_DIR).join(relative),
                 msg!("this file can run scripts in the browser, like raw HTML, which this site does not allow"),
             )
@@ -112,6 +113,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
     if let Some(code) = lang {
         if !config.has_language(code) {
             return Err(Diagnostic::new(
+                Code::PathLanguage,
                 Path::new(CONTENT_DIR).join(relative),
                 msg!(
                     "the file name says language `{code}`, which site.yaml does not declare",

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::fs::{self, FoundFile};
 use crate::base::i18n::msg;
 use crate::base::layout::{CONFIG_FILE, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR};
@@ -39,6 +39,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         if !root.join(&dir).is_dir() {
             errors.push(
                 Diagnostic::new(
+                    Code::ConfigValue,
                     CONFIG_FILE,
                     msg!("the theme `{name}` does not exist", name = name),
                 )
@@ -69,6 +70,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 }
                 Err(err) => errors.push(
                     Diagnostic::new(
+                        Code::io(&err),
                         &file.shown,
                         msg!("cannot read the template: {error}", error = err),
                     )

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::path::{OutputPath, UnsafePath};
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
@@ -65,7 +65,8 @@ impl OutputSet {
                     other = first
                 )
             };
-            return Err(Diagnostic::new(origin, message).hint(msg!("rename or remove one of them")));
+            return Err(Diagnostic::new(Code::OutputCollision, origin, message)
+                .hint(msg!("rename or remove one of them")));
         }
         let folded = path.folded();
         // A file where another file needs a folder, or inside a folder that is another file.
@@ -76,6 +77,7 @@ impl OutputSet {
         if let Some(other) = clash {
             let (_, first) = &self.files[other];
             return Err(Diagnostic::new(
+                Code::OutputCollision,
                 origin.clone(),
                 msg!(
                     "{origin} would be written to {path} and {first} to {other}: one of them needs the other's name for a folder",
@@ -148,6 +150,7 @@ fn folders_of(path: &str) -> impl Iterator<Item = &str> {
 pub fn checked(path: &str, origin: impl Into<PathBuf>) -> Result<OutputPath, Diagnostic> {
     OutputPath::new(path).map_err(|why| {
         Diagnostic::new(
+            Code::PathUnsafe,
             origin,
             msg!(
                 "cannot publish a file at `{path}`: {reason}",

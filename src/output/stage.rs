@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use super::path::OutputPath;
 use super::set::{OutputFile, OutputSet};
 use super::state::{Record, State};
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::{Text, msg};
 
@@ -72,9 +72,10 @@ pub fn keep(
     }
 }
 
-/// A failed read or write in the output folder (or the state folder), at `path`.
-fn io_error(path: &Path, message: Text) -> Diagnostic {
-    Diagnostic::new(path, message).hint(msg!(
+/// A failed read or write in the output folder (or the state folder), at `path`: `error`,
+/// said by `message`.
+fn io_error(path: &Path, error: &std::io::Error, message: Text) -> Diagnostic {
+    Diagnostic::new(Code::io(error), path, message).hint(msg!(
         "check that the output folder is writable and not in use"
     ))
 }
@@ -99,6 +100,7 @@ impl Stage {
         std::fs::create_dir_all(out_dir).map_err(|e| {
             vec![io_error(
                 out_dir,
+                &e,
                 msg!("cannot create the output folder: {error}", error = e),
             )]
         })?;
@@ -107,12 +109,14 @@ impl Stage {
         let journal = state.open_journal().map_err(|e| {
             vec![io_error(
                 state.journal_path(),
+                &e,
                 msg!("cannot write the build's journal: {error}", error = e),
             )]
         })?;
         if journal.try_lock().is_err() {
             return Err(vec![
                 Diagnostic::new(
+                    Code::OutputLocked,
                     out_dir,
                     msg!("another wemi build is writing this output folder"),
                 )
@@ -178,6 +182,7 @@ impl Stage {
                 }
                 Ok(meta) if meta.is_dir() => {
                     return Err(Diagnostic::new(
+                        Code::OutputInTheWay,
                         &target,
                         msg!("a folder is in the way of a file the site needs"),
                     )
@@ -185,7 +190,13 @@ impl Stage {
                 }
                 Ok(_) => false,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-                Err(e) => return Err(io_error(&target, msg!("cannot read: {error}", error = e))),
+                Err(e) => {
+                    return Err(io_error(
+                        &target,
+                        &e,
+                        msg!("cannot read: {error}", error = e),
+                    ));
+                }
             };
         let temporary = sibling(&target, TEMPORARY);
         let file = self.write_temporary(&temporary, bytes)?;
@@ -193,13 +204,13 @@ impl Stage {
             return Ok(OutputFile::Staged(temporary));
         }
         std::fs::rename(&temporary, &target)
-            .map_err(|e| io_error(&target, msg!("cannot write: {error}", error = e)))?;
+            .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
         self.remember(target.clone());
         // Asked of the open file, after the rename (which changes its change time): no second
         // walk of the path at the end of the build.
         let meta = file
             .metadata()
-            .map_err(|e| io_error(&target, msg!("cannot write: {error}", error = e)))?;
+            .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
         Ok(OutputFile::Placed(Stamp::of(&meta)))
     }
 
@@ -221,6 +232,7 @@ impl Stage {
                         .map_err(|e| {
                             io_error(
                                 source,
+                                &e,
                                 msg!("cannot read a file to copy: {error}", error = e),
                             )
                         })
@@ -303,7 +315,11 @@ impl Stage {
                 OutputFile::Staged(temporary) => {
                     let old = set_aside(&target)?;
                     std::fs::rename(temporary, &target).map_err(|e| {
-                        vec![io_error(&target, msg!("cannot write: {error}", error = e))]
+                        vec![io_error(
+                            &target,
+                            &e,
+                            msg!("cannot write: {error}", error = e),
+                        )]
                     })?;
                     done.push(Done::Replaced { target, old });
                     report.written += 1;
@@ -332,6 +348,7 @@ impl Stage {
             std::fs::rename(&target, &old).map_err(|e| {
                 vec![io_error(
                     &target,
+                    &e,
                     msg!("cannot remove an old file: {error}", error = e),
                 )]
             })?;
@@ -356,6 +373,7 @@ impl Stage {
             .map_err(|e| {
                 vec![io_error(
                     self.state.manifest_path(),
+                    &e,
                     msg!("cannot write: {error}", error = e),
                 )]
             })?;
@@ -375,6 +393,7 @@ impl Stage {
         (&self.journal).write_all(lines.as_bytes()).map_err(|e| {
             io_error(
                 self.state.journal_path(),
+                &e,
                 msg!("cannot write the build's journal: {error}", error = e),
             )
         })
@@ -395,10 +414,10 @@ impl Stage {
             create()
         });
         let mut file =
-            file.map_err(|e| io_error(temporary, msg!("cannot write: {error}", error = e)))?;
+            file.map_err(|e| io_error(temporary, &e, msg!("cannot write: {error}", error = e)))?;
         self.remember(temporary.to_path_buf());
         file.write_all(bytes)
-            .map_err(|e| io_error(temporary, msg!("cannot write: {error}", error = e)))?;
+            .map_err(|e| io_error(temporary, &e, msg!("cannot write: {error}", error = e)))?;
         Ok(file)
     }
 
@@ -453,10 +472,13 @@ impl Drop for Stage {
     /// A stage dropped without a commit removes everything it created. Its journal goes too
     /// when nothing is left behind and no killed build's paths were in it.
     fn drop(&mut self) {
-        let created = std::mem::take(&mut *self.created_mut());
+        let mut created = std::mem::take(&mut *self.created_mut());
+        // What is inside a folder before the folder. Not simply the reverse of the order they
+        // were remembered in: a thread may put a file in a folder that another thread has
+        // just made but not yet remembered.
+        created.sort_by_key(|path| std::cmp::Reverse(path.components().count()));
         let mut clean = true;
-        // Files before their folders: the reverse of the order they were made in.
-        for path in created.iter().rev() {
+        for path in &created {
             let removed = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
             clean &= removed.is_ok() || !path.exists();
         }
@@ -487,6 +509,7 @@ fn undo(done: Vec<Done>) -> Vec<Diagnostic> {
         {
             errors.push(io_error(
                 target,
+                &e,
                 msg!("could not put this file back as it was: {error}", error = e),
             ));
         }
@@ -500,6 +523,7 @@ fn set_aside(target: &Path) -> Result<Option<PathBuf>, Vec<Diagnostic>> {
     match std::fs::symlink_metadata(target) {
         Ok(meta) if meta.is_dir() => Err(vec![
             Diagnostic::new(
+                Code::OutputInTheWay,
                 target,
                 msg!("a folder is in the way of a file the site needs"),
             )
@@ -511,7 +535,13 @@ fn set_aside(target: &Path) -> Result<Option<PathBuf>, Vec<Diagnostic>> {
             // links are not possible, the old version is moved aside.
             std::fs::hard_link(target, &old)
                 .or_else(|_| std::fs::rename(target, &old))
-                .map_err(|e| vec![io_error(target, msg!("cannot write: {error}", error = e))])?;
+                .map_err(|e| {
+                    vec![io_error(
+                        target,
+                        &e,
+                        msg!("cannot write: {error}", error = e),
+                    )]
+                })?;
             Ok(Some(old))
         }
         Err(_) => Ok(None),
@@ -537,17 +567,20 @@ fn make_folder(path: &Path) -> Result<bool, Diagnostic> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => Ok(false),
         Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::new(
+            Code::OutputSymlink,
             path,
             msg!("the output folder contains a symbolic link where a folder is needed"),
         )
         .hint(msg!("remove the link: wemi never writes through links"))),
         Ok(_) => Err(Diagnostic::new(
+            Code::OutputInTheWay,
             path,
             msg!("a file is in the way of a folder the site needs"),
         )
         .hint(msg!("remove that file from the output folder"))),
         Err(_) => Err(io_error(
             path,
+            &error,
             msg!("cannot create a folder: {error}", error = error),
         )),
     }
@@ -741,6 +774,19 @@ mod tests {
         assert_eq!(f.read("index.html").as_deref(), Some("home"));
         assert_eq!(f.read("old/index.html").as_deref(), Some("old"));
         assert!(!f.state().interrupted());
+    }
+
+    #[test]
+    fn a_failed_first_build_leaves_no_output_folder_whatever_the_order_of_its_threads() {
+        let f = Folder::new();
+        let stage = f.stage();
+        // One thread makes `a/` and, before it remembers it, another puts a file in it.
+        std::fs::create_dir(f.out.join("a")).unwrap();
+        std::fs::write(f.out.join("a/index.html"), "a").unwrap();
+        stage.remember(f.out.join("a/index.html"));
+        stage.remember(f.out.join("a"));
+        drop(stage);
+        assert!(!f.out.exists(), "{:?}", f.listing());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::base::date::{self, DateFormat};
-use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
@@ -94,7 +94,7 @@ pub fn renderer(
 }
 
 /// Every syntax error of the templates (Tera stops at the first: each template is then
-/// checked alone to find them all).
+/// checked alone to find them all), or else every problem Tera found checking them together.
 fn template_errors(
     theme: &Theme,
     paths: &HashMap<String, PathBuf>,
@@ -115,9 +115,76 @@ fn template_errors(
         })
         .collect();
     if errors.is_empty() {
+        errors = checked_together(&first, paths);
+    }
+    if errors.is_empty() {
         errors.push(to_diagnostic(&first, paths, own, None));
     }
     errors
+}
+
+/// The problems Tera finds when it checks the templates together (a filter, test or function
+/// that does not exist, a block that no parent has), one diagnostic each on its template:
+/// Tera gives them as one message holding a report of each, which starts with the lines
+/// `error: <message>` and ` --> <template>:<line>:<column>`.
+fn checked_together(err: &tera::Error, paths: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let tera::ErrorKind::Msg(reports) = err.kind() else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let mut lines = reports.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines
+            .next()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(column), Some(line), Some(name)) = (
+            parts.next().and_then(|c| c.parse().ok()),
+            parts.next().and_then(|l| l.parse().ok()),
+            parts.next(),
+        ) else {
+            continue;
+        };
+        let path = paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        errors.push(
+            Diagnostic::new(Code::TemplateSyntax, path, checked_message(message)).at(line, column),
+        );
+    }
+    errors
+}
+
+/// A problem of Tera's check of the templates together, in both languages when it is one of
+/// those wemi knows (Tera says `Unknown filter `upper_case``).
+fn checked_message(message: &str) -> Text {
+    let mut parts = message.split('`');
+    let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+        return not_valid(Text::from(message));
+    };
+    match kind {
+        "Unknown filter " => msg!("there is no filter `{name}`", name = name),
+        "Unknown test " => msg!("there is no test `{name}`", name = name),
+        "Unknown function " => msg!("there is no function `{name}`", name = name),
+        "Unknown component " => msg!("there is no component `{name}`", name = name),
+        "Unknown template " => msg!("there is no template `{name}` to include", name = name),
+        "Block " if message.ends_with(" is not defined in any parent template") => {
+            msg!("no parent template has a block `{name}`", name = name)
+        }
+        _ => not_valid(Text::from(message)),
+    }
+}
+
+/// A syntax error of a template, in Tera's words, said to be one.
+fn not_valid(detail: Text) -> Text {
+    msg!("the template is not valid: {detail}", detail = detail)
 }
 
 /// Turns a Tera error into a diagnostic on the template file.
@@ -150,10 +217,17 @@ fn to_diagnostic(
                 parts.push(own.text(&cause.to_string()));
                 source = cause.source();
             }
-            Diagnostic::new(path_of(report.filename()), while_rendering(joined(&parts)))
+            let (code, message) = match err.kind() {
+                tera::ErrorKind::SyntaxError(_) => {
+                    (Code::TemplateSyntax, not_valid(joined(&parts)))
+                }
+                _ => (Code::TemplateRender, joined(&parts)),
+            };
+            Diagnostic::new(code, path_of(report.filename()), while_rendering(message))
                 .at(span.start_line, span.start_col + 1)
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            Code::TemplateMissing,
             path_of(current),
             while_rendering(msg!(
                 "this template extends `{parent}`, which does not exist",
@@ -162,6 +236,7 @@ fn to_diagnostic(
         )
         .hint(msg!("check the name in {% extends %}")),
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            Code::TemplateMissing,
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
             msg!("the template `{name}` does not exist", name = name),
         )
@@ -169,6 +244,11 @@ fn to_diagnostic(
             "add it to the theme's templates/ folder, or fix the name"
         )),
         other => Diagnostic::new(
+            if rendering.is_some() {
+                Code::TemplateRender
+            } else {
+                Code::TemplateSyntax
+            },
             rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
             msg!("template error: {error}", error = other),
         ),
@@ -368,7 +448,7 @@ fn paginated<'a>(
 fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
     let top = top_folder(&page.doc.source.relative);
     let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
-        .map_err(|msg| Diagnostic::new(shown_path(&page.doc.source), msg))?;
+        .map_err(|msg| Diagnostic::new(Code::TemplateMissing, shown_path(&page.doc.source), msg))?;
     Ok(Job {
         template,
         path: page.path.clone(),
@@ -480,7 +560,11 @@ pub fn render(
                     section.doc.meta.listing.paginate_by,
                 ));
             }
-            Err(msg) => errors.push(Diagnostic::new(shown_path(&section.doc.source), msg)),
+            Err(msg) => errors.push(Diagnostic::new(
+                Code::TemplateMissing,
+                shown_path(&section.doc.source),
+                msg,
+            )),
         }
     }
     for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
@@ -495,10 +579,12 @@ pub fn render(
             (Ok(list), Ok(single)) => (list, single),
             (list, single) => {
                 for msg in [list.err(), single.err()].into_iter().flatten() {
-                    errors.push(Diagnostic::new(&origin, msg).hint(msg!(
-                        "add the template to the theme, or remove the taxonomy `{name}`",
-                        name = taxonomy.name
-                    )));
+                    errors.push(
+                        Diagnostic::new(Code::TemplateMissing, &origin, msg).hint(msg!(
+                            "add the template to the theme, or remove the taxonomy `{name}`",
+                            name = taxonomy.name
+                        )),
+                    );
                 }
                 continue;
             }
@@ -645,8 +731,8 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
     let mut rendered = Vec::with_capacity(doc.shortcodes.len());
     for located in &doc.shortcodes {
         let call = &located.call;
-        let at = |message: Text| {
-            Diagnostic::new(shown_path(&doc.source), message).at(located.line, located.column)
+        let at = |code, message: Text| {
+            Diagnostic::new(code, shown_path(&doc.source), message).at(located.line, located.column)
         };
         let template = format!("shortcodes/{}.html", call.name);
         if !tera.contains_template(&template) {
@@ -656,7 +742,11 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
                 .collect();
             known.sort_unstable();
             errors.push(
-                at(msg!("there is no shortcode `{name}`", name = call.name)).hint(
+                at(
+                    Code::ShortcodeUnknown,
+                    msg!("there is no shortcode `{name}`", name = call.name),
+                )
+                .hint(
                     match crate::base::error::closest(&call.name, known.iter().copied()) {
                         Some(best) => msg!("did you mean `{best}`?", best = best),
                         None => msg!(
@@ -682,11 +772,14 @@ pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Dia
                     it: cause.message_it.clone(),
                 };
                 errors.push(
-                    at(msg!(
-                        "the shortcode `{name}` failed: {cause}",
-                        name = call.name,
-                        cause = why
-                    ))
+                    at(
+                        Code::ShortcodeFailed,
+                        msg!(
+                            "the shortcode `{name}` failed: {cause}",
+                            name = call.name,
+                            cause = why
+                        ),
+                    )
                     .hint(msg!(
                         "check its arguments; the template is {template}",
                         template = cause.location()
@@ -826,5 +919,45 @@ mod tests {
             Some("Failed: get_page: la pagina content/spazi/x.md non esiste o non è pubblicata")
         );
         assert_eq!(joined(&[Text::from("a"), Text::from("b")]).it, None);
+    }
+
+    #[test]
+    fn what_tera_finds_checking_templates_together_is_placed_in_each_template() {
+        let mut tera = Tera::new();
+        let err = tera
+            .add_raw_templates([
+                ("base.html", "{% block main %}{% endblock %}"),
+                (
+                    "page.html",
+                    "{% extends \"base.html\" %}{% block main %}\n{{ x | maiuscolo }}{% endblock %}\n{% block altro %}{% endblock %}",
+                ),
+            ])
+            .unwrap_err();
+        let paths = HashMap::from([(
+            "page.html".to_string(),
+            PathBuf::from("themes/t/templates/page.html"),
+        )]);
+        let found: Vec<(Code, String, String)> = checked_together(&err, &paths)
+            .into_iter()
+            .map(|d| {
+                let it = d.message_in(Lang::It).to_string();
+                (d.code, d.location(), it)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:2:8".to_string(),
+                    "non esiste il filtro `maiuscolo`".to_string()
+                ),
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:3:10".to_string(),
+                    "nessun template genitore ha un blocco `altro`".to_string()
+                ),
+            ]
+        );
     }
 }

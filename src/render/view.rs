@@ -224,7 +224,7 @@ fn build_with(
     site: &Site,
     bodies: Option<Vec<String>>,
 ) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
-    use crate::base::error::Diagnostic;
+    use crate::base::error::{Code, Diagnostic};
     use crate::base::i18n::msg;
     use crate::content::document::shown_path;
     let config = &site.config;
@@ -251,6 +251,7 @@ fn build_with(
     })
     .map_err(|e| {
         vec![Diagnostic::new(
+            Code::TemplateValues,
             crate::base::layout::CONFIG_FILE,
             msg!(
                 "cannot pass the configuration to the templates: {error}",
@@ -262,6 +263,7 @@ fn build_with(
     let mut value_or_error = |doc: &Document, view: Result<Value, String>| {
         view.unwrap_or_else(|e| {
             errors.push(Diagnostic::new(
+                Code::TemplateValues,
                 shown_path(&doc.source),
                 msg!(
                     "cannot pass this file's values to the templates: {error}",
@@ -372,6 +374,7 @@ fn build_with(
                         .map(|v| with_fields(v, [("pages", Value::from(listed))]))
                         .unwrap_or_else(|e| {
                             errors.push(Diagnostic::new(
+                                Code::TemplateValues,
                                 crate::base::layout::CONFIG_FILE,
                                 msg!(
                                     "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
@@ -395,6 +398,7 @@ fn build_with(
                 .map(|v| with_fields(v, [("terms", Value::from(terms.clone()))]))
                 .unwrap_or_else(|e| {
                     errors.push(Diagnostic::new(
+                        Code::TemplateValues,
                         crate::base::layout::CONFIG_FILE,
                         msg!(
                             "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use crate::base::error::{Diagnostic, Error};
+use crate::base::error::{Code, Diagnostic, Error};
 use crate::base::i18n::msg;
 use crate::base::layout::{self, ChangeKind};
 use crate::base::progress::Progress;
@@ -103,6 +103,7 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
     let (watcher, changes) = watch::watch(&options.root, &[layout::default_output(&options.root)])
         .map_err(|e| {
             Error::usage(vec![Diagnostic::new(
+                Code::io(&e.error),
                 e.path.clone(),
                 msg!(
                     "cannot watch this folder for changes: {error}",
@@ -314,9 +315,13 @@ fn bind(options: &ServeOptions) -> Result<(Server, SocketAddr, Option<u16>), Err
             }
         }
     }
+    let code = last_error
+        .as_ref()
+        .map_or(Code::Io(std::io::ErrorKind::Other), Code::io);
     let error = last_error.map_or_else(String::new, |e| e.to_string());
     Err(Error::usage(vec![
         Diagnostic::new(
+            code,
             format!("{}:{}", options.bind, options.port),
             msg!("cannot listen on this address: {error}", error = error),
         )

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::base::error::{Diagnostic, values_or_errors};
+use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::msg;
 use crate::base::site_path;
 use crate::base::slug::slugify;
@@ -154,6 +154,7 @@ fn place_page(
     // An explicit slug is checked where it is written.
     if let Some(problem) = site_path::segment_problem(&slug).filter(|_| doc.meta.slug.is_none()) {
         return Err(Diagnostic::new(
+            Code::PathName,
             shown_path(&doc.source),
             msg!(
                 "the file name `{name}` cannot be published: {problem}",
@@ -165,6 +166,7 @@ fn place_page(
     }
     if slug.is_empty() {
         return Err(Diagnostic::new(
+            Code::PathName,
             shown_path(&doc.source),
             msg!(
                 "cannot make a web address from the name `{name}`",
@@ -276,6 +278,7 @@ fn check_references(pages: &[Page], targets: &LinkTargets, errors: &mut Vec<Diag
                 };
                 errors.push(
                     Diagnostic::new(
+                        Code::LinkMissingPage,
                         shown_path(&page.doc.source),
                         msg!(
                             "`{field}`: there is no published page content/{target}",
@@ -356,6 +359,7 @@ fn folder_path(folder: &str) -> Result<String, Diagnostic> {
         let slug = slugify(segment);
         if slug.is_empty() {
             return Err(Diagnostic::new(
+                Code::PathName,
                 PathBuf::new(),
                 msg!(
                     "cannot make a web address from the folder name `{name}`",
@@ -366,6 +370,7 @@ fn folder_path(folder: &str) -> Result<String, Diagnostic> {
         }
         if let Some(problem) = site_path::segment_problem(&slug) {
             return Err(Diagnostic::new(
+                Code::PathName,
                 PathBuf::new(),
                 msg!(
                     "the folder name `{name}` cannot be published: {problem}",
@@ -469,6 +474,7 @@ fn place_assets(
         if let Some((segment, problem)) = site_path::path_problem(kept) {
             errors.push(
                 Diagnostic::new(
+                    Code::PathName,
                     shown_path(&file),
                     msg!(
                         "this file cannot be published: {problem}",

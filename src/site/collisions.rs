@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::{Text, msg};
 use crate::base::layout::CONFIG_FILE;
 use crate::base::site_path;
@@ -152,6 +152,7 @@ pub(super) fn check_collisions(site: &Site, errors: &mut Vec<Diagnostic>) {
             let claim = claims[i].1;
             let (file, position) = claim.place(site);
             let mut error = Diagnostic::new(
+                Code::OutputCollision,
                 file,
                 msg!(
                     "{this} and {other} would both be published at /{path}",

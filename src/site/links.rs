@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::base::error::{Diagnostic, closest};
+use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::markup::numbered_placeholders;
@@ -103,8 +103,9 @@ impl LinkTargets {
             Some((file, anchor)) => (file, Some(anchor)),
             None => (written, None),
         };
-        let at =
-            |message: Text| Diagnostic::new(shown_path(source), message).at(link.line, link.column);
+        let at = |code, message: Text| {
+            Diagnostic::new(code, shown_path(source), message).at(link.line, link.column)
+        };
         let Some(target) = self.index_of(file).map(|i| &self.targets[i]) else {
             let hint = match closest(file, self.keys.keys().map(String::as_str)) {
                 Some(best) => msg!("did you mean `{best}`?", best = format!("@/{best}")),
@@ -112,10 +113,13 @@ impl LinkTargets {
                     "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)"
                 ),
             };
-            return Err(at(msg!(
-                "the link points to content/{file}, which is not a published page",
-                file = file
-            ))
+            return Err(at(
+                Code::LinkMissingPage,
+                msg!(
+                    "the link points to content/{file}, which is not a published page",
+                    file = file
+                ),
+            )
             .hint(hint));
         };
         let mut url = target.url.clone();
@@ -130,11 +134,14 @@ impl LinkTargets {
                     }
                     None => msg!("its headings are: {ids}", ids = ids.join(", ")),
                 };
-                return Err(at(msg!(
-                    "content/{file} has no heading with the id `{anchor}`",
-                    file = file,
-                    anchor = anchor
-                ))
+                return Err(at(
+                    Code::LinkMissingHeading,
+                    msg!(
+                        "content/{file} has no heading with the id `{anchor}`",
+                        file = file,
+                        anchor = anchor
+                    ),
+                )
                 .hint(hint));
             }
             url.push('#');

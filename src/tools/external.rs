@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
 use crate::content::document::{Document, shown_path};
@@ -60,11 +60,16 @@ pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
     {
         return vec![
             Diagnostic::new(
+                Code::LinkExternalOffline,
                 CONTENT_DIR,
-                msg!(
-                    "no external address could be reached: {count} links not checked",
-                    count = urls.len()
-                ),
+                if urls.len() == 1 {
+                    msg!("no external address could be reached: 1 link not checked")
+                } else {
+                    msg!(
+                        "no external address could be reached: {count} links not checked",
+                        count = urls.len()
+                    )
+                },
             )
             .hint(msg!(
                 "the machine seems to be offline; run `wemi check --external` where there is network"
@@ -74,30 +79,35 @@ pub fn check<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (url, outcome) in urls.iter().zip(outcomes) {
-        let (message, warning) = match outcome {
+        let (code, message) = match outcome {
             Outcome::Fine => continue,
-            Outcome::Status(code) => (
+            Outcome::Status(status) => (
+                Code::LinkExternalBroken,
                 msg!(
                     "the link {url} is broken: the server answers {code}",
                     url = url,
-                    code = code
+                    code = status
                 ),
-                false,
             ),
             Outcome::Unreachable(why) => (
+                Code::LinkExternalUnreachable,
                 msg!(
                     "the link {url} could not be reached: {reason}",
                     url = url,
                     reason = why
                 ),
-                true,
             ),
         };
         for (path, line, column) in &places[url] {
-            let d = Diagnostic::new(path, message.clone())
+            let d = Diagnostic::new(code, path, message.clone())
                 .at(*line, *column)
                 .hint(msg!("fix or remove the address"));
-            out.push(if warning { d.warning() } else { d });
+            // An address that could not be reached may work later: only a warning.
+            out.push(if code == Code::LinkExternalUnreachable {
+                d.warning()
+            } else {
+                d
+            });
         }
     }
     out

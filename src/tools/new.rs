@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil;
 
-use crate::base::error::{Diagnostic, Error, Result, closest};
+use crate::base::error::{Code, Diagnostic, Error, Result, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -73,6 +73,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     let config = Config::load(&options.root, None)?;
     let section = section_folder(&options.section).ok_or_else(|| {
         usage(
+            Code::NewSection,
             msg!(
                 "`{section}` is not a folder of content/",
                 section = options.section
@@ -100,6 +101,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
             .filter(|k| *k != first);
         if let Some(best) = closest(first, known) {
             return Err(usage(
+                Code::NewSection,
                 msg!("there is no section content/{section}/", section = section),
                 msg!(
                     "did you mean `{best}`? To start a new section, create content/{section}/ first",
@@ -113,6 +115,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(usage(
+            Code::NewTitle,
             msg!(
                 "the title `{title}` has no letter or digit to name the file after",
                 title = title
@@ -122,6 +125,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     }
     if let Some(problem) = site_path::segment_problem(&slug) {
         return Err(usage(
+            Code::NewTitle,
             msg!(
                 "the title would name the file {slug}.md: {problem}",
                 slug = slug,
@@ -132,6 +136,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     }
     if slug == "index" {
         return Err(usage(
+            Code::NewTitle,
             msg!("the title would name the file index.md, which makes its folder a page"),
             msg!("choose a longer title"),
         ));
@@ -162,6 +167,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
 
     let io_error = |err: std::io::Error| {
         Error::site(vec![Diagnostic::new(
+            Code::io(&err),
             &relative,
             msg!("cannot create the page: {error}", error = err),
         )])
@@ -186,8 +192,8 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     Ok(NewPage { path, relative })
 }
 
-fn usage(message: Text, hint: Text) -> Error {
-    Error::usage(vec![Diagnostic::new("wemi new", message).hint(hint)])
+fn usage(code: Code, message: Text, hint: Text) -> Error {
+    Error::usage(vec![Diagnostic::new(code, "wemi new", message).hint(hint)])
 }
 
 /// The page is there already (as `bundle`, when it is a folder with `index.md`).
@@ -200,7 +206,7 @@ fn exists(relative: &str, bundle: Option<&str>) -> Error {
         None => msg!("the page already exists: it was left as it is"),
     };
     Error::site(vec![
-        Diagnostic::new(relative, message)
+        Diagnostic::new(Code::NewExists, relative, message)
             .hint(msg!("choose another title, or edit the existing page")),
     ])
 }

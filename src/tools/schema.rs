@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::base::error::{Diagnostic, Error, Result};
+use crate::base::error::{Code, Diagnostic, Error, Result};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::config::Config;
@@ -91,6 +91,7 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
         let name = file_name(section).ok_or_else(|| {
             Error::usage(vec![
                 Diagnostic::new(
+                    Code::ConfigSchema,
                     crate::base::layout::CONFIG_FILE,
                     msg!(
                         "the schema `{section}` is not named after a folder of content/",
@@ -109,6 +110,7 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
     }
     let io_error = |path: &Path, err: std::io::Error| {
         Error::site(vec![Diagnostic::new(
+            Code::io(&err),
             path,
             msg!("cannot write the schema: {error}", error = err),
         )])

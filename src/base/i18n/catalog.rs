@@ -148,6 +148,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "le virgolette aperte qui non vengono mai chiuse",
     ),
     (
+        "the `{open}` opened here is never closed",
+        "la `{open}` aperta qui non viene mai chiusa",
+    ),
+    (
+        "close it with `{close}` after its last item, and put a `,` between items",
+        "chiudila con `{close}` dopo l'ultimo elemento, e metti una `,` tra gli elementi",
+    ),
+    (
         "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '",
         "chiudile alla fine del testo; una virgoletta al suo interno si scrive \\\" tra \" \" oppure '' tra ' '",
     ),
@@ -767,6 +775,31 @@ pub const CATALOG: &[(&str, &str)] = &[
         "add it to the theme's templates/ folder, or fix the name",
         "aggiungilo alla cartella templates/ del tema, oppure correggi il nome",
     ),
+    (
+        "the template is not valid: {detail}",
+        "il template non è valido: {detail}",
+    ),
+    (
+        "there is no filter `{name}`",
+        "non esiste il filtro `{name}`",
+    ),
+    ("there is no test `{name}`", "non esiste il test `{name}`"),
+    (
+        "there is no function `{name}`",
+        "non esiste la funzione `{name}`",
+    ),
+    (
+        "there is no component `{name}`",
+        "non esiste il componente `{name}`",
+    ),
+    (
+        "there is no template `{name}` to include",
+        "non esiste il template `{name}` da includere",
+    ),
+    (
+        "no parent template has a block `{name}`",
+        "nessun template genitore ha un blocco `{name}`",
+    ),
     ("template error: {error}", "errore nel template: {error}"),
     (
         "add the template to the theme, or remove the taxonomy `{name}`",
@@ -918,6 +951,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "impossibile rimettere questo file com'era: {error}",
     ),
     // external.rs
+    (
+        "no external address could be reached: 1 link not checked",
+        "nessun indirizzo esterno è raggiungibile: 1 link non controllato",
+    ),
     (
         "no external address could be reached: {count} links not checked",
         "nessun indirizzo esterno è raggiungibile: {count} link non controllati",

@@ -15,7 +15,7 @@ use serde::de::{
     VariantAccess, Visitor,
 };
 
-use crate::base::error::{Diagnostic, closest};
+use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 
@@ -231,12 +231,76 @@ pub struct YamlError {
     pub message: Text,
     /// How to fix it, when we can tell.
     pub hint: Option<Text>,
+    /// What kind of problem it is.
+    pub problem: YamlProblem,
+}
+
+/// What a [`YamlError`] is about: the text itself, or a key or value of the type it is read
+/// into, whose code depends on the kind of file ([`KeyCodes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlProblem {
+    /// The text is not valid YAML, or would cost too much to read: the code says how.
+    Syntax(Code),
+    /// A key that the type does not have.
+    UnknownKey,
+    /// A key that the type needs.
+    MissingKey,
+    /// A value of the wrong kind, or not one of those allowed.
+    Value,
+}
+
+/// The codes of the key and value problems of one kind of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyCodes {
+    /// A key the file may not have.
+    pub unknown: Code,
+    /// A key the file must have.
+    pub missing: Code,
+    /// A value of the wrong kind, or not one of those allowed.
+    pub value: Code,
+}
+
+impl KeyCodes {
+    /// The front matter of a content file.
+    pub const FRONT_MATTER: KeyCodes = KeyCodes {
+        unknown: Code::FrontMatterUnknownKey,
+        missing: Code::FrontMatterRequired,
+        value: Code::FrontMatterValue,
+    };
+    /// `site.yaml`.
+    pub const CONFIG: KeyCodes = KeyCodes {
+        unknown: Code::ConfigUnknownKey,
+        missing: Code::ConfigRequired,
+        value: Code::ConfigValue,
+    };
+    /// A data file: it may hold any keys and values, so what is refused is its syntax.
+    pub const DATA: KeyCodes = KeyCodes {
+        unknown: Code::YamlSyntax,
+        missing: Code::YamlSyntax,
+        value: Code::YamlSyntax,
+    };
 }
 
 impl YamlError {
-    /// A diagnostic on `path`, whose YAML starts after `line_offset` lines of the file.
-    pub fn into_diagnostic(self, path: &std::path::Path, line_offset: usize) -> Diagnostic {
-        let mut d = Diagnostic::new(path, self.message);
+    /// The code of this error in a file whose keys and values have `codes`.
+    pub fn code(&self, codes: KeyCodes) -> Code {
+        match self.problem {
+            YamlProblem::Syntax(code) => code,
+            YamlProblem::UnknownKey => codes.unknown,
+            YamlProblem::MissingKey => codes.missing,
+            YamlProblem::Value => codes.value,
+        }
+    }
+
+    /// A diagnostic on `path`, whose YAML starts after `line_offset` lines of the file and
+    /// whose keys and values have `codes`.
+    pub fn into_diagnostic(
+        self,
+        path: &std::path::Path,
+        line_offset: usize,
+        codes: KeyCodes,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(self.code(codes), path, self.message);
         d.line = self.line.map(|l| l + line_offset);
         d.column = self.column;
         match self.hint {
@@ -294,15 +358,16 @@ fn place_repeated_key(text: &str, err: &serde_yaml::Error, mut error: YamlError)
 }
 
 /// The errors of libyaml's scanner that are better said, or placed, by looking at the text: a
-/// tab in the indentation, quotes never closed (found where they open, not at the end of the
-/// text), an invisible control character.
+/// tab in the indentation, quotes or brackets never closed (found where they open, not where
+/// libyaml gave up), an invisible control character.
 fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     let full = err.to_string();
-    let at = |(line, column), message, hint| YamlError {
+    let at = |code, (line, column), message, hint| YamlError {
         line: Some(line),
         column: Some(column),
         message,
         hint: Some(hint),
+        problem: YamlProblem::Syntax(code),
     };
     if full.starts_with("control characters are not allowed") {
         let offset = text.find(|c: char| {
@@ -310,6 +375,7 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
                 || matches!(c, '\u{fffe}' | '\u{ffff}')
         })?;
         return Some(at(
+            Code::YamlControlCharacter,
             crate::base::position::line_column(text, offset),
             msg!("this line holds an invisible control character"),
             msg!("delete it: it often comes with text pasted from another program"),
@@ -319,10 +385,32 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
         let (line, column) = quote_at.split_once(" column ")?;
         let (line, column) = (line.parse().ok()?, column.parse().ok()?);
         return Some(at(
+            Code::YamlUnclosedQuote,
             place(text, libyaml_offset(text, line, column)),
             msg!("the quotes opened here are never closed"),
             msg!(
                 "close them at the end of the text; a quote inside it is written \\\" between \" \" or '' between ' '"
+            ),
+        ));
+    }
+    for (kind, open, close) in [("sequence", '[', ']'), ("mapping", '{', '}')] {
+        let expected = format!("did not find expected ',' or '{close}'");
+        let opened = format!("while parsing a flow {kind} at line ");
+        let Some(open_at) = full.split(&opened).nth(1) else {
+            continue;
+        };
+        if !full.starts_with(&expected) {
+            continue;
+        }
+        let (line, column) = open_at.split_once(" column ")?;
+        let (line, column) = (line.parse().ok()?, column.parse().ok()?);
+        return Some(at(
+            Code::YamlUnclosedBracket,
+            place(text, libyaml_offset(text, line, column)),
+            msg!("the `{open}` opened here is never closed", open = open),
+            msg!(
+                "close it with `{close}` after its last item, and put a `,` between items",
+                close = close
             ),
         ));
     }
@@ -331,6 +419,7 @@ fn scanner_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
     let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
     let tab = indent.find('\t')?;
     Some(at(
+        Code::YamlTab,
         (line_number, indent[..tab].chars().count() + 1),
         msg!("this line is indented with a tab"),
         msg!("YAML indents with spaces only: replace the tab with spaces"),
@@ -361,6 +450,7 @@ fn check_limits(text: &str) -> Result<(), YamlError> {
             column: Some(column),
             message,
             hint: Some(hint),
+            problem: YamlProblem::Syntax(Code::YamlTooDeep),
         });
     }
     // Without both an anchor and an alias nothing is repeated: most texts stop here.
@@ -392,6 +482,7 @@ fn check_limits(text: &str) -> Result<(), YamlError> {
                     values = MAX_ALIAS_VALUES,
                     megabytes = MAX_ALIAS_BYTES >> 20
                 )),
+                problem: YamlProblem::Syntax(Code::YamlTooManyAliases),
             })
         }
         // Other errors are the real parse's to report.
@@ -561,20 +652,43 @@ fn top_level_key(line: &str) -> Option<&str> {
 
 /// `err` of `text` in words an editor understands, placed where it is.
 fn translate(text: &str, err: &serde_yaml::Error) -> YamlError {
-    let full = err.to_string();
-    // serde_yaml appends " at line L column C" to its messages: the position is kept apart.
-    let message = match full.rfind(" at line ") {
-        Some(i) if err.location().is_some() => full[..i].to_string(),
-        _ => full,
-    };
-    let (message, hint) = explain(&message);
+    let (problem, message, hint) = explain(&without_positions(&err.to_string()));
     let (line, column) = err.location().map(|l| place(text, l.index())).unzip();
     YamlError {
         line,
         column,
         message,
         hint,
+        problem,
     }
+}
+
+/// `message` without the ` at line L column C` that libyaml puts after the problem and its
+/// context: the diagnostic has its own position, in the file's lines (those of libyaml count
+/// from the start of the YAML, not of the file).
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line = digits(after);
+        let position = after[line..]
+            .strip_prefix(" column ")
+            .filter(|_| line > 0)
+            .map(|column| (column, digits(column)))
+            .filter(|(_, n)| *n > 0);
+        match position {
+            Some((column, n)) => rest = &column[n..],
+            None => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The 1-based line and column of byte `index` of `text` as editors show them: `\r\n`, `\n`
@@ -619,8 +733,9 @@ fn libyaml_offset(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Rewrites serde's messages into words an editor understands, in English and Italian, with
-/// a fix when one is likely.
-fn explain(message: &str) -> (Text, Option<Text>) {
+/// a fix when one is likely, and says what kind of problem each is.
+fn explain(message: &str) -> (YamlProblem, Text, Option<Text>) {
+    let syntax = YamlProblem::Syntax;
     // Type errors start with the path of the value: `weight: invalid type: …`.
     let (field, detail) = match message.split_once(": ") {
         Some((field, detail)) if !field.contains(' ') && !field.is_empty() => (Some(field), detail),
@@ -634,11 +749,16 @@ fn explain(message: &str) -> (Text, Option<Text>) {
             Some(best) => msg!("did you mean `{best}`?", best = best),
             None => msg!("the known keys are: {keys}", keys = known.join(", ")),
         };
-        return (msg!("unknown key `{key}`", key = name), Some(hint));
+        return (
+            YamlProblem::UnknownKey,
+            msg!("unknown key `{key}`", key = name),
+            Some(hint),
+        );
     }
     if let Some(rest) = detail.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
         return (
+            YamlProblem::MissingKey,
             msg!("the required key `{key}` is missing", key = name),
             Some(msg!("add a line `{key}: …`", key = name)),
         );
@@ -646,6 +766,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     if detail.starts_with("duplicate field") || detail.starts_with("duplicate entry") {
         let name = detail.split(['`', '"']).nth(1).unwrap_or(field_name);
         return (
+            syntax(Code::YamlDuplicateKey),
             msg!("the key `{key}` appears twice", key = name),
             Some(msg!(
                 "each key may appear only once: remove or merge the repeated one"
@@ -655,6 +776,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     if let Some(rest) = detail.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         return (
+            YamlProblem::Value,
             msg!(
                 "`{field}`: expected {expected}, found {found}",
                 field = field_name,
@@ -671,6 +793,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
         let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         return (
+            YamlProblem::Value,
             msg!(
                 "`{field}`: `{found}` is not one of {values}",
                 field = field_name,
@@ -702,6 +825,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
             )
         };
         return (
+            YamlProblem::Value,
             message,
             Some(msg!(
                 "write a date like 2018-10-26 or 2018-10-26T17:00:00+02:00"
@@ -710,10 +834,11 @@ fn explain(message: &str) -> (Text, Option<Text>) {
     }
     if detail.starts_with("recursion limit exceeded") {
         let (message, hint) = too_deep();
-        return (message, Some(hint));
+        return (syntax(Code::YamlTooDeep), message, Some(hint));
     }
     if detail.contains("mapping values are not allowed") {
         return (
+            syntax(Code::YamlUnquotedColon),
             msg!("a value contains `: ` without quotes"),
             Some(msg!(
                 "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\""
@@ -721,6 +846,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
         );
     }
     (
+        syntax(Code::YamlSyntax),
         msg!("the YAML is not valid: {detail}", detail = message),
         Some(msg!("check the indentation and the quotes on this line")),
     )
@@ -792,9 +918,9 @@ mod tests {
         assert!(
             matches!(&weight.value, NodeValue::Scalar { text, is_string: true } if text == "tre")
         );
-        // A syntax error is found once, where it is.
+        // A syntax error is found once, where it is: the bracket never closed.
         let err = Parsed::new("title: [x\n").err().unwrap();
-        assert_eq!(err.line, Some(2));
+        assert_eq!((err.line, err.column), (Some(1), Some(8)));
     }
 
     #[test]
@@ -893,6 +1019,38 @@ mod tests {
         // In brackets the place stays where serde_yaml puts it.
         let err = parse::<YamlValue>("a: {x: 1, x: 2}\n").unwrap_err();
         assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn brackets_never_closed_are_found_where_they_open() {
+        let err = parse::<YamlValue>("a: 1\nservizi: [uno, due\nb: 2\n").unwrap_err();
+        assert_eq!(err.problem, YamlProblem::Syntax(Code::YamlUnclosedBracket));
+        assert_eq!(err.message.en, "the `[` opened here is never closed");
+        assert_eq!((err.line, err.column), (Some(2), Some(10)));
+        // The map inside a list is the one left open.
+        let err = parse::<YamlValue>("a: [x, {b: 1]\n").unwrap_err();
+        assert_eq!(
+            err.message.it.as_deref(),
+            Some("la `{` aperta qui non viene mai chiusa")
+        );
+        assert_eq!((err.line, err.column), (Some(1), Some(8)));
+    }
+
+    #[test]
+    fn libyaml_positions_are_left_out_of_messages() {
+        assert_eq!(
+            without_positions(
+                "did not find expected key at line 3 column 2, while parsing a block mapping at line 1 column 1"
+            ),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(
+            without_positions("a value at line x and at line 2 column"),
+            "a value at line x and at line 2 column"
+        );
+        let err = parse::<YamlValue>("---\na:\n  - b\n c: 1\n").unwrap_err();
+        assert!(!err.message.en.contains(" at line "), "{:?}", err.message);
+        assert_eq!(err.line, Some(4));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! wording of what was expected and found live here too.
 
 use crate::base::date::{DateInput, rfc3339};
-use crate::base::error::{Diagnostic, closest};
+use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::yaml::{Node, NodeValue};
@@ -25,9 +25,9 @@ pub struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, node: &Node, message: Text, hint: Text) {
+    fn error(&mut self, code: Code, node: &Node, message: Text, hint: Text) {
         self.errors.push(
-            Diagnostic::new(self.path, message)
+            Diagnostic::new(code, self.path, message)
                 .at(node.line + self.line_offset, node.column)
                 .hint(hint),
         );
@@ -47,6 +47,7 @@ impl Checker<'_> {
             NodeValue::Null => &[],
             _ => {
                 self.error(
+                    Code::FrontMatterValue,
                     map,
                     msg!("expected a group of `key: value` lines"),
                     msg!("indent the fields under this key"),
@@ -76,7 +77,12 @@ impl Checker<'_> {
                     line: node.line,
                     column: 1.max(node.column.saturating_sub(key.chars().count() + 2)),
                 };
-                self.error(&key_node, msg!("unknown field `{key}`", key = key), hint);
+                self.error(
+                    Code::FrontMatterUnknownKey,
+                    &key_node,
+                    msg!("unknown field `{key}`", key = key),
+                    hint,
+                );
             }
         }
         let mut out = Vec::new();
@@ -106,6 +112,7 @@ impl Checker<'_> {
                             None => msg!("add a line `{key}: …`", key = field.name),
                         };
                         self.error(
+                            Code::FrontMatterRequired,
                             block,
                             msg!("the required field `{key}` is missing", key = field.name),
                             hint,
@@ -126,6 +133,7 @@ impl Checker<'_> {
         };
         let wrong = |this: &mut Self, expected: Text, hint: Text| {
             this.error(
+                Code::FrontMatterValue,
                 node,
                 msg!(
                     "`{field}`: expected {expected}, found {found}",
@@ -289,6 +297,7 @@ impl Checker<'_> {
         let (Some((lat, lat_node)), Some((lon, lon_node))) = (coordinate("lat"), coordinate("lon"))
         else {
             self.error(
+                Code::FrontMatterValue,
                 node,
                 msg!(
                     "`{field}`: expected a position with `lat` and `lon`",
@@ -306,6 +315,7 @@ impl Checker<'_> {
             ] {
                 if !(lo..=hi).contains(&v) {
                     self.error(
+                        Code::FrontMatterValue,
                         n,
                         msg!(
                             "`{field}`: the {what} {value} is outside the allowed area ({min} to {max})",
@@ -327,6 +337,7 @@ impl Checker<'_> {
     fn hours(&mut self, node: &Node, name: &str) -> Option<Typed> {
         let NodeValue::Map(entries) = &node.value else {
             self.error(
+                Code::FrontMatterValue,
                 node,
                 msg!("`{field}`: expected days with their hours", field = name),
                 msg!("write one line per day, e.g. `mon: 09:00-13:00`"),
@@ -356,6 +367,7 @@ impl Checker<'_> {
                     column: 1,
                 };
                 self.error(
+                    Code::FrontMatterValue,
                     &key_node,
                     msg!("`{field}`: `{key}` is not a day", field = name, key = key),
                     hint,
@@ -379,6 +391,7 @@ impl Checker<'_> {
                     day.slots.push(slot);
                 } else {
                     self.error(
+                        Code::FrontMatterValue,
                         item,
                         msg!(
                             "`{field}`: expected a time range like 09:00-13:00 or `closed`, found {found}",

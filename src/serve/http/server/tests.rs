@@ -5,7 +5,7 @@
 use super::*;
 use std::io::Read;
 
-use crate::base::error::Diagnostic;
+use crate::base::error::{Code, Diagnostic};
 use crate::output::{OutputFile, OutputSet};
 use crate::serve::http::request;
 
@@ -201,7 +201,11 @@ fn unknown_paths_get_the_site_404_page() {
 
 #[test]
 fn a_site_without_404_page_gets_a_bare_one() {
-    let errors = vec![Diagnostic::new("content/_index.md", "broken")];
+    let errors = vec![Diagnostic::new(
+        Code::FrontMatterValue,
+        "content/_index.md",
+        "broken",
+    )];
     let (_server, addr) = Server::start(
         "127.0.0.1:0".parse().unwrap(),
         Snapshot {
@@ -284,9 +288,13 @@ fn other_methods_are_refused() {
 
 #[test]
 fn errors_show_over_every_page_escaped_until_fixed() {
-    let error = Diagnostic::new("content/spazi/a.md", "bad <script>alert(1)</script>")
-        .at(3, 7)
-        .hint("write \"yes\" & go");
+    let error = Diagnostic::new(
+        Code::FrontMatterValue,
+        "content/spazi/a.md",
+        "bad <script>alert(1)</script>",
+    )
+    .at(3, 7)
+    .hint("write \"yes\" & go");
     let f = start(vec![error]);
     for target in ["/", "/non-esiste"] {
         let a = get(f.addr, target);
