@@ -266,7 +266,7 @@ pub fn generate(
     for (p, entry) in parsed {
         match p {
             Ok(doc) => documents.push(doc),
-            Err(mut e) => errors.append(&mut e),
+            Err(mut rejected) => errors.append(&mut rejected.errors),
         }
         entries.extend(entry);
     }

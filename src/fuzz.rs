@@ -128,7 +128,7 @@ pub fn front_matter(data: &[u8]) {
         let shown = document::shown_path(&file);
         match document::parse(file, text, config()) {
             Ok(doc) => check_document(&doc),
-            Err(errors) => check_diagnostics(&errors, &[(&shown, text)]),
+            Err(rejected) => check_diagnostics(&rejected.errors, &[(&shown, text)]),
         }
     }
 }
@@ -226,7 +226,7 @@ pub fn markdown(data: &[u8]) {
     for (_, file, text) in &files {
         match document::parse(file.clone(), text, config()) {
             Ok(doc) => docs.push(doc),
-            Err(errors) => check_diagnostics(&errors, &shown),
+            Err(rejected) => check_diagnostics(&rejected.errors, &shown),
         }
     }
     if docs.len() < files.len() {

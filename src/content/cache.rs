@@ -7,10 +7,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::base::error::Diagnostic;
 use crate::base::fingerprint::{Stamp, stamp};
 use crate::config::Config;
-use crate::content::document::{self, Document};
+use crate::content::document::{self, Document, Rejected};
 use crate::content::front_matter;
 use crate::content::source::SourceFile;
 
@@ -26,7 +25,7 @@ pub struct Cached {
 }
 
 /// A document as [`DocumentCache::read`] gives it, and the entry to keep for its file.
-pub type Read = (Result<Document, Vec<Diagnostic>>, Option<(PathBuf, Cached)>);
+pub type Read = (Result<Document, Rejected>, Option<(PathBuf, Cached)>);
 
 /// Parsed documents by file path.
 #[derive(Debug, Default)]
@@ -80,7 +79,7 @@ impl DocumentCache {
 
 /// Reads and parses `source` now, for the cache. Its stamp is taken before reading, so a
 /// write during the read makes the next comparison fail rather than keep old text.
-pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Vec<Diagnostic>> {
+pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Rejected> {
     let stamp = stamp(&source.path);
     parse_stamped(source, config, stamp)
 }
@@ -90,8 +89,11 @@ fn parse_stamped(
     source: SourceFile,
     config: &Config,
     stamp: Option<Stamp>,
-) -> Result<Cached, Vec<Diagnostic>> {
-    let text = document::read_text(&source)?;
+) -> Result<Cached, Rejected> {
+    let text = match document::read_text(&source) {
+        Ok(text) => text,
+        Err(errors) => return Err(Rejected::without_body(source, errors)),
+    };
     let front_matter = front_matter::split(&text)
         .map(|s| s.yaml.to_string())
         .unwrap_or_default();
