@@ -15,7 +15,9 @@ use crate::content::document;
 use crate::content::source::{self, SourceKind};
 use crate::content::{data, theme};
 use crate::output::{self, OutputFile, OutputSet, WriteReport};
-use crate::render::view;
+use crate::render::bodies::Bodies;
+use crate::render::{Templates, view};
+use crate::site::links::Unparsed;
 use crate::site::{self, Site};
 use crate::tools::external;
 use crate::{base, content, generated, render};
@@ -297,27 +299,37 @@ pub fn generate(
         .collect();
 
     progress.start(Phase::Assemble, 0);
-    let mut site = site::assemble(config, documents, assets).map_err(Error::site)?;
-    progress.start(Phase::Views, 0);
-    let has_shortcodes = site
-        .pages
-        .iter()
-        .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc))
-        .any(|d| !d.shortcodes.is_empty());
-    if has_shortcodes {
-        // Shortcodes see the site as it is before they are rendered; the views are then
-        // built again with their HTML in place.
-        let values = view::build(&site).map_err(Error::site)?;
-        let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
-        render::render_shortcodes(&mut site, &renderer).map_err(Error::site)?;
+    let (site, errors) = site::assemble(config, documents, assets);
+    if !errors.is_empty() {
+        return Err(Error::site(errors));
     }
-    let values = view::build_final(&mut site).map_err(Error::site)?;
-    let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
+    let mut errors = site::references::check(&site, &Unparsed::default());
+    let (bodies, mut link_errors) = Bodies::linked(&site, &Unparsed::default());
+    errors.append(&mut link_errors);
+    if !errors.is_empty() {
+        return Err(Error::site(errors));
+    }
+    progress.start(Phase::Views, 0);
+    let config_value = view::config_value(&site.config).map_err(|d| Error::site(vec![d]))?;
+    let templates =
+        Templates::load(&theme, &site.config, &config_value, &data).map_err(Error::site)?;
+    let bodies = if Bodies::have_shortcodes(&site) {
+        // Shortcodes see the site as it is before they are rendered.
+        let values = view::build(&site, &bodies).map_err(Error::site)?;
+        let (bodies, errors) = bodies.with_shortcodes(&site, &templates.renderer(&site, &values));
+        if !errors.is_empty() {
+            return Err(Error::site(errors));
+        }
+        bodies
+    } else {
+        bodies
+    };
+    let values = view::build(&site, &bodies).map_err(Error::site)?;
+    let renderer = templates.renderer(&site, &values);
     // Feeds and sitemap are made while the pages render.
     let (output, generated_files) = rayon::join(
         || render::render(&site, &values, &renderer, stage, progress),
-        || generated::files(&site, &values),
+        || generated::files(&site, &bodies),
     );
     let mut output = output.map_err(Error::site)?;
     progress.start(Phase::Generate, 0);

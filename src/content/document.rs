@@ -112,8 +112,8 @@ pub struct Document {
     pub meta: FrontMatter,
     /// The typed values of its section's schema fields, in schema order.
     pub fields: Vec<(String, Typed)>,
-    /// Its body as HTML, with summary and table of contents. Once a build has made the
-    /// views of a site, a page's HTML has moved into its view (`view::build_final`).
+    /// Its body as HTML, with summary and table of contents; its links and shortcode calls are
+    /// placeholders until the finishing stage (`render::bodies`) fills them in.
     pub body: RenderedMarkdown,
     /// Its `@/…` links, in the order of `body.internal_links`.
     pub internal_links: Vec<LocatedLink>,

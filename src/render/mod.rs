@@ -4,6 +4,7 @@
 //! A template error becomes a diagnostic naming the template file, its line and column, and
 //! the content file being rendered.
 
+pub mod bodies;
 pub mod view;
 
 use std::collections::HashMap;
@@ -18,19 +19,27 @@ use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
-use crate::content::document::Document;
+use crate::config::Config;
 use crate::content::document::shown_path;
 use crate::content::theme::Theme;
-use crate::markdown::shortcodes;
 use crate::output::{self, OutputFile, OutputPath, OutputSet, Stage};
 use crate::site::{Page, Site};
 use view::SiteValues;
 
-/// Tera with the theme loaded, where each template came from, and wemi's errors raised in
-/// templates.
+/// The theme's templates loaded into Tera and checked, with wemi's functions and filters and
+/// the site's `config` and `data`: loaded once, then made into a [`Renderer`] for the values
+/// of a site.
+pub struct Templates {
+    tera: Tera,
+    template_paths: Arc<HashMap<String, PathBuf>>,
+    own_errors: OwnErrors,
+}
+
+/// [`Templates`] whose `get_page` and `get_section` find the pages and sections of a site.
 pub struct Renderer {
     tera: Tera,
-    template_paths: HashMap<String, PathBuf>,
+    /// Where each template came from.
+    template_paths: Arc<HashMap<String, PathBuf>>,
     own_errors: OwnErrors,
 }
 
@@ -60,37 +69,53 @@ impl OwnErrors {
     }
 }
 
-/// Sets Tera up: functions and filters first (Tera checks templates against them), then the
-/// templates.
-pub fn renderer(
-    theme: &Theme,
-    site: &Site,
-    values: &SiteValues,
-    data: &Value,
-) -> Result<Renderer, Vec<Diagnostic>> {
-    let mut tera = Tera::new();
-    let own_errors = OwnErrors::default();
-    register(&mut tera, site, values, &own_errors);
-    tera.global_context()
-        .insert_value("config", values.config.clone());
-    tera.global_context().insert_value("data", data.clone());
-    let template_paths: HashMap<String, PathBuf> = theme
-        .templates
-        .iter()
-        .map(|t| (t.name.clone(), t.shown_path.clone()))
-        .collect();
-    let sources = theme
-        .templates
-        .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()));
-    if let Err(err) = tera.add_raw_templates(sources) {
-        return Err(template_errors(theme, &template_paths, &own_errors, err));
+impl Templates {
+    /// Sets Tera up: functions and filters first (Tera checks templates against them), then
+    /// the templates. `config` is the configuration as templates see it.
+    pub fn load(
+        theme: &Theme,
+        config: &Config,
+        config_value: &Value,
+        data: &Value,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let own_errors = OwnErrors::default();
+        register_filters(&mut tera, config, &own_errors);
+        // Until a site's values take their place (`renderer`), these find nothing.
+        register_lookups(&mut tera, Lookups::default(), &own_errors);
+        tera.global_context()
+            .insert_value("config", config_value.clone());
+        tera.global_context().insert_value("data", data.clone());
+        let template_paths: HashMap<String, PathBuf> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.shown_path.clone()))
+            .collect();
+        let sources = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()));
+        if let Err(err) = tera.add_raw_templates(sources) {
+            return Err(template_errors(theme, &template_paths, &own_errors, err));
+        }
+        Ok(Templates {
+            tera,
+            template_paths: Arc::new(template_paths),
+            own_errors,
+        })
     }
-    Ok(Renderer {
-        tera,
-        template_paths,
-        own_errors,
-    })
+
+    /// A renderer of these templates for `site`, whose pages and sections templates see as
+    /// `values`.
+    pub fn renderer(&self, site: &Site, values: &SiteValues) -> Renderer {
+        let mut tera = self.tera.clone();
+        register_lookups(&mut tera, Lookups::new(site, values), &self.own_errors);
+        Renderer {
+            tera,
+            template_paths: Arc::clone(&self.template_paths),
+            own_errors: self.own_errors.clone(),
+        }
+    }
 }
 
 /// Every syntax error of the templates (Tera stops at the first: each template is then
@@ -270,16 +295,40 @@ fn joined(parts: &[Text]) -> Text {
     }
 }
 
-fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) {
-    let keys = site.links.keys();
-    let pages: Arc<[Value]> = values.pages.as_slice().into();
-    let sections: Arc<HashMap<String, Value>> = Arc::new(
-        site.sections
-            .iter()
-            .zip(&values.sections)
-            .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
-            .collect(),
-    );
+/// What `get_page` and `get_section` find.
+#[derive(Default)]
+struct Lookups {
+    /// Every lookup key of a page or section → its index in the site's pages, then sections.
+    keys: Arc<HashMap<String, usize>>,
+    /// The pages' values.
+    pages: Arc<[Value]>,
+    /// The sections' values, by path relative to `content/`.
+    sections: Arc<HashMap<String, Value>>,
+}
+
+impl Lookups {
+    fn new(site: &Site, values: &SiteValues) -> Lookups {
+        Lookups {
+            keys: site.links.keys(),
+            pages: values.pages.as_slice().into(),
+            sections: Arc::new(
+                site.sections
+                    .iter()
+                    .zip(&values.sections)
+                    .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Registers `get_page` and `get_section`, finding what `lookups` holds.
+fn register_lookups(tera: &mut Tera, lookups: Lookups, own: &OwnErrors) {
+    let Lookups {
+        keys,
+        pages,
+        sections,
+    } = lookups;
     let errors = own.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
@@ -308,7 +357,11 @@ fn register(tera: &mut Tera, site: &Site, values: &SiteValues, own: &OwnErrors) 
             ))
         })
     });
-    let config = site.config.clone();
+}
+
+/// Registers wemi's other functions and filters.
+fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
+    let config = config.clone();
     tera.register_function("url", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         Ok::<_, tera::Error>(config.url(path))
@@ -700,101 +753,6 @@ pub fn render(
         return Err(errors);
     }
     Ok(set)
-}
-
-/// Renders the shortcode calls of every page and section with the theme's
-/// `shortcodes/<name>.html`, and puts their HTML in place of the placeholders.
-pub fn render_shortcodes(site: &mut Site, renderer: &Renderer) -> Result<(), Vec<Diagnostic>> {
-    let docs: Vec<&mut Document> = site
-        .pages
-        .iter_mut()
-        .map(|p| &mut p.doc)
-        .chain(site.sections.iter_mut().map(|s| &mut s.doc))
-        .filter(|d| !d.shortcodes.is_empty())
-        .collect();
-    let errors: Vec<Diagnostic> = docs
-        .into_par_iter()
-        .flat_map_iter(|doc| render_doc_shortcodes(doc, renderer))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-/// Renders the shortcode calls of one document and puts their HTML in place; returns its
-/// errors (and leaves the document as it was when there are any).
-pub fn render_doc_shortcodes(doc: &mut Document, renderer: &Renderer) -> Vec<Diagnostic> {
-    let tera = &renderer.tera;
-    let mut errors = Vec::new();
-    let mut rendered = Vec::with_capacity(doc.shortcodes.len());
-    for located in &doc.shortcodes {
-        let call = &located.call;
-        let at = |code, message: Text| {
-            Diagnostic::new(code, shown_path(&doc.source), message).at(located.line, located.column)
-        };
-        let template = format!("shortcodes/{}.html", call.name);
-        if !tera.contains_template(&template) {
-            let mut known: Vec<&str> = tera
-                .get_template_names()
-                .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
-                .collect();
-            known.sort_unstable();
-            errors.push(
-                at(
-                    Code::ShortcodeUnknown,
-                    msg!("there is no shortcode `{name}`", name = call.name),
-                )
-                .hint(
-                    match crate::base::error::closest(&call.name, known.iter().copied()) {
-                        Some(best) => msg!("did you mean `{best}`?", best = best),
-                        None => msg!(
-                            "the theme's shortcodes are: {names}",
-                            names = known.join(", ")
-                        ),
-                    },
-                ),
-            );
-            continue;
-        }
-        let mut context = Context::new();
-        context.insert("lang", &doc.source.lang);
-        for (name, value) in &call.args {
-            context.insert(name.clone(), value);
-        }
-        match tera.render(&template, &context) {
-            Ok(html) => rendered.push(html),
-            Err(e) => {
-                let cause = to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
-                let why = Text {
-                    en: cause.message.clone(),
-                    it: cause.message_it.clone(),
-                };
-                errors.push(
-                    at(
-                        Code::ShortcodeFailed,
-                        msg!(
-                            "the shortcode `{name}` failed: {cause}",
-                            name = call.name,
-                            cause = why
-                        ),
-                    )
-                    .hint(msg!(
-                        "check its arguments; the template is {template}",
-                        template = cause.location()
-                    )),
-                );
-            }
-        }
-    }
-    if errors.is_empty() {
-        doc.body.html = shortcodes::substitute(&doc.body.html, &rendered);
-        if let Some(summary) = &doc.body.summary {
-            doc.body.summary = Some(shortcodes::substitute(summary, &rendered));
-        }
-    }
-    errors
 }
 
 /// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.

@@ -27,7 +27,7 @@ use crate::build::{Generated, generate};
 use crate::config::Config;
 use crate::content::cache::{self, DocumentCache};
 use crate::output::{OutputFile, OutputSet};
-use crate::render::{self, view};
+use crate::render::{self, bodies, view};
 use crate::serve::http::{Reload, Server, Snapshot};
 use watch::{Change, SiteWatcher};
 
@@ -239,38 +239,22 @@ impl Preview {
         if change.kinds.len() != 1 || !change.kinds.contains(&ChangeKind::Content) {
             return None;
         }
-        let (generated, _) = self.last_good.as_mut()?;
+        let (generated, _) = self.last_good.as_ref()?;
         if !self.served.errors.is_empty() {
             return None;
         }
         let full = self.options.root.join(path);
         let before = self.cache.get(&full)?;
-        let index = generated
-            .site
-            .pages
-            .iter()
-            .position(|p| p.doc.source.path == full)?;
-        let now = cache::parse(before.doc.source.clone(), &generated.site.config).ok()?;
+        let site = &generated.site;
+        let index = site.pages.iter().position(|p| p.doc.source.path == full)?;
+        let now = cache::parse(before.doc.source.clone(), &site.config).ok()?;
         if now.front_matter != before.front_matter {
             return None;
         }
-        let mut doc = now.doc.clone();
-        if !doc.shortcodes.is_empty()
-            && !render::render_doc_shortcodes(&mut doc, &generated.renderer).is_empty()
-        {
-            return None;
-        }
-        if !doc.internal_links.is_empty() && !generated.site.links.resolve(&mut doc).is_empty() {
-            return None;
-        }
-        let site = &mut generated.site;
-        let kept = std::mem::replace(&mut site.pages[index].doc, doc);
-        let page = view::page_alone(site, index, &generated.values.pages)
-            .ok()
-            .and_then(|value| render::render_page(site, index, &value, &generated.renderer).ok());
         // The site stays as it was built; the full rebuild that follows takes the new text.
-        site.pages[index].doc = kept;
-        let (output, bytes) = page?;
+        let body = bodies::finish(&now.doc, &site.links, &generated.renderer).ok()?;
+        let value = view::page_alone(site, index, &now.doc, &body, &generated.values.pages).ok()?;
+        let (output, bytes) = render::render_page(site, index, &value, &generated.renderer).ok()?;
         self.cache.insert(full, now);
         let mut snapshot = self.served_with(Vec::new());
         snapshot

@@ -1,6 +1,5 @@
 //! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
-//! translations, co-located assets, resolved links and references, and the checks that need
-//! the whole site.
+//! translations, co-located assets, and the checks that need the whole site.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -22,11 +21,13 @@ use crate::site::model::{Asset, Page, Section, Site, lang_prefix};
 use crate::site::taxonomy;
 
 /// Builds the site from parsed documents and asset files. Drafts must already be filtered.
+/// A site is always made, so that the later checks still run; with errors it lacks the pages
+/// and sections that could not be placed, and is never rendered.
 pub fn assemble(
     config: Config,
     documents: Vec<Document>,
     asset_files: Vec<SourceFile>,
-) -> Result<Site, Vec<Diagnostic>> {
+) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let (section_docs, page_docs) = sorted_documents(&config, documents);
     let mut sections = make_sections(&config, section_docs, &mut errors);
@@ -59,8 +60,6 @@ pub fn assemble(
             .map(|p| (&p.doc, p.path.as_str()))
             .chain(sections.par_iter().map(|s| (&s.doc, s.path.as_str()))),
     );
-    resolve_links(&targets, &mut pages, &mut sections, &mut errors);
-    check_references(&pages, &targets, &mut errors);
 
     let taxonomies = taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
 
@@ -75,10 +74,7 @@ pub fn assemble(
         links: targets,
     };
     check_collisions(&site, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(site)
+    (site, errors)
 }
 
 /// The section documents (with the implicit home page when there is no `_index.md`) and the
@@ -228,68 +224,6 @@ fn order_listings(pages: &mut [Page], sections: &mut [Section], titles: &[String
         for pair in section.pages.windows(2) {
             pages[pair[0]].next = Some(pair[1]);
             pages[pair[1]].previous = Some(pair[0]);
-        }
-    }
-}
-
-/// Resolves the `@/…` links of every page and section to their URLs.
-fn resolve_links(
-    targets: &LinkTargets,
-    pages: &mut [Page],
-    sections: &mut [Section],
-    errors: &mut Vec<Diagnostic>,
-) {
-    let link_errors: Vec<Vec<Diagnostic>> = pages
-        .par_iter_mut()
-        .map(|p| &mut p.doc)
-        .chain(sections.par_iter_mut().map(|s| &mut s.doc))
-        .filter(|doc| !doc.internal_links.is_empty())
-        .map(|doc| targets.resolve(doc))
-        .collect();
-    errors.extend(link_errors.into_iter().flatten());
-}
-
-/// Every reference field must name a published page of its section.
-fn check_references(pages: &[Page], targets: &LinkTargets, errors: &mut Vec<Diagnostic>) {
-    let keys = targets.keys();
-    let is_page = |key: &str| targets.index_of(key).is_some_and(|i| i < pages.len());
-    for page in pages {
-        for (name, value) in &page.doc.fields {
-            for r in value.references() {
-                if is_page(&r.target) {
-                    continue;
-                }
-                let section = r.target.split_once('/').map_or("", |(s, _)| s);
-                let candidates = keys
-                    .iter()
-                    .filter(|&(k, &i)| i < pages.len() && k.starts_with(&format!("{section}/")))
-                    .map(|(k, _)| k.as_str());
-                let hint = match crate::base::error::closest(&r.target, candidates) {
-                    Some(best) => msg!(
-                        "did you mean `{best}`?",
-                        best = best
-                            .trim_start_matches(&format!("{section}/"))
-                            .trim_end_matches(".md")
-                    ),
-                    None => msg!(
-                        "write the file name of a page in content/{section}/, without .md",
-                        section = section
-                    ),
-                };
-                errors.push(
-                    Diagnostic::new(
-                        Code::LinkMissingPage,
-                        shown_path(&page.doc.source),
-                        msg!(
-                            "`{field}`: there is no published page content/{target}",
-                            field = name,
-                            target = r.target
-                        ),
-                    )
-                    .at(r.line, r.column)
-                    .hint(hint),
-                );
-            }
         }
     }
 }

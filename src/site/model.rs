@@ -171,7 +171,7 @@ impl ListingOf {
 }
 
 /// The `lang/` prefix of a language's URLs (`""` for the default language).
-pub(super) fn lang_prefix(config: &Config, lang: &str) -> String {
+pub fn lang_prefix(config: &Config, lang: &str) -> String {
     if lang == config.language {
         String::new()
     } else {
