@@ -1,6 +1,7 @@
 //! The orchestrator: the stage calls that `wemi build`, `wemi check` and `wemi serve` share.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -98,12 +99,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let site = &generated.site;
     let mut warnings = Vec::new();
     if options.external {
-        let docs = site
-            .pages
-            .iter()
-            .map(|p| &p.doc)
-            .chain(site.sections.iter().map(|s| &s.doc));
-        let (errors, found): (Vec<_>, Vec<_>) = external::check(docs)
+        let (errors, found): (Vec<_>, Vec<_>) = external::check(site.documents())
             .into_iter()
             .partition(|d| d.severity == error::Severity::Error);
         if !errors.is_empty() {
@@ -257,7 +253,7 @@ pub fn generate(
         .map(|file| {
             let doc = match known {
                 Some(cache) => cache.read(file, &config),
-                None => (document::read(file, &config), None),
+                None => (document::read(file, &config).map(Arc::new), None),
             };
             progress.step();
             doc

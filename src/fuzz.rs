@@ -227,7 +227,7 @@ pub fn markdown(data: &[u8]) {
     let mut docs = Vec::new();
     for (_, file, text) in &files {
         match document::parse(file.clone(), text, config()) {
-            Ok(doc) => docs.push(doc),
+            Ok(doc) => docs.push(std::sync::Arc::new(doc)),
             Err(rejected) => check_diagnostics(&rejected.errors, &shown),
         }
     }

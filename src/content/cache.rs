@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::base::fingerprint::{Stamp, stamp};
 use crate::config::Config;
@@ -20,12 +21,12 @@ pub struct Cached {
     /// The front matter exactly as written: when only the text after it changes, the site's
     /// structure (URLs, listings, taxonomies) stays the same.
     pub front_matter: String,
-    /// The document, as parsing left it.
-    pub doc: Document,
+    /// The document, as parsing left it: shared with the sites built from it.
+    pub doc: Arc<Document>,
 }
 
 /// A document as [`DocumentCache::read`] gives it, and the entry to keep for its file.
-pub type Read = (Result<Document, Rejected>, Option<(PathBuf, Cached)>);
+pub type Read = (Result<Arc<Document>, Rejected>, Option<(PathBuf, Cached)>);
 
 /// Parsed documents by file path.
 #[derive(Debug, Default)]
@@ -43,13 +44,13 @@ impl DocumentCache {
             && stamp == cached.stamp
         {
             return (
-                Ok(cached.doc.clone()),
+                Ok(Arc::clone(&cached.doc)),
                 Some((source.path.clone(), cached.clone())),
             );
         }
         match parse_stamped(source, config, stamp) {
             Ok(cached) => (
-                Ok(cached.doc.clone()),
+                Ok(Arc::clone(&cached.doc)),
                 Some((cached.doc.source.path.clone(), cached)),
             ),
             Err(e) => (Err(e), None),
@@ -101,6 +102,6 @@ fn parse_stamped(
     Ok(Cached {
         stamp,
         front_matter,
-        doc,
+        doc: Arc::new(doc),
     })
 }

@@ -69,11 +69,7 @@ impl<'a> Bodies<'a> {
 
     /// Whether some page or section calls a shortcode.
     pub fn have_shortcodes(site: &Site) -> bool {
-        site.pages
-            .iter()
-            .map(|p| &p.doc)
-            .chain(site.sections.iter().map(|s| &s.doc))
-            .any(|doc| !doc.shortcodes.is_empty())
+        site.documents().any(|doc| !doc.shortcodes.is_empty())
     }
 
     /// These bodies (of `site`) with their shortcodes rendered by `renderer`, and an error
@@ -252,8 +248,9 @@ mod tests {
     #[test]
     fn links_are_resolved_without_touching_the_site() {
         let config = Config::parse("title: t\nbase_url: https://x.it/\n", None).unwrap();
-        let parse =
-            |relative: &str, text: &str| document::parse(source(relative), text, &config).unwrap();
+        let parse = |relative: &str, text: &str| {
+            std::sync::Arc::new(document::parse(source(relative), text, &config).unwrap())
+        };
         let docs = vec![
             parse("a.md", "---\ntitle: A\n---\n[b](@/b.md) e [c](@/c.md).\n"),
             parse("b.md", "---\ntitle: B\n---\nNessun link.\n"),

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -25,7 +26,7 @@ use crate::site::taxonomy;
 /// and sections that could not be placed, and is never rendered.
 pub fn assemble(
     config: Config,
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     asset_files: Vec<SourceFile>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
@@ -57,8 +58,8 @@ pub fn assemble(
         &config,
         pages
             .par_iter()
-            .map(|p| (&p.doc, p.path.as_str()))
-            .chain(sections.par_iter().map(|s| (&s.doc, s.path.as_str()))),
+            .map(|p| (&*p.doc, p.path.as_str()))
+            .chain(sections.par_iter().map(|s| (&*s.doc, s.path.as_str()))),
     );
 
     let taxonomies = taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
@@ -77,17 +78,20 @@ pub fn assemble(
     (site, errors)
 }
 
+/// Parsed documents, shared with `wemi serve`'s cache.
+type Documents = Vec<Arc<Document>>;
+
 /// The section documents (with the implicit home page when there is no `_index.md`) and the
 /// page documents, each sorted by content path.
-fn sorted_documents(config: &Config, documents: Vec<Document>) -> (Vec<Document>, Vec<Document>) {
-    let (mut section_docs, mut page_docs): (Vec<Document>, Vec<Document>) = documents
+fn sorted_documents(config: &Config, documents: Vec<Arc<Document>>) -> (Documents, Documents) {
+    let (mut section_docs, mut page_docs): (Documents, Documents) = documents
         .into_iter()
         .partition(|d| d.source.kind == SourceKind::Section);
     if !section_docs
         .iter()
         .any(|d| d.source.relative == "_index.md")
     {
-        section_docs.push(implicit_home(config));
+        section_docs.push(Arc::new(implicit_home(config)));
     }
     section_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
     // Content paths are unique: an unstable sort gives the one order.
@@ -98,7 +102,7 @@ fn sorted_documents(config: &Config, documents: Vec<Document>) -> (Vec<Document>
 /// Each section document with its site path; a folder that cannot be published is an error.
 fn make_sections(
     config: &Config,
-    section_docs: Vec<Document>,
+    section_docs: Documents,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Section> {
     let mut sections = Vec::new();
@@ -140,7 +144,7 @@ fn sections_by_folder(sections: &[Section]) -> SectionsByFolder {
 fn place_page(
     config: &Config,
     section_at: &SectionsByFolder,
-    doc: Document,
+    doc: Arc<Document>,
 ) -> Result<Page, Diagnostic> {
     let (parent, own_name) = page_location(&doc.source);
     let slug = match &doc.meta.slug {
