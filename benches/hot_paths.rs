@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use wemi::base::progress::Progress;
+use wemi::build::{self, Mode, RenderedSite, Run};
 use wemi::config::Config;
 use wemi::content::document;
 use wemi::content::front_matter::{self, RawFrontMatter};
@@ -103,10 +104,16 @@ fn yaml_aliases(bencher: divan::Bencher, n: usize) {
 }
 
 /// The real WeMi site, built once in memory: everything it needs to render.
-fn prepare() -> wemi::build::Generated {
+fn prepare() -> RenderedSite {
     let root = Path::new(".");
     let config = Config::load(root, None).unwrap();
-    wemi::build::generate(root, config, false, None, &Progress::default(), None).unwrap()
+    let run = Run {
+        root,
+        drafts: false,
+        mode: Mode::Check,
+        progress: &Progress::default(),
+    };
+    build::render_site(config, run).unwrap()
 }
 
 /// Every template of the real site (its pages, listings, taxonomies and 404), in memory.

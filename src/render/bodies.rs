@@ -11,7 +11,8 @@ use tera::Context;
 
 use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::{Text, msg};
-use crate::content::document::{Document, shown_path};
+use crate::content::document::{Document, LocatedCall, shown_path};
+use crate::content::theme::Theme;
 use crate::markdown::shortcodes;
 use crate::render::{Renderer, to_diagnostic};
 use crate::site::Site;
@@ -159,6 +160,53 @@ fn with_shortcodes<'d>(
     }
 }
 
+/// An error for every shortcode call of `site` whose template `theme` does not have: what is
+/// checked of shortcodes when they cannot be rendered.
+pub fn unknown_shortcodes(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let names = || theme.templates.iter().map(|t| t.name.as_str());
+    site.documents()
+        .flat_map(|doc| doc.shortcodes.iter().map(move |located| (doc, located)))
+        .filter(|(_, located)| {
+            let template = template_of(&located.call);
+            !names().any(|name| name == template)
+        })
+        .map(|(doc, located)| unknown(doc, located, names()))
+        .collect()
+}
+
+/// The template of a shortcode call.
+fn template_of(call: &shortcodes::Call) -> String {
+    format!("shortcodes/{}.html", call.name)
+}
+
+/// The error of a call of `doc` to a shortcode the theme, whose templates are `templates`,
+/// does not have.
+fn unknown<'t>(
+    doc: &Document,
+    located: &LocatedCall,
+    templates: impl Iterator<Item = &'t str>,
+) -> Diagnostic {
+    let name = &located.call.name;
+    let mut known: Vec<&str> = templates
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .collect();
+    known.sort_unstable();
+    let hint = match closest(name, known.iter().copied()) {
+        Some(best) => msg!("did you mean `{best}`?", best = best),
+        None => msg!(
+            "the theme's shortcodes are: {names}",
+            names = known.join(", ")
+        ),
+    };
+    Diagnostic::new(
+        Code::ShortcodeUnknown,
+        shown_path(&doc.source),
+        msg!("there is no shortcode `{name}`", name = name),
+    )
+    .at(located.line, located.column)
+    .hint(hint)
+}
+
 /// The HTML of each shortcode call of `doc`, in order, or an error per call that failed.
 fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>, Vec<Diagnostic>> {
     let tera = &renderer.tera;
@@ -169,26 +217,9 @@ fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>,
         let at = |code, message: Text| {
             Diagnostic::new(code, shown_path(&doc.source), message).at(located.line, located.column)
         };
-        let template = format!("shortcodes/{}.html", call.name);
+        let template = template_of(call);
         if !tera.contains_template(&template) {
-            let mut known: Vec<&str> = tera
-                .get_template_names()
-                .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
-                .collect();
-            known.sort_unstable();
-            errors.push(
-                at(
-                    Code::ShortcodeUnknown,
-                    msg!("there is no shortcode `{name}`", name = call.name),
-                )
-                .hint(match closest(&call.name, known.iter().copied()) {
-                    Some(best) => msg!("did you mean `{best}`?", best = best),
-                    None => msg!(
-                        "the theme's shortcodes are: {names}",
-                        names = known.join(", ")
-                    ),
-                }),
-            );
+            errors.push(unknown(doc, located, tera.get_template_names()));
             continue;
         }
         let mut context = Context::new();
