@@ -557,7 +557,8 @@ pub fn render_page(
     Ok((output, run_job(site, renderer, job)?))
 }
 
-/// Renders every page, section (paginated), taxonomy page and the 404 page.
+/// Renders every page, section (paginated), taxonomy page and the 404 page; with a `stage`,
+/// each changed file is staged on disk as soon as it is rendered.
 pub fn render(
     site: &Site,
     values: &SiteValues,
@@ -567,59 +568,106 @@ pub fn render(
 ) -> Result<OutputSet, Vec<Diagnostic>> {
     let tera = &renderer.tera;
     let mut errors = Vec::new();
+    let mut jobs = page_jobs(site, values, tera, &mut errors);
+    jobs.extend(section_jobs(site, values, tera, &mut errors));
+    jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
+    progress.start(Phase::Render, jobs.len());
+    let mut rendered = run_jobs(site, renderer, jobs, stage, progress, &mut errors)?;
+    rendered.extend(not_found_page(site, renderer));
+    let mut set = OutputSet::default();
+    for r in rendered {
+        match r {
+            Ok(r) => {
+                let origin = r.origin.display().to_string();
+                if let Err(d) = set.insert(r.output, r.file, origin) {
+                    errors.push(d);
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(set)
+}
+
+/// The job of every page.
+fn page_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
     let page_jobs: Vec<Result<Job, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(&values.pages)
         .map(|(page, value)| page_job(tera, page, value))
         .collect();
-    let mut jobs = values_or_errors(page_jobs, &mut errors);
+    values_or_errors(page_jobs, errors)
+}
+
+/// The values of `pages` (indices in the site's pages), for a listing.
+fn listed(values: &SiteValues, pages: &[usize]) -> Vec<Value> {
+    pages.iter().map(|&i| values.pages[i].clone()).collect()
+}
+
+/// The jobs of every section: one per listing page.
+fn section_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
+    let mut jobs = Vec::new();
     for (section, value) in site.sections.iter().zip(&values.sections) {
         let relative = &section.doc.source.relative;
+        let explicit = section.doc.meta.template.as_deref();
         let chosen = if section.doc.source.folder().is_empty() {
-            choose(
-                tera,
-                section.doc.meta.template.as_deref(),
-                None,
-                "index.html",
-            )
+            choose(tera, explicit, None, "index.html")
         } else {
-            choose(
-                tera,
-                section.doc.meta.template.as_deref(),
-                top_folder(relative),
-                "section.html",
-            )
+            choose(tera, explicit, top_folder(relative), "section.html")
         };
-        match chosen {
-            Ok(template) => {
-                let items: Vec<Value> = section
-                    .pages
-                    .iter()
-                    .map(|&i| values.pages[i].clone())
-                    .collect();
-                let first = Job {
-                    template,
-                    path: section.path.clone(),
-                    origin: shown_path(&section.doc.source),
-                    lang: &section.doc.source.lang,
-                    objects: vec![("section", value.clone())],
-                    listed: 0,
-                };
-                jobs.extend(paginated(
-                    site,
-                    first,
-                    &items,
-                    section.doc.meta.listing.paginate_by,
+        let template = match chosen {
+            Ok(template) => template,
+            Err(msg) => {
+                errors.push(Diagnostic::new(
+                    Code::TemplateMissing,
+                    shown_path(&section.doc.source),
+                    msg,
                 ));
+                continue;
             }
-            Err(msg) => errors.push(Diagnostic::new(
-                Code::TemplateMissing,
-                shown_path(&section.doc.source),
-                msg,
-            )),
-        }
+        };
+        let items = listed(values, &section.pages);
+        let first = Job {
+            template,
+            path: section.path.clone(),
+            origin: shown_path(&section.doc.source),
+            lang: &section.doc.source.lang,
+            objects: vec![("section", value.clone())],
+            listed: 0,
+        };
+        jobs.extend(paginated(
+            site,
+            first,
+            &items,
+            section.doc.meta.listing.paginate_by,
+        ));
     }
+    jobs
+}
+
+/// The jobs of every taxonomy that is rendered: its list of terms, and one per listing page
+/// of each term.
+fn taxonomy_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
+    let mut jobs = Vec::new();
     for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
         let taxonomy = &site.config.taxonomies[index.taxonomy];
         if !taxonomy.render {
@@ -651,11 +699,7 @@ pub fn render(
             listed: index.terms.len(),
         });
         for (term, term_value) in index.terms.iter().zip(terms) {
-            let items: Vec<Value> = term
-                .pages
-                .iter()
-                .map(|&i| values.pages[i].clone())
-                .collect();
+            let items = listed(values, &term.pages);
             let first = Job {
                 template: single.clone(),
                 path: term.path.clone(),
@@ -670,8 +714,19 @@ pub fn render(
             jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
         }
     }
+    jobs
+}
 
-    progress.start(Phase::Render, jobs.len());
+/// Runs `jobs` in parallel, staging each file in `stage` if there is one: the results in the
+/// jobs' order. A job whose output path cannot be written is an error in `errors`.
+fn run_jobs(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: Vec<Job>,
+    stage: Option<&Stage>,
+    progress: &Progress,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Vec<Result<Rendered, Diagnostic>>, Vec<Diagnostic>> {
     // The longest listings start first, so that no core is left alone with one at the end;
     // the results are put back in the jobs' order.
     let mut jobs: Vec<(usize, OutputPath, Job)> = jobs
@@ -712,47 +767,35 @@ pub fn render(
         })
         .collect();
     rendered.sort_unstable_by_key(|(order, _)| *order);
-    let mut rendered: Vec<Result<Rendered, Diagnostic>> =
-        rendered.into_iter().map(|(_, r)| r).collect();
-    if tera.contains_template("404.html") {
-        let mut context = Context::new();
-        context.insert("lang", &site.config.language);
-        context.insert("current_path", &site.config.url("404.html"));
-        context.insert("current_url", &site.config.permalink("404.html"));
-        rendered.push(
-            tera.render("404.html", &context)
-                .map(|html| Rendered {
-                    output: OutputPath::new("404.html").expect("a plain name"),
-                    file: OutputFile::Rendered(html.into_bytes()),
-                    origin: PathBuf::from("404.html"),
-                })
-                .map_err(|e| {
-                    to_diagnostic(
-                        &e,
-                        &renderer.template_paths,
-                        &renderer.own_errors,
-                        Some("404.html"),
-                    )
-                }),
-        );
-    }
+    Ok(rendered.into_iter().map(|(_, r)| r).collect())
+}
 
-    let mut set = OutputSet::default();
-    for r in rendered {
-        match r {
-            Ok(r) => {
-                let origin = r.origin.display().to_string();
-                if let Err(d) = set.insert(r.output, r.file, origin) {
-                    errors.push(d);
-                }
-            }
-            Err(d) => errors.push(d),
-        }
+/// The 404 page, when the theme has a `404.html`.
+fn not_found_page(site: &Site, renderer: &Renderer) -> Option<Result<Rendered, Diagnostic>> {
+    let tera = &renderer.tera;
+    if !tera.contains_template("404.html") {
+        return None;
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(set)
+    let mut context = Context::new();
+    context.insert("lang", &site.config.language);
+    context.insert("current_path", &site.config.url("404.html"));
+    context.insert("current_url", &site.config.permalink("404.html"));
+    let rendered = tera
+        .render("404.html", &context)
+        .map(|html| Rendered {
+            output: OutputPath::new("404.html").expect("a plain name"),
+            file: OutputFile::Rendered(html.into_bytes()),
+            origin: PathBuf::from("404.html"),
+        })
+        .map_err(|e| {
+            to_diagnostic(
+                &e,
+                &renderer.template_paths,
+                &renderer.own_errors,
+                Some("404.html"),
+            )
+        });
+    Some(rendered)
 }
 
 /// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.
