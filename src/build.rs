@@ -260,30 +260,15 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     errors.append(&mut assembly_errors);
 
     progress.start(Phase::Finish, 0);
-    let (values, renderer, output) = {
-        let bodies = finish(&site, &unparsed, &theme, templates.as_ref(), &mut errors);
-        let Some(templates) = templates.filter(|_| errors.is_empty()) else {
-            return Err(Error::site(errors));
-        };
-        progress.start(Phase::Views, 0);
-        let values = view::build(&site, &bodies).map_err(Error::site)?;
-        let renderer = templates.renderer(&site, &values);
-        let stage = match &run.mode {
-            Mode::Build(stage) => Some(*stage),
-            Mode::Check | Mode::Serve(_) => None,
-        };
-        let output = render(&site, &bodies, &values, &renderer, stage, progress)
-            .and_then(|mut output| {
-                let errors = add_copies(&mut output, &theme, &site, run.root);
-                if errors.is_empty() {
-                    Ok(output)
-                } else {
-                    Err(errors)
-                }
-            })
-            .map_err(Error::site)?;
-        (values, renderer, output)
+    let bodies = finish(&site, &unparsed, &theme, templates.as_ref(), &mut errors);
+    let Some(templates) = templates.filter(|_| errors.is_empty()) else {
+        return Err(Error::site(errors));
     };
+
+    progress.start(Phase::Views, 0);
+    let values = view::build(&site, &bodies).map_err(Error::site)?;
+    let renderer = templates.renderer(&site, &values);
+    let output = render(&site, &bodies, &values, &renderer, &theme, &run).map_err(Error::site)?;
     Ok(RenderedSite {
         site,
         values,
@@ -425,13 +410,13 @@ fn without_drafts(mut inputs: Inputs, drafts: bool) -> Inputs {
 /// The finishing stage: checks the site's references and links, and makes each page's final
 /// body. Shortcodes are rendered only on a site without errors so far (a call may look up
 /// any page) whose templates loaded; otherwise their names alone are checked.
-fn finish<'s>(
-    site: &'s Site,
+fn finish(
+    site: &Site,
     unparsed: &[Rejected],
     theme: &Theme,
     templates: Option<&Templates>,
     errors: &mut Vec<Diagnostic>,
-) -> Bodies<'s> {
+) -> Bodies {
     let unparsed_files = Unparsed::new(unparsed.iter().map(|r| &r.source));
     for rejected in unparsed {
         let (_, mut link_errors) =
@@ -465,23 +450,29 @@ fn finish<'s>(
     }
 }
 
-/// Renders every page (staging each changed file in `stage`) while the files made without
-/// templates (feeds, sitemap, redirects) are made.
+/// Every output file: each page rendered (with [`Mode::Build`], staged on disk as soon as it
+/// is) while the files made without templates (feeds, sitemap, redirects) are made, then
+/// the files copied as they are.
 fn render(
     site: &Site,
     bodies: &Bodies,
     values: &SiteValues,
     renderer: &Renderer,
-    stage: Option<&output::Stage>,
-    progress: &Progress,
+    theme: &Theme,
+    run: &Run,
 ) -> std::result::Result<OutputSet, Vec<Diagnostic>> {
+    let stage = match &run.mode {
+        Mode::Build(stage) => Some(*stage),
+        Mode::Check | Mode::Serve(_) => None,
+    };
     let (output, generated_files) = rayon::join(
-        || render::render(site, values, renderer, stage, progress),
+        || render::render(site, values, renderer, stage, run.progress),
         || generated::files(site, bodies),
     );
     let mut output = output?;
-    progress.start(Phase::Generate, 0);
-    let errors = generated::add(generated_files, &mut output);
+    run.progress.start(Phase::Generate, 0);
+    let mut errors = generated::add(generated_files, &mut output);
+    errors.append(&mut add_copies(&mut output, theme, site, run.root));
     if errors.is_empty() {
         Ok(output)
     } else {

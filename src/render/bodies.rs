@@ -2,9 +2,7 @@
 //! (which stays as it is): `@/…` links resolved to URLs, then shortcode calls rendered with
 //! the theme. Views, feeds and `wemi serve`'s one-page preview all take their HTML from here.
 //!
-//! A body without links or shortcodes is borrowed from its document, not copied.
-
-use std::borrow::Cow;
+//! A body without links or shortcodes is its document's own HTML, shared, not copied.
 
 use rayon::prelude::*;
 use tera::Context;
@@ -13,50 +11,50 @@ use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::{Text, msg};
 use crate::content::document::{Document, LocatedCall, shown_path};
 use crate::content::theme::Theme;
-use crate::markdown::shortcodes;
+use crate::markdown::{SharedHtml, shortcodes};
 use crate::render::{Renderer, to_diagnostic};
 use crate::site::Site;
 use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
 
 /// The final HTML of a page or section.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Body<'a> {
+pub struct Body {
     /// The whole body.
-    pub html: Cow<'a, str>,
+    pub html: SharedHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
-    pub summary: Option<Cow<'a, str>>,
+    pub summary: Option<SharedHtml>,
 }
 
-impl<'a> Body<'a> {
+impl Body {
     /// The body of `doc` as markdown made it.
-    fn of(doc: &'a Document) -> Body<'a> {
+    fn of(doc: &Document) -> Body {
         Body {
-            html: Cow::Borrowed(&doc.body.html),
-            summary: doc.body.summary.as_deref().map(Cow::Borrowed),
+            html: doc.body.html.clone(),
+            summary: doc.body.summary.clone(),
         }
     }
 
     /// The body with `change` made to its HTML and summary.
-    fn map(self, change: impl Fn(&str) -> String) -> Body<'a> {
+    fn map(self, change: impl Fn(&str) -> String) -> Body {
         Body {
-            html: Cow::Owned(change(&self.html)),
-            summary: self.summary.map(|s| Cow::Owned(change(&s))),
+            html: SharedHtml::from(change(&self.html)),
+            summary: self.summary.map(|s| SharedHtml::from(change(&s))),
         }
     }
 }
 
 /// The bodies of a whole site.
 #[derive(Debug)]
-pub struct Bodies<'a> {
+pub struct Bodies {
     /// One per page, in the order of [`Site::pages`].
-    pub pages: Vec<Body<'a>>,
+    pub pages: Vec<Body>,
     /// One per section, in the order of [`Site::sections`].
-    pub sections: Vec<Body<'a>>,
+    pub sections: Vec<Body>,
 }
 
-impl<'a> Bodies<'a> {
+impl Bodies {
     /// Every body of `site` with its links resolved, and an error per broken link.
-    pub fn linked(site: &'a Site, unparsed: &Unparsed) -> (Bodies<'a>, Vec<Diagnostic>) {
+    pub fn linked(site: &Site, unparsed: &Unparsed) -> (Bodies, Vec<Diagnostic>) {
         let link = |doc| linked(doc, &site.links, unparsed);
         let mut errors = Vec::new();
         let pages = site.pages.par_iter().map(|p| link(&p.doc)).collect();
@@ -75,11 +73,7 @@ impl<'a> Bodies<'a> {
 
     /// These bodies (of `site`) with their shortcodes rendered by `renderer`, and an error
     /// per call that failed (its body then stays as it was).
-    pub fn with_shortcodes(
-        self,
-        site: &Site,
-        renderer: &Renderer,
-    ) -> (Bodies<'a>, Vec<Diagnostic>) {
+    pub fn with_shortcodes(self, site: &Site, renderer: &Renderer) -> (Bodies, Vec<Diagnostic>) {
         let render = |doc, body| with_shortcodes(doc, body, renderer);
         let mut errors = Vec::new();
         let pages = (site.pages.par_iter().zip(self.pages))
@@ -98,11 +92,11 @@ impl<'a> Bodies<'a> {
 
 /// The final body of `doc`, a page of a site whose link targets are `links`, shortcodes
 /// rendered by `renderer`: what `wemi serve` shows of a page whose text was just edited.
-pub fn finish<'d>(
-    doc: &'d Document,
+pub fn finish(
+    doc: &Document,
     links: &LinkTargets,
     renderer: &Renderer,
-) -> Result<Body<'d>, Vec<Diagnostic>> {
+) -> Result<Body, Vec<Diagnostic>> {
     let (body, mut errors) = linked(doc, links, &Unparsed::default());
     let (body, shortcode_errors) = with_shortcodes(doc, body, renderer);
     errors.extend(shortcode_errors);
@@ -114,10 +108,7 @@ pub fn finish<'d>(
 }
 
 /// The bodies of `done`, their errors moved to `errors`.
-fn gathered<'a>(
-    done: Vec<(Body<'a>, Vec<Diagnostic>)>,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<Body<'a>> {
+fn gathered(done: Vec<(Body, Vec<Diagnostic>)>, errors: &mut Vec<Diagnostic>) -> Vec<Body> {
     done.into_iter()
         .map(|(body, mut e)| {
             errors.append(&mut e);
@@ -128,11 +119,7 @@ fn gathered<'a>(
 
 /// The body of `doc` with its `@/…` links resolved; a broken one keeps its placeholder (the
 /// build stops on its error anyway).
-fn linked<'d>(
-    doc: &'d Document,
-    links: &LinkTargets,
-    unparsed: &Unparsed,
-) -> (Body<'d>, Vec<Diagnostic>) {
+fn linked(doc: &Document, links: &LinkTargets, unparsed: &Unparsed) -> (Body, Vec<Diagnostic>) {
     let body = Body::of(doc);
     if doc.internal_links.is_empty() {
         return (body, Vec::new());
@@ -143,11 +130,7 @@ fn linked<'d>(
 
 /// `body` (of `doc`) with the shortcode calls of `doc` rendered with the theme's
 /// `shortcodes/<name>.html` in place of their placeholders.
-fn with_shortcodes<'d>(
-    doc: &Document,
-    body: Body<'d>,
-    renderer: &Renderer,
-) -> (Body<'d>, Vec<Diagnostic>) {
+fn with_shortcodes(doc: &Document, body: Body, renderer: &Renderer) -> (Body, Vec<Diagnostic>) {
     if doc.shortcodes.is_empty() {
         return (body, Vec::new());
     }
@@ -277,19 +260,17 @@ mod tests {
     }
 
     #[test]
-    fn links_are_resolved_without_touching_the_site() {
+    fn links_are_resolved_and_other_bodies_shared() {
         let config = Config::parse("title: t\nbase_url: https://x.it/\n", None).unwrap();
         let parse = |relative: &str, text: &str| {
             std::sync::Arc::new(document::parse(source(relative), text, &config).unwrap())
         };
         let docs = vec![
             parse("a.md", "---\ntitle: A\n---\n[b](@/b.md) e [c](@/c.md).\n"),
-            parse("b.md", "---\ntitle: B\n---\nNessun link.\n"),
+            parse("b.md", "---\ntitle: B\n---\nNessun link in questo testo.\n"),
         ];
         let (site, errors) = crate::site::assemble(config.clone(), docs, Vec::new());
         assert!(errors.is_empty(), "{errors:?}");
-        let written = site.pages[0].doc.body.html.clone();
-
         let (bodies, errors) = Bodies::linked(&site, &Unparsed::default());
         assert_eq!(
             bodies.pages[0].html,
@@ -298,12 +279,22 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].column), (Some(4), Some(15)));
         assert_eq!(
-            site.pages[0].doc.body.html, written,
-            "the site is unchanged"
-        );
-        assert!(
-            matches!(bodies.pages[1].html, Cow::Borrowed(_)),
+            bodies.pages[1].html.as_ptr(),
+            site.pages[1].doc.body.html.as_ptr(),
             "a body without links is not copied"
+        );
+
+        // The views hold that very text too, in the place of `content`.
+        let values = crate::render::view::build(&site, &bodies).unwrap();
+        let page = values.pages[1].as_map().unwrap();
+        let keys: Vec<String> = page.keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys[7..9], ["content", "summary"], "{keys:?}");
+        let content = page
+            .get(&tera::value::Key::from("content"))
+            .and_then(|v| v.as_str());
+        assert_eq!(
+            content.map(str::as_ptr),
+            Some(site.pages[1].doc.body.html.as_ptr())
         );
 
         // A file that exists but did not parse is no broken link.

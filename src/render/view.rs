@@ -17,7 +17,7 @@ use crate::base::layout::CONFIG_FILE;
 use crate::base::yaml::YamlValue;
 use crate::config::{Config, MenuItem};
 use crate::content::document::{Document, shown_path};
-use crate::markdown::Heading;
+use crate::markdown::{Heading, SharedHtml};
 use crate::render::bodies::{Bodies, Body};
 use crate::site::{Site, lang_prefix};
 
@@ -60,8 +60,11 @@ struct DocumentView<'a> {
     path: String,
     permalink: String,
     lang: &'a str,
-    content: &'a str,
-    summary: Option<&'a str>,
+    /// Always `()`, holding the key's place: the body's shared text replaces it
+    /// ([`with_body`]).
+    content: (),
+    /// As `content`.
+    summary: (),
     toc: &'a [Heading],
     word_count: usize,
     reading_time: usize,
@@ -143,7 +146,6 @@ pub struct SiteValues {
 fn document_view<'a>(
     site: &'a Site,
     doc: &'a Document,
-    body: &'a Body,
     path: &str,
     ancestors: Vec<usize>,
     translations: Vec<LinkView<'a>>,
@@ -159,8 +161,8 @@ fn document_view<'a>(
         path: config.url(path),
         permalink: config.permalink(path),
         lang: &doc.source.lang,
-        content: &body.html,
-        summary: body.summary.as_deref(),
+        content: (),
+        summary: (),
         toc: &doc.body.toc,
         word_count: doc.body.word_count,
         reading_time: doc.body.word_count.div_ceil(200).max(1),
@@ -297,7 +299,6 @@ fn section_values(
             let doc = document_view(
                 site,
                 &section.doc,
-                body,
                 &section.path,
                 site.ancestors(section.parent),
                 translations,
@@ -320,7 +321,7 @@ fn section_values(
             let listed: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
             let value = to_value(&doc).and_then(|v| {
                 Ok(with_fields(
-                    v,
+                    with_body(v, body),
                     [
                         ("pages", Value::from(listed)),
                         ("subsections", to_value(&subsections)?),
@@ -421,7 +422,6 @@ fn page_value(site: &Site, index: usize, doc: &Document, body: &Body) -> Result<
     let doc = document_view(
         site,
         doc,
-        body,
         &page.path,
         site.ancestors(page.section),
         translations,
@@ -437,7 +437,7 @@ fn page_value(site: &Site, index: usize, doc: &Document, body: &Body) -> Result<
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
     Ok(with_fields(
-        to_value(&doc)?,
+        with_body(to_value(&doc)?, body),
         [
             ("slug", Value::from(page.slug.as_str())),
             ("section", Value::from(section)),
@@ -582,7 +582,21 @@ pub fn page_path(base: &str, number: usize) -> String {
     }
 }
 
-/// The map `base` with more fields (copied first only when something else shares it).
+/// `view`, the value of a document, with `body`'s text as its `content` and `summary`: the
+/// same text, shared, in the places the view kept for them.
+fn with_body(view: Value, body: &Body) -> Value {
+    let summary = body.summary.as_ref().map(SharedHtml::to_value);
+    with_fields(
+        view,
+        [
+            ("content", body.html.to_value()),
+            ("summary", summary.into()),
+        ],
+    )
+}
+
+/// The map `base` with more fields (copied first only when something else shares it); a
+/// field it has already keeps its place.
 fn with_fields<const N: usize>(base: Value, fields: [(&'static str, Value); N]) -> Value {
     let mut map = base.into_map().unwrap_or_default();
     map.reserve(N);
