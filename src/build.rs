@@ -267,7 +267,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
 
     progress.start(Phase::Views, 0);
     let values = view::build(&site, &bodies).map_err(Error::site)?;
-    let renderer = templates.renderer(&site, &values);
+    let renderer = templates.renderer(&site, &values.pages, &values.sections);
     let output = render(&site, &bodies, &values, &renderer, &theme, &run).map_err(Error::site)?;
     Ok(RenderedSite {
         site,
@@ -438,8 +438,10 @@ fn finish(
     // Shortcodes see the pages as they are before shortcodes are rendered.
     match view::build(site, &bodies) {
         Ok(values) => {
-            let (bodies, mut shortcode_errors) =
-                bodies.with_shortcodes(site, &templates.renderer(site, &values));
+            let (bodies, mut shortcode_errors) = bodies.with_shortcodes(
+                site,
+                &templates.renderer(site, &values.pages, &values.sections),
+            );
             errors.append(&mut shortcode_errors);
             bodies
         }

@@ -12,7 +12,7 @@ use crate::base::i18n::{Text, msg};
 use crate::content::document::{Document, LocatedCall, shown_path};
 use crate::content::theme::Theme;
 use crate::markdown::{SharedHtml, shortcodes};
-use crate::render::{Renderer, to_diagnostic};
+use crate::render::templates::Renderer;
 use crate::site::Site;
 use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
 
@@ -192,7 +192,7 @@ fn unknown<'t>(
 
 /// The HTML of each shortcode call of `doc`, in order, or an error per call that failed.
 fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>, Vec<Diagnostic>> {
-    let tera = &renderer.tera;
+    let tera = renderer.tera();
     let mut errors = Vec::new();
     let mut rendered = Vec::with_capacity(doc.shortcodes.len());
     for located in &doc.shortcodes {
@@ -213,7 +213,7 @@ fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>,
         match tera.render(&template, &context) {
             Ok(html) => rendered.push(html),
             Err(e) => {
-                let cause = to_diagnostic(&e, &renderer.template_paths, &renderer.own_errors, None);
+                let cause = renderer.diagnostic(&e, None);
                 let why = Text {
                     en: cause.message.clone(),
                     it: cause.message_it.clone(),
