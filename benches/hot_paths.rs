@@ -11,13 +11,15 @@
 use std::path::Path;
 
 use wemi::base::progress::Progress;
+use wemi::build::{self, Mode, RenderedSite, Run};
 use wemi::config::Config;
 use wemi::content::document;
 use wemi::content::front_matter::{self, RawFrontMatter};
 use wemi::content::source::{SourceFile, SourceKind};
-use wemi::content::theme;
 use wemi::markdown;
+use wemi::render::bodies::Bodies;
 use wemi::render::{self, view};
+use wemi::site::links::Unparsed;
 
 fn main() {
     divan::main();
@@ -101,28 +103,17 @@ fn yaml_aliases(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| wemi::base::yaml::parse::<RawFrontMatter>(divan::black_box(&text)).unwrap());
 }
 
-/// Everything the real WeMi site needs to render, built once.
-struct Prepared {
-    site: wemi::site::Site,
-    values: view::SiteValues,
-    renderer: render::Renderer,
-}
-
-fn prepare() -> Prepared {
+/// The real WeMi site, built once in memory: everything it needs to render.
+fn prepare() -> RenderedSite {
     let root = Path::new(".");
     let config = Config::load(root, None).unwrap();
-    let theme = theme::load(root, &config).unwrap();
-    let data = wemi::content::data::load(root).unwrap();
-    let site = wemi::build::generate(root, config, false, None, &Progress::default(), None)
-        .unwrap()
-        .site;
-    let values = view::build(&site).unwrap();
-    let renderer = render::renderer(&theme, &site, &values, &data).unwrap();
-    Prepared {
-        site,
-        values,
-        renderer,
-    }
+    let run = Run {
+        root,
+        drafts: false,
+        mode: Mode::Check,
+        progress: &Progress::default(),
+    };
+    build::render_site(config, run).unwrap()
 }
 
 /// Every template of the real site (its pages, listings, taxonomies and 404), in memory.
@@ -138,5 +129,6 @@ fn render_site(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 20)]
 fn views(bencher: divan::Bencher) {
     let p = prepare();
-    bencher.bench(|| view::build(&p.site).unwrap());
+    let (bodies, _) = Bodies::linked(&p.site, &Unparsed::default());
+    bencher.bench(|| view::build(&p.site, &bodies).unwrap());
 }

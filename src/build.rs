@@ -1,6 +1,12 @@
-//! The orchestrator: the stage calls that `wemi build`, `wemi check` and `wemi serve` share.
+//! The orchestrator: `wemi build`, `wemi check` and `wemi serve` run the one pipeline,
+//! [`render_site`], whose stages are called here in order:
+//!
+//! ```text
+//! read ─▶ assemble ─▶ finish ─▶ views ─▶ render (+ generated files, copies) ─▶ commit (build)
+//! ```
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -11,14 +17,19 @@ use crate::base::i18n::msg;
 use crate::base::layout;
 use crate::base::progress::{Phase, Progress};
 use crate::config::Config;
-use crate::content::document;
-use crate::content::source::{self, SourceKind};
-use crate::content::{data, theme};
+use crate::content::cache::DocumentCache;
+use crate::content::data;
+use crate::content::document::{self, Document, Rejected};
+use crate::content::source::{self, SourceFile, SourceKind};
+use crate::content::theme::{self, Theme};
 use crate::output::{self, OutputFile, OutputSet, WriteReport};
-use crate::render::view;
+use crate::render::bodies::{self, Bodies};
+use crate::render::view::{self, SiteValues};
+use crate::render::{Renderer, Templates};
+use crate::site::links::Unparsed;
 use crate::site::{self, Site};
 use crate::tools::external;
-use crate::{base, content, generated, render};
+use crate::{base, generated, render};
 
 /// What `wemi build` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,18 +42,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Includes pages marked `draft: true`.
     pub drafts: bool,
-}
-
-/// A rendered site.
-pub struct Generated {
-    /// The assembled site.
-    pub site: Site,
-    /// What the templates saw.
-    pub values: view::SiteValues,
-    /// The theme, ready to render more pages.
-    pub renderer: render::Renderer,
-    /// Every output file.
-    pub output: OutputSet,
 }
 
 /// What a successful build did.
@@ -85,23 +84,16 @@ pub struct CheckReport {
 /// `wemi check`: everything `build` validates, without writing anything.
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let config = Config::load(&options.root, None)?;
-    let generated = generate(
-        &options.root,
-        config,
-        options.drafts,
-        None,
-        &Progress::default(),
-        None,
-    )?;
-    let site = &generated.site;
+    let run = Run {
+        root: &options.root,
+        drafts: options.drafts,
+        mode: Mode::Check,
+        progress: &Progress::default(),
+    };
+    let site = &render_site(config, run)?.site;
     let mut warnings = Vec::new();
     if options.external {
-        let docs = site
-            .pages
-            .iter()
-            .map(|p| &p.doc)
-            .chain(site.sections.iter().map(|s| &s.doc));
-        let (errors, found): (Vec<_>, Vec<_>) = external::check(docs)
+        let (errors, found): (Vec<_>, Vec<_>) = external::check(site.documents())
             .into_iter()
             .partition(|d| d.severity == error::Severity::Error);
         if !errors.is_empty() {
@@ -142,33 +134,32 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         });
     }
     let stage = output::Stage::open(&out_dir, state).map_err(Error::site)?;
-    let mut generated = generate(
-        &options.root,
-        config,
-        options.drafts,
-        Some(&stage),
+    let run = Run {
+        root: &options.root,
+        drafts: options.drafts,
+        mode: Mode::Build(&stage),
         progress,
-        None,
-    )?;
-    progress.start(Phase::Write, generated.output.len());
+    };
+    let mut rendered = render_site(config, run)?;
+    progress.start(Phase::Write, rendered.output.len());
     let record = inputs.map(|inputs| output::state::Record {
         inputs,
-        pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        pages: rendered.site.pages.len(),
+        sections: rendered.site.sections.len(),
     });
     let write = stage
-        .commit(&mut generated.output, record)
+        .commit(&mut rendered.output, record)
         .map_err(Error::site)?;
     let report = BuildReport {
-        pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        pages: rendered.site.pages.len(),
+        sections: rendered.site.sections.len(),
         write,
         elapsed: progress.elapsed(),
         phases: progress.timings(),
     };
     // Freeing hundreds of thousands of small values takes a noticeable part of a build: it
     // happens on another thread, which a command line run does not wait for at exit.
-    std::thread::spawn(move || drop(generated));
+    std::thread::spawn(move || drop(rendered));
     Ok(report)
 }
 
@@ -209,37 +200,125 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// Loads, assembles and renders the site: in memory, or with changed files in `stage`.
-/// With a `cache`, documents whose files did not change since it saw them are not parsed
-/// again (and the cache learns this build's files).
-pub fn generate(
+/// What a run of the pipeline is for: where rendered files go, and what it may reuse.
+pub enum Mode<'a> {
+    /// `wemi check`: everything is rendered in memory, then dropped.
+    Check,
+    /// `wemi build`: each changed file is staged on disk as soon as it is rendered.
+    Build(&'a output::Stage),
+    /// `wemi serve`: in memory; the documents of files unchanged since the cache saw them are
+    /// not parsed again, and the cache learns this run's files.
+    Serve(&'a mut DocumentCache),
+}
+
+/// One run of the pipeline over a site.
+pub struct Run<'a> {
+    /// The site folder.
+    pub root: &'a Path,
+    /// Includes pages marked `draft: true`.
+    pub drafts: bool,
+    /// What the run is for.
+    pub mode: Mode<'a>,
+    /// Told how far the run has got.
+    pub progress: &'a Progress,
+}
+
+/// What a run of the pipeline made.
+pub struct RenderedSite {
+    /// The assembled site.
+    pub site: Site,
+    /// What the templates saw.
+    pub values: SiteValues,
+    /// The theme, ready to render more pages of this site.
+    pub renderer: Renderer,
+    /// Every output file.
+    pub output: OutputSet,
+}
+
+/// The pipeline shared by `wemi build`, `check` and `serve`: reads the site's files,
+/// assembles the site, finishes its pages (links, shortcodes), builds the views templates
+/// see, renders every page and adds the files made without templates and those copied.
+///
+/// Every stage reports all it finds and the next ones run on what is sound, so that one run
+/// shows every error: a file that does not parse is left out (links to it are not reported
+/// as broken), the rest is still assembled and checked. Only rendering needs a site without
+/// errors.
+pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
+    let progress = run.progress;
+    let mut errors = Vec::new();
+    let inputs = read(&config, run.root, &mut run.mode, progress, &mut errors);
+    let Inputs {
+        documents,
+        unparsed,
+        assets,
+        theme,
+        templates,
+    } = without_drafts(inputs, run.drafts);
+
+    progress.start(Phase::Assemble, 0);
+    let (site, mut assembly_errors) = site::assemble(config, documents, assets);
+    errors.append(&mut assembly_errors);
+
+    progress.start(Phase::Finish, 0);
+    let bodies = finish(&site, &unparsed, &theme, templates.as_ref(), &mut errors);
+    let Some(templates) = templates.filter(|_| errors.is_empty()) else {
+        return Err(Error::site(errors));
+    };
+
+    progress.start(Phase::Views, 0);
+    let values = view::build(&site, &bodies).map_err(Error::site)?;
+    let renderer = templates.renderer(&site, &values.pages, &values.sections);
+    let output = render(&site, &bodies, &values, &renderer, &theme, &run).map_err(Error::site)?;
+    Ok(RenderedSite {
+        site,
+        values,
+        renderer,
+        output,
+    })
+}
+
+/// What the read stage found.
+struct Inputs {
+    /// The content files that parsed.
+    documents: Vec<Arc<Document>>,
+    /// Those that did not.
+    unparsed: Vec<Rejected>,
+    /// The files copied as they are.
+    assets: Vec<SourceFile>,
+    theme: Theme,
+    /// The theme's templates, when they loaded.
+    templates: Option<Templates>,
+}
+
+/// Finds and parses the content files (in parallel), loads the theme and the data files.
+/// Their errors go to `errors`; what failed is left out.
+fn read(
+    config: &Config,
     root: &Path,
-    config: Config,
-    drafts: bool,
-    stage: Option<&output::Stage>,
+    mode: &mut Mode,
     progress: &Progress,
-    cache: Option<&mut content::cache::DocumentCache>,
-) -> Result<Generated> {
+    errors: &mut Vec<Diagnostic>,
+) -> Inputs {
     progress.start(Phase::Read, 0);
     let content_dir = root.join(layout::CONTENT_DIR);
-    let (files, mut errors) = if content_dir.is_dir() {
-        source::discover(&content_dir, &config)
+    let files = if content_dir.is_dir() {
+        let (files, mut found) = source::discover(&content_dir, config);
+        errors.append(&mut found);
+        files
     } else {
-        (
-            Vec::new(),
-            vec![
-                Diagnostic::new(
-                    Code::ContentMissing,
-                    layout::CONTENT_DIR,
-                    msg!("the site has no content/ folder"),
-                )
-                .hint(msg!("create content/_index.md for the home page")),
-            ],
-        )
+        errors.push(
+            Diagnostic::new(
+                Code::ContentMissing,
+                layout::CONTENT_DIR,
+                msg!("the site has no content/ folder"),
+            )
+            .hint(msg!("create content/_index.md for the home page")),
+        );
+        Vec::new()
     };
-    let theme = theme::load(root, &config).unwrap_or_else(|mut e| {
+    let theme = theme::load(root, config).unwrap_or_else(|mut e| {
         errors.append(&mut e);
-        theme::Theme::default()
+        Theme::default()
     });
     let data = data::load(root).unwrap_or_else(|mut e| {
         errors.append(&mut e);
@@ -248,81 +327,164 @@ pub fn generate(
     let (texts, assets): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != SourceKind::Asset);
     progress.set_total(texts.len());
+    let (documents, mut unparsed) = parse_all(texts, config, mode, progress);
+    for rejected in &mut unparsed {
+        errors.append(&mut rejected.errors);
+    }
+    let templates = view::config_value(config)
+        .map_err(|e| vec![e])
+        .and_then(|config_value| Templates::load(&theme, config, &config_value, &data))
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    Inputs {
+        documents,
+        unparsed,
+        assets,
+        theme,
+        templates,
+    }
+}
+
+/// Parses every file of `texts` (in parallel): the documents, and the files that did not
+/// parse. With a cache ([`Mode::Serve`]), unchanged files are taken from it, and it learns
+/// this run's files.
+fn parse_all(
+    texts: Vec<SourceFile>,
+    config: &Config,
+    mode: &mut Mode,
+    progress: &Progress,
+) -> (Vec<Arc<Document>>, Vec<Rejected>) {
+    let cache = match mode {
+        Mode::Serve(cache) => Some(&mut **cache),
+        Mode::Check | Mode::Build(_) => None,
+    };
     let known = cache.as_deref();
     let parsed: Vec<_> = texts
         .into_par_iter()
         .with_max_len(base::PARALLEL_BATCH)
         .map(|file| {
             let doc = match known {
-                Some(cache) => cache.read(file, &config),
-                None => (document::read(file, &config), None),
+                Some(cache) => cache.read(file, config),
+                None => (document::read(file, config).map(Arc::new), None),
             };
             progress.step();
             doc
         })
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
+    let mut unparsed = Vec::new();
     let mut entries = Vec::new();
     for (p, entry) in parsed {
         match p {
             Ok(doc) => documents.push(doc),
-            Err(mut e) => errors.append(&mut e),
+            Err(rejected) => unparsed.push(rejected),
         }
         entries.extend(entry);
     }
     if let Some(cache) = cache {
         cache.replace(entries);
     }
-    if !errors.is_empty() {
-        return Err(Error::site(errors));
-    }
+    (documents, unparsed)
+}
 
-    // Drafts, and the files of draft page bundles, stay out unless asked for.
-    let draft_bundles: Vec<String> = documents
+/// `inputs` without drafts and the files of draft page bundles, unless `drafts` asks for them.
+fn without_drafts(mut inputs: Inputs, drafts: bool) -> Inputs {
+    if drafts {
+        return inputs;
+    }
+    let draft_bundles: Vec<String> = inputs
+        .documents
         .iter()
         .filter(|d| d.meta.draft && d.source.is_bundle())
         .map(|d| format!("{}/", d.source.folder()))
         .collect();
-    if !drafts {
-        documents.retain(|d| !d.meta.draft);
-    }
-    let assets = assets
-        .into_iter()
-        .filter(|a| {
-            drafts
-                || !draft_bundles
-                    .iter()
-                    .any(|b| a.relative.starts_with(b.as_str()))
-        })
-        .collect();
+    inputs.documents.retain(|d| !d.meta.draft);
+    inputs.assets.retain(|a| {
+        !draft_bundles
+            .iter()
+            .any(|b| a.relative.starts_with(b.as_str()))
+    });
+    inputs
+}
 
-    progress.start(Phase::Assemble, 0);
-    let mut site = site::assemble(config, documents, assets).map_err(Error::site)?;
-    progress.start(Phase::Views, 0);
-    let has_shortcodes = site
-        .pages
-        .iter()
-        .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc))
-        .any(|d| !d.shortcodes.is_empty());
-    if has_shortcodes {
-        // Shortcodes see the site as it is before they are rendered; the views are then
-        // built again with their HTML in place.
-        let values = view::build(&site).map_err(Error::site)?;
-        let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
-        render::render_shortcodes(&mut site, &renderer).map_err(Error::site)?;
+/// The finishing stage: checks the site's references and links, and makes each page's final
+/// body. Shortcodes are rendered only on a site without errors so far (a call may look up
+/// any page) whose templates loaded; otherwise their names alone are checked.
+fn finish(
+    site: &Site,
+    unparsed: &[Rejected],
+    theme: &Theme,
+    templates: Option<&Templates>,
+    errors: &mut Vec<Diagnostic>,
+) -> Bodies {
+    let unparsed_files = Unparsed::new(unparsed.iter().map(|r| &r.source));
+    for rejected in unparsed {
+        let (_, mut link_errors) =
+            site.links
+                .hrefs(&rejected.source, &rejected.internal_links, &unparsed_files);
+        errors.append(&mut link_errors);
     }
-    let values = view::build_final(&mut site).map_err(Error::site)?;
-    let renderer = render::renderer(&theme, &site, &values, &data).map_err(Error::site)?;
-    // Feeds and sitemap are made while the pages render.
+    errors.append(&mut site::references::check(site, &unparsed_files));
+    let whole = errors.is_empty();
+    let (bodies, mut link_errors) = Bodies::linked(site, &unparsed_files);
+    errors.append(&mut link_errors);
+    let Some(templates) = templates.filter(|_| whole) else {
+        errors.append(&mut bodies::unknown_shortcodes(site, theme));
+        return bodies;
+    };
+    if !Bodies::have_shortcodes(site) {
+        return bodies;
+    }
+    // Shortcodes see the pages as they are before shortcodes are rendered.
+    match view::build(site, &bodies) {
+        Ok(values) => {
+            let (bodies, mut shortcode_errors) = bodies.with_shortcodes(
+                site,
+                &templates.renderer(site, &values.pages, &values.sections),
+            );
+            errors.append(&mut shortcode_errors);
+            bodies
+        }
+        Err(mut e) => {
+            errors.append(&mut e);
+            bodies
+        }
+    }
+}
+
+/// Every output file: each page rendered (with [`Mode::Build`], staged on disk as soon as it
+/// is) while the files made without templates (feeds, sitemap, redirects) are made, then
+/// the files copied as they are.
+fn render(
+    site: &Site,
+    bodies: &Bodies,
+    values: &SiteValues,
+    renderer: &Renderer,
+    theme: &Theme,
+    run: &Run,
+) -> std::result::Result<OutputSet, Vec<Diagnostic>> {
+    let stage = match &run.mode {
+        Mode::Build(stage) => Some(*stage),
+        Mode::Check | Mode::Serve(_) => None,
+    };
     let (output, generated_files) = rayon::join(
-        || render::render(&site, &values, &renderer, stage, progress),
-        || generated::files(&site, &values),
+        || render::render(site, values, renderer, stage, run.progress),
+        || generated::files(site, bodies),
     );
-    let mut output = output.map_err(Error::site)?;
-    progress.start(Phase::Generate, 0);
+    let mut output = output?;
+    run.progress.start(Phase::Generate, 0);
     let mut errors = generated::add(generated_files, &mut output);
+    errors.append(&mut add_copies(&mut output, theme, site, run.root));
+    if errors.is_empty() {
+        Ok(output)
+    } else {
+        Err(errors)
+    }
+}
 
+/// Adds the theme's static files and the site's assets to `output`, copied as they are; the
+/// errors are the paths that cannot be written or are taken twice.
+fn add_copies(output: &mut OutputSet, theme: &Theme, site: &Site, root: &Path) -> Vec<Diagnostic> {
     let copies = theme
         .static_files
         .iter()
@@ -332,6 +494,7 @@ pub fn generate(
                 .iter()
                 .map(|a| (a.path.clone(), a.source.clone())),
         );
+    let mut errors = Vec::new();
     for (path, src) in copies {
         let origin = src.strip_prefix(root).unwrap_or(&src).display().to_string();
         let inserted = output::checked(&path, &origin)
@@ -340,13 +503,5 @@ pub fn generate(
             errors.push(d);
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::site(errors));
-    }
-    Ok(Generated {
-        site,
-        values,
-        renderer,
-        output,
-    })
+    errors
 }

@@ -31,8 +31,10 @@ use crate::content::source::{SourceFile, SourceKind};
 use crate::markdown;
 use crate::markdown::shortcodes::{self, PLACEHOLDER_PREFIX};
 use crate::output::{self, OutputPath, UnsafePath};
+use crate::render::bodies::Bodies;
 use crate::serve::http::request;
 use crate::site;
+use crate::site::links::Unparsed;
 
 /// An entry point: runs its part of wemi on the bytes, panics when an invariant fails.
 pub type Entry = fn(&[u8]);
@@ -128,7 +130,7 @@ pub fn front_matter(data: &[u8]) {
         let shown = document::shown_path(&file);
         match document::parse(file, text, config()) {
             Ok(doc) => check_document(&doc),
-            Err(errors) => check_diagnostics(&errors, &[(&shown, text)]),
+            Err(rejected) => check_diagnostics(&rejected.errors, &[(&shown, text)]),
         }
     }
 }
@@ -225,25 +227,32 @@ pub fn markdown(data: &[u8]) {
     let mut docs = Vec::new();
     for (_, file, text) in &files {
         match document::parse(file.clone(), text, config()) {
-            Ok(doc) => docs.push(doc),
-            Err(errors) => check_diagnostics(&errors, &shown),
+            Ok(doc) => docs.push(std::sync::Arc::new(doc)),
+            Err(rejected) => check_diagnostics(&rejected.errors, &shown),
         }
     }
     if docs.len() < files.len() {
         return;
     }
-    match site::assemble(config().clone(), docs, Vec::new()) {
-        Ok(site) => {
-            let docs = site.pages.iter().map(|p| &p.doc);
-            for doc in docs.chain(site.sections.iter().map(|s| &s.doc)) {
-                check_inert(&doc.body.html);
-                for i in 0..doc.internal_links.len() {
-                    let placeholder = format!("href=\"{}{i}\"", markdown::INTERNAL_HREF);
-                    assert!(!doc.body.html.contains(&placeholder), "link {i} resolved");
-                }
-            }
+    let (site, errors) = site::assemble(config().clone(), docs, Vec::new());
+    if !errors.is_empty() {
+        return check_diagnostics(&errors, &shown);
+    }
+    let (bodies, errors) = Bodies::linked(&site, &Unparsed::default());
+    if !errors.is_empty() {
+        return check_diagnostics(&errors, &shown);
+    }
+    let docs = site.pages.iter().map(|p| &p.doc);
+    let all_bodies = bodies.pages.iter().chain(&bodies.sections);
+    for (doc, body) in docs
+        .chain(site.sections.iter().map(|s| &s.doc))
+        .zip(all_bodies)
+    {
+        check_inert(&body.html);
+        for i in 0..doc.internal_links.len() {
+            let placeholder = format!("href=\"{}{i}\"", markdown::INTERNAL_HREF);
+            assert!(!body.html.contains(&placeholder), "link {i} resolved");
         }
-        Err(errors) => check_diagnostics(&errors, &shown),
     }
 }
 

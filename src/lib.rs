@@ -6,16 +6,18 @@
 //! ```text
 //! site.yaml ─ Config::load ─▶ Config
 //! content/  ─ discover ─▶ Vec<SourceFile> ─ read/parse (parallel) ─▶ Vec<Document>
-//!           ─ assemble ─▶ Site (pages, sections, URLs, translations)
+//!           ─ assemble ─▶ Site (pages, sections, URLs, translations; never changed after)
+//!           ─ finish (parallel) ─▶ Bodies (each page's HTML, links resolved, shortcodes rendered)
 //!           ─ view::build ─▶ SiteValues (one Tera value per page, shared by listings)
 //!           ─ render (parallel) ─▶ OutputSet (path → bytes, or changed bytes staged on disk)
 //!           ─ Stage::commit ─▶ WriteReport (only changed files; all or nothing)
 //! ```
 //!
 //! A build whose inputs are exactly those of the last one ([`fingerprint`]) stops before
-//! reading anything. [`progress::Progress`] times the phases:
+//! reading anything. [`base::progress::Progress`] times the phases:
 //!
 //! ```text
+//! inputs → read → assemble → finish → views → render → generate → write
 //! ```
 //!
 //! The library never prints: [`report`] formats what the binary prints.

@@ -468,6 +468,84 @@ fn every_error_of_the_build_is_reported() {
     assert!(!site.public("index.html").exists());
 }
 
+/// One error of each phase of a build, each in its own file: reading (YAML syntax, a wrong
+/// type, a data file, a template), assembling (two files on one address) and finishing (a
+/// broken link, an unknown shortcode). One run reports them all, and a link to a page that
+/// exists but did not parse is not one of them.
+#[test]
+fn errors_of_every_phase_come_in_one_run() {
+    let site = Site::fixture("basic");
+    site.write("content/spazi/a.md", "---\ntitle: [a\n---\n");
+    site.write("content/spazi/b.md", "---\ntitle: b\nweight: tre\n---\n");
+    site.write(
+        "content/spazi/c.md",
+        "---\ntitle: c\n---\nVedi [b](@/spazi/b.md) e [x](@/spazi/nulla.md).\n",
+    );
+    site.write(
+        "content/spazi/d.md",
+        "---\ntitle: d\n---\n{{ cartolina(spazio=\"via-piazzetta\") }}\n",
+    );
+    site.write(
+        "content/spazi/e.md",
+        "---\ntitle: e\nslug: via-piazzetta\n---\n",
+    );
+    site.write("data/municipi.yaml", "- nome: [\n");
+    site.write("themes/test/templates/taxonomy_list.html", "{% if %}\n");
+
+    let out = site.run("check", &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<(String, String, Option<u64>, Option<u64>)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            let text = |key: &str| d[key].as_str().unwrap().to_string();
+            (
+                text("code"),
+                text("file"),
+                d["line"].as_u64(),
+                d["column"].as_u64(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "yaml.unclosed-bracket",
+            "content/spazi/a.md",
+            Some(2),
+            Some(8),
+        ),
+        ("front-matter.value", "content/spazi/b.md", Some(3), Some(9)),
+        ("link.missing-page", "content/spazi/c.md", Some(4), Some(26)),
+        ("shortcode.unknown", "content/spazi/d.md", Some(4), Some(1)),
+        (
+            "output.collision",
+            "content/spazi/via-piazzetta.md",
+            None,
+            None,
+        ),
+        ("yaml.syntax", "data/municipi.yaml", Some(2), Some(1)),
+        (
+            "template.syntax",
+            "themes/test/templates/taxonomy_list.html",
+            Some(1),
+            Some(7),
+        ),
+    ];
+    let found: Vec<(&str, &str, Option<u64>, Option<u64>)> = found
+        .iter()
+        .map(|(code, file, line, column)| (code.as_str(), file.as_str(), *line, *column))
+        .collect();
+    assert_eq!(found, expected);
+
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("7 errors found; nothing was written."),
+        "{stderr}"
+    );
+    assert!(!site.public("index.html").exists());
+}
+
 #[test]
 fn two_files_on_one_url_are_named() {
     let site = Site::fixture("basic");

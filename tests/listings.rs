@@ -326,18 +326,32 @@ fn check_writes_nothing_and_speaks_json() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0]["code"], "front-matter.value");
-    assert_eq!(lines[0]["file"], "content/spazi/ornato.md");
-    assert_eq!(lines[0]["line"], 3);
-    assert_eq!(lines[0]["column"], 9);
-    assert_eq!(lines[0]["severity"], "error");
-    assert!(
-        lines[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("`weight`: expected an integer")
-    );
+    // The wrong front matter and the broken link in its text, both in one run.
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (line, (code, at, message)) in lines.iter().zip([
+        (
+            "front-matter.value",
+            (3, 9),
+            "`weight`: expected an integer",
+        ),
+        (
+            "link.missing-page",
+            (5, 1),
+            "the link points to content/nulla.md, which is not a published page",
+        ),
+    ]) {
+        assert_eq!(line["code"], code);
+        assert_eq!(line["file"], "content/spazi/ornato.md");
+        assert_eq!(
+            (line["line"].as_u64(), line["column"].as_u64()),
+            (Some(at.0), Some(at.1))
+        );
+        assert_eq!(line["severity"], "error");
+        assert!(
+            line["message"].as_str().unwrap().contains(message),
+            "{line}"
+        );
+    }
     assert!(!site.root.join("public").exists());
 }
 

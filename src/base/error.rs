@@ -402,13 +402,15 @@ pub fn values_or_errors<T>(
         .collect()
 }
 
-/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo. Of
+/// candidates equally close, the first in alphabetical order: the same whatever order they
+/// come in (often a hash map's, which changes from run to run).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
@@ -474,6 +476,20 @@ mod tests {
         let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         codes.sort_unstable();
         assert_eq!(documented, codes);
+    }
+
+    #[test]
+    fn the_closest_of_equals_does_not_depend_on_their_order() {
+        let (a, b) = ("spazi/c.md", "spazi/e.md");
+        assert_eq!(
+            closest("spazi/nulla.md", [a, b]),
+            closest("spazi/nulla.md", [b, a])
+        );
+        assert_eq!(closest("spazi/x.md", [b, a]), Some(a));
+        assert_eq!(
+            closest("spazi/via-piazza.md", [a, "spazi/via-piazzetta.md"]),
+            Some("spazi/via-piazzetta.md")
+        );
     }
 
     #[test]

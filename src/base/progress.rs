@@ -14,8 +14,10 @@ pub enum Phase {
     Inputs,
     /// Finding, reading and parsing the content files.
     Read,
-    /// Sections, URLs, listings, links.
+    /// Sections, URLs, listings.
     Assemble,
+    /// Each page's final HTML: links resolved, shortcodes rendered.
+    Finish,
     /// The values templates see.
     Views,
     /// Rendering templates.
@@ -33,6 +35,7 @@ impl Phase {
             Phase::Inputs => "inputs",
             Phase::Read => "read",
             Phase::Assemble => "assemble",
+            Phase::Finish => "finish",
             Phase::Views => "views",
             Phase::Render => "render",
             Phase::Generate => "generate",

@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::base::error::Diagnostic;
 use crate::base::fingerprint::{Stamp, stamp};
 use crate::config::Config;
-use crate::content::document::{self, Document};
+use crate::content::document::{self, Document, Rejected};
 use crate::content::front_matter;
 use crate::content::source::SourceFile;
 
@@ -21,12 +21,12 @@ pub struct Cached {
     /// The front matter exactly as written: when only the text after it changes, the site's
     /// structure (URLs, listings, taxonomies) stays the same.
     pub front_matter: String,
-    /// The document, as parsing left it.
-    pub doc: Document,
+    /// The document, as parsing left it: shared with the sites built from it.
+    pub doc: Arc<Document>,
 }
 
 /// A document as [`DocumentCache::read`] gives it, and the entry to keep for its file.
-pub type Read = (Result<Document, Vec<Diagnostic>>, Option<(PathBuf, Cached)>);
+pub type Read = (Result<Arc<Document>, Rejected>, Option<(PathBuf, Cached)>);
 
 /// Parsed documents by file path.
 #[derive(Debug, Default)]
@@ -44,13 +44,13 @@ impl DocumentCache {
             && stamp == cached.stamp
         {
             return (
-                Ok(cached.doc.clone()),
+                Ok(Arc::clone(&cached.doc)),
                 Some((source.path.clone(), cached.clone())),
             );
         }
         match parse_stamped(source, config, stamp) {
             Ok(cached) => (
-                Ok(cached.doc.clone()),
+                Ok(Arc::clone(&cached.doc)),
                 Some((cached.doc.source.path.clone(), cached)),
             ),
             Err(e) => (Err(e), None),
@@ -80,7 +80,7 @@ impl DocumentCache {
 
 /// Reads and parses `source` now, for the cache. Its stamp is taken before reading, so a
 /// write during the read makes the next comparison fail rather than keep old text.
-pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Vec<Diagnostic>> {
+pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Rejected> {
     let stamp = stamp(&source.path);
     parse_stamped(source, config, stamp)
 }
@@ -90,8 +90,11 @@ fn parse_stamped(
     source: SourceFile,
     config: &Config,
     stamp: Option<Stamp>,
-) -> Result<Cached, Vec<Diagnostic>> {
-    let text = document::read_text(&source)?;
+) -> Result<Cached, Rejected> {
+    let text = match document::read_text(&source) {
+        Ok(text) => text,
+        Err(errors) => return Err(Rejected::without_body(source, errors)),
+    };
     let front_matter = front_matter::split(&text)
         .map(|s| s.yaml.to_string())
         .unwrap_or_default();
@@ -99,6 +102,6 @@ fn parse_stamped(
     Ok(Cached {
         stamp,
         front_matter,
-        doc,
+        doc: Arc::new(doc),
     })
 }

@@ -112,8 +112,8 @@ pub struct Document {
     pub meta: FrontMatter,
     /// The typed values of its section's schema fields, in schema order.
     pub fields: Vec<(String, Typed)>,
-    /// Its body as HTML, with summary and table of contents. Once a build has made the
-    /// views of a site, a page's HTML has moved into its view (`view::build_final`).
+    /// Its body as HTML, with summary and table of contents; its links and shortcode calls are
+    /// placeholders until the finishing stage (`render::bodies`) fills them in.
     pub body: RenderedMarkdown,
     /// Its `@/…` links, in the order of `body.internal_links`.
     pub internal_links: Vec<LocatedLink>,
@@ -139,10 +139,35 @@ pub fn shown_path(source: &SourceFile) -> PathBuf {
     PathBuf::from(CONTENT_DIR).join(&source.relative)
 }
 
+/// A content file that did not parse: why, and the links of its body when that could be read,
+/// so that they are checked in the same build as its other errors.
+#[derive(Debug)]
+pub struct Rejected {
+    /// The file.
+    pub source: SourceFile,
+    /// Why it did not parse.
+    pub errors: Vec<Diagnostic>,
+    /// Its `@/…` links, when its body could be read (its front matter may be what is wrong).
+    pub internal_links: Vec<LocatedLink>,
+}
+
+impl Rejected {
+    /// `source` rejected for `errors`, before its body was read.
+    pub fn without_body(source: SourceFile, errors: Vec<Diagnostic>) -> Rejected {
+        Rejected {
+            source,
+            errors,
+            internal_links: Vec::new(),
+        }
+    }
+}
+
 /// Reads and parses a page or section file.
-pub fn read(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
-    let text = read_text(&source)?;
-    parse(source, &text, config)
+pub fn read(source: SourceFile, config: &Config) -> Result<Document, Rejected> {
+    match read_text(&source) {
+        Ok(text) => parse(source, &text, config),
+        Err(errors) => Err(Rejected::without_body(source, errors)),
+    }
 }
 
 /// The text of a page or section file; an error when it cannot be read or is not UTF-8.
@@ -195,8 +220,9 @@ pub fn nul_character(path: &Path, text: &str) -> Option<Diagnostic> {
     )
 }
 
-/// Parses the text of a page or section file.
-pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+/// Parses the text of a page or section file. Its front matter and its body are both read
+/// when they can be, so that the errors of both come together.
+pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Rejected> {
     let path = shown_path(&source);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Lines may end in `\r\n`, `\n` or (old Mac files) `\r`, even mixed in one file: all of
@@ -209,68 +235,129 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
         text
     };
     if let Some(nul) = nul_character(&path, text) {
-        return Err(vec![nul]);
+        return Err(Rejected::without_body(source, vec![nul]));
     }
-    let split = front_matter::split(text).map_err(|err| {
-        vec![match err {
-            SplitError::NoFrontMatter => Diagnostic::new(
-                Code::FrontMatterMissing,
-                &path,
-                msg!("the file does not start with front matter"),
-            )
-            .at_line(1)
-            .hint(msg!(
-                "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
-            )),
-            SplitError::Unclosed => Diagnostic::new(
-                Code::FrontMatterUnclosed,
-                &path,
-                msg!("the front matter is not closed"),
-            )
-            .at_line(1)
-            .hint(msg!(
-                "add a line `---` after the last field, before the text"
-            )),
-        }]
-    })?;
+    let split = match front_matter::split(text) {
+        Ok(split) => split,
+        Err(err) => {
+            let error = match err {
+                SplitError::NoFrontMatter => Diagnostic::new(
+                    Code::FrontMatterMissing,
+                    &path,
+                    msg!("the file does not start with front matter"),
+                )
+                .at_line(1)
+                .hint(msg!(
+                    "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
+                )),
+                SplitError::Unclosed => Diagnostic::new(
+                    Code::FrontMatterUnclosed,
+                    &path,
+                    msg!("the front matter is not closed"),
+                )
+                .at_line(1)
+                .hint(msg!(
+                    "add a line `---` after the last field, before the text"
+                )),
+            };
+            return Err(Rejected::without_body(source, vec![error]));
+        }
+    };
+    let front = parse_front_matter(&source, &path, &split, config);
+    let body = parse_body(&path, text, split.body, config);
+    match (front, body) {
+        (Ok((meta, fields)), Ok(body)) => Ok(Document {
+            source,
+            meta,
+            fields,
+            body: body.markdown,
+            internal_links: body.internal_links,
+            external_links: body.external_links,
+            shortcodes: body.shortcodes,
+        }),
+        (front, body) => {
+            let mut errors = front.err().unwrap_or_default();
+            let internal_links = match body {
+                Ok(body) => body.internal_links,
+                Err(body_errors) => {
+                    errors.extend(body_errors);
+                    Vec::new()
+                }
+            };
+            Err(Rejected {
+                source,
+                errors,
+                internal_links,
+            })
+        }
+    }
+}
+
+/// The typed values of the schema's fields of a page, in schema order.
+type SchemaFields = Vec<(String, Typed)>;
+
+/// The checked front matter of a file and the typed values of its section's schema.
+fn parse_front_matter(
+    source: &SourceFile,
+    path: &Path,
+    split: &front_matter::Split,
+    config: &Config,
+) -> Result<(FrontMatter, SchemaFields), Vec<Diagnostic>> {
     let offset = split.yaml_line_offset;
     let yaml_error =
-        |e: yaml::YamlError| vec![e.into_diagnostic(&path, offset, yaml::KeyCodes::FRONT_MATTER)];
+        |e: yaml::YamlError| vec![e.into_diagnostic(path, offset, yaml::KeyCodes::FRONT_MATTER)];
     let front_matter = yaml::Parsed::new(split.yaml).map_err(yaml_error)?;
     let raw: RawFrontMatter = front_matter.typed().map_err(yaml_error)?;
     let schema = (source.kind == SourceKind::Page)
         .then(|| source.relative.split_once('/'))
         .flatten()
         .and_then(|(section, _)| config.schemas.get(section));
-    let checked = check(raw, &source, split.yaml, offset, config, schema.is_some());
+    let checked = check(raw, source, split.yaml, offset, config, schema.is_some());
     let fields = match schema {
-        Some(schema) => check_schema(schema, &path, &front_matter, offset, config),
+        Some(schema) => check_schema(schema, path, &front_matter, offset, config),
         None => Ok(Vec::new()),
     };
-    let mut errors = script_urls(&front_matter, &path, offset);
-    let (meta, fields) = match (checked, fields) {
-        (Ok(meta), Ok(fields)) if errors.is_empty() => (meta, fields),
+    let mut errors = script_urls(&front_matter, path, offset);
+    match (checked, fields) {
+        (Ok(meta), Ok(fields)) if errors.is_empty() => Ok((meta, fields)),
         (meta, fields) => {
             errors.extend(meta.err().unwrap_or_default());
             errors.extend(fields.err().unwrap_or_default());
-            return Err(errors);
+            Err(errors)
         }
-    };
-    let body_start = text.len() - split.body.len();
+    }
+}
+
+/// A body parsed: its HTML and where its links and shortcode calls are written.
+struct ParsedBody {
+    markdown: RenderedMarkdown,
+    internal_links: Vec<LocatedLink>,
+    external_links: Vec<LocatedLink>,
+    shortcodes: Vec<LocatedCall>,
+}
+
+/// Parses `body`, the part of the file `text` after its front matter.
+fn parse_body(
+    path: &Path,
+    text: &str,
+    body: &str,
+    config: &Config,
+) -> Result<ParsedBody, Vec<Diagnostic>> {
+    let body_start = text.len() - body.len();
     // Shortcode calls, then each kind of link, are located in the order they are written.
     let mut lines = LineIndex::new(text);
-    let (markdown_text, calls) = shortcodes::extract(split.body).map_err(|errors| {
+    let (markdown_text, calls) = shortcodes::extract(body).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| {
                 let (line, column) = lines.locate(body_start + e.offset);
-                Diagnostic::new(Code::ShortcodeSyntax, &path, e.message)
+                Diagnostic::new(Code::ShortcodeSyntax, path, e.message)
                     .at(line, column)
                     .hint(msg!("write shortcodes as {{ name(key=\"value\") }}"))
             })
             .collect::<Vec<_>>()
     })?;
-    let body = markdown::render(&markdown_text, config.unsafe_html);
+    let markdown = markdown::render(&markdown_text, config.unsafe_html);
     let shortcodes: Vec<LocatedCall> = calls
         .iter()
         .map(|call| {
@@ -288,7 +375,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             let call = &located.call;
             call.args.iter().filter_map(|(key, arg)| match arg {
                 shortcodes::Arg::Text(value) => script_url::in_value(value).map(|scheme| {
-                    script_url::refused_argument(&path, &call.name, key, scheme)
+                    script_url::refused_argument(path, &call.name, key, scheme)
                         .at(located.line, located.column)
                 }),
                 _ => None,
@@ -312,13 +399,10 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             })
             .collect()
     };
-    let internal_links = locate(&body.internal_links);
-    let external_links = locate(&body.external_links);
-    Ok(Document {
-        source,
-        meta,
-        fields,
-        body,
+    let internal_links = locate(&markdown.internal_links);
+    let external_links = locate(&markdown.external_links);
+    Ok(ParsedBody {
+        markdown,
         internal_links,
         external_links,
         shortcodes,
@@ -836,7 +920,9 @@ mod tests {
 
     #[test]
     fn errors_carry_file_lines() {
-        let err = parse(page("a.md"), "---\ntitle: a\nweight: tre\n---\n", &config()).unwrap_err();
+        let err = parse(page("a.md"), "---\ntitle: a\nweight: tre\n---\n", &config())
+            .unwrap_err()
+            .errors;
         assert_eq!(
             (err[0].code, err[0].line, err[0].column),
             (Code::FrontMatterValue, Some(3), Some(9))
@@ -847,7 +933,8 @@ mod tests {
             "---\ntitle: a\nmunicpio: 4\nslug: ../../x\n---\n",
             &config(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .errors;
         assert_eq!(err.len(), 2);
         let unknown = err
             .iter()
@@ -861,6 +948,45 @@ mod tests {
             .unwrap();
         assert_eq!(slug.line, Some(4));
         assert_eq!(slug.hint.as_deref(), Some("write `slug: x`"));
+    }
+
+    #[test]
+    fn a_wrong_front_matter_does_not_hide_the_body() {
+        // Its links are kept to be checked, and the body's own errors come with the front
+        // matter's.
+        let rejected = parse(
+            page("a.md"),
+            "---\ntitle: a\nweight: tre\n---\nVedi [b](@/b.md#orari).\n",
+            &config(),
+        )
+        .unwrap_err();
+        assert_eq!(rejected.source.relative, "a.md");
+        assert_eq!(rejected.errors.len(), 1);
+        assert_eq!(rejected.errors[0].code, Code::FrontMatterValue);
+        let link = &rejected.internal_links[0];
+        assert_eq!(
+            (link.url.as_str(), link.line, link.column),
+            ("@/b.md#orari", 5, 6)
+        );
+
+        let rejected = parse(
+            page("a.md"),
+            "---\ntitle: [a\n---\n{{ card(x=via) }}\n",
+            &config(),
+        )
+        .unwrap_err();
+        let at: Vec<_> = (rejected.errors.iter())
+            .map(|d| (d.code, d.line, d.column))
+            .collect();
+        // The YAML error where the list opens, the shortcode's at its argument.
+        assert_eq!(
+            at,
+            [
+                (Code::YamlUnclosedBracket, Some(2), Some(8)),
+                (Code::ShortcodeSyntax, Some(4), Some(11))
+            ],
+            "{rejected:?}"
+        );
     }
 
     #[test]
@@ -891,7 +1017,8 @@ mod tests {
             "---\ntitle: a\naliases: [/a/, \"https://x.it/\"]\nmunicipio: con\n---\n",
             &config(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .errors;
         let at: Vec<(Code, Option<usize>, Option<usize>)> =
             err.iter().map(|d| (d.code, d.line, d.column)).collect();
         assert_eq!(
@@ -907,7 +1034,7 @@ mod tests {
     fn any_line_ending_counts_a_line() {
         // `\r\n`, `\n` and a lone `\r` (old Mac files), mixed.
         let text = "---\r\ntitle: a\rslug: Via Roma\n---\r[x](@/b.md)\r\n";
-        let err = parse(page("a.md"), text, &config()).unwrap_err();
+        let err = parse(page("a.md"), text, &config()).unwrap_err().errors;
         assert_eq!(err[0].line, Some(3));
         let doc = parse(
             page("a.md"),
@@ -923,7 +1050,9 @@ mod tests {
 
     #[test]
     fn nul_characters_and_bad_bytes_are_errors_where_they_are() {
-        let err = parse(page("a.md"), "---\ntitle: a\n---\nperché \0\n", &config()).unwrap_err();
+        let err = parse(page("a.md"), "---\ntitle: a\n---\nperché \0\n", &config())
+            .unwrap_err()
+            .errors;
         assert_eq!(
             (err[0].code, err[0].line, err[0].column),
             (Code::FileEncoding, Some(4), Some(8))
@@ -946,11 +1075,15 @@ mod tests {
 
     #[test]
     fn missing_title_and_front_matter() {
-        let err = parse(page("a.md"), "---\ndraft: true\n---\n", &config()).unwrap_err();
+        let err = parse(page("a.md"), "---\ndraft: true\n---\n", &config())
+            .unwrap_err()
+            .errors;
         assert_eq!(err[0].code, Code::FrontMatterRequired);
-        let err = parse(page("a.md"), "Solo testo\n", &config()).unwrap_err();
+        let err = parse(page("a.md"), "Solo testo\n", &config())
+            .unwrap_err()
+            .errors;
         assert_eq!(err[0].code, Code::FrontMatterMissing);
-        let err = parse(page("a.md"), "", &config()).unwrap_err();
+        let err = parse(page("a.md"), "", &config()).unwrap_err().errors;
         assert_eq!(err[0].line, Some(1));
     }
 
@@ -961,7 +1094,8 @@ mod tests {
             "---\ntitle: a\nmunicpio: 4\nslug: Via Roma\n---\n",
             &config(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .errors;
         let unknown = err.iter().find(|d| d.message.contains("municpio")).unwrap();
         assert_eq!(
             unknown.message_it.as_deref(),
@@ -980,7 +1114,9 @@ mod tests {
         );
         assert_eq!(slug.hint_it.as_deref(), Some("scrivi `slug: via-roma`"));
 
-        let err = parse(page("a.md"), "Solo testo\n", &config()).unwrap_err();
+        let err = parse(page("a.md"), "Solo testo\n", &config())
+            .unwrap_err()
+            .errors;
         assert_eq!(
             err[0].message_it.as_deref(),
             Some("il file non inizia con l'intestazione (front matter)")
@@ -990,7 +1126,8 @@ mod tests {
             "---\ntitle: a\n---\n{{ card(x=via) }}\n",
             &config(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .errors;
         assert_eq!(
             err[0].message_it.as_deref(),
             Some(

@@ -8,7 +8,8 @@ use crate::base::date::rfc3339;
 use crate::base::error::Diagnostic;
 use crate::content::document::{Document, shown_path};
 use crate::output::{self, OutputFile, OutputSet};
-use crate::render::view::{ATOM_FILE, RSS_FILE, SiteValues, page_content, page_path};
+use crate::render::bodies::Bodies;
+use crate::render::view::{ATOM_FILE, RSS_FILE, page_path};
 use crate::site::Site;
 use feed::{Feed, FeedEntry};
 use sitemap::SitemapEntry;
@@ -37,15 +38,15 @@ pub fn add(files: Vec<GeneratedFile>, set: &mut OutputSet) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Feeds, sitemap, robots.txt and redirects; the pages' HTML comes from `values`.
-pub fn files(site: &Site, values: &SiteValues) -> Vec<GeneratedFile> {
+/// Feeds, sitemap, robots.txt and redirects; the pages' HTML comes from `bodies`.
+pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     let mut add = |path: String, text: String, origin: String| {
         files.push(GeneratedFile { path, text, origin });
     };
     let config = &site.config;
 
-    for (path, xml, origin) in feeds(site, values) {
+    for (path, xml, origin) in feeds(site, bodies) {
         add(path, xml, origin);
     }
 
@@ -100,7 +101,7 @@ pub fn redirect(lang: &str, target: &str) -> String {
 
 /// The feeds of the site (per language), of sections that ask for one and of the terms of
 /// taxonomies that ask for them: (output path, XML, origin).
-fn feeds(site: &Site, values: &SiteValues) -> Vec<(String, String, String)> {
+fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
     let config = &site.config;
     // The feeds' inputs: a listing path, its title, language, and its pages (newest first).
     let mut listings: Vec<(String, String, String, Vec<usize>)> = Vec::new();
@@ -174,13 +175,14 @@ fn feeds(site: &Site, values: &SiteValues) -> Vec<(String, String, String)> {
             .take(config.feeds.limit)
             .map(|&i| {
                 let doc = &site.pages[i].doc;
+                let body = &bodies.pages[i];
                 FeedEntry {
                     title: doc.meta.title.as_deref().unwrap_or_default(),
                     permalink: &permalinks[i],
                     date: dates[i].0.as_deref(),
                     updated: dates[i].1.as_deref(),
-                    summary: doc.body.summary.as_deref(),
-                    content: page_content(values, i),
+                    summary: body.summary.as_deref(),
+                    content: &body.html,
                     categories: doc
                         .meta
                         .taxonomies

@@ -54,13 +54,53 @@ pub struct Link {
 /// the link's index in [`RenderedMarkdown::internal_links`].
 pub const INTERNAL_HREF: &str = "wemi-internal:";
 
+/// HTML text made once and then shared, never copied, by all that shows it: it is held as a
+/// Tera string (reference-counted), so that the values templates see hold this very text.
+/// The bodies of the pages are the largest part of a site in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedHtml(tera::Value);
+
+impl SharedHtml {
+    /// The text as a Tera value: the same text, not a copy.
+    pub fn to_value(&self) -> tera::Value {
+        self.0.clone()
+    }
+}
+
+impl From<String> for SharedHtml {
+    fn from(html: String) -> SharedHtml {
+        SharedHtml(tera::Value::from(html))
+    }
+}
+
+impl std::ops::Deref for SharedHtml {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Made from a string only, so always one.
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for SharedHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl PartialEq<&str> for SharedHtml {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
 /// A markdown body turned into HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMarkdown {
     /// The whole body.
-    pub html: String,
+    pub html: SharedHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
-    pub summary: Option<String>,
+    pub summary: Option<SharedHtml>,
     /// The headings, nested by level.
     pub toc: Vec<Heading>,
     /// Words in the text (for reading time).
@@ -117,7 +157,7 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
         external_links: Vec::new(),
     };
     html::write_html_fmt(&mut out, &mut events).expect("writing to a String cannot fail");
-    let mut html = out.html;
+    let html = out.html;
     let summary = match (events.more_at, events.first_paragraph) {
         (Some(end), _) => Some(&html[..end]),
         (None, FirstParagraph::Written(range)) => Some(&html[range]),
@@ -126,11 +166,10 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
     }
     .map(|s| s.trim_start_matches('\n'))
     .filter(|s| !s.trim().is_empty())
-    .map(str::to_string);
-    // Kept for the whole build: without the slack of a growing buffer.
-    html.shrink_to_fit();
+    .map(|s| SharedHtml::from(s.to_string()));
     RenderedMarkdown {
-        html,
+        // Copied once into a Tera string, which has no slack.
+        html: SharedHtml::from(html),
         summary,
         toc: nest(&events.flat_toc),
         word_count: events.word_count,

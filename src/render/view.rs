@@ -11,11 +11,15 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::base::date::rfc3339;
+use crate::base::error::{Code, Diagnostic};
+use crate::base::i18n::msg;
+use crate::base::layout::CONFIG_FILE;
 use crate::base::yaml::YamlValue;
 use crate::config::{Config, MenuItem};
-use crate::content::document::Document;
-use crate::markdown::Heading;
-use crate::site::Site;
+use crate::content::document::{Document, shown_path};
+use crate::markdown::{Heading, SharedHtml};
+use crate::render::bodies::{Bodies, Body};
+use crate::site::{Site, lang_prefix};
 
 #[derive(Serialize)]
 struct ConfigView<'a> {
@@ -56,8 +60,11 @@ struct DocumentView<'a> {
     path: String,
     permalink: String,
     lang: &'a str,
-    content: &'a str,
-    summary: Option<&'a str>,
+    /// Always `()`, holding the key's place: the body's shared text replaces it
+    /// ([`with_body`]).
+    content: (),
+    /// As `content`.
+    summary: (),
     toc: &'a [Heading],
     word_count: usize,
     reading_time: usize,
@@ -127,8 +134,6 @@ pub const RSS_FILE: &str = "rss.xml";
 
 /// The Tera values of a whole site.
 pub struct SiteValues {
-    /// `config`, shared by every template.
-    pub config: Value,
     /// One per page, in the order of [`Site::pages`].
     pub pages: Vec<Value>,
     /// One per section, in the order of [`Site::sections`].
@@ -141,7 +146,6 @@ pub struct SiteValues {
 fn document_view<'a>(
     site: &'a Site,
     doc: &'a Document,
-    content: &'a str,
     path: &str,
     ancestors: Vec<usize>,
     translations: Vec<LinkView<'a>>,
@@ -157,8 +161,8 @@ fn document_view<'a>(
         path: config.url(path),
         permalink: config.permalink(path),
         lang: &doc.source.lang,
-        content,
-        summary: doc.body.summary.as_deref(),
+        content: (),
+        summary: (),
         toc: &doc.body.toc,
         word_count: doc.body.word_count,
         reading_time: doc.body.word_count.div_ceil(200).max(1),
@@ -194,42 +198,9 @@ fn to_value(view: &impl Serialize) -> Result<Value, String> {
     Value::try_from_serializable(view).map_err(|e| e.to_string())
 }
 
-/// Builds every view of the site. Fails only on values Tera cannot hold (reported per file).
-pub fn build(site: &Site) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
-    build_with(site, None)
-}
-
-/// [`build`], moving each page's HTML from its document into its view instead of copying it
-/// (the bodies are the largest part of a site in memory). Afterwards the pages' HTML is in
-/// the views only: [`page_content`] gives it.
-pub fn build_final(site: &mut Site) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
-    let bodies: Vec<String> = site
-        .pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.doc.body.html))
-        .collect();
-    build_with(site, Some(bodies))
-}
-
-/// The HTML of page `index` in `values` (built by [`build_final`]).
-pub fn page_content(values: &SiteValues, index: usize) -> &str {
-    values.pages[index]
-        .as_map()
-        .and_then(|m| m.get(&tera::value::Key::from("content")))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
-fn build_with(
-    site: &Site,
-    bodies: Option<Vec<String>>,
-) -> Result<SiteValues, Vec<crate::base::error::Diagnostic>> {
-    use crate::base::error::{Code, Diagnostic};
-    use crate::base::i18n::msg;
-    use crate::content::document::shown_path;
-    let config = &site.config;
-    let mut errors = Vec::new();
-    let config_value = to_value(&ConfigView {
+/// `config` as every template sees it.
+pub fn config_value(config: &Config) -> Result<Value, Diagnostic> {
+    to_value(&ConfigView {
         title: &config.title,
         description: config.description.as_deref(),
         base_url: &config.base_url,
@@ -240,7 +211,7 @@ fn build_with(
             .map(|l| LanguageView {
                 code: &l.code,
                 title: &l.title,
-                path: config.url(&site.lang_prefix(&l.code)),
+                path: config.url(&lang_prefix(config, &l.code)),
             })
             .collect(),
         time_zone: &config.time_zone_name,
@@ -250,57 +221,76 @@ fn build_with(
         extra: &config.extra,
     })
     .map_err(|e| {
-        vec![Diagnostic::new(
+        Diagnostic::new(
             Code::TemplateValues,
-            crate::base::layout::CONFIG_FILE,
+            CONFIG_FILE,
             msg!(
                 "cannot pass the configuration to the templates: {error}",
                 error = e
             ),
-        )]
-    })?;
+        )
+    })
+}
 
-    let mut value_or_error = |doc: &Document, view: Result<Value, String>| {
-        view.unwrap_or_else(|e| {
-            errors.push(Diagnostic::new(
-                Code::TemplateValues,
-                shown_path(&doc.source),
-                msg!(
-                    "cannot pass this file's values to the templates: {error}",
-                    error = e
-                ),
-            ));
-            Value::none()
-        })
-    };
-
-    let pages: Vec<Result<Value, String>> = match bodies {
-        // Each body is dropped as soon as its view holds it.
-        Some(bodies) => bodies
-            .into_par_iter()
-            .with_max_len(crate::base::PARALLEL_BATCH)
-            .enumerate()
-            .map(|(i, body)| page_value(site, i, &body))
-            .collect(),
-        None => (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_value(site, i, &site.pages[i].doc.body.html))
-            .collect(),
-    };
-    let pages: Vec<Value> = pages
+/// Builds every view of `site`, whose pages and sections have `bodies`. Fails only on values
+/// Tera cannot hold (reported per file).
+pub fn build(site: &Site, bodies: &Bodies) -> Result<SiteValues, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let pages: Vec<Value> = (0..site.pages.len())
+        .into_par_iter()
+        .with_max_len(crate::base::PARALLEL_BATCH)
+        .map(|i| page_value(site, i, &site.pages[i].doc, &bodies.pages[i]))
+        .collect::<Vec<_>>()
         .into_iter()
         .zip(&site.pages)
-        .map(|(view, page)| value_or_error(&page.doc, view))
+        .map(|(view, page)| value_or_error(&page.doc, view, &mut errors))
         .collect();
-
     // Schema fields come second: a reference field holds the page it points to, with that
     // page's own fields (whose references, one level further, hold pages without fields).
     let pages = add_fields(site, pages);
+    let sections = section_values(site, &bodies.sections, &pages, &mut errors);
+    let taxonomies = taxonomy_values(site, &pages, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SiteValues {
+        pages,
+        sections,
+        taxonomies,
+    })
+}
 
-    let sections: Vec<Value> = site
-        .sections
+/// `view`, or `none` with an error on `doc` when Tera cannot hold it.
+fn value_or_error(
+    doc: &Document,
+    view: Result<Value, String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Value {
+    view.unwrap_or_else(|e| {
+        errors.push(Diagnostic::new(
+            Code::TemplateValues,
+            shown_path(&doc.source),
+            msg!(
+                "cannot pass this file's values to the templates: {error}",
+                error = e
+            ),
+        ));
+        Value::none()
+    })
+}
+
+/// The value of every section, listing the values of its `pages`.
+fn section_values(
+    site: &Site,
+    bodies: &[Body],
+    pages: &[Value],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Value> {
+    let config = &site.config;
+    site.sections
         .iter()
-        .map(|section| {
+        .zip(bodies)
+        .map(|(section, body)| {
             let translations = section
                 .translations
                 .iter()
@@ -309,7 +299,6 @@ fn build_with(
             let doc = document_view(
                 site,
                 &section.doc,
-                &section.doc.body.html,
                 &section.path,
                 site.ancestors(section.parent),
                 translations,
@@ -332,7 +321,7 @@ fn build_with(
             let listed: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
             let value = to_value(&doc).and_then(|v| {
                 Ok(with_fields(
-                    v,
+                    with_body(v, body),
                     [
                         ("pages", Value::from(listed)),
                         ("subsections", to_value(&subsections)?),
@@ -347,12 +336,20 @@ fn build_with(
                     ],
                 ))
             });
-            value_or_error(&section.doc, value)
+            value_or_error(&section.doc, value, errors)
         })
-        .collect();
+        .collect()
+}
 
-    let taxonomies = site
-        .taxonomies
+/// The value of every taxonomy index, with its terms, each listing the values of its
+/// `pages`.
+fn taxonomy_values(
+    site: &Site,
+    pages: &[Value],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(Value, Vec<Value>)> {
+    let config = &site.config;
+    site.taxonomies
         .iter()
         .map(|index| {
             let taxonomy = &config.taxonomies[index.taxonomy];
@@ -375,7 +372,7 @@ fn build_with(
                         .unwrap_or_else(|e| {
                             errors.push(Diagnostic::new(
                                 Code::TemplateValues,
-                                crate::base::layout::CONFIG_FILE,
+                                CONFIG_FILE,
                                 msg!(
                                     "cannot pass the term `{term}` of the taxonomy `{taxonomy}` to the templates: {error}",
                                     term = term.name,
@@ -399,7 +396,7 @@ fn build_with(
                 .unwrap_or_else(|e| {
                     errors.push(Diagnostic::new(
                         Code::TemplateValues,
-                        crate::base::layout::CONFIG_FILE,
+                        CONFIG_FILE,
                         msg!(
                             "cannot pass the taxonomy `{taxonomy}` to the templates: {error}",
                             taxonomy = taxonomy.name,
@@ -410,21 +407,11 @@ fn build_with(
                 });
             (value, terms)
         })
-        .collect();
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(SiteValues {
-        config: config_value,
-        pages,
-        sections,
-        taxonomies,
-    })
+        .collect()
 }
 
-/// The value of page `index` with `content` as its HTML, without its `fields`.
-fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String> {
+/// The value of page `index`, seen as `doc` with `body`, without its `fields`.
+fn page_value(site: &Site, index: usize, doc: &Document, body: &Body) -> Result<Value, String> {
     let config = &site.config;
     let page = &site.pages[index];
     let translations = page
@@ -434,8 +421,7 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
         .collect();
     let doc = document_view(
         site,
-        &page.doc,
-        content,
+        doc,
         &page.path,
         site.ancestors(page.section),
         translations,
@@ -451,7 +437,7 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
     Ok(with_fields(
-        to_value(&doc)?,
+        with_body(to_value(&doc)?, body),
         [
             ("slug", Value::from(page.slug.as_str())),
             ("section", Value::from(section)),
@@ -461,13 +447,20 @@ fn page_value(site: &Site, index: usize, content: &str) -> Result<Value, String>
     ))
 }
 
-/// The value of page `index` alone, with its `fields`, references resolved to `pages` (the
-/// values of the last full build): what `wemi serve` shows at once after a page's text
-/// changed, before the whole site is built again.
-pub fn page_alone(site: &Site, index: usize, pages: &[Value]) -> Result<Value, String> {
-    let base = page_value(site, index, &site.pages[index].doc.body.html)?;
+/// The value of page `index` alone, with `doc` (the page's document parsed again, its front
+/// matter unchanged) and `body` in place of the site's, and its `fields` with references
+/// resolved to `pages` (the values of the last full build): what `wemi serve` shows at once
+/// after a page's text changed, before the whole site is built again.
+pub fn page_alone(
+    site: &Site,
+    index: usize,
+    doc: &Document,
+    body: &Body,
+    pages: &[Value],
+) -> Result<Value, String> {
+    let base = page_value(site, index, doc, body)?;
     let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
-    let fields = crate::config::schema::object_value(&site.pages[index].doc.fields, &resolve);
+    let fields = crate::config::schema::object_value(&doc.fields, &resolve);
     Ok(with_fields(base, [("fields", fields)]))
 }
 
@@ -589,7 +582,21 @@ pub fn page_path(base: &str, number: usize) -> String {
     }
 }
 
-/// The map `base` with more fields (copied first only when something else shares it).
+/// `view`, the value of a document, with `body`'s text as its `content` and `summary`: the
+/// same text, shared, in the places the view kept for them.
+fn with_body(view: Value, body: &Body) -> Value {
+    let summary = body.summary.as_ref().map(SharedHtml::to_value);
+    with_fields(
+        view,
+        [
+            ("content", body.html.to_value()),
+            ("summary", summary.into()),
+        ],
+    )
+}
+
+/// The map `base` with more fields (copied first only when something else shares it); a
+/// field it has already keeps its place.
 fn with_fields<const N: usize>(base: Value, fields: [(&'static str, Value); N]) -> Value {
     let mut map = base.into_map().unwrap_or_default();
     map.reserve(N);

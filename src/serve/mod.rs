@@ -23,11 +23,11 @@ use crate::base::error::{Code, Diagnostic, Error};
 use crate::base::i18n::msg;
 use crate::base::layout::{self, ChangeKind};
 use crate::base::progress::Progress;
-use crate::build::{Generated, generate};
+use crate::build::{Mode, RenderedSite, Run, render_site};
 use crate::config::Config;
 use crate::content::cache::{self, DocumentCache};
 use crate::output::{OutputFile, OutputSet};
-use crate::render::{self, view};
+use crate::render::{self, bodies, view};
 use crate::serve::http::{Reload, Server, Snapshot};
 use watch::{Change, SiteWatcher};
 
@@ -72,7 +72,7 @@ pub struct Preview {
     options: ServeOptions,
     cache: DocumentCache,
     /// The last site that built, its output shared with the server.
-    last_good: Option<(Generated, Arc<OutputSet>)>,
+    last_good: Option<(RenderedSite, Arc<OutputSet>)>,
     /// The snapshot served now: the last good output, pages updated since, errors.
     served: Arc<Snapshot>,
 }
@@ -163,19 +163,18 @@ impl Preview {
         }
 
         let result = Config::load(&self.options.root, Some(&self.url)).and_then(|config| {
-            generate(
-                &self.options.root,
-                config,
-                self.options.drafts,
-                None,
-                &Progress::default(),
-                Some(&mut self.cache),
-            )
+            let run = Run {
+                root: &self.options.root,
+                drafts: self.options.drafts,
+                mode: Mode::Serve(&mut self.cache),
+                progress: &Progress::default(),
+            };
+            render_site(config, run)
         });
         match result {
-            Ok(mut generated) => {
-                let output = Arc::new(std::mem::take(&mut generated.output));
-                rebuild.built = Some((generated.site.pages.len(), generated.site.sections.len()));
+            Ok(mut rendered) => {
+                let output = Arc::new(std::mem::take(&mut rendered.output));
+                rebuild.built = Some((rendered.site.pages.len(), rendered.site.sections.len()));
                 let changed = changed_paths(&self.served, &output);
                 rebuild.files_changed = changed.len();
                 let reload = match &change {
@@ -189,7 +188,7 @@ impl Preview {
                     patches: Default::default(),
                     errors: Vec::new(),
                 };
-                self.last_good = Some((generated, output));
+                self.last_good = Some((rendered, output));
                 self.publish(snapshot, reload);
             }
             Err(err) => {
@@ -239,38 +238,22 @@ impl Preview {
         if change.kinds.len() != 1 || !change.kinds.contains(&ChangeKind::Content) {
             return None;
         }
-        let (generated, _) = self.last_good.as_mut()?;
+        let (last, _) = self.last_good.as_ref()?;
         if !self.served.errors.is_empty() {
             return None;
         }
         let full = self.options.root.join(path);
         let before = self.cache.get(&full)?;
-        let index = generated
-            .site
-            .pages
-            .iter()
-            .position(|p| p.doc.source.path == full)?;
-        let now = cache::parse(before.doc.source.clone(), &generated.site.config).ok()?;
+        let site = &last.site;
+        let index = site.pages.iter().position(|p| p.doc.source.path == full)?;
+        let now = cache::parse(before.doc.source.clone(), &site.config).ok()?;
         if now.front_matter != before.front_matter {
             return None;
         }
-        let mut doc = now.doc.clone();
-        if !doc.shortcodes.is_empty()
-            && !render::render_doc_shortcodes(&mut doc, &generated.renderer).is_empty()
-        {
-            return None;
-        }
-        if !doc.internal_links.is_empty() && !generated.site.links.resolve(&mut doc).is_empty() {
-            return None;
-        }
-        let site = &mut generated.site;
-        let kept = std::mem::replace(&mut site.pages[index].doc, doc);
-        let page = view::page_alone(site, index, &generated.values.pages)
-            .ok()
-            .and_then(|value| render::render_page(site, index, &value, &generated.renderer).ok());
         // The site stays as it was built; the full rebuild that follows takes the new text.
-        site.pages[index].doc = kept;
-        let (output, bytes) = page?;
+        let body = bodies::finish(&now.doc, &site.links, &last.renderer).ok()?;
+        let value = view::page_alone(site, index, &now.doc, &body, &last.values.pages).ok()?;
+        let (output, bytes) = render::render_page(site, index, &value, &last.renderer).ok()?;
         self.cache.insert(full, now);
         let mut snapshot = self.served_with(Vec::new());
         snapshot

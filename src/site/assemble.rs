@@ -1,9 +1,9 @@
 //! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
-//! translations, co-located assets, resolved links and references, and the checks that need
-//! the whole site.
+//! translations, co-located assets, and the checks that need the whole site.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -22,11 +22,13 @@ use crate::site::model::{Asset, Page, Section, Site, lang_prefix};
 use crate::site::taxonomy;
 
 /// Builds the site from parsed documents and asset files. Drafts must already be filtered.
+/// A site is always made, so that the later checks still run; with errors it lacks the pages
+/// and sections that could not be placed, and is never rendered.
 pub fn assemble(
     config: Config,
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     asset_files: Vec<SourceFile>,
-) -> Result<Site, Vec<Diagnostic>> {
+) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let (section_docs, page_docs) = sorted_documents(&config, documents);
     let mut sections = make_sections(&config, section_docs, &mut errors);
@@ -56,11 +58,9 @@ pub fn assemble(
         &config,
         pages
             .par_iter()
-            .map(|p| (&p.doc, p.path.as_str()))
-            .chain(sections.par_iter().map(|s| (&s.doc, s.path.as_str()))),
+            .map(|p| (&*p.doc, p.path.as_str()))
+            .chain(sections.par_iter().map(|s| (&*s.doc, s.path.as_str()))),
     );
-    resolve_links(&targets, &mut pages, &mut sections, &mut errors);
-    check_references(&pages, &targets, &mut errors);
 
     let taxonomies = taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));
 
@@ -75,23 +75,23 @@ pub fn assemble(
         links: targets,
     };
     check_collisions(&site, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(site)
+    (site, errors)
 }
+
+/// Parsed documents, shared with `wemi serve`'s cache.
+type Documents = Vec<Arc<Document>>;
 
 /// The section documents (with the implicit home page when there is no `_index.md`) and the
 /// page documents, each sorted by content path.
-fn sorted_documents(config: &Config, documents: Vec<Document>) -> (Vec<Document>, Vec<Document>) {
-    let (mut section_docs, mut page_docs): (Vec<Document>, Vec<Document>) = documents
+fn sorted_documents(config: &Config, documents: Vec<Arc<Document>>) -> (Documents, Documents) {
+    let (mut section_docs, mut page_docs): (Documents, Documents) = documents
         .into_iter()
         .partition(|d| d.source.kind == SourceKind::Section);
     if !section_docs
         .iter()
         .any(|d| d.source.relative == "_index.md")
     {
-        section_docs.push(implicit_home(config));
+        section_docs.push(Arc::new(implicit_home(config)));
     }
     section_docs.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
     // Content paths are unique: an unstable sort gives the one order.
@@ -102,7 +102,7 @@ fn sorted_documents(config: &Config, documents: Vec<Document>) -> (Vec<Document>
 /// Each section document with its site path; a folder that cannot be published is an error.
 fn make_sections(
     config: &Config,
-    section_docs: Vec<Document>,
+    section_docs: Documents,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Section> {
     let mut sections = Vec::new();
@@ -144,7 +144,7 @@ fn sections_by_folder(sections: &[Section]) -> SectionsByFolder {
 fn place_page(
     config: &Config,
     section_at: &SectionsByFolder,
-    doc: Document,
+    doc: Arc<Document>,
 ) -> Result<Page, Diagnostic> {
     let (parent, own_name) = page_location(&doc.source);
     let slug = match &doc.meta.slug {
@@ -228,68 +228,6 @@ fn order_listings(pages: &mut [Page], sections: &mut [Section], titles: &[String
         for pair in section.pages.windows(2) {
             pages[pair[0]].next = Some(pair[1]);
             pages[pair[1]].previous = Some(pair[0]);
-        }
-    }
-}
-
-/// Resolves the `@/…` links of every page and section to their URLs.
-fn resolve_links(
-    targets: &LinkTargets,
-    pages: &mut [Page],
-    sections: &mut [Section],
-    errors: &mut Vec<Diagnostic>,
-) {
-    let link_errors: Vec<Vec<Diagnostic>> = pages
-        .par_iter_mut()
-        .map(|p| &mut p.doc)
-        .chain(sections.par_iter_mut().map(|s| &mut s.doc))
-        .filter(|doc| !doc.internal_links.is_empty())
-        .map(|doc| targets.resolve(doc))
-        .collect();
-    errors.extend(link_errors.into_iter().flatten());
-}
-
-/// Every reference field must name a published page of its section.
-fn check_references(pages: &[Page], targets: &LinkTargets, errors: &mut Vec<Diagnostic>) {
-    let keys = targets.keys();
-    let is_page = |key: &str| targets.index_of(key).is_some_and(|i| i < pages.len());
-    for page in pages {
-        for (name, value) in &page.doc.fields {
-            for r in value.references() {
-                if is_page(&r.target) {
-                    continue;
-                }
-                let section = r.target.split_once('/').map_or("", |(s, _)| s);
-                let candidates = keys
-                    .iter()
-                    .filter(|&(k, &i)| i < pages.len() && k.starts_with(&format!("{section}/")))
-                    .map(|(k, _)| k.as_str());
-                let hint = match crate::base::error::closest(&r.target, candidates) {
-                    Some(best) => msg!(
-                        "did you mean `{best}`?",
-                        best = best
-                            .trim_start_matches(&format!("{section}/"))
-                            .trim_end_matches(".md")
-                    ),
-                    None => msg!(
-                        "write the file name of a page in content/{section}/, without .md",
-                        section = section
-                    ),
-                };
-                errors.push(
-                    Diagnostic::new(
-                        Code::LinkMissingPage,
-                        shown_path(&page.doc.source),
-                        msg!(
-                            "`{field}`: there is no published page content/{target}",
-                            field = name,
-                            target = r.target
-                        ),
-                    )
-                    .at(r.line, r.column)
-                    .hint(hint),
-                );
-            }
         }
     }
 }

@@ -75,34 +75,35 @@ impl LinkTargets {
         Arc::clone(&self.keys)
     }
 
-    /// Puts the target URLs into `doc`'s HTML; returns an error per broken link.
-    pub fn resolve(&self, doc: &mut Document) -> Vec<Diagnostic> {
+    /// The URL of each of `links` (the `@/…` links of `source`), escaped for an attribute, in
+    /// their order; `None` for a broken one, with its error. A link to an [`Unparsed`] file is
+    /// left without a URL and without an error: the file is there, its own errors stop the
+    /// build.
+    pub fn hrefs(
+        &self,
+        source: &SourceFile,
+        links: &[LocatedLink],
+        unparsed: &Unparsed,
+    ) -> (Vec<Option<String>>, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        // A broken link keeps its placeholder: the build stops on its error anyway.
-        let hrefs: Vec<Option<String>> = doc
-            .internal_links
+        let hrefs = links
             .iter()
-            .map(|link| {
-                self.url_of(link, &doc.source)
-                    .map(|url| url.replace('&', "&amp;").replace('"', "&quot;"))
-                    .map_err(|d| errors.push(d))
-                    .ok()
+            .map(|link| match self.url_of(link, source) {
+                Ok(url) => Some(url.replace('&', "&amp;").replace('"', "&quot;")),
+                Err(_) if unparsed.contains(target_file(&link.url)) => None,
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
             })
             .collect();
-        doc.body.html = fill_hrefs(&doc.body.html, &hrefs);
-        if let Some(summary) = &mut doc.body.summary {
-            *summary = fill_hrefs(summary, &hrefs);
-        }
-        errors
+        (hrefs, errors)
     }
 
     /// The URL an internal link of `source` points to, or why it is broken.
     fn url_of(&self, link: &LocatedLink, source: &SourceFile) -> Result<String, Diagnostic> {
-        let written = link.url.trim_start_matches("@/");
-        let (file, anchor) = match written.split_once('#') {
-            Some((file, anchor)) => (file, Some(anchor)),
-            None => (written, None),
-        };
+        let file = target_file(&link.url);
+        let anchor = link.url.split_once('#').map(|(_, anchor)| anchor);
         let at = |code, message: Text| {
             Diagnostic::new(code, shown_path(source), message).at(link.line, link.column)
         };
@@ -151,9 +152,36 @@ impl LinkTargets {
     }
 }
 
+/// The content file an `@/…` link points to: `spazi/a.md` for `@/spazi/a.md#orari`.
+fn target_file(url: &str) -> &str {
+    let written = url.trim_start_matches("@/");
+    written.split_once('#').map_or(written, |(file, _)| file)
+}
+
+/// Content files that exist but did not parse, by every key a link may name them with.
+#[derive(Debug, Default)]
+pub struct Unparsed(HashSet<String>);
+
+impl Unparsed {
+    /// The files `sources`.
+    pub fn new<'a>(sources: impl IntoIterator<Item = &'a SourceFile>) -> Unparsed {
+        Unparsed(
+            sources
+                .into_iter()
+                .flat_map(SourceFile::lookup_keys)
+                .collect(),
+        )
+    }
+
+    /// Whether `key` (a path relative to `content/`) names one of them.
+    pub fn contains(&self, key: &str) -> bool {
+        self.0.contains(key)
+    }
+}
+
 /// Puts `hrefs[i]` (already escaped for an attribute) in place of the placeholder of internal
 /// link `i` in `html`, in one pass however many links there are.
-fn fill_hrefs(html: &str, hrefs: &[Option<String>]) -> String {
+pub fn fill_hrefs(html: &str, hrefs: &[Option<String>]) -> String {
     let opening = format!("href=\"{INTERNAL_HREF}");
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;

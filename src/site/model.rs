@@ -3,6 +3,7 @@
 //! their accessors live here; [`super::assemble()`] makes a site.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::document::Document;
@@ -12,8 +13,8 @@ use crate::site::links::LinkTargets;
 /// A page of the site, with its place in it.
 #[derive(Debug)]
 pub struct Page {
-    /// The parsed file.
-    pub doc: Document,
+    /// The parsed file (shared with `wemi serve`'s cache of parsed files).
+    pub doc: Arc<Document>,
     /// The last URL segment.
     pub slug: String,
     /// Site path without the base path: `spazi/via-piazzetta/`, `en/spazi/via-piazzetta/`.
@@ -34,7 +35,7 @@ pub struct Page {
 #[derive(Debug)]
 pub struct Section {
     /// The parsed `_index.md` (an empty one for a home page without it).
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// Site path: `""` for the home page, `spazi/`, `en/spazi/`.
     pub path: String,
     /// Its pages (indices in [`Site::pages`]), newest first, then by weight and title.
@@ -76,6 +77,12 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every page's document, then every section's.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        let pages = self.pages.iter().map(|p| &*p.doc);
+        pages.chain(self.sections.iter().map(|s| &*s.doc))
+    }
+
     /// The sections that contain section `start` and `start` itself, outermost first.
     pub fn ancestors(&self, start: Option<usize>) -> Vec<usize> {
         let mut chain = Vec::new();
@@ -171,7 +178,7 @@ impl ListingOf {
 }
 
 /// The `lang/` prefix of a language's URLs (`""` for the default language).
-pub(super) fn lang_prefix(config: &Config, lang: &str) -> String {
+pub fn lang_prefix(config: &Config, lang: &str) -> String {
     if lang == config.language {
         String::new()
     } else {

@@ -515,7 +515,7 @@ mod tests {
             lang: "it".into(),
             translation_key: "spazi/a.md".into(),
         };
-        document::parse(source, text, config)
+        document::parse(source, text, config).map_err(|rejected| rejected.errors)
     }
 
     const EVERY_KIND: &str = "    title: { type: string, description: Il nome }

@@ -1,0 +1,304 @@
+//! Finishing the pages: each page's and section's final HTML, made from the assembled site
+//! (which stays as it is): `@/…` links resolved to URLs, then shortcode calls rendered with
+//! the theme. Views, feeds and `wemi serve`'s one-page preview all take their HTML from here.
+//!
+//! A body without links or shortcodes is its document's own HTML, shared, not copied.
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::base::error::{Code, Diagnostic, closest};
+use crate::base::i18n::{Text, msg};
+use crate::content::document::{Document, LocatedCall, shown_path};
+use crate::content::theme::Theme;
+use crate::markdown::{SharedHtml, shortcodes};
+use crate::render::templates::Renderer;
+use crate::site::Site;
+use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
+
+/// The final HTML of a page or section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The whole body.
+    pub html: SharedHtml,
+    /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
+    pub summary: Option<SharedHtml>,
+}
+
+impl Body {
+    /// The body of `doc` as markdown made it.
+    fn of(doc: &Document) -> Body {
+        Body {
+            html: doc.body.html.clone(),
+            summary: doc.body.summary.clone(),
+        }
+    }
+
+    /// The body with `change` made to its HTML and summary.
+    fn map(self, change: impl Fn(&str) -> String) -> Body {
+        Body {
+            html: SharedHtml::from(change(&self.html)),
+            summary: self.summary.map(|s| SharedHtml::from(change(&s))),
+        }
+    }
+}
+
+/// The bodies of a whole site.
+#[derive(Debug)]
+pub struct Bodies {
+    /// One per page, in the order of [`Site::pages`].
+    pub pages: Vec<Body>,
+    /// One per section, in the order of [`Site::sections`].
+    pub sections: Vec<Body>,
+}
+
+impl Bodies {
+    /// Every body of `site` with its links resolved, and an error per broken link.
+    pub fn linked(site: &Site, unparsed: &Unparsed) -> (Bodies, Vec<Diagnostic>) {
+        let link = |doc| linked(doc, &site.links, unparsed);
+        let mut errors = Vec::new();
+        let pages = site.pages.par_iter().map(|p| link(&p.doc)).collect();
+        let sections = site.sections.par_iter().map(|s| link(&s.doc)).collect();
+        let bodies = Bodies {
+            pages: gathered(pages, &mut errors),
+            sections: gathered(sections, &mut errors),
+        };
+        (bodies, errors)
+    }
+
+    /// Whether some page or section calls a shortcode.
+    pub fn have_shortcodes(site: &Site) -> bool {
+        site.documents().any(|doc| !doc.shortcodes.is_empty())
+    }
+
+    /// These bodies (of `site`) with their shortcodes rendered by `renderer`, and an error
+    /// per call that failed (its body then stays as it was).
+    pub fn with_shortcodes(self, site: &Site, renderer: &Renderer) -> (Bodies, Vec<Diagnostic>) {
+        let render = |doc, body| with_shortcodes(doc, body, renderer);
+        let mut errors = Vec::new();
+        let pages = (site.pages.par_iter().zip(self.pages))
+            .map(|(p, body)| render(&p.doc, body))
+            .collect();
+        let sections = (site.sections.par_iter().zip(self.sections))
+            .map(|(s, body)| render(&s.doc, body))
+            .collect();
+        let bodies = Bodies {
+            pages: gathered(pages, &mut errors),
+            sections: gathered(sections, &mut errors),
+        };
+        (bodies, errors)
+    }
+}
+
+/// The final body of `doc`, a page of a site whose link targets are `links`, shortcodes
+/// rendered by `renderer`: what `wemi serve` shows of a page whose text was just edited.
+pub fn finish(
+    doc: &Document,
+    links: &LinkTargets,
+    renderer: &Renderer,
+) -> Result<Body, Vec<Diagnostic>> {
+    let (body, mut errors) = linked(doc, links, &Unparsed::default());
+    let (body, shortcode_errors) = with_shortcodes(doc, body, renderer);
+    errors.extend(shortcode_errors);
+    if errors.is_empty() {
+        Ok(body)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The bodies of `done`, their errors moved to `errors`.
+fn gathered(done: Vec<(Body, Vec<Diagnostic>)>, errors: &mut Vec<Diagnostic>) -> Vec<Body> {
+    done.into_iter()
+        .map(|(body, mut e)| {
+            errors.append(&mut e);
+            body
+        })
+        .collect()
+}
+
+/// The body of `doc` with its `@/…` links resolved; a broken one keeps its placeholder (the
+/// build stops on its error anyway).
+fn linked(doc: &Document, links: &LinkTargets, unparsed: &Unparsed) -> (Body, Vec<Diagnostic>) {
+    let body = Body::of(doc);
+    if doc.internal_links.is_empty() {
+        return (body, Vec::new());
+    }
+    let (hrefs, errors) = links.hrefs(&doc.source, &doc.internal_links, unparsed);
+    (body.map(|html| fill_hrefs(html, &hrefs)), errors)
+}
+
+/// `body` (of `doc`) with the shortcode calls of `doc` rendered with the theme's
+/// `shortcodes/<name>.html` in place of their placeholders.
+fn with_shortcodes(doc: &Document, body: Body, renderer: &Renderer) -> (Body, Vec<Diagnostic>) {
+    if doc.shortcodes.is_empty() {
+        return (body, Vec::new());
+    }
+    match render_shortcodes(doc, renderer) {
+        Ok(rendered) => (
+            body.map(|html| shortcodes::substitute(html, &rendered)),
+            Vec::new(),
+        ),
+        Err(errors) => (body, errors),
+    }
+}
+
+/// An error for every shortcode call of `site` whose template `theme` does not have: what is
+/// checked of shortcodes when they cannot be rendered.
+pub fn unknown_shortcodes(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let names = || theme.templates.iter().map(|t| t.name.as_str());
+    site.documents()
+        .flat_map(|doc| doc.shortcodes.iter().map(move |located| (doc, located)))
+        .filter(|(_, located)| {
+            let template = template_of(&located.call);
+            !names().any(|name| name == template)
+        })
+        .map(|(doc, located)| unknown(doc, located, names()))
+        .collect()
+}
+
+/// The template of a shortcode call.
+fn template_of(call: &shortcodes::Call) -> String {
+    format!("shortcodes/{}.html", call.name)
+}
+
+/// The error of a call of `doc` to a shortcode the theme, whose templates are `templates`,
+/// does not have.
+fn unknown<'t>(
+    doc: &Document,
+    located: &LocatedCall,
+    templates: impl Iterator<Item = &'t str>,
+) -> Diagnostic {
+    let name = &located.call.name;
+    let mut known: Vec<&str> = templates
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .collect();
+    known.sort_unstable();
+    let hint = match closest(name, known.iter().copied()) {
+        Some(best) => msg!("did you mean `{best}`?", best = best),
+        None => msg!(
+            "the theme's shortcodes are: {names}",
+            names = known.join(", ")
+        ),
+    };
+    Diagnostic::new(
+        Code::ShortcodeUnknown,
+        shown_path(&doc.source),
+        msg!("there is no shortcode `{name}`", name = name),
+    )
+    .at(located.line, located.column)
+    .hint(hint)
+}
+
+/// The HTML of each shortcode call of `doc`, in order, or an error per call that failed.
+fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let tera = renderer.tera();
+    let mut errors = Vec::new();
+    let mut rendered = Vec::with_capacity(doc.shortcodes.len());
+    for located in &doc.shortcodes {
+        let call = &located.call;
+        let at = |code, message: Text| {
+            Diagnostic::new(code, shown_path(&doc.source), message).at(located.line, located.column)
+        };
+        let template = template_of(call);
+        if !tera.contains_template(&template) {
+            errors.push(unknown(doc, located, tera.get_template_names()));
+            continue;
+        }
+        let mut context = Context::new();
+        context.insert("lang", &doc.source.lang);
+        for (name, value) in &call.args {
+            context.insert(name.clone(), value);
+        }
+        match tera.render(&template, &context) {
+            Ok(html) => rendered.push(html),
+            Err(e) => {
+                let cause = renderer.diagnostic(&e, None);
+                let why = Text {
+                    en: cause.message.clone(),
+                    it: cause.message_it.clone(),
+                };
+                errors.push(
+                    at(
+                        Code::ShortcodeFailed,
+                        msg!(
+                            "the shortcode `{name}` failed: {cause}",
+                            name = call.name,
+                            cause = why
+                        ),
+                    )
+                    .hint(msg!(
+                        "check its arguments; the template is {template}",
+                        template = cause.location()
+                    )),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::document;
+    use crate::content::source::{SourceFile, SourceKind};
+
+    fn source(relative: &str) -> SourceFile {
+        SourceFile {
+            path: relative.into(),
+            relative: relative.into(),
+            kind: SourceKind::Page,
+            lang: "it".into(),
+            translation_key: relative.into(),
+        }
+    }
+
+    #[test]
+    fn links_are_resolved_and_other_bodies_shared() {
+        let config = Config::parse("title: t\nbase_url: https://x.it/\n", None).unwrap();
+        let parse = |relative: &str, text: &str| {
+            std::sync::Arc::new(document::parse(source(relative), text, &config).unwrap())
+        };
+        let docs = vec![
+            parse("a.md", "---\ntitle: A\n---\n[b](@/b.md) e [c](@/c.md).\n"),
+            parse("b.md", "---\ntitle: B\n---\nNessun link in questo testo.\n"),
+        ];
+        let (site, errors) = crate::site::assemble(config.clone(), docs, Vec::new());
+        assert!(errors.is_empty(), "{errors:?}");
+        let (bodies, errors) = Bodies::linked(&site, &Unparsed::default());
+        assert_eq!(
+            bodies.pages[0].html,
+            "<p><a href=\"/b/\">b</a> e <a href=\"wemi-internal:1\">c</a>.</p>\n"
+        );
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (Some(4), Some(15)));
+        assert_eq!(
+            bodies.pages[1].html.as_ptr(),
+            site.pages[1].doc.body.html.as_ptr(),
+            "a body without links is not copied"
+        );
+
+        // The views hold that very text too, in the place of `content`.
+        let values = crate::render::view::build(&site, &bodies).unwrap();
+        let page = values.pages[1].as_map().unwrap();
+        let keys: Vec<String> = page.keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys[7..9], ["content", "summary"], "{keys:?}");
+        let content = page
+            .get(&tera::value::Key::from("content"))
+            .and_then(|v| v.as_str());
+        assert_eq!(
+            content.map(str::as_ptr),
+            Some(site.pages[1].doc.body.html.as_ptr())
+        );
+
+        // A file that exists but did not parse is no broken link.
+        let (_, errors) = Bodies::linked(&site, &Unparsed::new([&source("c.md")]));
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}

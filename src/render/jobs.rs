@@ -1,0 +1,416 @@
+//! Rendering every page, section (paginated), taxonomy page and the 404 page through the
+//! theme's templates, in parallel, into an [`OutputSet`]: one job per output page, its
+//! template chosen by the page's `template:`, its section or the kind of page.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::base::error::{Code, Diagnostic, values_or_errors};
+use crate::base::i18n::Text;
+use crate::base::i18n::msg;
+use crate::base::progress::{Phase, Progress};
+use crate::content::document::shown_path;
+use crate::output::{self, OutputFile, OutputPath, OutputSet, Stage};
+use crate::render::templates::Renderer;
+use crate::render::view::{self, SiteValues};
+use crate::site::{Page, Site};
+
+/// One thing to render: a template, its variables and where the result goes.
+#[derive(Clone)]
+struct Job<'a> {
+    template: String,
+    /// Site path of the rendered page (its `index.html` goes there).
+    path: String,
+    origin: PathBuf,
+    lang: &'a str,
+    objects: Vec<(&'static str, Value)>,
+    /// How many entries the page lists (0 for a page of content): a measure of its cost.
+    listed: usize,
+}
+
+/// A rendered job.
+struct Rendered {
+    output: OutputPath,
+    file: OutputFile,
+    origin: PathBuf,
+}
+
+/// One job per listing page of a listing of `items`, made from `first` (the job of page 1,
+/// whose `path` is the listing's); `per_page` `None` puts every item on one page.
+fn paginated<'a>(
+    site: &Site,
+    first: Job<'a>,
+    items: &[Value],
+    per_page: Option<usize>,
+) -> Vec<Job<'a>> {
+    let per_page = per_page.unwrap_or(items.len());
+    let pagination = view::Pagination::new(&site.config, &first.path, items, per_page);
+    (1..=pagination.total_pages)
+        .map(|number| {
+            let mut job = first.clone();
+            job.objects
+                .push(("paginator", pagination.paginator(number)));
+            job.path = view::page_path(&first.path, number);
+            job.listed = items
+                .len()
+                .saturating_sub((number - 1) * per_page)
+                .min(per_page);
+            job
+        })
+        .collect()
+}
+
+/// The job of one page, with its template.
+fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
+    let top = top_folder(&page.doc.source.relative);
+    let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
+        .map_err(|msg| Diagnostic::new(Code::TemplateMissing, shown_path(&page.doc.source), msg))?;
+    Ok(Job {
+        template,
+        path: page.path.clone(),
+        origin: shown_path(&page.doc.source),
+        lang: &page.doc.source.lang,
+        objects: vec![("page", value.clone())],
+        listed: 0,
+    })
+}
+
+/// Renders one job: its output path (`<site path>index.html`) and its HTML.
+impl Job<'_> {
+    /// The output file the job renders.
+    fn output(&self) -> String {
+        format!("{}index.html", self.path)
+    }
+}
+
+/// Renders `job`: its HTML.
+fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("lang", job.lang);
+    context.insert("current_path", &site.config.url(&job.path));
+    context.insert("current_url", &site.config.permalink(&job.path));
+    for (name, value) in job.objects {
+        context.insert_value(name, value);
+    }
+    // Bytes, not a `String`: they go to a file, so checking them as UTF-8 would be wasted.
+    let mut html = Vec::with_capacity(8 * 1024);
+    let origin = job.origin.display().to_string();
+    renderer
+        .tera()
+        .render_to(&job.template, &context, &mut html)
+        .map_err(|e| renderer.diagnostic(&e, Some(&origin)))?;
+    Ok(html)
+}
+
+/// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
+pub fn render_page(
+    site: &Site,
+    index: usize,
+    value: &Value,
+    renderer: &Renderer,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let job = page_job(renderer.tera(), &site.pages[index], value)?;
+    let output = job.output();
+    Ok((output, run_job(site, renderer, job)?))
+}
+
+/// Renders every page, section (paginated), taxonomy page and the 404 page; with a `stage`,
+/// each changed file is staged on disk as soon as it is rendered.
+pub fn render(
+    site: &Site,
+    values: &SiteValues,
+    renderer: &Renderer,
+    stage: Option<&Stage>,
+    progress: &Progress,
+) -> Result<OutputSet, Vec<Diagnostic>> {
+    let tera = renderer.tera();
+    let mut errors = Vec::new();
+    let mut jobs = page_jobs(site, values, tera, &mut errors);
+    jobs.extend(section_jobs(site, values, tera, &mut errors));
+    jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
+    progress.start(Phase::Render, jobs.len());
+    let mut rendered = run_jobs(site, renderer, jobs, stage, progress, &mut errors)?;
+    rendered.extend(not_found_page(site, renderer));
+    let mut set = OutputSet::default();
+    for r in rendered {
+        match r {
+            Ok(r) => {
+                let origin = r.origin.display().to_string();
+                if let Err(d) = set.insert(r.output, r.file, origin) {
+                    errors.push(d);
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(set)
+}
+
+/// The job of every page.
+fn page_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
+    let page_jobs: Vec<Result<Job, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .zip(&values.pages)
+        .map(|(page, value)| page_job(tera, page, value))
+        .collect();
+    values_or_errors(page_jobs, errors)
+}
+
+/// The values of `pages` (indices in the site's pages), for a listing.
+fn listed(values: &SiteValues, pages: &[usize]) -> Vec<Value> {
+    pages.iter().map(|&i| values.pages[i].clone()).collect()
+}
+
+/// The jobs of every section: one per listing page.
+fn section_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
+    let mut jobs = Vec::new();
+    for (section, value) in site.sections.iter().zip(&values.sections) {
+        let relative = &section.doc.source.relative;
+        let explicit = section.doc.meta.template.as_deref();
+        let chosen = if section.doc.source.folder().is_empty() {
+            choose(tera, explicit, None, "index.html")
+        } else {
+            choose(tera, explicit, top_folder(relative), "section.html")
+        };
+        let template = match chosen {
+            Ok(template) => template,
+            Err(msg) => {
+                errors.push(Diagnostic::new(
+                    Code::TemplateMissing,
+                    shown_path(&section.doc.source),
+                    msg,
+                ));
+                continue;
+            }
+        };
+        let items = listed(values, &section.pages);
+        let first = Job {
+            template,
+            path: section.path.clone(),
+            origin: shown_path(&section.doc.source),
+            lang: &section.doc.source.lang,
+            objects: vec![("section", value.clone())],
+            listed: 0,
+        };
+        jobs.extend(paginated(
+            site,
+            first,
+            &items,
+            section.doc.meta.listing.paginate_by,
+        ));
+    }
+    jobs
+}
+
+/// The jobs of every taxonomy that is rendered: its list of terms, and one per listing page
+/// of each term.
+fn taxonomy_jobs<'s>(
+    site: &'s Site,
+    values: &SiteValues,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Job<'s>> {
+    let mut jobs = Vec::new();
+    for (index, (taxonomy_value, terms)) in site.taxonomies.iter().zip(&values.taxonomies) {
+        let taxonomy = &site.config.taxonomies[index.taxonomy];
+        if !taxonomy.render {
+            continue;
+        }
+        let origin = PathBuf::from(crate::base::layout::CONFIG_FILE);
+        let list = choose_taxonomy(tera, &taxonomy.name, "list.html", "taxonomy_list.html");
+        let single = choose_taxonomy(tera, &taxonomy.name, "single.html", "taxonomy_single.html");
+        let (list, single) = match (list, single) {
+            (Ok(list), Ok(single)) => (list, single),
+            (list, single) => {
+                for msg in [list.err(), single.err()].into_iter().flatten() {
+                    errors.push(
+                        Diagnostic::new(Code::TemplateMissing, &origin, msg).hint(msg!(
+                            "add the template to the theme, or remove the taxonomy `{name}`",
+                            name = taxonomy.name
+                        )),
+                    );
+                }
+                continue;
+            }
+        };
+        jobs.push(Job {
+            template: list,
+            path: index.path.clone(),
+            origin: origin.clone(),
+            lang: &index.lang,
+            objects: vec![("taxonomy", taxonomy_value.clone())],
+            listed: index.terms.len(),
+        });
+        for (term, term_value) in index.terms.iter().zip(terms) {
+            let items = listed(values, &term.pages);
+            let first = Job {
+                template: single.clone(),
+                path: term.path.clone(),
+                origin: origin.clone(),
+                lang: &index.lang,
+                objects: vec![
+                    ("taxonomy", taxonomy_value.clone()),
+                    ("term", term_value.clone()),
+                ],
+                listed: 0,
+            };
+            jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
+        }
+    }
+    jobs
+}
+
+/// Runs `jobs` in parallel, staging each file in `stage` if there is one: the results in the
+/// jobs' order. A job whose output path cannot be written is an error in `errors`.
+fn run_jobs(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: Vec<Job>,
+    stage: Option<&Stage>,
+    progress: &Progress,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Vec<Result<Rendered, Diagnostic>>, Vec<Diagnostic>> {
+    // The longest listings start first, so that no core is left alone with one at the end;
+    // the results are put back in the jobs' order.
+    let mut jobs: Vec<(usize, OutputPath, Job)> = jobs
+        .into_iter()
+        .enumerate()
+        .filter_map(
+            |(order, job)| match output::checked(&job.output(), &job.origin) {
+                Ok(output) => Some((order, output, job)),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            },
+        )
+        .collect();
+    jobs.sort_by_key(|(_, _, job)| std::cmp::Reverse(job.listed));
+    if let Some(stage) = stage {
+        // The journal learns of every page before the first one is written.
+        stage
+            .plan(jobs.iter().map(|(_, output, _)| output))
+            .map_err(|d| vec![d])?;
+    }
+    let mut rendered: Vec<(usize, Result<Rendered, Diagnostic>)> = jobs
+        .into_par_iter()
+        .with_max_len(crate::base::PARALLEL_BATCH)
+        .map(|(order, output, job)| {
+            let origin = job.origin.clone();
+            let rendered = run_job(site, renderer, job).and_then(|html| {
+                let file = output::keep(stage, &output, html)?;
+                Ok(Rendered {
+                    output,
+                    file,
+                    origin,
+                })
+            });
+            progress.step();
+            (order, rendered)
+        })
+        .collect();
+    rendered.sort_unstable_by_key(|(order, _)| *order);
+    Ok(rendered.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The 404 page, when the theme has a `404.html`.
+fn not_found_page(site: &Site, renderer: &Renderer) -> Option<Result<Rendered, Diagnostic>> {
+    let tera = renderer.tera();
+    if !tera.contains_template("404.html") {
+        return None;
+    }
+    let mut context = Context::new();
+    context.insert("lang", &site.config.language);
+    context.insert("current_path", &site.config.url("404.html"));
+    context.insert("current_url", &site.config.permalink("404.html"));
+    let rendered = tera
+        .render("404.html", &context)
+        .map(|html| Rendered {
+            output: OutputPath::new("404.html").expect("a plain name"),
+            file: OutputFile::Rendered(html.into_bytes()),
+            origin: PathBuf::from("404.html"),
+        })
+        .map_err(|e| renderer.diagnostic(&e, Some("404.html")));
+    Some(rendered)
+}
+
+/// The template of a taxonomy page: `<taxonomy>/<name>`, else `<fallback>`.
+fn choose_taxonomy(
+    tera: &Tera,
+    taxonomy: &str,
+    name: &str,
+    fallback: &str,
+) -> Result<String, Text> {
+    let specific = format!("{taxonomy}/{name}");
+    if tera.contains_template(&specific) {
+        Ok(specific)
+    } else if tera.contains_template(fallback) {
+        Ok(fallback.to_string())
+    } else {
+        Err(msg!(
+            "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
+            specific = specific,
+            fallback = fallback,
+            taxonomy = taxonomy
+        ))
+    }
+}
+
+/// The first folder of a content path (`spazi` for `spazi/a/b.md`), if it has one.
+fn top_folder(relative: &str) -> Option<&str> {
+    relative.split_once('/').map(|(top, _)| top)
+}
+
+/// The template for a document: the explicit one, else `<top>/<fallback>`, else `<fallback>`.
+fn choose(
+    tera: &Tera,
+    explicit: Option<&str>,
+    top: Option<&str>,
+    fallback: &str,
+) -> Result<String, Text> {
+    if let Some(name) = explicit {
+        return if tera.contains_template(name) {
+            Ok(name.to_string())
+        } else {
+            Err(msg!(
+                "`template: {name}` names a template that does not exist; the theme has: {names}",
+                name = name,
+                names = {
+                    let mut names: Vec<&str> = tera.get_template_names().collect();
+                    names.sort_unstable();
+                    names.join(", ")
+                }
+            ))
+        };
+    }
+    if let Some(top) = top {
+        let specific = format!("{top}/{fallback}");
+        if tera.contains_template(&specific) {
+            return Ok(specific);
+        }
+    }
+    if tera.contains_template(fallback) {
+        Ok(fallback.to_string())
+    } else {
+        Err(msg!(
+            "the theme has no `{template}` template to render this file with",
+            template = fallback
+        ))
+    }
+}

@@ -1,0 +1,561 @@
+//! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
+//! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
+//! `url`) and filters (`date`, `tel`, `json_ld`).
+//!
+//! A template error becomes a diagnostic naming the template file, its line and column, and
+//! the content file being rendered.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::base::date::{self, DateFormat};
+use crate::base::error::{Code, Diagnostic};
+use crate::base::i18n::msg;
+use crate::base::i18n::{Lang, Text};
+use crate::config::Config;
+use crate::content::theme::Theme;
+use crate::site::Site;
+
+/// The theme's templates loaded into Tera and checked, with wemi's functions and filters and
+/// the site's `config` and `data`: loaded once, then made into a [`Renderer`] for the values
+/// of a site.
+pub struct Templates {
+    tera: Tera,
+    template_paths: Arc<HashMap<String, PathBuf>>,
+    own_errors: OwnErrors,
+}
+
+/// [`Templates`] whose `get_page` and `get_section` find the pages and sections of a site.
+pub struct Renderer {
+    tera: Tera,
+    /// Where each template came from.
+    template_paths: Arc<HashMap<String, PathBuf>>,
+    own_errors: OwnErrors,
+}
+
+impl Renderer {
+    /// Tera, with the theme's templates.
+    pub(super) fn tera(&self) -> &Tera {
+        &self.tera
+    }
+
+    /// `err`, met rendering a template for the file `rendering` (if any), as a diagnostic
+    /// on the template.
+    pub(super) fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        to_diagnostic(err, &self.template_paths, &self.own_errors, rendering)
+    }
+}
+
+/// wemi's own errors raised inside templates (by `get_page`, `get_section`, the `date` filter).
+/// Tera keeps an error as English text only, so each one is also kept here in both languages,
+/// to be found again by its English text when the error is reported.
+#[derive(Clone, Default)]
+struct OwnErrors(Arc<Mutex<HashMap<String, Text>>>);
+
+impl OwnErrors {
+    /// A Tera error saying `text`, remembered in both languages.
+    fn raise(&self, text: Text) -> tera::Error {
+        let error = tera::Error::message(text.en.clone());
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(text.en.clone(), text);
+        }
+        error
+    }
+
+    /// `en` in both languages when it is one of wemi's errors; else as it is (Tera's words).
+    fn text(&self, en: &str) -> Text {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|known| known.get(en).cloned())
+            .unwrap_or_else(|| Text::from(en))
+    }
+}
+
+impl Templates {
+    /// Sets Tera up: functions and filters first (Tera checks templates against them), then
+    /// the templates. `config` is the configuration as templates see it.
+    pub fn load(
+        theme: &Theme,
+        config: &Config,
+        config_value: &Value,
+        data: &Value,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let own_errors = OwnErrors::default();
+        register_filters(&mut tera, config, &own_errors);
+        // Until a site's values take their place (`renderer`), these find nothing.
+        register_lookups(&mut tera, Lookups::default(), &own_errors);
+        tera.global_context()
+            .insert_value("config", config_value.clone());
+        tera.global_context().insert_value("data", data.clone());
+        let template_paths: HashMap<String, PathBuf> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.shown_path.clone()))
+            .collect();
+        let sources = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()));
+        if let Err(err) = tera.add_raw_templates(sources) {
+            return Err(template_errors(theme, &template_paths, &own_errors, err));
+        }
+        Ok(Templates {
+            tera,
+            template_paths: Arc::new(template_paths),
+            own_errors,
+        })
+    }
+
+    /// A renderer of these templates for `site`, whose pages and sections templates see as
+    /// `pages` and `sections` (their values, in the order of the site's).
+    pub fn renderer(&self, site: &Site, pages: &[Value], sections: &[Value]) -> Renderer {
+        let mut tera = self.tera.clone();
+        let lookups = Lookups::new(site, pages, sections);
+        register_lookups(&mut tera, lookups, &self.own_errors);
+        Renderer {
+            tera,
+            template_paths: Arc::clone(&self.template_paths),
+            own_errors: self.own_errors.clone(),
+        }
+    }
+}
+
+/// Every syntax error of the templates (Tera stops at the first: each template is then
+/// checked alone to find them all), or else every problem Tera found checking them together.
+fn template_errors(
+    theme: &Theme,
+    paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
+    first: tera::Error,
+) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = theme
+        .templates
+        .iter()
+        .filter_map(|t| {
+            let mut alone = Tera::new();
+            match alone.add_raw_template(&t.name, &t.text) {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
+                    Some(to_diagnostic(&e, paths, own, None))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        errors = checked_together(&first, paths);
+    }
+    if errors.is_empty() {
+        errors.push(to_diagnostic(&first, paths, own, None));
+    }
+    errors
+}
+
+/// The problems Tera finds when it checks the templates together (a filter, test or function
+/// that does not exist, a block that no parent has), one diagnostic each on its template:
+/// Tera gives them as one message holding a report of each, which starts with the lines
+/// `error: <message>` and ` --> <template>:<line>:<column>`.
+fn checked_together(err: &tera::Error, paths: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let tera::ErrorKind::Msg(reports) = err.kind() else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let mut lines = reports.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines
+            .next()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(column), Some(line), Some(name)) = (
+            parts.next().and_then(|c| c.parse().ok()),
+            parts.next().and_then(|l| l.parse().ok()),
+            parts.next(),
+        ) else {
+            continue;
+        };
+        let path = paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        errors.push(
+            Diagnostic::new(Code::TemplateSyntax, path, checked_message(message)).at(line, column),
+        );
+    }
+    errors
+}
+
+/// A problem of Tera's check of the templates together, in both languages when it is one of
+/// those wemi knows (Tera says `Unknown filter `upper_case``).
+fn checked_message(message: &str) -> Text {
+    let mut parts = message.split('`');
+    let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+        return not_valid(Text::from(message));
+    };
+    match kind {
+        "Unknown filter " => msg!("there is no filter `{name}`", name = name),
+        "Unknown test " => msg!("there is no test `{name}`", name = name),
+        "Unknown function " => msg!("there is no function `{name}`", name = name),
+        "Unknown component " => msg!("there is no component `{name}`", name = name),
+        "Unknown template " => msg!("there is no template `{name}` to include", name = name),
+        "Block " if message.ends_with(" is not defined in any parent template") => {
+            msg!("no parent template has a block `{name}`", name = name)
+        }
+        _ => not_valid(Text::from(message)),
+    }
+}
+
+/// A syntax error of a template, in Tera's words, said to be one.
+fn not_valid(detail: Text) -> Text {
+    msg!("the template is not valid: {detail}", detail = detail)
+}
+
+/// Turns a Tera error into a diagnostic on the template file.
+fn to_diagnostic(
+    err: &tera::Error,
+    paths: &HashMap<String, PathBuf>,
+    own: &OwnErrors,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let while_rendering = |message: Text| match rendering {
+        Some(file) => msg!(
+            "{message} (while rendering {file})",
+            message = message,
+            file = file
+        ),
+        None => message,
+    };
+    let path_of = |name: &str| {
+        paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut parts = vec![own.text(report.message())];
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                parts.push(own.text(&cause.to_string()));
+                source = cause.source();
+            }
+            let (code, message) = match err.kind() {
+                tera::ErrorKind::SyntaxError(_) => {
+                    (Code::TemplateSyntax, not_valid(joined(&parts)))
+                }
+                _ => (Code::TemplateRender, joined(&parts)),
+            };
+            Diagnostic::new(code, path_of(report.filename()), while_rendering(message))
+                .at(span.start_line, span.start_col + 1)
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            Code::TemplateMissing,
+            path_of(current),
+            while_rendering(msg!(
+                "this template extends `{parent}`, which does not exist",
+                parent = parent
+            )),
+        )
+        .hint(msg!("check the name in {% extends %}")),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            Code::TemplateMissing,
+            rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
+            msg!("the template `{name}` does not exist", name = name),
+        )
+        .hint(msg!(
+            "add it to the theme's templates/ folder, or fix the name"
+        )),
+        other => Diagnostic::new(
+            if rendering.is_some() {
+                Code::TemplateRender
+            } else {
+                Code::TemplateSyntax
+            },
+            rendering.map_or_else(|| PathBuf::from("templates"), PathBuf::from),
+            msg!("template error: {error}", error = other),
+        ),
+    }
+}
+
+/// An error and its causes, `: ` between them, in each language.
+fn joined(parts: &[Text]) -> Text {
+    let join = |lang: Lang| {
+        parts
+            .iter()
+            .map(|p| p.get(lang))
+            .collect::<Vec<_>>()
+            .join(": ")
+    };
+    Text {
+        en: join(Lang::En),
+        it: parts.iter().any(|p| p.it.is_some()).then(|| join(Lang::It)),
+    }
+}
+
+/// What `get_page` and `get_section` find.
+#[derive(Default)]
+struct Lookups {
+    /// Every lookup key of a page or section → its index in the site's pages, then sections.
+    keys: Arc<HashMap<String, usize>>,
+    /// The pages' values.
+    pages: Arc<[Value]>,
+    /// The sections' values, by path relative to `content/`.
+    sections: Arc<HashMap<String, Value>>,
+}
+
+impl Lookups {
+    fn new(site: &Site, pages: &[Value], sections: &[Value]) -> Lookups {
+        Lookups {
+            keys: site.links.keys(),
+            pages: pages.into(),
+            sections: Arc::new(
+                site.sections
+                    .iter()
+                    .zip(sections)
+                    .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Registers `get_page` and `get_section`, finding what `lookups` holds.
+fn register_lookups(tera: &mut Tera, lookups: Lookups, own: &OwnErrors) {
+    let Lookups {
+        keys,
+        pages,
+        sections,
+    } = lookups;
+    let errors = own.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let page = keys.get(path).and_then(|&i| pages.get(i));
+        page.cloned().ok_or_else(|| {
+            errors.raise(msg!(
+                "get_page: there is no published page content/{path}",
+                path = path
+            ))
+        })
+    });
+    let errors = own.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let key = if path.ends_with(".md") {
+            path.to_string()
+        } else if path.trim_matches('/').is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", path.trim_matches('/'))
+        };
+        sections.get(&key).cloned().ok_or_else(|| {
+            errors.raise(msg!(
+                "get_section: there is no section content/{path}",
+                path = key
+            ))
+        })
+    });
+}
+
+/// Registers wemi's other functions and filters.
+fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
+    let config = config.clone();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        Ok::<_, tera::Error>(config.url(path))
+    });
+    let errors = own.clone();
+    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| {
+        let format_name: &str = kwargs.get("format")?.unwrap_or("long");
+        let format = DateFormat::from_name(format_name).ok_or_else(|| {
+            errors.raise(msg!(
+                "date: unknown format `{format}` (use long, full, short, time or iso)",
+                format = format_name
+            ))
+        })?;
+        let lang: String = match kwargs.get::<&str>("lang")? {
+            Some(l) => l.to_string(),
+            None => state.get::<String>("lang")?.unwrap_or_else(|| "it".into()),
+        };
+        date::format(value, format, &lang).map_err(|e| errors.raise(e))
+    });
+    tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
+    tera.register_filter("json_ld", json_ld);
+}
+
+/// The `json_ld` filter: `{{ value | json_ld }}` inside `<script type="application/ld+json">`
+/// prints the value as JSON that cannot end the element ([`script_safe`]), leaving out the
+/// map entries that are `none` ([`WithoutNone`]).
+fn json_ld(value: &Value, _: Kwargs, _: &State) -> Result<Value, tera::Error> {
+    serde_json::to_string(&WithoutNone(value))
+        .map(|json| Value::safe_string(&script_safe(&json)))
+        .map_err(|e| tera::Error::message(format!("json_ld: {e}")))
+}
+
+/// A Tera value serialised without the entries of its maps that are `none` (or undefined): a
+/// JSON-LD template can then list every property, and only the known ones are written.
+struct WithoutNone<'v>(&'v Value);
+
+impl serde::Serialize for WithoutNone<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        if let Some(map) = self.0.as_map() {
+            let mut out = serializer.serialize_map(None)?;
+            for (key, value) in map {
+                if !(value.is_none() || value.is_undefined()) {
+                    out.serialize_entry(key, &WithoutNone(value))?;
+                }
+            }
+            out.end()
+        } else if let Some(items) = self.0.as_array() {
+            let mut out = serializer.serialize_seq(Some(items.len()))?;
+            for item in items {
+                out.serialize_element(&WithoutNone(item))?;
+            }
+            out.end()
+        } else {
+            self.0.serialize(serializer)
+        }
+    }
+}
+
+/// JSON text made safe to print inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
+/// `\u003e` and `\u0026`, so no `</script>` or `<!--` can end or change the element, and the
+/// line separators U+2028 and U+2029 are escaped as older JavaScript parsers require. These
+/// characters only ever occur inside JSON strings, where the escapes mean the same text.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "02 8845 8041" → `tel:+390288458041`; an Italian number gets the +39 prefix.
+pub fn tel_url(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if number.trim_start().starts_with('+') {
+        format!("tel:+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("0039") {
+        format!("tel:+39{rest}")
+    } else {
+        format!("tel:+39{digits}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Context;
+
+    #[test]
+    fn phone_numbers_become_tel_urls() {
+        assert_eq!(tel_url("02 8845 8041"), "tel:+390288458041");
+        assert_eq!(tel_url("+39 02 8845 8041"), "tel:+390288458041");
+        assert_eq!(tel_url("0039 02 8845 8041"), "tel:+390288458041");
+    }
+
+    #[test]
+    fn json_ld_cannot_end_its_script_element() {
+        let mut tera = Tera::new();
+        tera.register_filter("json_ld", json_ld);
+        tera.add_raw_template(
+            "ld.html",
+            r#"<script type="application/ld+json">{{ {"@type": "Place", "name": name, "none": none, "list": [1, {"a": none}]} | json_ld }}</script>"#,
+        )
+        .unwrap();
+        let mut context = Context::new();
+        let name = "</script><script>alert('x')</script> & <!-- \u{2028}\u{2029}";
+        context.insert("name", name);
+        let html = tera.render("ld.html", &context).unwrap();
+        let json = html
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|rest| rest.strip_suffix("</script>"))
+            .unwrap();
+        assert!(
+            !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']),
+            "{json}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"@type": "Place", "name": name, "list": [1, {}]})
+        );
+    }
+
+    #[test]
+    fn own_errors_keep_their_italian_through_tera() {
+        let own = OwnErrors::default();
+        let error = own.raise(msg!(
+            "get_page: there is no published page content/{path}",
+            path = "spazi/x.md"
+        ));
+        let parts = [Text::from("Failed"), own.text(&error.to_string())];
+        let message = joined(&parts);
+        assert_eq!(
+            message.en,
+            "Failed: get_page: there is no published page content/spazi/x.md"
+        );
+        assert_eq!(
+            message.it.as_deref(),
+            Some("Failed: get_page: la pagina content/spazi/x.md non esiste o non è pubblicata")
+        );
+        assert_eq!(joined(&[Text::from("a"), Text::from("b")]).it, None);
+    }
+
+    #[test]
+    fn what_tera_finds_checking_templates_together_is_placed_in_each_template() {
+        let mut tera = Tera::new();
+        let err = tera
+            .add_raw_templates([
+                ("base.html", "{% block main %}{% endblock %}"),
+                (
+                    "page.html",
+                    "{% extends \"base.html\" %}{% block main %}\n{{ x | maiuscolo }}{% endblock %}\n{% block altro %}{% endblock %}",
+                ),
+            ])
+            .unwrap_err();
+        let paths = HashMap::from([(
+            "page.html".to_string(),
+            PathBuf::from("themes/t/templates/page.html"),
+        )]);
+        let found: Vec<(Code, String, String)> = checked_together(&err, &paths)
+            .into_iter()
+            .map(|d| {
+                let it = d.message_in(Lang::It).to_string();
+                (d.code, d.location(), it)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:2:8".to_string(),
+                    "non esiste il filtro `maiuscolo`".to_string()
+                ),
+                (
+                    Code::TemplateSyntax,
+                    "themes/t/templates/page.html:3:10".to_string(),
+                    "nessun template genitore ha un blocco `altro`".to_string()
+                ),
+            ]
+        );
+    }
+}
