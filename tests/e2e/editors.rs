@@ -3,7 +3,7 @@
 //! Italian (by `--lang it` and by the locale), plus the YAML pitfalls a schema must not fall
 //! into. The fixture `tests/fixtures/editors` declares a schema for `spazi`.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! End-to-end tests of listings and links: taxonomies, pagination, sorting, feeds, sitemap,
 //! robots.txt, aliases, internal links, shortcodes, data files and `wemi check`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{Read, Write};

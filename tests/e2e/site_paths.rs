@@ -1,7 +1,7 @@
 //! End-to-end tests of the addresses content makes: aliases in any spelling, hostile slugs,
 //! taxonomy terms and file names, and dates before standard time, through the real binary.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

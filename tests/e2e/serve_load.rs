@@ -7,8 +7,7 @@
 //! Every wait here is for an event (an answer, a reload event, a count going back down), with
 //! a timeout that only bounds a hang.
 
-mod common;
-mod serve_common;
+use crate::common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -16,11 +15,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::Site;
-use serve_common::{
+use crate::common::serve::{
     Events, Serve, eventually, fetch, fresh_build, serve, serve_with_env,
     served_equals_fresh_build, without_reload_script,
 };
+use common::Site;
 
 /// The fixture site, served and answering.
 fn fixture_served() -> (Site, Serve) {
@@ -234,7 +233,7 @@ fn a_thousand_rapid_saves_end_on_the_last_content() {
         let (name, _) = events.next();
         assert!(name == "reload", "unexpected {name} event ({difference})");
     }
-    let (status, body) = serve_common::get(server.port, "/spazi/via-piazzetta/");
+    let (status, body) = crate::common::serve::get(server.port, "/spazi/via-piazzetta/");
     assert_eq!(status, 200);
     assert!(body.contains("Salvataggio numero 999."), "{body}");
     server.assert_running();

@@ -9,7 +9,7 @@
 //! The browser test needs Debian's Chromium and the driver in tests/browser: it fails, saying
 //! what to install, when either is missing (it never passes by skipping).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -9,7 +9,7 @@
 //! links, 41 s for two thirds of the headings). Generated inputs are written into the test's
 //! temporary folder, never into the repository.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write;
 use std::fs;

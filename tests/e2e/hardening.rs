@@ -3,7 +3,7 @@
 //! build's bookkeeping is not published, a failed build changes nothing, and a build killed at
 //! any moment leaves every file whole and is repaired by the next one.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,14 +2,13 @@
 //! site copied to a temporary folder; files are edited, created, deleted and renamed, and the
 //! tests wait for the new content, the reload event and the error overlay.
 
-mod common;
-mod serve_common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::common::serve::{Events, eventually, get, serve, served_equals_fresh_build};
 use common::Site;
-use serve_common::{Events, eventually, get, serve, served_equals_fresh_build};
 
 #[test]
 fn edits_creations_deletions_and_renames_are_served() {

@@ -2,7 +2,7 @@
 //! schemas as JSON Schema for editors): each runs the real binary on a copy of a fixture site,
 //! or of the real WeMi site, and checks the files it wrote.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

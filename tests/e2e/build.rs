@@ -2,7 +2,7 @@
 //! shared test theme) into a temporary folder, runs the real binary, and checks the files it
 //! wrote (HTML parsed with `scraper`) or the errors it printed.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::Command;
