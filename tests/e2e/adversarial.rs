@@ -153,16 +153,11 @@ fn alias_bombs_are_refused_at_their_first_alias() {
 #[test]
 fn an_alias_bomb_in_site_yaml_is_refused() {
     let site = Site::fixture("basic");
-    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    let lines = config.lines().count();
-    site.write(
-        "site.yaml",
-        format!(
-            "{config}extra:\n  a: &a [{}]\n  b: [{}]\n",
-            repeated("x", 4_600),
-            repeated("*a", 4_600)
-        ),
-    );
+    let lines = site.add_to_config(&format!(
+        "extra:\n  a: &a [{}]\n  b: [{}]\n",
+        repeated("x", 4_600),
+        repeated("*a", 4_600)
+    ));
     let stderr = build_fails(&site, 2);
     let location = format!("site.yaml:{}:7", lines + 3);
     assert_error(

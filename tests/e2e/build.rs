@@ -146,13 +146,7 @@ fn base_url_override_changes_permalinks() {
 #[test]
 fn translations_live_under_their_language_prefix() {
     let site = Site::fixture("basic");
-    site.write(
-        "site.yaml",
-        format!(
-            "{}languages:\n  en: {{ title: Test site }}\n",
-            fs::read_to_string(site.root.join("site.yaml")).unwrap()
-        ),
-    );
+    site.add_to_config("languages:\n  en: { title: Test site }\n");
     site.write(
         "content/spazi/via-piazzetta.en.md",
         "---\ntitle: WeMi Piazzetta (English)\n---\nThe space.\n",
@@ -224,11 +218,7 @@ fn raw_html_is_escaped_unless_allowed() {
         "title is escaped"
     );
 
-    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    site.write(
-        "site.yaml",
-        format!("{config}markdown:\n  unsafe_html: true\n"),
-    );
+    site.add_to_config("markdown:\n  unsafe_html: true\n");
     site.build_ok(&[]);
     assert_eq!(
         texts(&site.html("spazi/html/index.html"), ".content em"),

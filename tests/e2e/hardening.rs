@@ -325,11 +325,7 @@ fn co_located_html_and_svg_are_raw_html() {
             "{stderr}"
         );
     }
-    let yaml = fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    site.write(
-        "site.yaml",
-        format!("{yaml}markdown:\n  unsafe_html: true\n"),
-    );
+    site.add_to_config("markdown:\n  unsafe_html: true\n");
     site.build_ok(&[]);
     assert!(site.public("spazi/con-mappa/mappa.svg").is_file());
 }

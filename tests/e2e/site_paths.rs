@@ -309,11 +309,7 @@ fn wemi_new_refuses_a_title_that_names_a_reserved_file() {
 #[test]
 fn dates_before_standard_time_have_offsets_in_whole_minutes() {
     let site = Site::fixture("basic");
-    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    site.write(
-        "site.yaml",
-        format!("{config}time_zone: Europe/Rome\nfeeds: {{ atom: true, rss: true }}\n"),
-    );
+    site.add_to_config("time_zone: Europe/Rome\nfeeds: { atom: true, rss: true }\n");
     // Rome kept local mean time, +00:49:56, until 1893.
     site.write(
         "content/spazi/ancora.md",

@@ -30,10 +30,35 @@ impl Site {
         Site { _dir: dir, root }
     }
 
+    /// A copy of this repository's own site (`site.yaml`, `content/`, `themes/` and the other
+    /// folders a build reads, when they exist).
+    pub fn real() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let real = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::create_dir_all(&root).unwrap();
+        fs::copy(real.join("site.yaml"), root.join("site.yaml")).unwrap();
+        for folder in ["content", "themes", "data", "static", "templates"] {
+            if real.join(folder).is_dir() {
+                copy_dir(&real.join(folder), &root.join(folder));
+            }
+        }
+        Site { _dir: dir, root }
+    }
+
     pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) {
         let path = self.root.join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
+    }
+
+    /// Adds `yaml` (whole lines: top-level keys the site does not set yet) at the end of its
+    /// `site.yaml`; returns how many lines the file had before.
+    pub fn add_to_config(&self, yaml: &str) -> usize {
+        let config = fs::read_to_string(self.root.join("site.yaml")).unwrap();
+        assert!(config.ends_with('\n'), "site.yaml ends its last line");
+        self.write("site.yaml", format!("{config}{yaml}"));
+        config.lines().count()
     }
 
     pub fn build(&self, args: &[&str]) -> Output {
