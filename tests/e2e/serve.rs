@@ -1,20 +1,22 @@
 //! End-to-end tests of `wemi serve`: the real binary on a free loopback port, serving a fixture
 //! site copied to a temporary folder; files are edited, created, deleted and renamed, and the
-//! tests wait for the new content, the reload event and the error overlay.
+//! tests wait for the new content, the reload event and the error overlay. Every wait is for
+//! the event itself (an answer, a log line, a reload event), bounded only against a hang.
 
 use crate::common;
 
+use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::serve::{Events, eventually, get, serve, served_equals_fresh_build};
+use crate::common::serve::{Events, HANG, eventually, get, serve, served_equals_fresh_build};
 use common::Site;
 
 #[test]
 fn edits_creations_deletions_and_renames_are_served() {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    let (status, body) = eventually(server.port, "/spazi/via-piazzetta/", |s, _| s == 200);
+    let (status, body) = get(server.port, "/spazi/via-piazzetta/");
     assert_eq!(status, 200);
     assert!(body.contains("WeMi Piazzetta"));
     assert!(
@@ -30,38 +32,44 @@ fn edits_creations_deletions_and_renames_are_served() {
         "content/spazi/via-piazzetta.md",
         "---\ntitle: Piazzetta nuova\n---\nNuovo testo.\n",
     );
-    eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+    eventually(server.port, "/spazi/via-piazzetta/", 200, |b| {
         b.contains("Piazzetta nuova")
     });
 
     site.write("content/spazi/nuovo.md", "---\ntitle: Spazio nuovo\n---\n");
-    eventually(server.port, "/spazi/nuovo/", |s, b| {
-        s == 200 && b.contains("Spazio nuovo")
+    eventually(server.port, "/spazi/nuovo/", 200, |b| {
+        b.contains("Spazio nuovo")
     });
-    eventually(server.port, "/spazi/", |_, b| b.contains("Spazio nuovo"));
+    eventually(server.port, "/spazi/", 200, |b| b.contains("Spazio nuovo"));
 
     std::fs::rename(
         site.root.join("content/spazi/nuovo.md"),
         site.root.join("content/spazi/rinominato.md"),
     )
     .unwrap();
-    eventually(server.port, "/spazi/rinominato/", |s, _| s == 200);
-    eventually(server.port, "/spazi/nuovo/", |s, _| s == 404);
+    eventually(server.port, "/spazi/rinominato/", 200, |b| {
+        b.contains("Spazio nuovo")
+    });
+    eventually(server.port, "/spazi/nuovo/", 404, |_| true);
 
     std::fs::remove_file(site.root.join("content/spazi/rinominato.md")).unwrap();
-    eventually(server.port, "/spazi/", |_, b| !b.contains("Spazio nuovo"));
+    eventually(server.port, "/spazi/", 200, |b| !b.contains("Spazio nuovo"));
+    eventually(server.port, "/spazi/rinominato/", 404, |_| true);
+    assert!(
+        !site.root.join("public").exists(),
+        "serve never writes public/, after edits either"
+    );
 }
 
 #[test]
 fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/", |s, _| s == 200);
     site.write(
         "content/spazi/via-piazzetta.md",
         "---\ntitle: x\nweight: tre\n---\n",
     );
-    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+    let body = eventually(server.port, "/spazi/via-piazzetta/", 200, |b| {
         b.contains("role=\"alert\"")
     });
     assert!(
@@ -76,7 +84,7 @@ fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
         "content/spazi/via-piazzetta.md",
         "---\ntitle: Corretto\n---\n",
     );
-    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+    let body = eventually(server.port, "/spazi/via-piazzetta/", 200, |b| {
         b.contains("Corretto")
     });
     assert!(
@@ -89,9 +97,7 @@ fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
 fn a_change_sends_the_reload_event() {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/", |s, _| s == 200);
     let mut events = Events::open(server.port);
-    std::thread::sleep(Duration::from_millis(300));
     site.write("themes/test/static/css/site.css", "body { color: red; }");
     let (name, _) = events.next();
     assert_eq!(name, "css", "a CSS-only change swaps styles");
@@ -107,9 +113,7 @@ fn a_change_sends_the_reload_event() {
 fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/spazi/", |s, _| s == 200);
     let mut events = Events::open(server.port);
-    std::thread::sleep(Duration::from_millis(300));
     let seen = server.lines();
 
     // Only the text changes: that page alone first, then the whole site.
@@ -155,21 +159,17 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
 fn a_static_file_edit_needs_no_build() {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/", |s, _| s == 200);
-    std::thread::sleep(Duration::from_millis(300));
     let seen = server.lines();
     site.write("themes/test/static/css/site.css", "body { color: teal; }");
     let seen = server.wait_line(seen, "Static files changed, nothing to build");
-    eventually(server.port, "/css/site.css", |_, b| b.contains("teal"));
+    eventually(server.port, "/css/site.css", 200, |b| b.contains("teal"));
     // A new file is a new part of the site: that takes a build.
     site.write(
         "static/img/nuova.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     server.wait_line(seen, "files changed)");
-    eventually(server.port, "/img/nuova.svg", |s, b| {
-        s == 200 && b.contains("svg")
-    });
+    eventually(server.port, "/img/nuova.svg", 200, |b| b.contains("svg"));
 }
 
 #[test]
@@ -177,7 +177,6 @@ fn nothing_outside_the_site_is_served() {
     let site = Site::fixture("basic");
     site.write("segreto.txt", "non pubblicare");
     let server = serve(&site);
-    eventually(server.port, "/", |s, _| s == 200);
     for probe in [
         "/../segreto.txt",
         "/%2e%2e/segreto.txt",
@@ -207,13 +206,14 @@ fn aliases_are_served_as_built_and_one_onto_a_page_is_an_error_in_both() {
         "---\ntitle: Ancora\naliases: [\"/Vecchio//Indirizzo/index.html\"]\n---\n",
     );
     let server = serve(&site);
-    let (_, body) = eventually(server.port, "/Vecchio/Indirizzo/", |s, _| s == 200);
+    let (status, body) = get(server.port, "/Vecchio/Indirizzo/");
+    assert_eq!(status, 200);
     assert!(
         body.contains("<link rel=\"canonical\" href=\"http://127.0.0.1"),
         "{body}"
     );
     assert!(body.contains("/spazi/ancora/\">"), "{body}");
-    served_equals_fresh_build(&site, server.port).unwrap();
+    served_equals_fresh_build(&site, server.port, &mut BTreeSet::new()).unwrap();
 
     // Another spelling of a page's address: refused by serve as by build, and the page is
     // still the page, not a redirect.
@@ -221,13 +221,13 @@ fn aliases_are_served_as_built_and_one_onto_a_page_is_an_error_in_both() {
         "content/spazi/ancora.md",
         "---\ntitle: Ancora\naliases: [\"/spazi//via-piazzetta/\"]\n---\n",
     );
-    let (_, body) = eventually(server.port, "/spazi/via-piazzetta/", |_, b| {
+    let body = eventually(server.port, "/spazi/via-piazzetta/", 200, |b| {
         b.contains("role=\"alert\"")
     });
     assert!(body.contains("content/spazi/ancora.md:3:11"), "{body}");
     assert!(body.contains("WeMi Piazzetta"), "{body}");
     assert!(
-        served_equals_fresh_build(&site, server.port)
+        served_equals_fresh_build(&site, server.port, &mut BTreeSet::new())
             .unwrap_err()
             .starts_with("fresh build failed")
     );
@@ -250,7 +250,9 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
     for seed in [7_u64, 1_234, 99_991] {
         let site = Site::fixture("basic");
         let server = serve(&site);
-        eventually(server.port, "/", |s, _| s == 200);
+        // Every page path the site had, so that those deleted or renamed are checked gone.
+        let mut known = BTreeSet::new();
+        served_equals_fresh_build(&site, server.port, &mut known).unwrap();
         let mut rng = Rng(seed);
         let mut pages: Vec<String> =
             vec!["via-piazzetta".into(), "ancora".into(), "b-spazio".into()];
@@ -266,6 +268,7 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
                 1 => {
                     let name = format!("nuova-{step}");
                     site.write(&format!("content/spazi/{name}.md"), format!("---\ntitle: Nuova {step}\n---\nCiao.\n"));
+                    known.insert(format!("/spazi/{name}/index.html"));
                     pages.push(name);
                 }
                 2 if pages.len() > 1 => {
@@ -280,6 +283,7 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
                         site.root.join(format!("content/spazi/{renamed}.md")),
                     )
                     .unwrap();
+                    known.insert(format!("/spazi/{renamed}/index.html"));
                     pages[i] = renamed;
                 }
                 _ => site.write(
@@ -294,12 +298,16 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
         }
         let started = Instant::now();
         loop {
-            match served_equals_fresh_build(&site, server.port) {
+            match served_equals_fresh_build(&site, server.port, &mut known) {
                 Ok(()) => break,
-                Err(e) if started.elapsed() > Duration::from_secs(15) => panic!("seed {seed}: {e}"),
+                Err(e) if started.elapsed() > HANG => panic!("seed {seed}: {e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
         }
+        assert!(
+            !site.root.join("public").exists(),
+            "seed {seed}: serve wrote public/"
+        );
     }
 }
 
@@ -318,7 +326,6 @@ fn a_real_browser_sees_an_edit_without_a_manual_reload() {
     }
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/spazi/via-piazzetta/", |s, _| s == 200);
     let out = Command::new("node")
         .arg(browser.join("live-reload.mjs"))
         .arg(format!(
