@@ -109,9 +109,19 @@ fn a_change_sends_the_reload_event() {
     assert_eq!(name, "reload");
 }
 
+/// Pages added to the fixture so that rebuilding the whole site takes far longer than a few
+/// requests (about a second, unoptimised), while the edited page alone takes milliseconds.
+const MORE_PAGES: usize = 5_000;
+
 #[test]
 fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
     let site = Site::fixture("basic");
+    for i in 0..MORE_PAGES {
+        site.write(
+            &format!("content/altri/p{i}.md"),
+            format!("---\ntitle: Pagina {i}\n---\nTesto {i}.\n"),
+        );
+    }
     let server = serve(&site);
     let mut events = Events::open(server.port);
     let seen = server.lines();
@@ -123,6 +133,24 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
         "content/spazi/via-piazzetta.md",
         text.replace("Primo paragrafo", "Paragrafo riscritto"),
     );
+    // The page is served with its new text while the section listing, which shows the
+    // page's summary, is still the old one: the rest of the site was not ready yet.
+    let started = Instant::now();
+    loop {
+        let (status, body) = get(server.port, "/spazi/via-piazzetta/");
+        assert_eq!(status, 200);
+        if body.contains("Paragrafo riscritto") {
+            let (status, listing) = get(server.port, "/spazi/");
+            assert_eq!(status, 200);
+            assert!(
+                listing.contains("Primo paragrafo") && !listing.contains("Paragrafo riscritto"),
+                "the listing was rebuilt as soon as the page: {listing}"
+            );
+            break;
+        }
+        assert!(started.elapsed() < HANG, "the edit was never served");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let (name, data) = events.next();
     assert_eq!(name, "reload");
     assert_eq!(data, [r#"["spazi/via-piazzetta/index.html"]"#]);
