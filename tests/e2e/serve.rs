@@ -6,11 +6,15 @@
 use crate::common;
 
 use std::collections::BTreeSet;
+use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::serve::{Events, HANG, eventually, get, serve, served_equals_fresh_build};
-use common::Site;
+use crate::common::serve::{
+    Events, HANG, eventually, get, serve, served_equals_fresh_build, start,
+};
+use common::{Site, attrs, texts};
+use scraper::Html;
 
 #[test]
 fn edits_creations_deletions_and_renames_are_served() {
@@ -259,6 +263,56 @@ fn aliases_are_served_as_built_and_one_onto_a_page_is_an_error_in_both() {
             .unwrap_err()
             .starts_with("fresh build failed")
     );
+}
+
+#[test]
+fn the_next_free_port_is_used_when_1111_is_taken() {
+    let site = Site::fixture("basic");
+    // Taken by this test, or already by another program: either way taken.
+    let _holder = TcpListener::bind(("127.0.0.1", 1111));
+    let server = start(&site, &[], &[]);
+    let log = server.log.lock().unwrap().clone();
+    assert_eq!(
+        log[0], "The port 1111 is taken: using another one.",
+        "{log:?}"
+    );
+    assert!((1112..=1121).contains(&server.port), "{log:?}");
+    assert_eq!(
+        log[1],
+        format!(
+            "Serving the site at http://127.0.0.1:{}/ (Ctrl+C to stop)",
+            server.port
+        )
+    );
+    let (status, body) = get(server.port, "/spazi/via-piazzetta/");
+    assert_eq!(status, 200);
+    assert!(body.contains("WeMi Piazzetta"), "{body}");
+}
+
+#[test]
+fn drafts_are_served_with_a_bozza_note_only_with_drafts() {
+    let site = Site::real();
+    site.write(
+        "content/notizie/in-preparazione.md",
+        "---\ntitle: Notizia in preparazione\ndescription: Una notizia non ancora pubblicata\ndate: 2026-01-10\ndraft: true\n---\nTesto.\n",
+    );
+    let note = |body: &str| texts(&Html::parse_document(body), ".draft-note strong");
+
+    let drafts = start(&site, &["--port", "0", "--drafts"], &[]);
+    let (status, body) = get(drafts.port, "/notizie/in-preparazione/");
+    assert_eq!(status, 200);
+    assert_eq!(note(&body), ["Bozza"]);
+    assert_eq!(
+        attrs(&Html::parse_document(&body), ".draft-note", "role"),
+        ["note"]
+    );
+    let (status, body) = get(drafts.port, "/spazi/via-piazzetta/");
+    assert_eq!(status, 200);
+    assert!(note(&body).is_empty(), "a published page has no note");
+
+    let published = serve(&site);
+    let (status, _) = get(published.port, "/notizie/in-preparazione/");
+    assert_eq!(status, 404, "without --drafts, a draft is not served");
 }
 
 /// A tiny deterministic generator, so a failing sequence can be replayed from its seed.
