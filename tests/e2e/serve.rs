@@ -395,21 +395,11 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
 
 #[test]
 fn a_real_browser_sees_an_edit_without_a_manual_reload() {
-    let browser = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && browser.join("node_modules/playwright-core").exists();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium and `npm ci --prefix tests/browser`"
-        );
-        eprintln!("chromium or playwright-core missing: browser test skipped");
-        return;
-    }
+    let script = common::tools::browser_script("live-reload.mjs");
     let site = Site::fixture("basic");
     let server = serve(&site);
     let out = Command::new("node")
-        .arg(browser.join("live-reload.mjs"))
+        .arg(script)
         .arg(format!(
             "http://127.0.0.1:{}/spazi/via-piazzetta/",
             server.port

@@ -6,8 +6,9 @@
 //! are read with a feed parser and their HTML checked the same way. Script URLs in values
 //! templates receive are refused with an error where they are written.
 //!
-//! The browser test needs Debian's Chromium and the driver in tests/browser: it fails, saying
-//! what to install, when either is missing (it never passes by skipping).
+//! The browser test needs Debian's Chromium, Node.js and the driver in tests/browser: it fails,
+//! saying what to install, when one is missing (it never passes by skipping); see
+//! `common::tools`.
 
 use crate::common;
 
@@ -23,21 +24,6 @@ fn attack_site() -> Site {
     let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/wemi");
     copy_dir(&themes, &site.root.join("themes/wemi"));
     site
-}
-
-/// The browser driver script, once Chromium and playwright-core are known to be there.
-fn browser_driver() -> PathBuf {
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        Path::new("/usr/bin/chromium").is_file(),
-        "this test opens pages in Debian's Chromium, which is missing: `apt-get install chromium`"
-    );
-    assert!(
-        browser.join("node_modules/playwright-core").is_dir(),
-        "this test drives Chromium with playwright-core, which is missing: \
-         `npm ci --prefix tests/browser` (needs Node.js)"
-    );
-    browser.join("xss.mjs")
 }
 
 /// Whitespace collapsed as `document.title` does.
@@ -62,7 +48,7 @@ fn is_script_url(url: &str) -> bool {
 
 #[test]
 fn no_script_from_content_runs_in_a_real_browser() {
-    let driver = browser_driver();
+    let driver = common::tools::browser_script("xss.mjs");
     let site = attack_site();
     site.build_ok(&[]);
     let public = site.root.join("public");
@@ -86,7 +72,7 @@ fn no_script_from_content_runs_in_a_real_browser() {
         .arg(profile.path())
         .args(&pages)
         .output()
-        .unwrap_or_else(|e| panic!("this test needs Node.js (`node`) to drive Chromium: {e}"));
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
