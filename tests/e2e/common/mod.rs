@@ -155,6 +155,17 @@ impl Site {
     }
 }
 
+/// The pages and sections a build's or a check's summary counts (its first two numbers).
+pub fn counted(summary: &str) -> (usize, usize) {
+    let numbers: Vec<usize> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(2)
+        .collect();
+    assert_eq!(numbers.len(), 2, "no counts in {summary:?}");
+    (numbers[0], numbers[1])
+}
+
 /// What [`Site::build_within`] saw of a build.
 pub struct TimedBuild {
     /// Its exit status and what it printed.
