@@ -625,6 +625,7 @@ fn a_50_megabyte_page_builds_in_linear_time_and_memory() {
 }
 
 #[test]
+#[ignore = "stress test, a minute or more unoptimised: `cargo test -- --include-ignored` runs it, as .ci/run does"]
 fn twenty_thousand_files_in_one_folder_build() {
     let site = Site::fixture("basic");
     let (pages, sections) = common::counted(&build_succeeds_within(&site, LIMIT));

@@ -596,39 +596,6 @@ fn symlink_loop_is_an_error() {
 }
 
 #[test]
-fn a_ten_megabyte_page_and_ten_thousand_files_build() {
-    let site = Site::fixture("basic");
-    let (pages, sections) = common::counted(&site.build_ok(&[]));
-    let paragraph =
-        "Lo spazio WeMi offre informazioni e orientamento sui servizi domiciliari. ".repeat(20);
-    let mut big = String::from("---\ntitle: Grande\n---\n");
-    while big.len() < 10_000_000 {
-        big.push_str("## Capitolo\n\n");
-        big.push_str(&paragraph);
-        big.push_str("\n\n");
-    }
-    site.write("content/grande.md", &big);
-    for i in 0..10_000 {
-        site.write(
-            &format!("content/molti/p{i}.md"),
-            format!("---\ntitle: Pagina {i}\n---\nTesto {i}.\n"),
-        );
-    }
-    let summary = site.build_ok(&[]);
-    assert_eq!(
-        common::counted(&summary),
-        (pages + 10_001, sections),
-        "{summary}"
-    );
-    let page = fs::read_to_string(site.public("grande/index.html")).unwrap();
-    assert!(page.len() > 10_000_000);
-    assert_eq!(
-        texts(&site.html("molti/p9999/index.html"), "h1"),
-        ["Pagina 9999"]
-    );
-}
-
-#[test]
 fn the_real_wemi_site_builds() {
     let dir = build_real_site();
     let home = Html::parse_document(&fs::read_to_string(dir.path().join("index.html")).unwrap());
