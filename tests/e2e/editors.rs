@@ -219,10 +219,14 @@ fn duplicate_keys_are_errors() {
     let site = Site::fixture("editors");
     space_with(&site, "municipio", "municipio: 4\nmunicipio: 5");
     let en = build_stderr(&site, &[], &[]);
+    // The second one, where the editor must look: line 6, column 1.
     assert!(
-        en.contains("error[yaml.duplicate-key]: content/spazi/via-piazzetta.md:"),
+        en.starts_with(
+            "error[yaml.duplicate-key]: content/spazi/via-piazzetta.md:6:1: the key `municipio` appears twice\n"
+        ),
         "{en}"
     );
+    assert!(en.contains("\x206 | municipio: 5\n\x20  | ^\n"), "{en}");
 }
 
 #[test]
