@@ -312,7 +312,7 @@ fn an_unchanged_build_stops_early_but_repairs_edited_output() {
     // A file changed by hand in public/ is noticed and rewritten.
     fs::write(site.public("spazi/ancora/index.html"), "guasto").unwrap();
     let summary = site.build_ok(&[]);
-    assert!(summary.contains(" 1 files written"), "{summary}");
+    assert!(summary.contains(" 1 file written,"), "{summary}");
     // The same site again (the manifest records the new file times).
     assert!(site.snapshot() == before, "not repaired");
 

@@ -167,7 +167,7 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
         !data[0].contains("via-piazzetta/index.html"),
         "already served: {data:?}"
     );
-    let seen = server.wait_line(seen, "files changed)");
+    let seen = server.wait_line(seen, "changed)");
     let (_, listing) = get(server.port, "/spazi/");
     assert!(listing.contains("Paragrafo riscritto"), "{listing}");
 
@@ -179,7 +179,7 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
     let (name, data) = events.next();
     assert_eq!(name, "reload");
     assert!(data[0].contains("\"spazi/index.html\""), "{data:?}");
-    server.wait_line(seen, "files changed)");
+    server.wait_line(seen, "changed)");
     let log = server.log.lock().unwrap().clone();
     assert!(
         !log[seen..].iter().any(|l| l.starts_with("Updated ")),
@@ -200,7 +200,7 @@ fn a_static_file_edit_needs_no_build() {
         "static/img/nuova.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
-    server.wait_line(seen, "files changed)");
+    server.wait_line(seen, "changed)");
     eventually(server.port, "/img/nuova.svg", 200, |b| b.contains("svg"));
 }
 
