@@ -541,6 +541,37 @@ fn config_errors_exit_with_2_and_name_the_key() {
 }
 
 #[test]
+fn a_line_break_in_the_base_url_is_an_error_in_site_yaml() {
+    let site = Site::fixture("basic");
+    let config = fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let broken = config.replace(
+        "base_url: https://example.org/",
+        "base_url: \"https://example.org/s.xml\\nDisallow: /\"",
+    );
+    assert_ne!(broken, config);
+    site.write("site.yaml", broken);
+    let stderr = site.build_err(&[], 2);
+    assert!(
+        stderr.starts_with(
+            "error[config.value]: site.yaml:2: `base_url` holds a control character (a line break, a tab…): \
+             `https://example.org/s.xml\\nDisallow: /`\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.root.join("public").exists());
+    // Given on the command line, it is refused the same way.
+    site.write("site.yaml", config);
+    let stderr = site.build_err(&["--base-url", "https://example.org/\nDisallow: /"], 2);
+    assert!(
+        stderr.contains(
+            "holds a control character (a line break, a tab…): `https://example.org/\\nDisallow: /`"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
         .args(["build", "--nope"])

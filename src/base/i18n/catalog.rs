@@ -197,6 +197,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "scrivilo così: https://wemi.comune.milano.it/",
     ),
     (
+        "`base_url` holds a control character (a line break, a tab…): `{url}`",
+        "`base_url` contiene un carattere di controllo (un a capo, un tab…): `{url}`",
+    ),
+    (
+        "write the address on one line, without invisible characters",
+        "scrivi l'indirizzo su una riga sola, senza caratteri invisibili",
+    ),
+    (
         "unknown time zone `{zone}`",
         "fuso orario sconosciuto `{zone}`",
     ),
