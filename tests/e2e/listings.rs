@@ -4,8 +4,6 @@
 use crate::common;
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 
 use common::{Site, assert_success, assert_valid_sitemap, attrs, build_real_site, texts};
 use scraper::Html;
@@ -366,33 +364,36 @@ fn check_writes_nothing_and_speaks_json() {
     assert!(!site.root.join("public").exists());
 }
 
-/// A one-shot HTTP server on loopback: `/ok` answers 200, anything else 404.
-fn serve(requests: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(requests) {
-            let mut stream = stream.unwrap();
-            let mut buf = [0u8; 2048];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            let request = String::from_utf8_lossy(&buf[..n]);
-            let status = if request.contains(" /ok ") {
-                "200 OK"
-            } else {
-                "404 Not Found"
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    port
+#[test]
+fn check_json_gives_each_problem_its_hint() {
+    let site = Site::fixture("listings");
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\nmunicpio: [4]\n---\nTesto.\n",
+    );
+    // One problem: one line of JSON.
+    let problem = |lang: &str| {
+        let out = site.run("check", &["--format", "json", "--lang", lang]);
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let en = problem("en");
+    assert_eq!(en["message"], "unknown key `municpio`");
+    assert_eq!(en["hint"], "did you mean `municipio`?");
+    let it = problem("it");
+    assert_eq!(it["message"], "chiave sconosciuta `municpio`");
+    assert_eq!(it["hint"], "forse intendevi `municipio`?");
+    // The hint people read after `help:`.
+    let human = String::from_utf8(site.run("check", &["--lang", "en"]).stderr).unwrap();
+    assert!(
+        human.contains("= help: did you mean `municipio`?\n"),
+        "{human}"
+    );
 }
 
-#[test]
-fn check_external_finds_broken_links() {
-    let port = serve(2);
+/// Runs `wemi check --external` on a page linking to `/ok` and `/rotto` of a test server on
+/// `port`, and asserts that only the second is reported, as answering 404, at its place.
+fn check_ok_and_rotto(port: u16) {
     let site = Site::fixture("listings");
     site.write(
         "content/spazi/ornato.md",
@@ -403,6 +404,29 @@ fn check_external_finds_broken_links() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(&format!("error[link.external-broken]: content/spazi/ornato.md:6:1: the link http://127.0.0.1:{port}/rotto is broken: the server answers 404")), "{stderr}");
     assert!(!stderr.contains("/ok"), "{stderr}");
+}
+
+#[test]
+fn check_external_finds_broken_links() {
+    let server = common::http::start(|_, path| if path == "/ok" { 200 } else { 404 });
+    check_ok_and_rotto(server.port);
+}
+
+#[test]
+fn check_external_asks_with_get_where_head_is_refused() {
+    // A server that refuses HEAD (405) and answers GET: 200 for one link, 404 for the other.
+    let server = common::http::start(|method, path| match (method, path) {
+        ("HEAD", _) => 405,
+        ("GET", "/ok") => 200,
+        _ => 404,
+    });
+    check_ok_and_rotto(server.port);
+    let mut requests = server.requests.lock().unwrap().clone();
+    requests.sort();
+    assert_eq!(
+        requests,
+        ["GET /ok", "GET /rotto", "HEAD /ok", "HEAD /rotto"]
+    );
 }
 
 #[test]
