@@ -1,8 +1,6 @@
 //! Shared harness of the end-to-end tests: copies a fixture site from `tests/fixtures/` (plus
 //! the shared test theme) into a temporary folder and runs the real `wemi` binary on it.
 
-#![allow(dead_code)]
-
 pub mod http;
 pub mod serve;
 pub mod tools;

@@ -217,8 +217,6 @@ pub fn eventually(port: u16, path: &str, status: u16, ok: impl Fn(&str) -> bool)
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
-    /// The status line and headers.
-    pub head: String,
     pub body: Vec<u8>,
 }
 
@@ -259,7 +257,7 @@ pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
             body.len()
         ));
     }
-    Ok(Reply { status, head, body })
+    Ok(Reply { status, body })
 }
 
 /// `body` without what serve adds to HTML pages (the live reload script), so that it can be
