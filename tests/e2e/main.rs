@@ -5,6 +5,7 @@
 mod common;
 
 mod adversarial;
+mod architecture;
 mod build;
 mod editors;
 mod fuzz_corpus;
@@ -15,4 +16,5 @@ mod schema;
 mod serve;
 mod serve_load;
 mod site_paths;
+mod stderr_snapshots;
 mod xss;
