@@ -7,7 +7,6 @@ use crate::common;
 
 use std::collections::BTreeSet;
 use std::net::TcpListener;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common::serve::{
@@ -395,26 +394,18 @@ fn after_random_edit_sequences_serve_equals_a_fresh_build() {
 
 #[test]
 fn a_real_browser_sees_an_edit_without_a_manual_reload() {
-    let script = common::tools::browser_script("live-reload.mjs");
     let site = Site::fixture("basic");
     let server = serve(&site);
-    let out = Command::new("node")
-        .arg(script)
-        .arg(format!(
-            "http://127.0.0.1:{}/spazi/via-piazzetta/",
-            server.port
-        ))
-        .arg(site.root.join("content/spazi/via-piazzetta.md"))
-        .arg("Titolo dal browser")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let url = format!("http://127.0.0.1:{}/spazi/via-piazzetta/", server.port);
+    let page = site.root.join("content/spazi/via-piazzetta.md");
+    let result = common::tools::run_in_browser(
+        "live-reload.mjs",
+        [
+            url.as_ref(),
+            page.as_os_str(),
+            "Titolo dal browser".as_ref(),
+        ],
     );
-    let result: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(result["before"], "WeMi Piazzetta");
     assert_eq!(result["after"], "Titolo dal browser");
     assert!(

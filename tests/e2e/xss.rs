@@ -13,7 +13,6 @@
 use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{Site, copy_dir, walk};
 use scraper::{Html, Selector};
@@ -48,7 +47,6 @@ fn is_script_url(url: &str) -> bool {
 
 #[test]
 fn no_script_from_content_runs_in_a_real_browser() {
-    let driver = common::tools::browser_script("xss.mjs");
     let site = attack_site();
     site.build_ok(&[]);
     let public = site.root.join("public");
@@ -67,24 +65,14 @@ fn no_script_from_content_runs_in_a_real_browser() {
     }
 
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("node")
-        .arg(&driver)
-        .arg(profile.path())
-        .args(&pages)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Vec<serde_json::Value> = serde_json::from_str(stdout.trim()).unwrap();
+    let args = std::iter::once(profile.path()).chain(pages.iter().map(PathBuf::as_path));
+    let results = common::tools::run_in_browser("xss.mjs", args);
+    let results = results.as_array().expect("a list, one result per page");
     assert_eq!(results.len(), pages.len());
 
     let mut problems = Vec::new();
     let mut json_ld = Vec::new();
-    for result in &results {
+    for result in results {
         let file = result["file"].as_str().unwrap();
         let shown = file.strip_prefix(public.to_str().unwrap()).unwrap_or(file);
         for key in [

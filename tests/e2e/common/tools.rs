@@ -11,6 +11,7 @@
 //! Shared by the end-to-end tests and the unit tests of `generated::sitemap` (which include
 //! this file with `#[path]`).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -63,10 +64,13 @@ pub fn xmllint(file: &Path, schema: &Path) -> Result<(), String> {
 /// The Chromium the browser tests drive: Debian's.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// The path of the browser script `script` of `tests/browser/`, once everything it needs is
-/// there: Chromium, Node.js and playwright-core. For a test whose name contains `browser`;
-/// fails naming each thing missing and how to install it.
-pub fn browser_script(script: &str) -> PathBuf {
+/// Runs the browser script `script` of `tests/browser/` with `args`, and returns the JSON it
+/// prints; fails when it fails. For a test whose name contains `browser`; fails naming each
+/// thing missing and how to install it when Chromium, Node.js or playwright-core is.
+pub fn run_in_browser(
+    script: &str,
+    args: impl IntoIterator<Item = impl AsRef<OsStr>>,
+) -> serde_json::Value {
     assert_test_named("browser");
     let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let mut missing = Vec::new();
@@ -88,5 +92,16 @@ pub fn browser_script(script: &str) -> PathBuf {
          tests that need them out: `cargo test -- --skip browser` ({SEE})",
         missing.join(", ")
     );
-    browser.join(script)
+    let out = Command::new("node")
+        .arg(browser.join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script}: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{script}: {e}: {stdout}"))
 }
