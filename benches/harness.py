@@ -33,7 +33,7 @@ sys.path.insert(0, HERE)
 import corpus  # noqa: E402
 
 # wemi's summary line (stdout).
-SUMMARY = re.compile(r"Built (\d+) pages and (\d+) sections: (\d+) files written, (\d+) unchanged, "
+SUMMARY = re.compile(r"Built (\d+) pages? and (\d+) sections?: (\d+) files? written, (\d+) unchanged, "
                      r"(\d+) removed in (\d+) ms")
 
 

@@ -39,7 +39,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-WEMI_BUILT = re.compile(r"Built \d+ pages and \d+ sections in (\d+) ms")
+WEMI_BUILT = re.compile(r"Built \d+ pages? and \d+ sections? in (\d+) ms")
 HUGO_BUILT = re.compile(r"Total in (\d+) ms")
 
 

@@ -1,5 +1,5 @@
 //! Entry points of the fuzz targets under `fuzz/`, and of the test that replays their corpus
-//! and every crash they found (`tests/fuzz_corpus.rs`): both call these same functions.
+//! and every crash they found (`tests/e2e/fuzz_corpus.rs`): both call these same functions.
 //!
 //! Each takes any bytes, runs one part of wemi that reads hostile input (a content file, a
 //! data file, markdown, a name or address, a request of the dev server) and panics when an

@@ -308,15 +308,51 @@ pub fn format_summary(r: &BuildReport) -> Text {
         .collect::<Vec<_>>()
         .join(", ");
     msg!(
-        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
-        pages = r.pages,
-        sections = r.sections,
-        written = r.write.written,
-        unchanged = r.write.unchanged,
-        removed = r.write.removed,
+        "Built {pages} and {sections}: {written}, {unchanged}, {removed} in {ms} ms ({phases} ms)",
+        pages = pages(r.pages),
+        sections = sections(r.sections),
+        written = files_written(r.write.written),
+        unchanged = unchanged(r.write.unchanged),
+        removed = removed(r.write.removed),
         ms = r.elapsed.as_millis(),
         phases = phases
     )
+}
+
+/// `one` when `n` is 1, else `many`: the counts of the summaries below are in the singular for
+/// one and in the plural otherwise (Italian participles agree with them too).
+fn one_or_many(n: usize, one: Text, many: Text) -> Text {
+    if n == 1 { one } else { many }
+}
+
+/// "1 page", "4 pages".
+fn pages(n: usize) -> Text {
+    one_or_many(n, msg!("1 page"), msg!("{n} pages", n = n))
+}
+
+/// "1 section", "3 sections".
+fn sections(n: usize) -> Text {
+    one_or_many(n, msg!("1 section"), msg!("{n} sections", n = n))
+}
+
+/// "1 file written", "0 files written".
+fn files_written(n: usize) -> Text {
+    one_or_many(n, msg!("1 file written"), msg!("{n} files written", n = n))
+}
+
+/// "1 unchanged", "2 unchanged" (files).
+fn unchanged(n: usize) -> Text {
+    one_or_many(n, msg!("1 unchanged"), msg!("{n} unchanged", n = n))
+}
+
+/// "1 removed", "2 removed" (files).
+fn removed(n: usize) -> Text {
+    one_or_many(n, msg!("1 removed"), msg!("{n} removed", n = n))
+}
+
+/// "1 file changed", "3 files changed".
+fn files_changed(n: usize) -> Text {
+    one_or_many(n, msg!("1 file changed"), msg!("{n} files changed", n = n))
 }
 
 /// Runs `work`; when it takes more than a second and stderr is a terminal, draws a progress
@@ -419,9 +455,9 @@ pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
         format_diagnostics(&found.warnings, root, stderr_colour(), lang)
     );
     let summary = msg!(
-        "Checked {pages} pages and {sections} sections: no errors",
-        pages = found.pages,
-        sections = found.sections
+        "Checked {pages} and {sections}: no errors",
+        pages = pages(found.pages),
+        sections = sections(found.sections)
     );
     println!("{}", summary.get(lang));
 }
@@ -478,14 +514,14 @@ pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, lang: Lang) {
         return;
     }
     match r.built {
-        Some((pages, sections)) => println!(
+        Some((built_pages, built_sections)) => println!(
             "{}",
             msg!(
-                "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
-                pages = pages,
-                sections = sections,
+                "Built {pages} and {sections} in {ms} ms ({files}) {changed}",
+                pages = pages(built_pages),
+                sections = sections(built_sections),
                 ms = ms,
-                files = r.files_changed,
+                files = files_changed(r.files_changed),
                 changed = changed
             )
             .get(lang)
@@ -555,8 +591,43 @@ mod tests {
         };
         assert_eq!(
             format_summary(&report).en,
-            "Built 2 pages and 1 sections: 3 files written, 1 unchanged, 0 removed in 42 ms (read 30, render 12 ms)"
+            "Built 2 pages and 1 section: 3 files written, 1 unchanged, 0 removed in 42 ms (read 30, render 12 ms)"
         );
+    }
+
+    #[test]
+    fn summary_counts_are_singular_for_one_in_both_languages() {
+        let counts = |n: usize| BuildReport {
+            pages: n,
+            sections: n,
+            write: crate::output::WriteReport {
+                written: n,
+                unchanged: n,
+                removed: n,
+            },
+            elapsed: Duration::from_millis(5),
+            phases: vec![(Phase::Read, Duration::from_millis(5))],
+        };
+        let one = format_summary(&counts(1));
+        assert_eq!(
+            one.en,
+            "Built 1 page and 1 section: 1 file written, 1 unchanged, 1 removed in 5 ms (read 5 ms)"
+        );
+        assert_eq!(
+            one.get(Lang::It),
+            "Generate 1 pagina e 1 sezione: 1 file scritto, 1 invariato, 1 tolto in 5 ms (read 5 ms)"
+        );
+        let none = format_summary(&counts(0));
+        assert_eq!(
+            none.en,
+            "Built 0 pages and 0 sections: 0 files written, 0 unchanged, 0 removed in 5 ms (read 5 ms)"
+        );
+        assert_eq!(
+            none.get(Lang::It),
+            "Generate 0 pagine e 0 sezioni: 0 file scritti, 0 invariati, 0 tolti in 5 ms (read 5 ms)"
+        );
+        assert_eq!(files_changed(1).get(Lang::It), "1 file cambiato");
+        assert_eq!(files_changed(2).en, "2 files changed");
     }
 
     /// A site folder holding `path` with `text`.

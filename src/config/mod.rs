@@ -345,19 +345,13 @@ impl Problems<'_> {
     }
 }
 
-/// The base URL, ending in `/`, and its path; an URL that is not absolute is a problem.
+/// The base URL, ending in `/`, and its path; an URL that is not absolute, or holds a
+/// control character, is a problem.
 fn resolve_base_url(base_url: &str, errors: &mut Problems) -> (String, String) {
     let base_path = match split_base_url(base_url) {
-        Some(path) => path,
-        None => {
-            errors.at(
-                "base_url",
-                msg!(
-                    "`base_url` must be an absolute http(s) URL, found `{url}`",
-                    url = base_url
-                ),
-                msg!("write it like https://wemi.comune.milano.it/"),
-            );
+        Ok(path) => path,
+        Err((message, hint)) => {
+            errors.at("base_url", message, hint);
             "/".into()
         }
     };
@@ -536,17 +530,39 @@ fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Sc
     schemas
 }
 
-/// The path of an absolute http(s) URL, ending in `/`; `None` if it is not one.
-fn split_base_url(url: &str) -> Option<String> {
+/// The path of an absolute http(s) URL, ending in `/`; when `url` is not one, the error's
+/// message and hint.
+fn split_base_url(url: &str) -> std::result::Result<String, (Text, Text)> {
+    // A line break would end the line of robots.txt that names the sitemap, and let the
+    // rest of the address write a line of its own.
+    if url.contains(char::is_control) {
+        return Err((
+            msg!(
+                "`base_url` holds a control character (a line break, a tab…): `{url}`",
+                url = url.escape_debug()
+            ),
+            msg!("write the address on one line, without invisible characters"),
+        ));
+    }
+    let not_absolute = || {
+        (
+            msg!(
+                "`base_url` must be an absolute http(s) URL, found `{url}`",
+                url = url
+            ),
+            msg!("write it like https://wemi.comune.milano.it/"),
+        )
+    };
     let rest = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(not_absolute)?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
-        return None;
+        return Err(not_absolute());
     }
     let path = path.trim_end_matches('/');
-    Some(if path.is_empty() {
+    Ok(if path.is_empty() {
         "/".into()
     } else {
         format!("/{path}/")
@@ -641,6 +657,29 @@ mod tests {
         let c = Config::parse(MINIMAL, Some("http://127.0.0.1:1111")).unwrap();
         assert_eq!(c.base_url, "http://127.0.0.1:1111/");
         assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn a_control_character_in_the_base_url_is_an_error_at_its_line() {
+        let text = "title: WeMi\nbase_url: \"https://x.it/s.xml\\nDisallow: /\"\n";
+        let err = Config::parse(text, None).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            (d.path.as_path(), d.line),
+            (Path::new("site.yaml"), Some(2))
+        );
+        assert_eq!(
+            d.message,
+            "`base_url` holds a control character (a line break, a tab…): `https://x.it/s.xml\\nDisallow: /`"
+        );
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("write the address on one line, without invisible characters")
+        );
+        // Given with --base-url, it is refused the same way.
+        let err = Config::parse(MINIMAL, Some("https://x.it/\tsub")).unwrap_err();
+        assert!(err.diagnostics[0].message.contains("`https://x.it/\\tsub`"));
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Anteprima del sito su {url} (Ctrl+C per fermarla)",
     ),
     (
-        "Built {pages} pages and {sections} sections in {ms} ms ({files} files changed) {changed}",
-        "Costruite {pages} pagine e {sections} sezioni in {ms} ms ({files} file cambiati) {changed}",
+        "Built {pages} and {sections} in {ms} ms ({files}) {changed}",
+        "Costruite {pages} e {sections} in {ms} ms ({files}) {changed}",
     ),
     (
         "Updated {page} in {ms} ms; now the rest of the site",
@@ -195,6 +195,14 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "write it like https://wemi.comune.milano.it/",
         "scrivilo così: https://wemi.comune.milano.it/",
+    ),
+    (
+        "`base_url` holds a control character (a line break, a tab…): `{url}`",
+        "`base_url` contiene un carattere di controllo (un a capo, un tab…): `{url}`",
+    ),
+    (
+        "write the address on one line, without invisible characters",
+        "scrivi l'indirizzo su una riga sola, senza caratteri invisibili",
     ),
     (
         "unknown time zone `{zone}`",
@@ -1217,9 +1225,22 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{n} errori trovati; non è stato scritto niente.",
     ),
     (
-        "Built {pages} pages and {sections} sections: {written} files written, {unchanged} unchanged, {removed} removed in {ms} ms ({phases} ms)",
-        "Generate {pages} pagine e {sections} sezioni: {written} file scritti, {unchanged} invariati, {removed} tolti in {ms} ms ({phases} ms)",
+        "Built {pages} and {sections}: {written}, {unchanged}, {removed} in {ms} ms ({phases} ms)",
+        "Generate {pages} e {sections}: {written}, {unchanged}, {removed} in {ms} ms ({phases} ms)",
     ),
+    // The counts of the summaries: Italian participles agree with them.
+    ("1 page", "1 pagina"),
+    ("{n} pages", "{n} pagine"),
+    ("1 section", "1 sezione"),
+    ("{n} sections", "{n} sezioni"),
+    ("1 file written", "1 file scritto"),
+    ("{n} files written", "{n} file scritti"),
+    ("1 unchanged", "1 invariato"),
+    ("{n} unchanged", "{n} invariati"),
+    ("1 removed", "1 tolto"),
+    ("{n} removed", "{n} tolti"),
+    ("1 file changed", "1 file cambiato"),
+    ("{n} files changed", "{n} file cambiati"),
     (
         "1 error found; the site would not build.",
         "1 errore trovato; il sito non verrebbe generato.",
@@ -1229,7 +1250,7 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{n} errori trovati; il sito non verrebbe generato.",
     ),
     (
-        "Checked {pages} pages and {sections} sections: no errors",
-        "Controllate {pages} pagine e {sections} sezioni: nessun errore",
+        "Checked {pages} and {sections}: no errors",
+        "Controllate {pages} e {sections}: nessun errore",
     ),
 ];

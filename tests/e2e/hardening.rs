@@ -3,7 +3,7 @@
 //! build's bookkeeping is not published, a failed build changes nothing, and a build killed at
 //! any moment leaves every file whole and is repaired by the next one.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -39,45 +39,6 @@ fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
         }
     }
     out
-}
-
-/// The port a `wemi serve` started with `--port 0` listens on, from its first line.
-fn serve_port(serve: &mut std::process::Child) -> u16 {
-    use std::io::BufRead;
-    let mut line = String::new();
-    std::io::BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {line:?}"));
-    url.trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-/// `GET path` on the loopback `port`: status and body; any failure fails the test.
-fn http_get(port: u16, path: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,17 +153,8 @@ fn links_out_of_the_site_are_errors_and_nothing_behind_them_is_published() {
     assert_eq!(check.status.code(), Some(1));
 
     // `wemi serve` builds the same way: the link is an error, never served.
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_wemi"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let port = serve_port(&mut serve);
-    let (status, body) = http_get(port, "/passwd.txt");
-    serve.kill().unwrap();
-    serve.wait().unwrap();
+    let server = common::serve::serve(&site);
+    let (status, body) = common::serve::get(server.port, "/passwd.txt");
     assert_eq!(status, 404);
     assert!(!body.contains("root:"), "{body}");
 }
@@ -325,11 +277,7 @@ fn co_located_html_and_svg_are_raw_html() {
             "{stderr}"
         );
     }
-    let yaml = fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    site.write(
-        "site.yaml",
-        format!("{yaml}markdown:\n  unsafe_html: true\n"),
-    );
+    site.add_to_config("markdown:\n  unsafe_html: true\n");
     site.build_ok(&[]);
     assert!(site.public("spazi/con-mappa/mappa.svg").is_file());
 }

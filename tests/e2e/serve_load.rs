@@ -7,8 +7,7 @@
 //! Every wait here is for an event (an answer, a reload event, a count going back down), with
 //! a timeout that only bounds a hang.
 
-mod common;
-mod serve_common;
+use crate::common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -16,17 +15,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::Site;
-use serve_common::{
-    Events, Serve, eventually, fetch, fresh_build, serve, serve_with_env,
-    served_equals_fresh_build, without_reload_script,
+use crate::common::serve::{
+    Events, Serve, fetch, fresh_build, serve, serve_with_env, served_equals_fresh_build,
+    without_reload_script,
 };
+use common::Site;
 
 /// The fixture site, served and answering.
 fn fixture_served() -> (Site, Serve) {
     let site = Site::fixture("basic");
     let server = serve(&site);
-    eventually(server.port, "/", |s, _| s == 200);
     (site, server)
 }
 
@@ -117,7 +115,6 @@ fn rss_when_quiet(server: &Serve, threads: u64) -> u64 {
 fn ten_thousand_requests_over_fifty_connections_all_answered_whole_with_flat_memory() {
     let site = site_with_a_large_file();
     let mut server = serve_with_env(&site, &[("MIMALLOC_PURGE_DELAY", "0")]);
-    eventually(server.port, "/", |s, _| s == 200);
     let files = fresh_build(&site, server.port).unwrap();
     assert!(
         files.iter().any(|(path, _)| path == "/img/grande.bin")
@@ -161,7 +158,6 @@ fn a_large_file_is_sent_from_disk_not_held_in_memory_by_each_connection() {
     let site = Site::fixture("basic");
     site.write("static/video/lungo.mp4", vec![7u8; LARGE_FILE]);
     let server = serve_with_env(&site, &[("MIMALLOC_PURGE_DELAY", "0")]);
-    eventually(server.port, "/", |s, _| s == 200);
     let before = server.rss_kib();
 
     let readers: Vec<TcpStream> = (0..SLOW_READERS)
@@ -230,11 +226,13 @@ fn a_thousand_rapid_saves_end_on_the_last_content() {
 
     // Each reload event may be the one for the last save: after each, compare everything
     // served with a fresh build of what is on disk now, until they are the same.
-    while let Err(difference) = served_equals_fresh_build(&site, server.port) {
+    while let Err(difference) =
+        served_equals_fresh_build(&site, server.port, &mut Default::default())
+    {
         let (name, _) = events.next();
         assert!(name == "reload", "unexpected {name} event ({difference})");
     }
-    let (status, body) = serve_common::get(server.port, "/spazi/via-piazzetta/");
+    let (status, body) = crate::common::serve::get(server.port, "/spazi/via-piazzetta/");
     assert_eq!(status, 200);
     assert!(body.contains("Salvataggio numero 999."), "{body}");
     server.assert_running();

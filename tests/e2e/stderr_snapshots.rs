@@ -2,11 +2,11 @@
 //! `tests/fixtures/editors` site in one way, builds it with `NO_COLOR=1` in English and in
 //! Italian, and compares stderr byte for byte with `tests/snapshots/<case>.<lang>.txt`.
 //!
-//! `WEMI_UPDATE_SNAPSHOTS=1 cargo test --test stderr_snapshots` writes the files from the
+//! `WEMI_UPDATE_SNAPSHOTS=1 cargo test --test e2e stderr_snapshots` writes the files from the
 //! real binary instead; read each one through before committing it (a wrong line or column,
 //! English left in the Italian text, "1 errors") and fix the code, not the snapshot.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,10 +1,10 @@
 //! Shared harness of the `wemi serve` tests: starts the real binary on a free loopback port,
-//! reads its log, sends requests (leniently for the tests that poll, strictly for the load
-//! tests), follows its reload events, compares what it serves with a fresh `wemi build`, and
-//! reads the server process's threads, open files and memory from `/proc` (Linux).
+//! reads its log, sends requests (read strictly: anything short of a whole answer is a
+//! failure), follows its reload events, compares what it serves with a fresh `wemi build`,
+//! and reads the server process's threads, open files and memory from `/proc` (Linux). Every
+//! wait is for an event (a log line, an answer, a reload event), bounded by [`HANG`].
 
-#![allow(dead_code)]
-
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -14,17 +14,23 @@ use std::time::{Duration, Instant};
 
 use crate::common::{self, Site};
 
+/// How long a wait for the server may last: only a bound on a hang, far above what any step
+/// needs.
+pub const HANG: Duration = Duration::from_secs(30);
+
 /// A running `wemi serve`, stopped when dropped.
 pub struct Serve {
     pub child: Child,
     pub port: u16,
     /// What it printed on stdout so far.
     pub log: Arc<Mutex<Vec<String>>>,
+    /// What it printed on stderr so far.
+    pub errors: Arc<Mutex<Vec<String>>>,
 }
 
 impl Serve {
-    /// Waits (up to 10 s) until a line printed after the first `skip` lines contains `text`;
-    /// returns how many lines there were up to that one.
+    /// Waits until a line printed after the first `skip` lines contains `text`; returns how
+    /// many lines there were up to that one.
     pub fn wait_line(&self, skip: usize, text: &str) -> usize {
         let started = Instant::now();
         loop {
@@ -33,9 +39,10 @@ impl Serve {
                 return skip + at + 1;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "no line with {text:?} in {:?}",
-                &log[skip.min(log.len())..]
+                started.elapsed() < HANG,
+                "no line with {text:?} in {:?} (stderr: {:?})",
+                &log[skip.min(log.len())..],
+                self.errors.lock().unwrap()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -44,7 +51,6 @@ impl Serve {
     pub fn lines(&self) -> usize {
         self.log.lock().unwrap().len()
     }
-
     /// Panics when the server process has exited.
     pub fn assert_running(&mut self) {
         if let Some(status) = self.child.try_wait().unwrap() {
@@ -92,52 +98,91 @@ impl Drop for Serve {
 
 /// Starts `wemi serve` on the site, on a free port.
 pub fn serve(site: &Site) -> Serve {
-    serve_with_env(site, &[])
+    start(site, &["--port", "0"], &[])
 }
 
 /// [`serve`] with these environment variables set.
 pub fn serve_with_env(site: &Site, env: &[(&str, &str)]) -> Serve {
+    start(site, &["--port", "0"], env)
+}
+
+/// Starts `wemi serve --root <site> <args>` in English, with `env`, and returns once it has
+/// said where it serves and how its first build went: the lines it prints from then on are
+/// about changes.
+pub fn start(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Serve {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
-        .args(["serve", "--port", "0", "--root"])
+        .arg("serve")
+        .arg("--root")
         .arg(&site.root)
+        .args(args)
         .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
+    // Both streams are drained all along, so that the server never blocks on a full pipe.
+    let log = drain(child.stdout.take().unwrap());
+    let errors = drain(child.stderr.take().unwrap());
+    let mut server = Serve {
+        child,
+        port: 0,
+        log,
+        errors,
+    };
+    let serving = server.wait_line(0, "Serving the site at http://");
+    let line = server.log.lock().unwrap()[serving - 1].clone();
+    let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
-        .to_string();
-    let port = url
+        .unwrap();
+    server.port = url
         .trim_end_matches('/')
         .rsplit(':')
         .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let kept = Arc::clone(&log);
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    // The first build's outcome: a summary on stdout, or the errors on stderr.
+    let started = Instant::now();
+    while !server.log.lock().unwrap()[serving..]
+        .iter()
+        .any(|l| l.starts_with("Built "))
+        && !server
+            .errors
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("Errors: "))
+    {
+        server.assert_running();
+        assert!(started.elapsed() < HANG, "no outcome of the first build");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+/// The lines read from `stream` by a thread of its own, as they come.
+fn drain(stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&lines);
     std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
             kept.lock().unwrap().push(line);
         }
     });
-    Serve { child, port, log }
+    lines
 }
 
-/// `GET path`: (status, body); any failure is status 0 and an empty body. For tests that poll
-/// until an answer is right; the load tests use [`fetch`], which says what failed.
+/// `GET path`: status and body. Anything short of a whole answer (no connection, a timeout,
+/// a broken answer) fails the test: it is never taken for an empty page.
 pub fn get(port: u16, path: &str) -> (u16, String) {
-    fetch(port, path).map_or((0, String::new()), |reply| {
-        let body = String::from_utf8_lossy(&reply.body).into_owned();
-        (reply.status, body)
-    })
+    let reply = fetch(port, path).unwrap_or_else(|e| panic!("{e}"));
+    (
+        reply.status,
+        String::from_utf8_lossy(&reply.body).into_owned(),
+    )
 }
 
 /// A new connection to the server that has sent `GET target`; each read waits at most
@@ -152,19 +197,19 @@ fn request(port: u16, target: &str, timeout: Duration) -> std::io::Result<TcpStr
     Ok(stream)
 }
 
-/// Waits (up to 10 s) until `GET path` satisfies `ok`.
-pub fn eventually(port: u16, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16, String) {
+/// Waits until `GET path` answers `status` with a body that satisfies `ok`; returns the body.
+pub fn eventually(port: u16, path: &str, status: u16, ok: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
-        let (status, body) = get(port, path);
-        if ok(status, &body) {
-            return (status, body);
+        let (got, body) = get(port, path);
+        if got == status && ok(&body) {
+            return body;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "timed out on {path}: {status} {body}"
+            started.elapsed() < HANG,
+            "timed out on {path}, waiting for {status}: {got} {body}"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -172,13 +217,11 @@ pub fn eventually(port: u16, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
-    /// The status line and headers.
-    pub head: String,
     pub body: Vec<u8>,
 }
 
 /// How long [`fetch`] waits for any one read: only a bound on a hang.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+const FETCH_TIMEOUT: Duration = HANG;
 
 /// `GET target` on a new connection, read to its end. Anything short of a whole HTTP answer is
 /// an error: failing to connect or write, a read error or timeout, no status line, no
@@ -214,7 +257,7 @@ pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
             body.len()
         ));
     }
-    Ok(Reply { status, head, body })
+    Ok(Reply { status, body })
 }
 
 /// `body` without what serve adds to HTML pages (the live reload script), so that it can be
@@ -263,17 +306,36 @@ fn is_dot_file(path: &Path) -> bool {
         .is_some_and(|name| name.to_string_lossy().starts_with('.'))
 }
 
-/// Ok when every file of a fresh `wemi build` of the site is served with the same bytes.
-pub fn served_equals_fresh_build(site: &Site, port: u16) -> Result<(), String> {
-    for (path, expected) in fresh_build(site, port)? {
-        let reply = fetch(port, &path)?;
+/// Ok when every file of a fresh `wemi build` of the site is served with the same bytes, and
+/// each path of `known` that the fresh build does not have is not served at all (404).
+/// `known` gathers the files of every fresh build compared, to which a test adds the paths of
+/// the pages it makes: a page deleted or renamed since is then checked to be gone.
+pub fn served_equals_fresh_build(
+    site: &Site,
+    port: u16,
+    known: &mut BTreeSet<String>,
+) -> Result<(), String> {
+    let files = fresh_build(site, port)?;
+    for (path, expected) in &files {
+        let reply = fetch(port, path)?;
         if reply.status != 200 {
             return Err(format!("{path}: status {}", reply.status));
         }
-        if without_reload_script(&reply.body) != expected {
+        if without_reload_script(&reply.body) != *expected {
             return Err(format!("{path} differs"));
         }
     }
+    let built: BTreeSet<&String> = files.iter().map(|(path, _)| path).collect();
+    for path in known.iter().filter(|path| !built.contains(path)) {
+        let reply = fetch(port, path)?;
+        if reply.status != 404 {
+            return Err(format!(
+                "{path}: status {}, though a fresh build has no such file",
+                reply.status
+            ));
+        }
+    }
+    known.extend(files.into_iter().map(|(path, _)| path));
     Ok(())
 }
 
@@ -286,16 +348,16 @@ pub struct Events {
 
 impl Events {
     /// Connects and reads the answer's headers: once they have arrived, the stream is
-    /// subscribed. Each event is then awaited for at most 10 s.
+    /// subscribed. Each event is then awaited for at most [`HANG`].
     pub fn open(port: u16) -> Events {
-        let stream = request(port, "/__wemi/events", Duration::from_secs(10)).unwrap();
+        let stream = request(port, "/__wemi/events", HANG).unwrap();
         let mut reader = BufReader::new(stream);
         let mut header = String::new();
         while reader.read_line(&mut header).unwrap() > 0 && !header.ends_with("\r\n\r\n") {}
         assert!(header.contains("text/event-stream"), "{header}");
         Events {
             reader,
-            timeout: Duration::from_secs(10),
+            timeout: HANG,
         }
     }
 

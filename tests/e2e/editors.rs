@@ -3,7 +3,7 @@
 //! Italian (by `--lang it` and by the locale), plus the YAML pitfalls a schema must not fall
 //! into. The fixture `tests/fixtures/editors` declares a schema for `spazi`.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -219,10 +219,14 @@ fn duplicate_keys_are_errors() {
     let site = Site::fixture("editors");
     space_with(&site, "municipio", "municipio: 4\nmunicipio: 5");
     let en = build_stderr(&site, &[], &[]);
+    // The second one, where the editor must look: line 6, column 1.
     assert!(
-        en.contains("error[yaml.duplicate-key]: content/spazi/via-piazzetta.md:"),
+        en.starts_with(
+            "error[yaml.duplicate-key]: content/spazi/via-piazzetta.md:6:1: the key `municipio` appears twice\n"
+        ),
         "{en}"
     );
+    assert!(en.contains("\x206 | municipio: 5\n\x20  | ^\n"), "{en}");
 }
 
 #[test]
@@ -264,4 +268,77 @@ fn a_page_that_becomes_a_folder_keeps_its_references() {
     site.build_ok(&[]);
     let page = site.html("spazi/via-piazzetta/index.html");
     assert_eq!(texts(&page, ".servizio"), ["Sportello lavoro"]);
+}
+
+/// What `wemi build` writes on stderr when that is a terminal (a pseudo-terminal made for it),
+/// with the environment cleared of locale and colour variables, plus `env`.
+#[cfg(target_os = "linux")]
+fn build_stderr_on_a_terminal(site: &Site, env: &[(&str, &str)]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    let (mut controller, terminal) = {
+        let (mut controller, mut terminal) = (0, 0);
+        // SAFETY: openpty stores two new file descriptors in the two integers; the null
+        // pointers ask for no name and the default settings.
+        let opened = unsafe {
+            libc::openpty(
+                &mut controller,
+                &mut terminal,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors are open, and nothing else owns them.
+        unsafe {
+            (
+                std::fs::File::from_raw_fd(controller),
+                OwnedFd::from_raw_fd(terminal),
+            )
+        }
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
+    command
+        .arg("build")
+        .arg("--root")
+        .arg(&site.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(terminal);
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().unwrap();
+    // The terminal is now the child's alone: reading ends (with an error) when it exits.
+    drop(command);
+    let mut written = Vec::new();
+    let _ = controller.read_to_end(&mut written);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    String::from_utf8(written).unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn errors_are_coloured_on_a_terminal_unless_no_color_is_set() {
+    let site = Site::fixture("editors");
+    space_with(&site, "municipio", "municipio: quattro");
+    let location = "content/spazi/via-piazzetta.md:5:12";
+    let coloured = build_stderr_on_a_terminal(&site, &[]);
+    assert!(
+        coloured.contains(&format!(
+            "\x1b[1;31merror[front-matter.value]\x1b[0m: {location}"
+        )),
+        "{coloured:?}"
+    );
+    // An empty NO_COLOR counts as unset (no-color.org).
+    let empty = build_stderr_on_a_terminal(&site, &[("NO_COLOR", "")]);
+    assert_eq!(empty, coloured);
+    let plain = build_stderr_on_a_terminal(&site, &[("NO_COLOR", "1")]);
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(
+        plain.contains(&format!("error[front-matter.value]: {location}")),
+        "{plain:?}"
+    );
 }

@@ -6,13 +6,13 @@
 //! are read with a feed parser and their HTML checked the same way. Script URLs in values
 //! templates receive are refused with an error where they are written.
 //!
-//! The browser test needs Debian's Chromium and the driver in tests/browser: it fails, saying
-//! what to install, when either is missing (it never passes by skipping).
+//! The browser test needs Debian's Chromium, Node.js and the driver in tests/browser: it fails,
+//! saying what to install, when one is missing (it never passes by skipping); see
+//! `common::tools`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{Site, copy_dir, walk};
 use scraper::{Html, Selector};
@@ -23,21 +23,6 @@ fn attack_site() -> Site {
     let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/wemi");
     copy_dir(&themes, &site.root.join("themes/wemi"));
     site
-}
-
-/// The browser driver script, once Chromium and playwright-core are known to be there.
-fn browser_driver() -> PathBuf {
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        Path::new("/usr/bin/chromium").is_file(),
-        "this test opens pages in Debian's Chromium, which is missing: `apt-get install chromium`"
-    );
-    assert!(
-        browser.join("node_modules/playwright-core").is_dir(),
-        "this test drives Chromium with playwright-core, which is missing: \
-         `npm ci --prefix tests/browser` (needs Node.js)"
-    );
-    browser.join("xss.mjs")
 }
 
 /// Whitespace collapsed as `document.title` does.
@@ -62,7 +47,6 @@ fn is_script_url(url: &str) -> bool {
 
 #[test]
 fn no_script_from_content_runs_in_a_real_browser() {
-    let driver = browser_driver();
     let site = attack_site();
     site.build_ok(&[]);
     let public = site.root.join("public");
@@ -81,24 +65,14 @@ fn no_script_from_content_runs_in_a_real_browser() {
     }
 
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("node")
-        .arg(&driver)
-        .arg(profile.path())
-        .args(&pages)
-        .output()
-        .unwrap_or_else(|e| panic!("this test needs Node.js (`node`) to drive Chromium: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Vec<serde_json::Value> = serde_json::from_str(stdout.trim()).unwrap();
+    let args = std::iter::once(profile.path()).chain(pages.iter().map(PathBuf::as_path));
+    let results = common::tools::run_in_browser("xss.mjs", args);
+    let results = results.as_array().expect("a list, one result per page");
     assert_eq!(results.len(), pages.len());
 
     let mut problems = Vec::new();
     let mut json_ld = Vec::new();
-    for result in &results {
+    for result in results {
         let file = result["file"].as_str().unwrap();
         let shown = file.strip_prefix(public.to_str().unwrap()).unwrap_or(file);
         for key in [

@@ -1,7 +1,9 @@
 //! Shared harness of the end-to-end tests: copies a fixture site from `tests/fixtures/` (plus
 //! the shared test theme) into a temporary folder and runs the real `wemi` binary on it.
 
-#![allow(dead_code)]
+pub mod http;
+pub mod serve;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -28,10 +30,35 @@ impl Site {
         Site { _dir: dir, root }
     }
 
+    /// A copy of this repository's own site (`site.yaml`, `content/`, `themes/` and the other
+    /// folders a build reads, when they exist).
+    pub fn real() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let real = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::create_dir_all(&root).unwrap();
+        fs::copy(real.join("site.yaml"), root.join("site.yaml")).unwrap();
+        for folder in ["content", "themes", "data", "static", "templates"] {
+            if real.join(folder).is_dir() {
+                copy_dir(&real.join(folder), &root.join(folder));
+            }
+        }
+        Site { _dir: dir, root }
+    }
+
     pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) {
         let path = self.root.join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
+    }
+
+    /// Adds `yaml` (whole lines: top-level keys the site does not set yet) at the end of its
+    /// `site.yaml`; returns how many lines the file had before.
+    pub fn add_to_config(&self, yaml: &str) -> usize {
+        let config = fs::read_to_string(self.root.join("site.yaml")).unwrap();
+        assert!(config.ends_with('\n'), "site.yaml ends its last line");
+        self.write("site.yaml", format!("{config}{yaml}"));
+        config.lines().count()
     }
 
     pub fn build(&self, args: &[&str]) -> Output {
@@ -127,6 +154,17 @@ impl Site {
     }
 }
 
+/// The pages and sections a build's or a check's summary counts (its first two numbers).
+pub fn counted(summary: &str) -> (usize, usize) {
+    let numbers: Vec<usize> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(2)
+        .collect();
+    assert_eq!(numbers.len(), 2, "no counts in {summary:?}");
+    (numbers[0], numbers[1])
+}
+
 /// What [`Site::build_within`] saw of a build.
 pub struct TimedBuild {
     /// Its exit status and what it printed.
@@ -158,22 +196,11 @@ pub fn build_real_site() -> tempfile::TempDir {
     dir
 }
 
-/// Validates the sitemap at `path` against the sitemaps.org schema with xmllint. Without
-/// xmllint the check is skipped with a note, except in CI, which installs it.
+/// Asserts with xmllint that the sitemap at `path` is valid against the sitemaps.org schema
+/// (for a test whose name contains `xmllint`: see [`tools`]).
 pub fn assert_valid_sitemap(path: &Path) {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sitemap.xsd");
-    match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&schema)
-        .arg(path)
-        .output()
-    {
-        Ok(out) => assert_success(&out),
-        Err(_) if std::env::var_os("CI").is_none() => {
-            eprintln!("xmllint not installed: schema not checked")
-        }
-        Err(e) => panic!("xmllint is needed in CI: {e}"),
+    if let Err(complaint) = tools::xmllint(path, &tools::schema("sitemap.xsd")) {
+        panic!("{} is invalid:\n{complaint}", path.display());
     }
 }
 

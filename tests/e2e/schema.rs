@@ -2,13 +2,13 @@
 //! schemas as JSON Schema for editors): each runs the real binary on a copy of a fixture site,
 //! or of the real WeMi site, and checks the files it wrote.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Site, assert_success, copy_dir, walk};
+use common::{Site, assert_success, walk};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -183,39 +183,28 @@ fn new_refuses_titles_and_sections_it_cannot_name_a_file_after() {
 
 #[test]
 fn a_new_page_of_each_section_of_the_real_site_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let real = Path::new(env!("CARGO_MANIFEST_DIR"));
-    fs::create_dir_all(&root).unwrap();
-    fs::copy(real.join("site.yaml"), root.join("site.yaml")).unwrap();
-    for folder in ["content", "themes", "data", "static", "templates"] {
-        if real.join(folder).is_dir() {
-            copy_dir(&real.join(folder), &root.join(folder));
-        }
+    let site = Site::real();
+    let content = site.root.join("content");
+    // Every section: each folder of content/ with an `_index.md`.
+    let sections: Vec<String> = walk(&content)
+        .iter()
+        .filter(|file| file.ends_with("_index.md"))
+        .map(|file| file.parent().unwrap().strip_prefix(&content).unwrap())
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .map(|folder| folder.to_string_lossy().into_owned())
+        .collect();
+    assert!(sections.len() >= 3, "{sections:?}");
+    let title = "Una pagina di prova di wemi new";
+    for section in &sections {
+        assert_success(&site.run("new", &[section, title]));
     }
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_wemi"))
-            .args(args)
-            .arg("--root")
-            .arg(&root)
-            .output()
-            .unwrap()
-    };
-    for section in ["spazi", "notizie", "servizi"] {
-        let out = run(&["new", section, "Una pagina di prova di wemi new"]);
-        assert_success(&out);
+    site.build_ok(&[]);
+    for section in &sections {
+        let page = site.html(&format!(
+            "{section}/una-pagina-di-prova-di-wemi-new/index.html"
+        ));
+        assert_eq!(common::texts(&page, "h1"), [title], "{section}");
     }
-    let out = run(&[
-        "build",
-        "--output",
-        dir.path().join("public").to_str().unwrap(),
-    ]);
-    assert_success(&out);
-    assert!(
-        dir.path()
-            .join("public/spazi/una-pagina-di-prova-di-wemi-new/index.html")
-            .is_file()
-    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+//! The end-to-end tests, in one test binary: the crate is linked once for all of them, not
+//! once per file. Each module runs the real `wemi` binary (or calls the library) on fixture
+//! sites; `common` holds the shared harness.
+
+mod common;
+
+mod adversarial;
+mod architecture;
+mod build;
+mod editors;
+mod fuzz_corpus;
+mod hardening;
+mod listings;
+mod path_properties;
+mod schema;
+mod serve;
+mod serve_load;
+mod site_paths;
+mod stderr_snapshots;
+mod xss;
