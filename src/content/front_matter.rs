@@ -59,18 +59,31 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 /// The front matter fields as written, before any checks.
 #[derive(Debug, Default)]
 pub struct RawFrontMatter {
+    /// `title`: the page's title.
     pub title: Option<String>,
+    /// `description`: one sentence for listings, feeds and search engines.
     pub description: Option<String>,
+    /// `date`: when the page was published.
     pub date: Option<DateInput>,
+    /// `updated`: when it last changed.
     pub updated: Option<DateInput>,
+    /// `draft`: left out of the build unless drafts are asked for.
     pub draft: Option<bool>,
+    /// `slug`: the last part of the page's address, instead of its file name.
     pub slug: Option<String>,
+    /// `weight`: the order in sections sorted by weight.
     pub weight: Option<i64>,
+    /// `aliases`: old addresses that redirect to the page.
     pub aliases: Option<Vec<String>>,
+    /// `template`: the template that renders the page, instead of the section's.
     pub template: Option<String>,
+    /// `extra`: free values for the theme.
     pub extra: Option<YamlValue>,
+    /// `paginate_by` (sections): pages per listing page.
     pub paginate_by: Option<usize>,
+    /// `sort_by` (sections): how the section orders its pages.
     pub sort_by: Option<SortBy>,
+    /// `feed` (sections): whether the section has feeds.
     pub feed: Option<bool>,
     /// Every other key: taxonomy terms, or mistakes.
     pub other: BTreeMap<String, YamlValue>,

@@ -8,7 +8,7 @@
 //! the path the build recorded. Paths with `..`, backslashes, NUL or encoded slashes are refused
 //! outright, and folders are never listed.
 //!
-//! Every HTML response gets a small script that listens on [`EVENTS_PATH`] (server-sent
+//! Every HTML response gets a small script that listens on [`page::EVENTS_PATH`] (server-sent
 //! events): [`Server::publish`] swaps in a new snapshot and tells every open page to reload, or
 //! only to fetch its stylesheets again. While the last build failed, pages (those of the last
 //! site that built) also get an overlay listing its errors; the next good build reloads them
@@ -25,6 +25,5 @@ pub(crate) mod request;
 mod server;
 mod snapshot;
 
-pub use page::EVENTS_PATH;
 pub use server::{Reload, Server};
 pub use snapshot::Snapshot;
