@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall time of each phase.
     pub phases: Vec<(Phase, Duration)>,
+    /// Problems that do not stop a build (texts missing from a translation).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What `wemi check` was asked to do.
@@ -77,7 +79,8 @@ pub struct CheckReport {
     pub pages: usize,
     /// Sections checked.
     pub sections: usize,
-    /// Problems that do not stop a build (unreachable external links).
+    /// Problems that do not stop a build (texts missing from a translation, unreachable
+    /// external links).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -90,16 +93,17 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         mode: Mode::Check,
         progress: &Progress::default(),
     };
-    let site = &render_site(config, run)?.site;
-    let mut warnings = Vec::new();
+    let rendered = render_site(config, run)?;
+    let site = &rendered.site;
+    let mut warnings = rendered.warnings.clone();
     if options.external {
-        let (errors, found): (Vec<_>, Vec<_>) = external::check(site.documents())
+        let (errors, mut found): (Vec<_>, Vec<_>) = external::check(site.documents())
             .into_iter()
             .partition(|d| d.severity == error::Severity::Error);
         if !errors.is_empty() {
             return Err(Error::site(errors));
         }
-        warnings = found;
+        warnings.append(&mut found);
     }
     Ok(CheckReport {
         pages: site.pages.len(),
@@ -131,6 +135,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
             },
             elapsed: progress.elapsed(),
             phases: progress.timings(),
+            warnings: Vec::new(),
         });
     }
     let stage = output::Stage::open(&out_dir, state).map_err(Error::site)?;
@@ -156,6 +161,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         write,
         elapsed: progress.elapsed(),
         phases: progress.timings(),
+        warnings: std::mem::take(&mut rendered.warnings),
     };
     // Freeing hundreds of thousands of small values takes a noticeable part of a build: it
     // happens on another thread, which a command line run does not wait for at exit.
@@ -233,6 +239,8 @@ pub struct RenderedSite {
     pub renderer: Renderer,
     /// Every output file.
     pub output: OutputSet,
+    /// Problems that do not stop the run (texts missing from a translation).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The pipeline shared by `wemi build`, `check` and `serve`: reads the site's files,
@@ -274,6 +282,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
         values,
         renderer,
         output,
+        warnings: theme.warnings,
     })
 }
 

@@ -176,6 +176,10 @@ codes! {
     TemplateMissing = "template.missing",
     /// Values that could not be passed to the templates.
     TemplateValues = "template.values",
+    /// A file in `i18n/` that is not named after a language (`it.yaml`).
+    TranslationFile = "i18n.file-name",
+    /// Texts of the default language that another language's translations lack.
+    TranslationMissing = "i18n.missing",
     /// A key that `site.yaml` does not have.
     ConfigUnknownKey = "config.unknown-key",
     /// A required key missing from `site.yaml`.

@@ -22,6 +22,9 @@ pub const TEMPLATES_DIR: &str = "templates";
 pub const STATIC_DIR: &str = "static";
 /// Data files for templates (`data/municipi.yaml` is `data.municipi`).
 pub const DATA_DIR: &str = "data";
+/// The translations templates print with `trans`: `i18n/<language>.yaml`, in a theme and at
+/// the site root (whose keys override the theme's).
+pub const I18N_DIR: &str = "i18n";
 /// The build's own bookkeeping (manifests and journals of the output folders), at the root.
 pub const STATE_DIR: &str = ".wemi";
 /// The output folder when none is given, at the root.
@@ -69,13 +72,14 @@ pub struct Input {
 }
 
 /// Everything a build reads, at the site root.
-pub const INPUTS: [Input; 6] = [
+pub const INPUTS: [Input; 7] = [
     input(CONFIG_FILE, false, ChangeKind::Config),
     input(CONTENT_DIR, true, ChangeKind::Content),
     input(THEMES_DIR, true, ChangeKind::Templates),
     input(TEMPLATES_DIR, true, ChangeKind::Templates),
     input(STATIC_DIR, true, ChangeKind::Static),
     input(DATA_DIR, true, ChangeKind::Data),
+    input(I18N_DIR, true, ChangeKind::Templates),
 ];
 
 const fn input(name: &'static str, folder: bool, change: ChangeKind) -> Input {

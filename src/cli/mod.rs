@@ -145,7 +145,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             });
             match built {
                 Ok(summary) => {
-                    report::build_summary(&summary, lang);
+                    report::build_summary(&summary, &options.root, lang);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {

@@ -294,8 +294,12 @@ fn format_diagnostic(
     out
 }
 
-/// Prints the one-line summary of a successful build.
-pub fn build_summary(r: &BuildReport, lang: Lang) {
+/// Prints the warnings of a successful build, then its one-line summary.
+pub fn build_summary(r: &BuildReport, root: &Path, lang: Lang) {
+    eprint!(
+        "{}",
+        format_diagnostics(&r.warnings, root, stderr_colour(), lang)
+    );
     println!("{}", format_summary(r).get(lang));
 }
 
@@ -588,6 +592,7 @@ mod tests {
                 (Phase::Read, Duration::from_millis(30)),
                 (Phase::Render, Duration::from_millis(12)),
             ],
+            warnings: Vec::new(),
         };
         assert_eq!(
             format_summary(&report).en,
@@ -607,6 +612,7 @@ mod tests {
             },
             elapsed: Duration::from_millis(5),
             phases: vec![(Phase::Read, Duration::from_millis(5))],
+            warnings: Vec::new(),
         };
         let one = format_summary(&counts(1));
         assert_eq!(

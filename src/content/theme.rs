@@ -1,5 +1,5 @@
-//! Loading the theme: its templates and static files, with the site's own `templates/` and
-//! `static/` overriding the theme's file by file.
+//! Loading the theme: its templates, static files and translations, with the site's own
+//! `templates/` and `static/` overriding the theme's file by file, and its `i18n/` key by key.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::fs::{self, FoundFile};
 use crate::base::i18n::msg;
-use crate::base::layout::{CONFIG_FILE, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR};
+use crate::base::layout::{CONFIG_FILE, I18N_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR};
+use crate::base::yaml::{self, KeyCodes};
 use crate::config::Config;
 
 /// A template file, by the name templates use for it (`spazi/page.html`).
@@ -28,7 +29,15 @@ pub struct Theme {
     pub templates: Vec<TemplateFile>,
     /// Static files: site path → file on disk, site overrides applied.
     pub static_files: BTreeMap<String, PathBuf>,
+    /// The texts templates print with `trans`: language code → key → text, from
+    /// `i18n/<language>.yaml`, site overrides applied.
+    pub translations: Translations,
+    /// What does not stop a build: a language lacking texts that the default language has.
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// Language code → key → text.
+pub type Translations = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Reads the theme named in `config` and the site's overrides.
 pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
@@ -55,6 +64,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
 
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
+    let mut translations = Translations::new();
+    let mut translation_files: BTreeMap<String, PathBuf> = BTreeMap::new();
     for layer in &layers {
         for file in files_under(root, &layer.join(TEMPLATES_DIR), &mut errors) {
             match std::fs::read_to_string(&file.path) {
@@ -81,6 +92,28 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         for file in files_under(root, &layer.join(STATIC_DIR), &mut errors) {
             static_files.insert(file.relative, file.path);
         }
+        for file in files_under(root, &layer.join(I18N_DIR), &mut errors) {
+            let Some(lang) = translation_language(&file.relative) else {
+                errors.push(
+                    Diagnostic::new(
+                        Code::TranslationFile,
+                        &file.shown,
+                        msg!(
+                            "a translation file must be named after its language and end in .yaml"
+                        ),
+                    )
+                    .hint(msg!("name it like i18n/it.yaml or i18n/en.yaml")),
+                );
+                continue;
+            };
+            match read_translations(&file) {
+                Ok(texts) => {
+                    translations.entry(lang.clone()).or_default().extend(texts);
+                    translation_files.insert(lang, file.shown);
+                }
+                Err(error) => errors.push(error),
+            }
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -88,7 +121,86 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     Ok(Theme {
         templates: templates.into_values().collect(),
         static_files,
+        warnings: missing_translations(config, &translations, &translation_files),
+        translations,
     })
+}
+
+/// The language of a translation file named `<language>.yaml` (or `.yml`), directly in `i18n/`.
+fn translation_language(relative: &str) -> Option<String> {
+    let stem = relative
+        .strip_suffix(".yaml")
+        .or_else(|| relative.strip_suffix(".yml"))?;
+    let valid = !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then(|| stem.to_string())
+}
+
+/// The texts of one translation file: a map of keys to texts.
+fn read_translations(file: &FoundFile) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let text = std::fs::read_to_string(&file.path).map_err(|err| {
+        Diagnostic::new(
+            Code::io(&err),
+            &file.shown,
+            msg!("cannot read the translation file: {error}", error = err),
+        )
+    })?;
+    yaml::parse(&text).map_err(|err| {
+        err.into_diagnostic(&file.shown, 0, KeyCodes::DATA)
+            .hint(msg!(
+                "write one `key: \"text\"` per line; every text is a string in quotes"
+            ))
+    })
+}
+
+/// One warning per language of the site whose translations lack keys that the default
+/// language has: templates print the default language's text for them.
+fn missing_translations(
+    config: &Config,
+    translations: &Translations,
+    files: &BTreeMap<String, PathBuf>,
+) -> Vec<Diagnostic> {
+    let Some(default) = translations.get(&config.language) else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    for language in config
+        .languages
+        .iter()
+        .filter(|l| l.code != config.language)
+    {
+        let own = translations.get(&language.code);
+        let missing: Vec<&str> = default
+            .keys()
+            .filter(|key| own.is_none_or(|texts| !texts.contains_key(*key)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let path = files
+            .get(&language.code)
+            .cloned()
+            .unwrap_or_else(|| Path::new(I18N_DIR).join(format!("{}.yaml", language.code)));
+        warnings.push(
+            Diagnostic::new(
+                Code::TranslationMissing,
+                path,
+                msg!(
+                    "{count} texts have no {lang} translation, so pages in {lang} show them in {default}: {keys}",
+                    count = missing.len(),
+                    lang = &language.code,
+                    default = &config.language,
+                    keys = missing.join(", ")
+                ),
+            )
+            .hint(msg!("add the missing keys to the translation file"))
+            .warning(),
+        );
+    }
+    warnings
 }
 
 /// Files under `root/dir` (`dir` relative to `root`), if that folder exists.

@@ -1,6 +1,6 @@
 //! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
 //! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
-//! `url`) and filters (`date`, `tel`, `json_ld`).
+//! `url`, `trans`) and filters (`date`, `tel`, `json_ld`).
 //!
 //! A template error becomes a diagnostic naming the template file, its line and column, and
 //! the content file being rendered.
@@ -16,7 +16,7 @@ use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::config::Config;
-use crate::content::theme::Theme;
+use crate::content::theme::{Theme, Translations};
 use crate::site::Site;
 
 /// The theme's templates loaded into Tera and checked, with wemi's functions and filters and
@@ -87,6 +87,7 @@ impl Templates {
         let mut tera = Tera::new();
         let own_errors = OwnErrors::default();
         register_filters(&mut tera, config, &own_errors);
+        register_trans(&mut tera, config, &theme.translations, &own_errors);
         // Until a site's values take their place (`renderer`), these find nothing.
         register_lookups(&mut tera, Lookups::default(), &own_errors);
         tera.global_context()
@@ -390,6 +391,53 @@ fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
     tera.register_filter("json_ld", json_ld);
+}
+
+/// Registers `trans(key="…", lang=lang)`: the text of `key` in the language `lang` (by
+/// default the language being rendered), else in the site's default language; any other
+/// argument fills the placeholder of its name (`trans(key="page_n", n=2)` for "pagina {n}").
+/// A key the default language does not have is an error.
+fn register_trans(tera: &mut Tera, config: &Config, translations: &Translations, own: &OwnErrors) {
+    let translations = Arc::new(translations.clone());
+    let default_lang = config.language.clone();
+    let errors = own.clone();
+    tera.register_function("trans", move |kwargs: Kwargs, state: &State| {
+        let key: &str = kwargs.must_get("key")?;
+        let lang: String = match kwargs.get::<&str>("lang")? {
+            Some(l) => l.to_string(),
+            None => state
+                .get::<String>("lang")?
+                .unwrap_or_else(|| default_lang.clone()),
+        };
+        let text = [lang.as_str(), default_lang.as_str()]
+            .iter()
+            .find_map(|l| translations.get(*l).and_then(|texts| texts.get(key)))
+            .ok_or_else(|| {
+                errors.raise(msg!(
+                    "trans: there is no text `{key}` in i18n/{lang}.yaml",
+                    key = key,
+                    lang = &default_lang
+                ))
+            })?;
+        Ok::<_, tera::Error>(fill_placeholders(text, &kwargs))
+    });
+}
+
+/// `text` with each `{name}` replaced by the argument `name` of `kwargs` (other than `key` and
+/// `lang`), printed as a template prints it; a placeholder without an argument stays.
+fn fill_placeholders(text: &str, kwargs: &Kwargs) -> String {
+    let mut out = text.to_string();
+    for (name, value) in kwargs.iter() {
+        let Some(name) = name.as_str() else { continue };
+        if name == "key" || name == "lang" {
+            continue;
+        }
+        let shown = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        out = out.replace(&format!("{{{name}}}"), &shown);
+    }
+    out
 }
 
 /// The `json_ld` filter: `{{ value | json_ld }}` inside `<script type="application/ld+json">`

@@ -7,7 +7,7 @@ use crate::common;
 use std::fs;
 use std::process::Command;
 
-use common::{Site, attrs, build_real_site, texts};
+use common::{Site, assert_success, attrs, build_real_site, texts};
 use scraper::Html;
 
 // ---------------------------------------------------------------------------------------------
@@ -732,4 +732,66 @@ fn the_real_wemi_site_builds() {
         "the space page names who runs it"
     );
     assert!(dir.path().join("404.html").is_file());
+}
+
+#[test]
+fn trans_prints_theme_texts_in_the_page_language_with_site_overrides_and_fallback() {
+    let site = Site::fixture("basic");
+    site.add_to_config("languages:\n  en: { title: Test site }\n");
+    site.write(
+        "content/spazi/via-piazzetta.en.md",
+        "---\ntitle: WeMi Piazzetta (English)\n---\nThe space.\n",
+    );
+    site.write(
+        "themes/test/i18n/it.yaml",
+        "greeting: \"Benvenuti\"\nitems: \"{n} spazi, {n} in tutto\"\nonly_it: \"Solo in italiano\"\n",
+    );
+    site.write(
+        "themes/test/i18n/en.yaml",
+        "greeting: \"Welcome\"\nitems: \"{n} spaces\"\n",
+    );
+    // The site's own i18n/ overrides the theme's key by key.
+    site.write("i18n/en.yaml", "greeting: \"Hello\"\n");
+    site.write(
+        "templates/spazi/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"t\">{{ trans(key=\"greeting\", lang=lang) }}</p>\
+         <p class=\"t\">{{ trans(key=\"items\", n=3) }}</p><p class=\"t\">{{ trans(key=\"only_it\") }}</p>\
+         <p class=\"t\">{{ trans(key=\"greeting\", lang=\"it\") }}</p>{% endblock %}",
+    );
+    let out = site.build(&[]);
+    assert_success(&out);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("i18n.missing") && stderr.contains("only_it"),
+        "the missing English text is a warning naming its key: {stderr}"
+    );
+    assert_eq!(
+        texts(&site.html("spazi/via-piazzetta/index.html"), "p.t"),
+        [
+            "Benvenuti",
+            "3 spazi, 3 in tutto",
+            "Solo in italiano",
+            "Benvenuti"
+        ]
+    );
+    assert_eq!(
+        texts(&site.html("en/spazi/via-piazzetta/index.html"), "p.t"),
+        ["Hello", "3 spaces", "Solo in italiano", "Benvenuti"]
+    );
+
+    // A key no language has stops the build at the template's line.
+    site.write(
+        "templates/spazi/page.html",
+        "{% extends \"base.html\" %}{% block main %}\n{{ trans(key=\"nowhere\") }}{% endblock %}",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("template.render") && stderr.contains("no text `nowhere` in i18n/it.yaml"),
+        "{stderr}"
+    );
+
+    // A file not named after a language is refused.
+    site.write("themes/test/i18n/italiano.txt", "x: y\n");
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("i18n.file-name"), "{stderr}");
 }

@@ -1122,6 +1122,34 @@ pub const CATALOG: &[(&str, &str)] = &[
         "crea la cartella {folder}/ oppure cambia `theme:` in site.yaml",
     ),
     (
+        "a translation file must be named after its language and end in .yaml",
+        "un file di traduzioni deve avere il nome della sua lingua e finire in .yaml",
+    ),
+    (
+        "name it like i18n/it.yaml or i18n/en.yaml",
+        "chiamalo come i18n/it.yaml o i18n/en.yaml",
+    ),
+    (
+        "cannot read the translation file: {error}",
+        "impossibile leggere il file di traduzioni: {error}",
+    ),
+    (
+        "write one `key: \"text\"` per line; every text is a string in quotes",
+        "scrivi una riga `chiave: \"testo\"` per testo; ogni testo va tra virgolette",
+    ),
+    (
+        "{count} texts have no {lang} translation, so pages in {lang} show them in {default}: {keys}",
+        "{count} testi non hanno la traduzione in {lang}, quindi le pagine in {lang} li mostrano in {default}: {keys}",
+    ),
+    (
+        "add the missing keys to the translation file",
+        "aggiungi le chiavi mancanti al file di traduzioni",
+    ),
+    (
+        "trans: there is no text `{key}` in i18n/{lang}.yaml",
+        "trans: in i18n/{lang}.yaml non c'è il testo `{key}`",
+    ),
+    (
         "cannot read the template: {error}",
         "impossibile leggere il template: {error}",
     ),
