@@ -17,4 +17,5 @@ mod serve;
 mod serve_load;
 mod site_paths;
 mod stderr_snapshots;
+mod theme_spaces;
 mod xss;
