@@ -579,8 +579,9 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
         } else {
             format!("/{path}")
         };
-        let (message, hint) = match site_path::normalize(&rooted) {
+        let (code, message, hint) = match site_path::normalize(&rooted) {
             Ok(normal) if normal.is_empty() || normal.ends_with('/') => (
+                Code::ConfigValue,
                 msg!(
                     "the output `{path}` names a folder, not a file",
                     path = path
@@ -592,6 +593,7 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
                 if let Some(&first) = taken.get(&key) {
                     let first: &TemplateOutput = &outputs[first];
                     (
+                        Code::OutputCollision,
                         msg!(
                             "the outputs `{path}` and `{first}` (line {line}) would be written to the same file",
                             path = path,
@@ -611,6 +613,7 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
                 }
             }
             Err(UrlProblem::Segment(segment, problem)) => (
+                Code::ConfigValue,
                 msg!(
                     "the output `{path}` cannot be published: {problem}",
                     path = path.escape_debug(),
@@ -619,6 +622,7 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
                 msg!("rename the file using letters, digits, hyphens and dots"),
             ),
             Err(_) => (
+                Code::ConfigValue,
                 msg!(
                     "the output `{path}` is not the path of a file of this site",
                     path = path.escape_debug()
@@ -628,7 +632,7 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
                 ),
             ),
         };
-        let mut d = Diagnostic::new(Code::ConfigValue, CONFIG_FILE, message).hint(hint);
+        let mut d = Diagnostic::new(code, CONFIG_FILE, message).hint(hint);
         if let Some((line, column)) = position {
             d = d.at(line, column);
         }

@@ -154,10 +154,21 @@ pub fn render(
     let mut jobs = page_jobs(site, values, tera, &mut errors);
     jobs.extend(section_jobs(site, values, tera, &mut errors));
     jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
-    jobs.extend(output_jobs(site, tera, &mut errors));
-    progress.start(Phase::Render, jobs.len());
+    let outputs = output_jobs(site, tera, &mut errors);
+    progress.start(Phase::Render, jobs.len() + outputs.len());
     let mut rendered = run_jobs(site, renderer, jobs, stage, progress, &mut errors)?;
     rendered.extend(not_found_page(site, renderer));
+    // The outputs stay in memory until the build commits, as the files made without templates
+    // do: one that takes the name of a page's folder is refused by the output set below,
+    // before anything is written there.
+    rendered.extend(run_jobs(
+        site,
+        renderer,
+        outputs,
+        None,
+        progress,
+        &mut errors,
+    )?);
     let mut set = OutputSet::default();
     for r in rendered {
         match r {
