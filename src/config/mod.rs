@@ -6,7 +6,7 @@
 
 pub mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use jiff::tz::TimeZone;
@@ -16,6 +16,7 @@ use crate::base::error::{Code, Diagnostic, Error, Result};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONFIG_FILE;
+use crate::base::site_path::{self, UrlProblem};
 use crate::base::yaml::{self, KeyCodes, YamlValue};
 use crate::config::schema::{Ordered, RawField, Schema, Schemas};
 
@@ -43,7 +44,16 @@ struct RawConfig {
     #[serde(default)]
     schemas: Ordered<Ordered<RawField>>,
     #[serde(default)]
+    outputs: Vec<RawOutput>,
+    #[serde(default)]
     extra: YamlValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    path: String,
+    template: String,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +177,19 @@ pub struct Feeds {
     pub limit: usize,
 }
 
+/// A file that a template of the theme renders at a path of its own (`outputs:` in
+/// `site.yaml`): open data such as `spazi/spazi.csv`, a calendar, a `humans.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateOutput {
+    /// Where it is published: a file's path from the site's root, in its normal form
+    /// (`spazi/spazi.csv`, never a folder).
+    pub path: String,
+    /// The theme's template that renders it (`opendata/spazi.csv`).
+    pub template: String,
+    /// Where the entry is written in `site.yaml`: line and column.
+    pub position: Option<(usize, usize)>,
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -198,6 +221,8 @@ pub struct Config {
     pub feeds: Feeds,
     /// Typed front matter: the schema of each section that has one.
     pub schemas: Schemas,
+    /// Files rendered by templates at paths of their own, in the order written.
+    pub outputs: Vec<TemplateOutput>,
     /// Free values for the theme.
     pub extra: YamlValue,
 }
@@ -259,6 +284,7 @@ impl Config {
             markdown,
             feeds,
             schemas,
+            outputs,
             extra,
         } = raw;
         let mut errors = Problems {
@@ -285,6 +311,7 @@ impl Config {
             );
         }
         let schemas = resolve_schemas(schemas, &mut errors);
+        let outputs = resolve_outputs(outputs, &mut errors);
         if !errors.found.is_empty() {
             return Err(Error::usage(errors.found));
         }
@@ -302,6 +329,7 @@ impl Config {
             menus,
             unsafe_html: markdown.unsafe_html,
             schemas,
+            outputs,
             feeds: Feeds {
                 atom: feeds.atom,
                 rss: feeds.rss,
@@ -528,6 +556,89 @@ fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Sc
         }
     }
     schemas
+}
+
+/// Each output with its path in normal form and its place in `site.yaml`; a path that is not
+/// one of a file of the site, or that names the file of an earlier output in any spelling a
+/// host would serve from one file ([`site_path::collision_key`]), is a problem at its entry.
+/// A collision with a page or a static file is found later, with every other one, when the
+/// site's files are put together.
+fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOutput> {
+    let outline = crate::base::yaml::outline::outline(errors.text);
+    let entries = outline.get("outputs");
+    let mut outputs: Vec<TemplateOutput> = Vec::with_capacity(raw.len());
+    // The collision key of each output's path → its index in `outputs`.
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for (i, RawOutput { path, template }) in raw.into_iter().enumerate() {
+        let position = entries.and_then(|list| list.item(i)).map(|entry| {
+            let at = entry.get("path").unwrap_or(entry);
+            (at.line, at.column)
+        });
+        let rooted = if path.starts_with('/') {
+            path.clone()
+        } else {
+            format!("/{path}")
+        };
+        let (code, message, hint) = match site_path::normalize(&rooted) {
+            Ok(normal) if normal.is_empty() || normal.ends_with('/') => (
+                Code::ConfigValue,
+                msg!(
+                    "the output `{path}` names a folder, not a file",
+                    path = path
+                ),
+                msg!("end the path with the file's name, such as spazi/spazi.csv"),
+            ),
+            Ok(normal) => {
+                let key = site_path::collision_key(&normal).into_owned();
+                if let Some(&first) = taken.get(&key) {
+                    let first: &TemplateOutput = &outputs[first];
+                    (
+                        Code::OutputCollision,
+                        msg!(
+                            "the outputs `{path}` and `{first}` (line {line}) would be written to the same file",
+                            path = path,
+                            first = first.path,
+                            line = first.position.map_or(0, |(line, _)| line)
+                        ),
+                        msg!("remove one of them, or give it another path"),
+                    )
+                } else {
+                    taken.insert(key, outputs.len());
+                    outputs.push(TemplateOutput {
+                        path: normal,
+                        template,
+                        position,
+                    });
+                    continue;
+                }
+            }
+            Err(UrlProblem::Segment(segment, problem)) => (
+                Code::ConfigValue,
+                msg!(
+                    "the output `{path}` cannot be published: {problem}",
+                    path = path.escape_debug(),
+                    problem = problem.describe(&segment)
+                ),
+                msg!("rename the file using letters, digits, hyphens and dots"),
+            ),
+            Err(_) => (
+                Code::ConfigValue,
+                msg!(
+                    "the output `{path}` is not the path of a file of this site",
+                    path = path.escape_debug()
+                ),
+                msg!(
+                    "write a path from the site's root such as spazi/spazi.csv: names between `/`, without `..`, `?`, `#` or `%`"
+                ),
+            ),
+        };
+        let mut d = Diagnostic::new(code, CONFIG_FILE, message).hint(hint);
+        if let Some((line, column)) = position {
+            d = d.at(line, column);
+        }
+        errors.found.push(d);
+    }
+    outputs
 }
 
 /// The path of an absolute http(s) URL, ending in `/`; when `url` is not one, the error's

@@ -1,6 +1,7 @@
-//! Rendering every page, section (paginated), taxonomy page and the 404 page through the
-//! theme's templates, in parallel, into an [`OutputSet`]: one job per output page, its
-//! template chosen by the page's `template:`, its section or the kind of page.
+//! Rendering every page, section (paginated), taxonomy page, the 404 page and the files of
+//! `outputs:` in `site.yaml` through the theme's templates, in parallel, into an
+//! [`OutputSet`]: one job per output file, its template chosen by the page's `template:`, its
+//! section or the kind of page, or named by the output.
 
 use std::path::PathBuf;
 
@@ -21,9 +22,13 @@ use crate::site::{Page, Site};
 #[derive(Clone)]
 struct Job<'a> {
     template: String,
-    /// Site path of the rendered page (its `index.html` goes there).
+    /// Site path of what is rendered: a folder (`spazi/x/`, whose `index.html` it writes) or,
+    /// for an output of `site.yaml`, a file (`spazi/spazi.csv`).
     path: String,
     origin: PathBuf,
+    /// Where in `origin` what asks for this file is written (an entry of `outputs:`), when
+    /// the file is not the whole of it.
+    position: Option<(usize, usize)>,
     lang: &'a str,
     objects: Vec<(&'static str, Value)>,
     /// How many entries the page lists (0 for a page of content): a measure of its cost.
@@ -35,6 +40,7 @@ struct Rendered {
     output: OutputPath,
     file: OutputFile,
     origin: PathBuf,
+    position: Option<(usize, usize)>,
 }
 
 /// One job per listing page of a listing of `items`, made from `first` (the job of page 1,
@@ -71,17 +77,34 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
         template,
         path: page.path.clone(),
         origin: shown_path(&page.doc.source),
+        position: None,
         lang: &page.doc.source.lang,
         objects: vec![("page", value.clone())],
         listed: 0,
     })
 }
 
-/// Renders one job: its output path (`<site path>index.html`) and its HTML.
 impl Job<'_> {
-    /// The output file the job renders.
+    /// The output file the job renders: `<site path>index.html`, or the file it names.
     fn output(&self) -> String {
-        format!("{}index.html", self.path)
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// `d` placed at this job's entry in its origin, when it has one.
+    fn located(&self, d: Diagnostic) -> Diagnostic {
+        located(d, self.position)
+    }
+}
+
+/// `d` at `position`, when there is one.
+fn located(d: Diagnostic, position: Option<(usize, usize)>) -> Diagnostic {
+    match position {
+        Some((line, column)) => d.at(line, column),
+        None => d,
     }
 }
 
@@ -116,8 +139,9 @@ pub fn render_page(
     Ok((output, run_job(site, renderer, job)?))
 }
 
-/// Renders every page, section (paginated), taxonomy page and the 404 page; with a `stage`,
-/// each changed file is staged on disk as soon as it is rendered.
+/// Renders every page, section (paginated), taxonomy page, the 404 page and the outputs of
+/// `site.yaml`; with a `stage`, each changed file is staged on disk as soon as it is rendered.
+/// The outputs come last, so that one that takes the file of a page is the one reported.
 pub fn render(
     site: &Site,
     values: &SiteValues,
@@ -130,16 +154,28 @@ pub fn render(
     let mut jobs = page_jobs(site, values, tera, &mut errors);
     jobs.extend(section_jobs(site, values, tera, &mut errors));
     jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
-    progress.start(Phase::Render, jobs.len());
+    let outputs = output_jobs(site, tera, &mut errors);
+    progress.start(Phase::Render, jobs.len() + outputs.len());
     let mut rendered = run_jobs(site, renderer, jobs, stage, progress, &mut errors)?;
     rendered.extend(not_found_page(site, renderer));
+    // The outputs stay in memory until the build commits, as the files made without templates
+    // do: one that takes the name of a page's folder is refused by the output set below,
+    // before anything is written there.
+    rendered.extend(run_jobs(
+        site,
+        renderer,
+        outputs,
+        None,
+        progress,
+        &mut errors,
+    )?);
     let mut set = OutputSet::default();
     for r in rendered {
         match r {
             Ok(r) => {
                 let origin = r.origin.display().to_string();
                 if let Err(d) = set.insert(r.output, r.file, origin) {
-                    errors.push(d);
+                    errors.push(located(d, r.position));
                 }
             }
             Err(d) => errors.push(d),
@@ -204,6 +240,7 @@ fn section_jobs<'s>(
             template,
             path: section.path.clone(),
             origin: shown_path(&section.doc.source),
+            position: None,
             lang: &section.doc.source.lang,
             objects: vec![("section", value.clone())],
             listed: 0,
@@ -253,6 +290,7 @@ fn taxonomy_jobs<'s>(
             template: list,
             path: index.path.clone(),
             origin: origin.clone(),
+            position: None,
             lang: &index.lang,
             objects: vec![("taxonomy", taxonomy_value.clone())],
             listed: index.terms.len(),
@@ -263,6 +301,7 @@ fn taxonomy_jobs<'s>(
                 template: single.clone(),
                 path: term.path.clone(),
                 origin: origin.clone(),
+                position: None,
                 lang: &index.lang,
                 objects: vec![
                     ("taxonomy", taxonomy_value.clone()),
@@ -271,6 +310,32 @@ fn taxonomy_jobs<'s>(
                 listed: 0,
             };
             jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
+        }
+    }
+    jobs
+}
+
+/// The job of each file of `outputs:` in `site.yaml`: its template renders it with the
+/// variables of every template (`config`, `data`, `lang` the default language, `current_path`,
+/// `current_url`) and finds the site with `get_section` and `get_page`.
+fn output_jobs<'s>(site: &'s Site, tera: &Tera, errors: &mut Vec<Diagnostic>) -> Vec<Job<'s>> {
+    let origin = PathBuf::from(crate::base::layout::CONFIG_FILE);
+    let mut jobs = Vec::new();
+    for output in &site.config.outputs {
+        let job = Job {
+            template: output.template.clone(),
+            path: output.path.clone(),
+            origin: origin.clone(),
+            position: output.position,
+            lang: &site.config.language,
+            objects: Vec::new(),
+            listed: 0,
+        };
+        match named(tera, &output.template) {
+            Ok(_) => jobs.push(job),
+            Err(msg) => {
+                errors.push(job.located(Diagnostic::new(Code::TemplateMissing, &origin, msg)))
+            }
         }
     }
     jobs
@@ -295,7 +360,7 @@ fn run_jobs(
             |(order, job)| match output::checked(&job.output(), &job.origin) {
                 Ok(output) => Some((order, output, job)),
                 Err(d) => {
-                    errors.push(d);
+                    errors.push(job.located(d));
                     None
                 }
             },
@@ -312,13 +377,14 @@ fn run_jobs(
         .into_par_iter()
         .with_max_len(crate::base::PARALLEL_BATCH)
         .map(|(order, output, job)| {
-            let origin = job.origin.clone();
+            let (origin, position) = (job.origin.clone(), job.position);
             let rendered = run_job(site, renderer, job).and_then(|html| {
                 let file = output::keep(stage, &output, html)?;
                 Ok(Rendered {
                     output,
                     file,
                     origin,
+                    position,
                 })
             });
             progress.step();
@@ -345,6 +411,7 @@ fn not_found_page(site: &Site, renderer: &Renderer) -> Option<Result<Rendered, D
             output: OutputPath::new("404.html").expect("a plain name"),
             file: OutputFile::Rendered(html.into_bytes()),
             origin: PathBuf::from("404.html"),
+            position: None,
         })
         .map_err(|e| renderer.diagnostic(&e, Some("404.html")));
     Some(rendered)
@@ -377,6 +444,23 @@ fn top_folder(relative: &str) -> Option<&str> {
     relative.split_once('/').map(|(top, _)| top)
 }
 
+/// The template `name`, when the theme has it; else what the theme has, in an error.
+fn named(tera: &Tera, name: &str) -> Result<String, Text> {
+    if tera.contains_template(name) {
+        Ok(name.to_string())
+    } else {
+        Err(msg!(
+            "`template: {name}` names a template that does not exist; the theme has: {names}",
+            name = name,
+            names = {
+                let mut names: Vec<&str> = tera.get_template_names().collect();
+                names.sort_unstable();
+                names.join(", ")
+            }
+        ))
+    }
+}
+
 /// The template for a document: the explicit one, else `<top>/<fallback>`, else `<fallback>`.
 fn choose(
     tera: &Tera,
@@ -385,19 +469,7 @@ fn choose(
     fallback: &str,
 ) -> Result<String, Text> {
     if let Some(name) = explicit {
-        return if tera.contains_template(name) {
-            Ok(name.to_string())
-        } else {
-            Err(msg!(
-                "`template: {name}` names a template that does not exist; the theme has: {names}",
-                name = name,
-                names = {
-                    let mut names: Vec<&str> = tera.get_template_names().collect();
-                    names.sort_unstable();
-                    names.join(", ")
-                }
-            ))
-        };
+        return named(tera, name);
     }
     if let Some(top) = top {
         let specific = format!("{top}/{fallback}");

@@ -1,6 +1,7 @@
 //! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
 //! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
-//! `url`, `trans`) and filters (`date`, `tel`, `json_ld`).
+//! `url`, `trans`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
+//! files that Tera does not escape).
 //!
 //! A template error becomes a diagnostic naming the template file, its line and column, and
 //! the content file being rendered.
@@ -391,6 +392,65 @@ fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
     tera.register_filter("json_ld", json_ld);
+    tera.register_filter("json", json);
+    let errors = own.clone();
+    tera.register_filter("csv", move |value: &Value, _: Kwargs, _: &State| {
+        csv(value).map_err(|_| {
+            errors.raise(msg!(
+                "csv: a field must be text, a number, true or false, or none, not a list or a map"
+            ))
+        })
+    });
+}
+
+/// The `json` filter: `{{ value | json }}` prints the value as JSON text, leaving out the map
+/// entries that are `none` ([`WithoutNone`]). The text is that of [`json_ld`] (`<`, `>` and
+/// `&` escaped, so it stays inert if a browser sniffs the file as HTML), but not marked safe:
+/// in an HTML template Tera escapes it, as an attribute needs.
+fn json(value: &Value, _: Kwargs, _: &State) -> Result<String, tera::Error> {
+    serde_json::to_string(&WithoutNone(value))
+        .map(|json| script_safe(&json))
+        .map_err(|e| tera::Error::message(format!("json: {e}")))
+}
+
+/// The `csv` filter: a text, number, boolean or `none` as one field of RFC 4180 CSV, a list of
+/// them as one record ending in CRLF (`{{ [page.title, page.permalink] | csv }}`). A field is
+/// quoted when it holds a quote, a comma or a line break, its quotes doubled; a text that a
+/// spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) gets a leading `'`, so that opening the file runs nothing. `none` is an empty field.
+/// The error is the kind of value that cannot be a field.
+fn csv(value: &Value) -> Result<String, &'static str> {
+    match value.as_array() {
+        Some(fields) => {
+            let mut record = fields
+                .iter()
+                .map(csv_field)
+                .collect::<Result<Vec<_>, _>>()?
+                .join(",");
+            record.push_str("\r\n");
+            Ok(record)
+        }
+        None => csv_field(value),
+    }
+}
+
+/// One CSV field; see [`csv`].
+fn csv_field(value: &Value) -> Result<String, &'static str> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(String::new());
+    }
+    if value.is_array() || value.is_map() || value.is_bytes() {
+        return Err(value.name());
+    }
+    let text = value.to_string();
+    // Numbers and booleans are written as they are: `-3` is a number, not a formula.
+    let formula = value.is_string() && text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let field = if formula { format!("'{text}") } else { text };
+    Ok(if field.contains(['"', ',', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    })
 }
 
 /// Registers `trans(key="…", lang=lang)`: the text of `key` in the language `lang` (by
@@ -545,6 +605,37 @@ mod tests {
             parsed,
             serde_json::json!({"@type": "Place", "name": name, "list": [1, {}]})
         );
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        let field = |v: Value| csv(&v).unwrap();
+        assert_eq!(field(Value::from("WeMi Piazzetta")), "WeMi Piazzetta");
+        assert_eq!(field(Value::from("a, \"b\"\nc")), "\"a, \"\"b\"\"\nc\"");
+        assert_eq!(
+            field(Value::from("=HYPERLINK(\"http://x\",\"y\")")),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        for formula in ["+39 02", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(
+                field(Value::from(formula))
+                    .trim_start_matches('"')
+                    .starts_with('\'')
+            );
+        }
+        assert_eq!(field(Value::from(-3)), "-3");
+        assert_eq!(field(Value::from(45.47)), "45.47");
+        assert_eq!(field(Value::none()), "");
+        assert_eq!(
+            field(Value::from(vec![
+                Value::from("a"),
+                Value::none(),
+                Value::from(true)
+            ])),
+            "a,,true\r\n"
+        );
+        let nested = Value::from(vec![Value::from(vec![Value::from("a")])]);
+        assert_eq!(csv(&nested), Err("array"));
     }
 
     #[test]

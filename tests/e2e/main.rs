@@ -11,6 +11,7 @@ mod editors;
 mod fuzz_corpus;
 mod hardening;
 mod listings;
+mod outputs;
 mod path_properties;
 mod schema;
 mod serve;

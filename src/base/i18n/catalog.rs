@@ -263,6 +263,39 @@ pub const CATALOG: &[(&str, &str)] = &[
         "schema `{path}`: {problem}",
         "nello schema `{path}`: {problem}",
     ),
+    // config.rs: outputs.
+    (
+        "the output `{path}` names a folder, not a file",
+        "l'output `{path}` indica una cartella, non un file",
+    ),
+    (
+        "end the path with the file's name, such as spazi/spazi.csv",
+        "termina il percorso con il nome del file, per esempio spazi/spazi.csv",
+    ),
+    (
+        "the outputs `{path}` and `{first}` (line {line}) would be written to the same file",
+        "gli output `{path}` e `{first}` (riga {line}) verrebbero scritti nello stesso file",
+    ),
+    (
+        "remove one of them, or give it another path",
+        "togline uno, oppure dagli un altro percorso",
+    ),
+    (
+        "the output `{path}` cannot be published: {problem}",
+        "l'output `{path}` non si può pubblicare: {problem}",
+    ),
+    (
+        "rename the file using letters, digits, hyphens and dots",
+        "rinomina il file usando lettere, cifre, trattini e punti",
+    ),
+    (
+        "the output `{path}` is not the path of a file of this site",
+        "l'output `{path}` non è il percorso di un file di questo sito",
+    ),
+    (
+        "write a path from the site's root such as spazi/spazi.csv: names between `/`, without `..`, `?`, `#` or `%`",
+        "scrivi un percorso dalla radice del sito come spazi/spazi.csv: nomi separati da `/`, senza `..`, `?`, `#` o `%`",
+    ),
     // schema/ (mod.rs, check.rs)
     (
         "a field of type `{kind}` needs `{key}`",
@@ -840,6 +873,11 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "the theme has no `{template}` template to render this file with",
         "il tema non ha il template `{template}` per generare questo file",
+    ),
+    // render/jobs.rs and render/templates.rs: outputs of site.yaml, the csv filter.
+    (
+        "csv: a field must be text, a number, true or false, or none, not a list or a map",
+        "csv: un campo deve essere un testo, un numero, true o false, oppure none, non una lista o una mappa",
     ),
     // view.rs
     (

@@ -265,6 +265,7 @@ pub(super) fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml; charset=utf-8",
         "yaml" | "yml" => "application/yaml; charset=utf-8",
         "json" | "map" => "application/json",
+        "geojson" => "application/geo+json",
         "webmanifest" => "application/manifest+json",
         "svg" => "image/svg+xml",
         "png" => "image/png",
@@ -391,5 +392,6 @@ mod tests {
         }
         assert_eq!(content_type("a.b/FILE.WOFF2"), "font/woff2");
         assert_eq!(content_type("a.b/README"), "application/octet-stream");
+        assert_eq!(content_type("spazi/spazi.geojson"), "application/geo+json");
     }
 }
