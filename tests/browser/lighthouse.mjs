@@ -9,25 +9,10 @@
 // Usage: CHROME_PATH=/usr/bin/chromium node lighthouse.mjs SITE_DIR PORT [PATH…]
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { chromiumArgs, htmlPages, urlPath, urlPattern } from "./site-pages.mjs";
+import { chromiumArgs, largestWith } from "./site-pages.mjs";
 import { serve } from "./static-server.mjs";
 
 const thresholds = { performance: 90, accessibility: 95, "best-practices": 95, seo: 95 };
-
-/// The largest page one level below `folder` of `dir` whose JSON-LD names the schema.org type
-/// `type`, or the largest page there.
-function largestWith(dir, folder, type) {
-  const candidates = htmlPages(dir)
-    .filter((page) => urlPattern(page) === `${folder}/*/`)
-    .map((page) => ({ page, html: readFileSync(join(dir, page), "utf8") }))
-    .sort((a, b) => b.html.length - a.html.length);
-  const typed = candidates.filter(({ html }) => new RegExp(`"@type"\\s*:\\s*"${type}"`).test(html));
-  const best = typed[0] ?? candidates[0];
-  if (!best) throw new Error(`${dir}: no page under ${folder}/; give the paths`);
-  return urlPath(best.page);
-}
 
 const [dir, port, ...given] = process.argv.slice(2);
 if (!dir || !port) {
@@ -67,7 +52,7 @@ try {
           const value = audit.displayValue ? ` (${audit.displayValue})` : "";
           console.log(`    ${id}: ${ref.id} ${Math.round(audit.score * 100)}${value}: ${audit.title}`);
           for (const item of (audit.details?.items ?? []).slice(0, 5)) {
-            const said = [item.url, item.description, item.node?.snippet].filter(Boolean);
+            const said = [item.url ?? item.sourceLocation?.url, item.description, item.node?.snippet].filter(Boolean);
             if (said.length > 0) console.log(`        ${said.join(": ")}`);
           }
         }

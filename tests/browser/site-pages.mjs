@@ -48,3 +48,16 @@ export function pageTypes(dir) {
 
 /// The page's URL path: a folder's index.html by its folder.
 export const urlPath = (page) => page.replace(/(^|\/)index\.html$/, "$1");
+
+/// The largest page one level below `folder` of `dir` whose JSON-LD names the schema.org type
+/// `type`, or the largest page there.
+export function largestWith(dir, folder, type) {
+  const candidates = htmlPages(dir)
+    .filter((page) => urlPattern(page) === `${folder}/*/`)
+    .map((page) => ({ page, html: readFileSync(join(dir, page), "utf8") }))
+    .sort((a, b) => b.html.length - a.html.length);
+  const typed = candidates.filter(({ html }) => new RegExp(`"@type"\\s*:\\s*"${type}"`).test(html));
+  const best = typed[0] ?? candidates[0];
+  if (!best) throw new Error(`${dir}: no page under ${folder}/; give the paths`);
+  return urlPath(best.page);
+}
