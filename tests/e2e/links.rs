@@ -317,6 +317,24 @@ fn public_fixtures() -> Vec<String> {
     names
 }
 
+/// Broken links ("page: url (reason)") grouped by link, each with the pages it is on: a link
+/// in the theme's header is broken on every page.
+fn grouped(broken: &[String]) -> String {
+    let mut pages_by_link: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for line in broken {
+        let (page, link) = line.split_once(": ").unwrap();
+        pages_by_link.entry(link).or_default().insert(page);
+    }
+    pages_by_link
+        .iter()
+        .map(|(link, pages)| {
+            let pages: Vec<&str> = pages.iter().copied().collect();
+            format!("  {link}, on {} pages: {}", pages.len(), pages.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn every_internal_link_and_fragment_of_the_real_site_and_the_public_fixtures_resolves() {
     let real = common::build_real_site();
@@ -348,11 +366,8 @@ fn every_internal_link_and_fragment_of_the_real_site_and_the_public_fixtures_res
         );
         let broken = broken_links(site);
         if !broken.is_empty() {
-            report.push(format!(
-                "{name}: {} broken:\n{}",
-                broken.len(),
-                broken.join("\n")
-            ));
+            let links = grouped(&broken);
+            report.push(format!("{name}: {} broken links:\n{links}", broken.len()));
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
