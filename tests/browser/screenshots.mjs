@@ -1,7 +1,9 @@
 // Screenshots for the README: the first screen of the home and of a space page (the largest
 // page under spazi/ carrying a schema.org GovernmentOffice) of each built site, on a desktop
 // (1366 × 900) and on a phone (390 × 844), in light mode, as PNG files named
-// NAME-home-desktop.png, NAME-space-mobile.png, … in OUT_DIR.
+// NAME-home-desktop.png, NAME-space-mobile.png, … in OUT_DIR. The browser's clock is fixed
+// (a Tuesday, 10:30 in Milan), so that what scripts compute from the time ("Aperto ora") is
+// the same at every run.
 // Usage: node screenshots.mjs OUT_DIR NAME=SITE_DIR… (`.ci/site-checks screenshots` builds the
 // real site and the complete fixture and writes docs/screenshots/).
 import { chromium } from "playwright-core";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { serve } from "./static-server.mjs";
 import { chromiumArgs, largestWith } from "./site-pages.mjs";
 
+const fixedTime = new Date("2026-03-10T10:30:00+01:00");
 const devices = {
   desktop: { viewport: { width: 1366, height: 900 } },
   mobile: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
@@ -27,7 +30,8 @@ for (const site of sites) {
   const server = await serve(dir, 0);
   const pages = { home: "", space: largestWith(dir, "spazi", "GovernmentOffice") };
   for (const [device, options] of Object.entries(devices)) {
-    const context = await browser.newContext({ ...options, colorScheme: "light" });
+    const context = await browser.newContext({ ...options, colorScheme: "light", timezoneId: "Europe/Rome" });
+    await context.clock.setFixedTime(fixedTime);
     await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
     const page = await context.newPage();
     for (const [kind, path] of Object.entries(pages)) {
