@@ -421,7 +421,7 @@ fn map_draws_each_space_as_a_link_inside_its_view_with_the_same_list_beside_it()
     let bounds = |n: usize| {
         let d = outlines[n - 1].value().attr("d").unwrap();
         let numbers: Vec<f64> = d
-            .split(|c: char| c == 'M' || c == 'L' || c == 'Z' || c == ' ')
+            .split(['M', 'L', 'Z', ' '])
             .filter(|s| !s.is_empty())
             .map(|s| s.parse().unwrap())
             .collect();
