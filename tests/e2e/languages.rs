@@ -48,22 +48,22 @@ fn links_to<'a>(doc: &'a Html, href: &str) -> Vec<ElementRef<'a>> {
         .collect()
 }
 
-/// The text that follows element `e` inside its parent (its next siblings' text).
+/// The text of the element right after element `e` (the "(in Italian)" after a link).
 fn text_after(e: ElementRef) -> String {
     e.next_siblings()
-        .map(|n| match ElementRef::wrap(n) {
-            Some(el) => el.text().collect::<String>(),
-            None => n.value().as_text().map_or(String::new(), |t| t.to_string()),
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .find_map(ElementRef::wrap)
+        .map(|next| next.text().collect::<String>())
+        .unwrap_or_default()
 }
 
 #[test]
 fn arabic_pages_are_written_right_to_left_and_the_others_left_to_right() {
     let (site, _) = built_rtl();
-    for page in ["ar/index.html", "ar/spazi/index.html", "ar/spazi/spazio-tradotto/index.html"] {
+    for page in [
+        "ar/index.html",
+        "ar/spazi/index.html",
+        "ar/spazi/spazio-tradotto/index.html",
+    ] {
         let doc = site.html(page);
         assert_eq!(attrs(&doc, "html", "lang"), ["ar"], "{page}");
         assert_eq!(attrs(&doc, "html", "dir"), ["rtl"], "{page}");
@@ -123,8 +123,14 @@ fn the_switcher_offers_each_translation_or_else_that_languages_home_with_a_notic
     // An Italian page without translations: each other language's home, with a notice in it.
     let italian = site.html("spazi/solo-italiano/index.html");
     assert_eq!(texts(&italian, ".lang-nav [aria-current]"), ["Italiano"]);
-    assert_eq!(attrs(&italian, ".lang-nav a[hreflang=en]", "href"), ["/en/"]);
-    assert_eq!(attrs(&italian, ".lang-nav a[hreflang=ar]", "href"), ["/ar/"]);
+    assert_eq!(
+        attrs(&italian, ".lang-nav a[hreflang=en]", "href"),
+        ["/en/"]
+    );
+    assert_eq!(
+        attrs(&italian, ".lang-nav a[hreflang=ar]", "href"),
+        ["/ar/"]
+    );
     assert_eq!(
         texts(&italian, ".lang-nav li[lang=en] .lang-nav__missing"),
         ["This page is not available in English"]
@@ -144,13 +150,11 @@ fn listings_in_another_language_show_untranslated_pages_in_italian_marked_as_suc
             "/ar/spazi/spazio-tradotto/",
             "(بالإيطالية)",
         ),
-        ("ar/index.html", "/ar/spazi/spazio-tradotto/", "(بالإيطالية)"),
         (
             "en/spazi/index.html",
             "/en/spazi/spazio-tradotto/",
             "(in Italian)",
         ),
-        ("en/index.html", "/en/spazi/spazio-tradotto/", "(in Italian)"),
     ] {
         let doc = site.html(listing);
         let own = links_to(&doc, translated);
@@ -159,10 +163,26 @@ fn listings_in_another_language_show_untranslated_pages_in_italian_marked_as_suc
         let fallback = links_to(&doc, "/spazi/solo-italiano/");
         assert_eq!(fallback.len(), 1, "{listing}");
         assert_eq!(fallback[0].value().attr("lang"), Some("it"), "{listing}");
-        assert_eq!(fallback[0].value().attr("hreflang"), Some("it"), "{listing}");
+        assert_eq!(
+            fallback[0].value().attr("hreflang"),
+            Some("it"),
+            "{listing}"
+        );
         assert_eq!(text_after(fallback[0]), marker, "{listing}");
         // The Italian version of a translated page is not listed a second time.
-        assert!(links_to(&doc, "/spazi/spazio-tradotto/").is_empty(), "{listing}");
+        assert!(
+            links_to(&doc, "/spazi/spazio-tradotto/").is_empty(),
+            "{listing}"
+        );
+    }
+    // The home leads to the spaces index of its own language.
+    for (home, spaces) in [
+        ("ar/index.html", "/ar/spazi/"),
+        ("en/index.html", "/en/spazi/"),
+    ] {
+        let doc = site.html(home);
+        assert!(!links_to(&doc, spaces).is_empty(), "{home}");
+        assert!(links_to(&doc, "/spazi/").is_empty(), "{home}");
     }
     // In Italian, nothing is marked.
     let italian = site.html("spazi/index.html");
@@ -210,8 +230,7 @@ fn pages_of(section: &str) -> Vec<(String, bool)> {
     pages
 }
 
-/// The English pages the site must have: home, spaces index, services index and every service,
-/// and the open spaces.
+/// The spaces with an English page: those open (or known) in the sources.
 const ENGLISH_SPACES: [&str; 10] = [
     "via-piazzetta",
     "tate-colf-badanti",
@@ -225,12 +244,27 @@ const ENGLISH_SPACES: [&str; 10] = [
     "capuana",
 ];
 
+/// The pages about the site itself, linked from every footer.
+const LEGAL_PAGES: [&str; 6] = [
+    "dichiarazione-accessibilita",
+    "privacy",
+    "note-legali",
+    "faq",
+    "segnala-disservizio",
+    "mappa-del-sito",
+];
+
 #[test]
 fn the_key_pages_of_the_real_site_are_in_english_under_en() {
     let dir = build_real_site();
     let mut key_pages: Vec<String> = vec!["".into(), "spazi/".into(), "servizi/".into()];
+    key_pages.extend(LEGAL_PAGES.iter().map(|p| format!("{p}/")));
     key_pages.extend(ENGLISH_SPACES.iter().map(|s| format!("spazi/{s}/")));
-    key_pages.extend(pages_of("servizi").into_iter().map(|(s, _)| format!("servizi/{s}/")));
+    key_pages.extend(
+        pages_of("servizi")
+            .into_iter()
+            .map(|(s, _)| format!("servizi/{s}/")),
+    );
     for path in key_pages {
         let english = dir.path().join(format!("en/{path}index.html"));
         assert!(english.exists(), "no English page /en/{path}");
@@ -264,10 +298,19 @@ fn every_page_of_the_real_site_is_in_its_language_and_its_alternates_point_back(
     for page in &pages {
         let doc = Html::parse_document(&fs::read_to_string(page).unwrap());
         let relative = page.strip_prefix(dir.path()).unwrap();
-        let lang = if relative.starts_with("en") { "en" } else { "it" };
+        let lang = if relative.starts_with("en") {
+            "en"
+        } else {
+            "it"
+        };
         let redirect = !attrs(&doc, "meta[http-equiv=refresh]", "content").is_empty();
         if !redirect {
-            assert_eq!(attrs(&doc, "html", "lang"), [lang], "{}", relative.display());
+            assert_eq!(
+                attrs(&doc, "html", "lang"),
+                [lang],
+                "{}",
+                relative.display()
+            );
         }
         let own = alternates(&doc);
         if own.is_empty() {
@@ -276,9 +319,15 @@ fn every_page_of_the_real_site_is_in_its_language_and_its_alternates_point_back(
         with_alternates += 1;
         let canonical = attrs(&doc, "link[rel=canonical]", "href").remove(0);
         assert_eq!(own.get(lang), Some(&canonical), "{}", relative.display());
-        assert_eq!(own.get("x-default"), own.get("it"), "{}", relative.display());
+        assert_eq!(
+            own.get("x-default"),
+            own.get("it"),
+            "{}",
+            relative.display()
+        );
         for (other_lang, url) in own.iter().filter(|(l, _)| *l != lang && *l != "x-default") {
-            let other = Html::parse_document(&fs::read_to_string(file_of(dir.path(), url)).unwrap());
+            let other =
+                Html::parse_document(&fs::read_to_string(file_of(dir.path(), url)).unwrap());
             assert_eq!(
                 alternates(&other).get(lang),
                 Some(&canonical),
@@ -287,27 +336,36 @@ fn every_page_of_the_real_site_is_in_its_language_and_its_alternates_point_back(
             );
         }
     }
-    assert!(with_alternates >= 2 * ENGLISH_SPACES.len(), "{with_alternates}");
+    assert!(
+        with_alternates >= 2 * ENGLISH_SPACES.len(),
+        "{with_alternates}"
+    );
 }
 
 #[test]
-fn the_english_listings_of_the_real_site_show_every_space() {
+fn the_english_spaces_index_of_the_real_site_shows_every_space() {
     let dir = build_real_site();
     let spaces = pages_of("spazi");
-    assert!(spaces.iter().any(|(_, english)| !english), "every space is translated");
-    for listing in ["en/spazi/index.html", "en/index.html"] {
-        let doc = Html::parse_document(&fs::read_to_string(dir.path().join(listing)).unwrap());
-        for (slug, english) in &spaces {
-            if *english {
-                let links = links_to(&doc, &format!("/en/spazi/{slug}/"));
-                assert_eq!(links.len(), 1, "{listing}: {slug}");
-                assert_eq!(links[0].value().attr("lang"), None, "{listing}: {slug}");
-            } else {
-                let links = links_to(&doc, &format!("/spazi/{slug}/"));
-                assert_eq!(links.len(), 1, "{listing}: {slug}");
-                assert_eq!(links[0].value().attr("lang"), Some("it"), "{listing}: {slug}");
-                assert_eq!(text_after(links[0]), "(in Italian)", "{listing}: {slug}");
-            }
+    assert!(
+        spaces.iter().any(|(_, english)| !english),
+        "every space is translated"
+    );
+    let listing = "en/spazi/index.html";
+    let doc = Html::parse_document(&fs::read_to_string(dir.path().join(listing)).unwrap());
+    for (slug, english) in &spaces {
+        if *english {
+            let links = links_to(&doc, &format!("/en/spazi/{slug}/"));
+            assert_eq!(links.len(), 1, "{listing}: {slug}");
+            assert_eq!(links[0].value().attr("lang"), None, "{listing}: {slug}");
+        } else {
+            let links = links_to(&doc, &format!("/spazi/{slug}/"));
+            assert_eq!(links.len(), 1, "{listing}: {slug}");
+            assert_eq!(
+                links[0].value().attr("lang"),
+                Some("it"),
+                "{listing}: {slug}"
+            );
+            assert_eq!(text_after(links[0]), "(in Italian)", "{listing}: {slug}");
         }
     }
 }
