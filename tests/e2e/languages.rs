@@ -268,6 +268,20 @@ fn the_key_pages_of_the_real_site_are_in_english_under_en() {
     for path in key_pages {
         let english = dir.path().join(format!("en/{path}index.html"));
         assert!(english.exists(), "no English page /en/{path}");
+        // The menu of English pages (site.yaml `main_en`) leads to the English sections.
+        let menu = attrs(
+            &Html::parse_document(&fs::read_to_string(&english).unwrap()),
+            ".main-nav a",
+            "href",
+        );
+        assert!(
+            menu.contains(&"/en/spazi/".to_string()),
+            "/en/{path}: {menu:?}"
+        );
+        assert!(
+            !menu.contains(&"/spazi/".to_string()),
+            "/en/{path}: {menu:?}"
+        );
         let italian = Html::parse_document(
             &fs::read_to_string(dir.path().join(format!("{path}index.html"))).unwrap(),
         );
