@@ -70,7 +70,7 @@ const audit = () => {
       const url = (element.getAttribute("content") || "").replace(/^[^;]*;\s*url=/i, "");
       if (scriptSchemes.has(protocol(url))) found.scriptUrls.push(`<meta content="${url}">`);
     }
-    if (tag === "script") found.scripts.push({ type: element.type, text: element.textContent });
+    if (tag === "script") found.scripts.push({ type: element.type, text: element.textContent, src: element.getAttribute("src") });
     if (["iframe", "frame", "object", "embed", "base", "form"].includes(tag)) {
       found.embeds.push(element.outerHTML.slice(0, 200));
     }

@@ -349,6 +349,22 @@ fn spaces_index_groups_by_municipio_with_not_given_last() {
     let picker = attrs(&doc, ".municipio-picker a", "href");
     assert_eq!(picker.len(), 9);
     assert_eq!(picker[3], "/spazi/#municipio-4");
+    // The open data of the spaces, linked and written.
+    let files = attrs(&doc, ".opendata a[type]", "href");
+    assert_eq!(
+        files,
+        [
+            "/spazi/spazi.csv",
+            "/spazi/spazi.json",
+            "/spazi/spazi.geojson"
+        ]
+    );
+    for file in files {
+        assert!(
+            site.public(file.trim_start_matches('/')).is_file(),
+            "{file}"
+        );
+    }
 }
 
 /// The markers of the map: (href, accessible name, class, cx, cy).

@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 use common::{Site, copy_dir, walk};
 use scraper::{Html, Selector};
 
+/// The scripts the WeMi theme itself loads (by `src`, with no text): the only `<script>`
+/// elements allowed besides JSON data.
+const THEME_SCRIPTS: &[&str] = &["/js/spazi.js"];
+
 /// The attack site, with the theme the real site is published with.
 fn attack_site() -> Site {
     let site = Site::fixture("xss");
@@ -93,12 +97,21 @@ fn no_script_from_content_runs_in_a_real_browser() {
         }
         for script in result["scripts"].as_array().into_iter().flatten() {
             let text = script["text"].as_str().unwrap_or_default();
-            if script["type"] != "application/ld+json" {
+            let data = ["application/ld+json", "application/json"]
+                .iter()
+                .any(|t| script["type"] == *t);
+            if THEME_SCRIPTS.iter().any(|s| script["src"] == *s) && text.is_empty() {
+                // The theme's own file, not content.
+            } else if !data {
                 problems.push(format!("{shown}: a script ran or waits: {script}"));
             } else {
+                // Data the browser never runs: it must still be whole JSON.
                 match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(value) => json_ld.push((shown.to_string(), value)),
-                    Err(e) => problems.push(format!("{shown}: JSON-LD broken ({e}): {text}")),
+                    Ok(value) if script["type"] == "application/ld+json" => {
+                        json_ld.push((shown.to_string(), value))
+                    }
+                    Ok(_) => {}
+                    Err(e) => problems.push(format!("{shown}: JSON data broken ({e}): {text}")),
                 }
             }
         }
