@@ -121,7 +121,8 @@ fn index(lang: &str, entries: &[Entry]) -> Vec<GeneratedFile> {
     let italian = lang == "it";
     // Each document's folded words and their weights, in parallel; then each distinct word
     // is turned into a term once.
-    let counted: Vec<HashMap<String, u32>> = entries.par_iter().map(weighted_words).collect();
+    let (counted, excerpts): (Vec<HashMap<String, u32>>, Vec<String>) =
+        entries.par_iter().map(weighted_words).unzip();
     // Terms by number, in the order they are met; each word's term number.
     let mut terms: Vec<String> = Vec::new();
     let mut numbers: HashMap<String, u32> = HashMap::new();
@@ -173,14 +174,16 @@ fn index(lang: &str, entries: &[Entry]) -> Vec<GeneratedFile> {
     if !chunk.is_empty() {
         files.push(close_chunk(&base, firsts.len() - 1, &mut chunk, &origin));
     }
+    let mut excerpts = excerpts.into_iter();
     for (n, group) in entries.chunks(DOCS_PER_FILE).enumerate() {
         let shown: Vec<Shown> = group
             .iter()
-            .map(|e| Shown {
+            .zip(excerpts.by_ref())
+            .map(|(e, excerpt)| Shown {
                 url: &e.url,
                 title: e.doc.meta.title.as_deref().unwrap_or(&e.url),
                 section: e.section,
-                excerpt: excerpt(e),
+                excerpt,
             })
             .collect();
         files.push(GeneratedFile {
@@ -243,34 +246,42 @@ fn to_json(value: &impl Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// The folded words of a document with their weights: each time in the text counts 1, in the
-/// description [`DESCRIPTION_WEIGHT`], in the title [`TITLE_WEIGHT`].
-fn weighted_words(entry: &Entry) -> HashMap<String, u32> {
-    let mut counts: HashMap<String, u32> = HashMap::new();
+/// The folded words of a document with their weights (each time in the text counts 1, in the
+/// description [`DESCRIPTION_WEIGHT`], in the title [`TITLE_WEIGHT`]), and what its result
+/// shows under the title: the description, or the start of the text cut at a word.
+fn weighted_words(entry: &Entry) -> (HashMap<String, u32>, String) {
     let meta = &entry.doc.meta;
+    let text = plain_text(&entry.body.html);
     let parts = [
         (meta.title.as_deref().unwrap_or_default(), TITLE_WEIGHT),
         (
             meta.description.as_deref().unwrap_or_default(),
             DESCRIPTION_WEIGHT,
         ),
-        (&plain_text(&entry.body.html), 1),
+        (&text, 1),
     ];
-    for (text, weight) in parts {
-        for word in words::words(text) {
-            let count = counts.entry(word).or_default();
+    // Counted as written first: each distinct spelling is folded once.
+    let mut written: HashMap<&str, u32> = HashMap::new();
+    for (part, weight) in parts {
+        for word in words::raw_words(part) {
+            let count = written.entry(word).or_default();
             *count = count.saturating_add(weight);
         }
     }
-    counts
+    let mut counts: HashMap<String, u32> = HashMap::with_capacity(written.len());
+    for (word, weight) in written {
+        let count = counts.entry(words::folded_word(word)).or_default();
+        *count = count.saturating_add(weight);
+    }
+    let excerpt = match meta.description.as_deref() {
+        Some(description) => description.to_string(),
+        None => start_of(&text),
+    };
+    (counts, excerpt)
 }
 
-/// The description, or the start of the text cut at a word.
-fn excerpt(entry: &Entry) -> String {
-    if let Some(description) = entry.doc.meta.description.as_deref() {
-        return description.to_string();
-    }
-    let text = plain_text(&entry.body.html);
+/// The first [`EXCERPT_CHARS`] characters of `text`, cut at a word.
+fn start_of(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= EXCERPT_CHARS {
         return text;
