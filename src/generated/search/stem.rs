@@ -292,9 +292,8 @@ fn standard_suffix(w: &mut Word) -> bool {
                     }
                 }
                 Standard::Ivo => {
-                    if w.delete_in("at", w.r2) {
-                        w.delete_in("ic", w.r2);
-                    }
+                    // `ic` goes only after `at` went.
+                    let _ = w.delete_in("at", w.r2) && w.delete_in("ic", w.r2);
                 }
                 _ => {}
             }
@@ -326,7 +325,7 @@ fn verb_suffix(w: &mut Word) {
 fn vowel_suffix(w: &mut Word) {
     if let Some(&last) = w.chars.last()
         && matches!(last, 'a' | 'e' | 'i' | 'o' | 'à' | 'è' | 'ì' | 'ò')
-        && w.chars.len() - 1 >= w.rv
+        && w.chars.len() > w.rv
     {
         w.cut(1);
         w.delete_in("i", w.rv);
