@@ -83,7 +83,9 @@ pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
         sitemap::robots(&config.permalink(sitemap::SITEMAP_FILE)),
         "robots.txt".into(),
     );
-    files.append(&mut search::files(site, bodies));
+    for file in search::files(site, bodies) {
+        add(file.path, file.text, file.origin);
+    }
     files
 }
 

@@ -21,7 +21,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::GeneratedFile;
 use crate::content::document::Document;
 use crate::render::bodies::{Bodies, Body};
 use crate::site::Site;
@@ -41,6 +40,16 @@ const DESCRIPTION_WEIGHT: u32 = 3;
 const MAX_WEIGHT: u32 = 999;
 /// Characters of text shown under a result when the page has no description.
 const EXCERPT_CHARS: usize = 180;
+
+/// A file of the index.
+pub struct IndexFile {
+    /// Output path.
+    pub path: String,
+    /// Content (JSON).
+    pub text: String,
+    /// Where it comes from, for a collision message.
+    pub origin: String,
+}
 
 /// One searchable page or section.
 struct Entry<'a> {
@@ -76,7 +85,7 @@ struct Manifest<'a> {
 }
 
 /// The index files of every language, when `site.yaml` turns search on.
-pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
+pub fn files(site: &Site, bodies: &Bodies) -> Vec<IndexFile> {
     let config = &site.config;
     if !config.search.enabled {
         return Vec::new();
@@ -117,7 +126,7 @@ pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
 }
 
 /// The files of one language's index.
-fn index(lang: &str, entries: &[Entry]) -> Vec<GeneratedFile> {
+fn index(lang: &str, entries: &[Entry]) -> Vec<IndexFile> {
     let italian = lang == "it";
     // Each document's folded words and their weights, in parallel; then each distinct word
     // is turned into a term once.
@@ -186,7 +195,7 @@ fn index(lang: &str, entries: &[Entry]) -> Vec<GeneratedFile> {
                 excerpt,
             })
             .collect();
-        files.push(GeneratedFile {
+        files.push(IndexFile {
             path: format!("{base}/docs/{n}.json"),
             text: to_json(&shown),
             origin: origin.clone(),
@@ -206,7 +215,7 @@ fn index(lang: &str, entries: &[Entry]) -> Vec<GeneratedFile> {
         docs_per_file: DOCS_PER_FILE,
         chunks: firsts,
     };
-    files.push(GeneratedFile {
+    files.push(IndexFile {
         path: format!("{base}/index.json"),
         text: to_json(&manifest),
         origin,
@@ -232,9 +241,9 @@ fn term_entry(term: &str, docs: &[(u32, u32)]) -> String {
 }
 
 /// Ends `chunk` (the text of term chunk `n`) and makes it a file.
-fn close_chunk(base: &str, n: usize, chunk: &mut String, origin: &str) -> GeneratedFile {
+fn close_chunk(base: &str, n: usize, chunk: &mut String, origin: &str) -> IndexFile {
     chunk.push('}');
-    GeneratedFile {
+    IndexFile {
         path: format!("{base}/terms/{n}.json"),
         text: std::mem::take(chunk),
         origin: origin.to_string(),
