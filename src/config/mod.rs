@@ -42,6 +42,8 @@ struct RawConfig {
     #[serde(default)]
     feeds: RawFeeds,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     schemas: Ordered<Ordered<RawField>>,
     #[serde(default)]
     outputs: Vec<RawOutput>,
@@ -96,6 +98,13 @@ impl Default for RawFeeds {
             limit: default_feed_limit(),
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default)]
+    enabled: bool,
 }
 
 fn yes() -> bool {
@@ -190,6 +199,13 @@ pub struct TemplateOutput {
     pub position: Option<(usize, usize)>,
 }
 
+/// The site's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Search {
+    /// Whether the build writes the search index (`search/<lang>/`).
+    pub enabled: bool,
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -219,6 +235,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Feed formats and size.
     pub feeds: Feeds,
+    /// The search index.
+    pub search: Search,
     /// Typed front matter: the schema of each section that has one.
     pub schemas: Schemas,
     /// Files rendered by templates at paths of their own, in the order written.
@@ -283,6 +301,7 @@ impl Config {
             menus,
             markdown,
             feeds,
+            search,
             schemas,
             outputs,
             extra,
@@ -334,6 +353,9 @@ impl Config {
                 atom: feeds.atom,
                 rss: feeds.rss,
                 limit: feeds.limit,
+            },
+            search: Search {
+                enabled: search.enabled,
             },
             extra,
         })

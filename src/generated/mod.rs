@@ -1,7 +1,8 @@
-//! Files made without templates: feeds, `sitemap.xml`, `robots.txt`, and the redirect pages
-//! of aliases and of `page/1/`.
+//! Files made without templates: feeds, `sitemap.xml`, `robots.txt`, the redirect pages
+//! of aliases and of `page/1/`, and the search index.
 
 pub mod feed;
+pub mod search;
 pub mod sitemap;
 
 use crate::base::date::rfc3339;
@@ -38,7 +39,7 @@ pub fn add(files: Vec<GeneratedFile>, set: &mut OutputSet) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Feeds, sitemap, robots.txt and redirects; the pages' HTML comes from `bodies`.
+/// Feeds, sitemap, robots.txt, redirects and the search index; the pages' HTML comes from `bodies`.
 pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     let mut add = |path: String, text: String, origin: String| {
@@ -82,6 +83,9 @@ pub fn files(site: &Site, bodies: &Bodies) -> Vec<GeneratedFile> {
         sitemap::robots(&config.permalink(sitemap::SITEMAP_FILE)),
         "robots.txt".into(),
     );
+    for file in search::files(site, bodies) {
+        add(file.path, file.text, file.origin);
+    }
     files
 }
 

@@ -16,6 +16,7 @@ mod listings;
 mod outputs;
 mod path_properties;
 mod schema;
+mod search;
 mod serve;
 mod serve_load;
 mod site_paths;
