@@ -21,5 +21,6 @@ mod serve;
 mod serve_load;
 mod site_paths;
 mod stderr_snapshots;
+mod theme_anatomy;
 mod theme_spaces;
 mod xss;
