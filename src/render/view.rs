@@ -32,6 +32,8 @@ struct ConfigView<'a> {
     taxonomies: Vec<&'a str>,
     menus: &'a BTreeMap<String, Vec<MenuItem>>,
     feeds: FeedsView,
+    /// Root-relative URLs of the files `outputs:` publishes, so a theme links only those.
+    outputs: Vec<String>,
     extra: &'a YamlValue,
 }
 
@@ -218,6 +220,7 @@ pub fn config_value(config: &Config) -> Result<Value, Diagnostic> {
         taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
         menus: &config.menus,
         feeds: FeedsView::new(config, "", true),
+        outputs: config.outputs.iter().map(|o| config.url(&o.path)).collect(),
         extra: &config.extra,
     })
     .map_err(|e| {
