@@ -16,6 +16,7 @@ use crate::base::date::{self, DateFormat};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
+use crate::base::slug;
 use crate::config::Config;
 use crate::content::theme::{Theme, Translations};
 use crate::site::Site;
@@ -391,6 +392,9 @@ fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
         date::format(value, format, &lang).map_err(|e| errors.raise(e))
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| {
+        slug::slugify(value)
+    });
     tera.register_filter("json_ld", json_ld);
     tera.register_filter("json", json);
     let errors = own.clone();

@@ -354,7 +354,7 @@ fn the_menu_carries_the_validator_markers_and_the_search_box_its_contract() {
         ("all-services", "/servizi/"),
         ("news", "/notizie/"),
         ("management", "/municipio/"),
-        ("all-topics", "/tags/"),
+        ("all-topics", "/argomenti/"),
     ] {
         let hrefs = attrs(
             &home,
