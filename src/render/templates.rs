@@ -385,10 +385,7 @@ fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
                 format = format_name
             ))
         })?;
-        let lang: String = match kwargs.get::<&str>("lang")? {
-            Some(l) => l.to_string(),
-            None => state.get::<String>("lang")?.unwrap_or_else(|| "it".into()),
-        };
+        let lang = lang_argument(&kwargs, state, "it")?;
         date::format(value, format, &lang).map_err(|e| errors.raise(e))
     });
     tera.register_filter("tel", |value: &str, _: Kwargs, _: &State| tel_url(value));
@@ -467,12 +464,7 @@ fn register_trans(tera: &mut Tera, config: &Config, translations: &Translations,
     let errors = own.clone();
     tera.register_function("trans", move |kwargs: Kwargs, state: &State| {
         let key: &str = kwargs.must_get("key")?;
-        let lang: String = match kwargs.get::<&str>("lang")? {
-            Some(l) => l.to_string(),
-            None => state
-                .get::<String>("lang")?
-                .unwrap_or_else(|| default_lang.clone()),
-        };
+        let lang = lang_argument(&kwargs, state, &default_lang)?;
         let text = [lang.as_str(), default_lang.as_str()]
             .iter()
             .find_map(|l| translations.get(*l).and_then(|texts| texts.get(key)))
@@ -485,6 +477,17 @@ fn register_trans(tera: &mut Tera, config: &Config, translations: &Translations,
             })?;
         Ok::<_, tera::Error>(fill_placeholders(text, &kwargs))
     });
+}
+
+/// The language a filter or function works in: its `lang` argument, else the language being
+/// rendered, else `default`.
+fn lang_argument(kwargs: &Kwargs, state: &State, default: &str) -> Result<String, tera::Error> {
+    Ok(match kwargs.get::<&str>("lang")? {
+        Some(l) => l.to_string(),
+        None => state
+            .get::<String>("lang")?
+            .unwrap_or_else(|| default.to_string()),
+    })
 }
 
 /// `text` with each `{name}` replaced by the argument `name` of `kwargs` (other than `key` and
