@@ -17,6 +17,7 @@ use wemi::content::document;
 use wemi::content::front_matter::{self, RawFrontMatter};
 use wemi::content::source::{SourceFile, SourceKind};
 use wemi::markdown;
+use wemi::output::Keeping;
 use wemi::render::bodies::Bodies;
 use wemi::render::{self, view};
 use wemi::site::links::Unparsed;
@@ -121,7 +122,14 @@ fn prepare() -> RenderedSite {
 fn render_site(bencher: divan::Bencher) {
     let p = prepare();
     bencher.bench(|| {
-        render::render(&p.site, &p.values, &p.renderer, None, &Progress::default()).unwrap()
+        render::render(
+            &p.site,
+            &p.values,
+            &p.renderer,
+            Keeping::Memory,
+            &Progress::default(),
+        )
+        .unwrap()
     });
 }
 

@@ -22,7 +22,7 @@ use crate::content::data;
 use crate::content::document::{self, Document, Rejected};
 use crate::content::source::{self, SourceFile, SourceKind};
 use crate::content::theme::{self, Theme};
-use crate::output::{self, OutputFile, OutputSet, WriteReport};
+use crate::output::{self, Keeping, OutputFile, OutputSet, WriteReport};
 use crate::render::bodies::{self, Bodies};
 use crate::render::view::{self, SiteValues};
 use crate::render::{Renderer, Templates};
@@ -208,7 +208,8 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// What a run of the pipeline is for: where rendered files go, and what it may reuse.
 pub enum Mode<'a> {
-    /// `wemi check`: everything is rendered in memory, then dropped.
+    /// `wemi check`: every page is rendered and its bytes dropped at once; only the output
+    /// paths are kept, to be checked.
     Check,
     /// `wemi build`: each changed file is staged on disk as soon as it is rendered.
     Build(&'a output::Stage),
@@ -472,12 +473,13 @@ fn render(
     theme: &Theme,
     run: &Run,
 ) -> std::result::Result<OutputSet, Vec<Diagnostic>> {
-    let stage = match &run.mode {
-        Mode::Build(stage) => Some(*stage),
-        Mode::Check | Mode::Serve(_) => None,
+    let keeping = match &run.mode {
+        Mode::Build(stage) => Keeping::Staged(stage),
+        Mode::Check => Keeping::Nowhere,
+        Mode::Serve(_) => Keeping::Memory,
     };
     let (output, generated_files) = rayon::join(
-        || render::render(site, values, renderer, stage, run.progress),
+        || render::render(site, values, renderer, keeping, run.progress),
         || generated::files(site, bodies),
     );
     let mut output = output?;

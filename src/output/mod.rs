@@ -23,4 +23,4 @@ pub mod state;
 
 pub use path::{OutputPath, UnsafePath};
 pub use set::{OutputFile, OutputSet, checked};
-pub use stage::{Stage, WriteReport, keep};
+pub use stage::{Keeping, Stage, WriteReport, keep};

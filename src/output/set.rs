@@ -25,6 +25,9 @@ pub enum OutputFile {
     Kept(Stamp),
     /// A new file, already in its place (removed again if the build fails), with its stamp.
     Placed(Stamp),
+    /// Bytes rendered by `wemi check` and dropped at once: it writes nothing, and holding
+    /// every page in memory made it need more than a build.
+    Dropped,
 }
 
 /// Every file of the site: output path → content, and where it comes from.

@@ -60,15 +60,23 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
-/// Keeps rendered bytes in `stage`, or in memory without one.
-pub fn keep(
-    stage: Option<&Stage>,
-    path: &OutputPath,
-    bytes: Vec<u8>,
-) -> Result<OutputFile, Diagnostic> {
-    match stage {
-        Some(stage) => stage.keep(path, &bytes),
-        None => Ok(OutputFile::Rendered(bytes)),
+/// Where a run puts the bytes it renders.
+#[derive(Clone, Copy)]
+pub enum Keeping<'a> {
+    /// In memory (`wemi serve` serves them from there).
+    Memory,
+    /// Nowhere: only the output paths are kept, to be checked (`wemi check`).
+    Nowhere,
+    /// Staged on disk as soon as they are rendered (`wemi build`).
+    Staged(&'a Stage),
+}
+
+/// Keeps rendered bytes as `keeping` says.
+pub fn keep(keeping: Keeping, path: &OutputPath, bytes: Vec<u8>) -> Result<OutputFile, Diagnostic> {
+    match keeping {
+        Keeping::Staged(stage) => stage.keep(path, &bytes),
+        Keeping::Memory => Ok(OutputFile::Rendered(bytes)),
+        Keeping::Nowhere => Ok(OutputFile::Dropped),
     }
 }
 
@@ -324,8 +332,8 @@ impl Stage {
                     done.push(Done::Replaced { target, old });
                     report.written += 1;
                 }
-                OutputFile::Rendered(_) | OutputFile::Copied(_) => {
-                    unreachable!("keep_all keeps every file")
+                OutputFile::Rendered(_) | OutputFile::Copied(_) | OutputFile::Dropped => {
+                    unreachable!("keep_all keeps every file, and a build drops none")
                 }
             }
         }

@@ -13,7 +13,7 @@ use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::progress::{Phase, Progress};
 use crate::content::document::shown_path;
-use crate::output::{self, OutputFile, OutputPath, OutputSet, Stage};
+use crate::output::{self, Keeping, OutputFile, OutputPath, OutputSet};
 use crate::render::templates::Renderer;
 use crate::render::view::{self, SiteValues};
 use crate::site::{Page, Site};
@@ -140,13 +140,13 @@ pub fn render_page(
 }
 
 /// Renders every page, section (paginated), taxonomy page, the 404 page and the outputs of
-/// `site.yaml`; with a `stage`, each changed file is staged on disk as soon as it is rendered.
-/// The outputs come last, so that one that takes the file of a page is the one reported.
+/// `site.yaml`, each file kept as `keeping` says (staged on disk as soon as it is rendered,
+/// for a build). The outputs come last, so that one that takes the file of a page is the one reported.
 pub fn render(
     site: &Site,
     values: &SiteValues,
     renderer: &Renderer,
-    stage: Option<&Stage>,
+    keeping: Keeping,
     progress: &Progress,
 ) -> Result<OutputSet, Vec<Diagnostic>> {
     let tera = renderer.tera();
@@ -156,7 +156,7 @@ pub fn render(
     jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
     let outputs = output_jobs(site, tera, &mut errors);
     progress.start(Phase::Render, jobs.len() + outputs.len());
-    let mut rendered = run_jobs(site, renderer, jobs, stage, progress, &mut errors)?;
+    let mut rendered = run_jobs(site, renderer, jobs, keeping, progress, &mut errors)?;
     rendered.extend(not_found_page(site, renderer));
     // The outputs stay in memory until the build commits, as the files made without templates
     // do: one that takes the name of a page's folder is refused by the output set below,
@@ -165,7 +165,7 @@ pub fn render(
         site,
         renderer,
         outputs,
-        None,
+        Keeping::Memory,
         progress,
         &mut errors,
     )?);
@@ -341,13 +341,13 @@ fn output_jobs<'s>(site: &'s Site, tera: &Tera, errors: &mut Vec<Diagnostic>) ->
     jobs
 }
 
-/// Runs `jobs` in parallel, staging each file in `stage` if there is one: the results in the
-/// jobs' order. A job whose output path cannot be written is an error in `errors`.
+/// Runs `jobs` in parallel, each file kept as `keeping` says: the results in the jobs'
+/// order. A job whose output path cannot be written is an error in `errors`.
 fn run_jobs(
     site: &Site,
     renderer: &Renderer,
     jobs: Vec<Job>,
-    stage: Option<&Stage>,
+    keeping: Keeping,
     progress: &Progress,
     errors: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Result<Rendered, Diagnostic>>, Vec<Diagnostic>> {
@@ -367,7 +367,7 @@ fn run_jobs(
         )
         .collect();
     jobs.sort_by_key(|(_, _, job)| std::cmp::Reverse(job.listed));
-    if let Some(stage) = stage {
+    if let Keeping::Staged(stage) = keeping {
         // The journal learns of every page before the first one is written.
         stage
             .plan(jobs.iter().map(|(_, output, _)| output))
@@ -379,7 +379,7 @@ fn run_jobs(
         .map(|(order, output, job)| {
             let (origin, position) = (job.origin.clone(), job.position);
             let rendered = run_job(site, renderer, job).and_then(|html| {
-                let file = output::keep(stage, &output, html)?;
+                let file = output::keep(keeping, &output, html)?;
                 Ok(Rendered {
                     output,
                     file,

@@ -331,8 +331,10 @@ fn serve_file<'s>(
             return html_response(status, bytes, snapshot, generation);
         }
         OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
-        // Builds for serve keep rendered files in memory: never `Kept` or `Placed`.
-        OutputFile::Kept(_) | OutputFile::Placed(_) => return not_found(snapshot, generation),
+        // Builds for serve keep rendered files in memory: never `Kept`, `Placed` or `Dropped`.
+        OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Dropped => {
+            return not_found(snapshot, generation);
+        }
         // The path comes from the site's own files, never from the URL.
         OutputFile::Copied(source) | OutputFile::Staged(source) => source,
     };
