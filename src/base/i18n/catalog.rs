@@ -39,6 +39,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Cambiati file statici, niente da costruire: {changed}",
     ),
     (
+        "cannot open the browser with `{program}`: {error}",
+        "non riesco ad aprire il browser con `{program}`: {error}",
+    ),
+    (
+        "open {url} in your browser yourself",
+        "apri tu {url} nel browser",
+    ),
+    (
+        "… and {n} more warnings: `wemi check --drafts` lists them all",
+        "… e altri {n} avvisi: `wemi check --drafts` li elenca tutti",
+    ),
+    (
         "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
         "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
     ),
