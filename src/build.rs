@@ -240,7 +240,8 @@ pub struct RenderedSite {
     pub renderer: Renderer,
     /// Every output file.
     pub output: OutputSet,
-    /// Problems that do not stop the run (texts missing from a translation).
+    /// Problems that do not stop the run (placeholders of `wemi new` in a preview, texts missing
+    /// from a translation).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -256,6 +257,20 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     let progress = run.progress;
     let mut errors = Vec::new();
     let inputs = read(&config, run.root, &mut run.mode, progress, &mut errors);
+    let mut warnings = Vec::new();
+    // A page with placeholders of `wemi new` is never published: they are errors, even in a
+    // draft, unless drafts are shown (a preview, where they are warnings).
+    let placeholders = inputs
+        .documents
+        .iter()
+        .flat_map(|d| &d.placeholders)
+        .chain(inputs.unparsed.iter().flat_map(|r| &r.placeholders))
+        .cloned();
+    if run.drafts || matches!(run.mode, Mode::Serve(_)) {
+        warnings.extend(placeholders.map(Diagnostic::warning));
+    } else {
+        errors.extend(placeholders);
+    }
     let Inputs {
         documents,
         unparsed,
@@ -283,7 +298,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
         values,
         renderer,
         output,
-        warnings: theme.warnings,
+        warnings: [warnings, theme.warnings].concat(),
     })
 }
 

@@ -204,6 +204,8 @@ codes! {
     NewTitle = "new.title",
     /// `wemi new` for a page that exists already.
     NewExists = "new.exists",
+    /// A placeholder that `wemi new` wrote (`# DA COMPLETARE`) still in a page.
+    ContentPlaceholder = "content.placeholder",
 }
 
 impl Code {

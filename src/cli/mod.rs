@@ -52,6 +52,9 @@ pub struct ServeArgs {
     /// Show pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Open the site in the browser once it is ready (the program named by $BROWSER, if set).
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of `wemi new`.
@@ -195,6 +198,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                 bind: args.bind,
                 port: args.port,
                 drafts: args.drafts,
+                open: args.open,
             };
             let root = options.root.clone();
             match crate::serve::start(options) {

@@ -547,6 +547,30 @@ pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, lang: Lang) {
             );
         }
     }
+    eprint!("{}", format_brief(&r.warnings, stderr_colour(), lang));
+}
+
+/// How many warnings a rebuild of the preview shows.
+const BRIEF_WARNINGS: usize = 10;
+
+/// The warnings of a rebuild of the preview, briefly, as they come after every save: each
+/// without its code frame, the first [`BRIEF_WARNINGS`] of them, then how many more.
+pub fn format_brief(warnings: &[Diagnostic], colour: bool, lang: Lang) -> String {
+    let mut out: String = warnings
+        .iter()
+        .take(BRIEF_WARNINGS)
+        .map(|d| format_diagnostic(d, None, colour, lang))
+        .collect();
+    let more = warnings.len().saturating_sub(BRIEF_WARNINGS);
+    if more > 0 {
+        let text = msg!(
+            "… and {n} more warnings: `wemi check --drafts` lists them all",
+            n = more
+        );
+        out.push_str(text.get(lang));
+        out.push('\n');
+    }
+    out
 }
 
 /// Prints the one-line result of a command that has no report of its own (`wemi new`,

@@ -23,6 +23,7 @@ use crate::config::SortBy;
 use crate::config::schema::{self, Checker, Schema, Typed};
 use crate::config::{BUILT_IN_FIELDS, Config};
 use crate::content::front_matter::{self, RawFrontMatter, SplitError};
+use crate::content::placeholders;
 use crate::content::source::{SourceFile, SourceKind};
 use crate::markdown::shortcodes;
 use crate::markdown::{self, RenderedMarkdown};
@@ -121,6 +122,9 @@ pub struct Document {
     pub external_links: Vec<LocatedLink>,
     /// Its shortcode calls, in order (placeholder `n` is call `n`).
     pub shortcodes: Vec<LocatedCall>,
+    /// The placeholders `wemi new` wrote that are still there, as errors ([`placeholders`]):
+    /// the build decides whether they stop it.
+    pub placeholders: Vec<Diagnostic>,
 }
 
 /// A shortcode call, located in its file.
@@ -149,6 +153,8 @@ pub struct Rejected {
     pub errors: Vec<Diagnostic>,
     /// Its `@/…` links, when its body could be read (its front matter may be what is wrong).
     pub internal_links: Vec<LocatedLink>,
+    /// The placeholders `wemi new` wrote that are still there, as in [`Document`].
+    pub placeholders: Vec<Diagnostic>,
 }
 
 impl Rejected {
@@ -158,6 +164,7 @@ impl Rejected {
             source,
             errors,
             internal_links: Vec::new(),
+            placeholders: Vec::new(),
         }
     }
 }
@@ -263,6 +270,9 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             return Err(Rejected::without_body(source, vec![error]));
         }
     };
+    let body_start = text.len() - split.body.len();
+    let placeholders =
+        placeholders::find(&path, text, split.yaml, split.yaml_line_offset, body_start);
     let front = parse_front_matter(&source, &path, &split, config);
     let body = parse_body(&path, text, split.body, config);
     match (front, body) {
@@ -274,6 +284,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             internal_links: body.internal_links,
             external_links: body.external_links,
             shortcodes: body.shortcodes,
+            placeholders,
         }),
         (front, body) => {
             let mut errors = front.err().unwrap_or_default();
@@ -288,6 +299,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
                 source,
                 errors,
                 internal_links,
+                placeholders,
             })
         }
     }

@@ -1,5 +1,6 @@
 //! `wemi serve`: the site built in memory, served on loopback, watched, and rebuilt after
-//! every change, with the browser told to reload.
+//! every change, with the browser told to reload; with `--open`, opened in the browser
+//! ([`open`]) once the first build is ready.
 //!
 //! A rebuild reuses what did not change: documents whose files are untouched are not parsed
 //! again ([`DocumentCache`]), and a change that touches only static files that the site
@@ -11,6 +12,7 @@
 //! are fixed.
 
 pub mod http;
+pub mod open;
 pub mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -42,6 +44,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Includes drafts.
     pub drafts: bool,
+    /// Opens the preview in the browser once the first build is ready.
+    pub open: bool,
 }
 
 impl Default for ServeOptions {
@@ -51,6 +55,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             drafts: false,
+            open: false,
         }
     }
 }
@@ -94,6 +99,9 @@ pub struct Rebuild {
     pub static_only: bool,
     /// Its errors (empty when it succeeded).
     pub errors: Vec<Diagnostic>,
+    /// Its warnings: placeholders of `wemi new`, texts missing from a translation; for the
+    /// first build, a browser that `--open` could not start.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site, starts serving it and watching its files.
@@ -124,6 +132,11 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         served: Arc::new(Snapshot::default()),
     };
     preview.first = preview.rebuild(None);
+    if preview.options.open
+        && let Err(warning) = open::browser(&preview.url)
+    {
+        preview.first.warnings.push(warning);
+    }
     Ok(preview)
 }
 
@@ -175,6 +188,7 @@ impl Preview {
             Ok(mut rendered) => {
                 let output = Arc::new(std::mem::take(&mut rendered.output));
                 rebuild.built = Some((rendered.site.pages.len(), rendered.site.sections.len()));
+                rebuild.warnings = std::mem::take(&mut rendered.warnings);
                 let changed = changed_paths(&self.served, &output);
                 rebuild.files_changed = changed.len();
                 let reload = match &change {

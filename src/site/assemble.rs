@@ -272,6 +272,7 @@ fn implicit_home(config: &Config) -> Document {
         internal_links: Vec::new(),
         external_links: Vec::new(),
         shortcodes: Vec::new(),
+        placeholders: Vec::new(),
     }
 }
 

@@ -2,11 +2,13 @@
 //! schema asks for.
 //!
 //! Every field of the schema is written with its description as a comment above it. A required
-//! field gets a placeholder that passes the schema (so the new page builds at once) and a
-//! `# DA COMPLETARE` comment that says it must be replaced; an optional field is written
-//! commented out, ready to be filled in. A section without a schema gets `title`,
-//! `description` and `date`. [`render`] makes the text; [`create`] does the I/O and never
-//! overwrites a file.
+//! field (and the publication date) gets a placeholder that passes the schema, so that the page
+//! can be previewed at once, and a `# DA COMPLETARE` comment that says it must be replaced; the
+//! text is a placeholder line. Until every placeholder is gone, `wemi build` refuses the page
+//! ([`placeholders`]); it is also a draft (`draft: true`) until the editor deletes that line.
+//! An optional field is written commented out, ready to be filled in. A section without a
+//! schema gets `title`, `description` and `date`. [`render`] makes the text; [`create`] does
+//! the I/O and never overwrites a file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,9 +25,10 @@ use crate::base::slug::{is_slug, slugify};
 use crate::config::Config;
 use crate::config::schema::{Field, Kind, Schema};
 use crate::content::front_matter::{self, RawFrontMatter};
+use crate::content::placeholders;
 
 /// The mark of a placeholder the editor must replace.
-pub const TO_COMPLETE: &str = "DA COMPLETARE";
+pub const TO_COMPLETE: &str = placeholders::MARKER;
 
 /// What `wemi new` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,6 +278,7 @@ fn first_published(folder: &Path) -> Option<String> {
 pub fn render(page: &Scaffold<'_>) -> String {
     let declares = |name: &str| page.schema.is_some_and(|s| s.field(name).is_some());
     let mut out = String::from("---\n");
+    out.push_str(DRAFT);
     if let Some(title) = page.schema.and_then(|s| s.field("title")) {
         out.push_str(&format!("# {}\n", about(title)));
     }
@@ -283,7 +287,11 @@ pub fn render(page: &Scaffold<'_>) -> String {
         out.push_str("# Una frase che riassume la pagina\ndescription: \"\"\n");
     }
     if !declares("date") {
-        out.push_str(&format!("date: {}\n", page.today));
+        out.push_str(&format!(
+            "# {DATE_ABOUT}\ndate: {} {}\n",
+            page.today,
+            placeholders::COMMENT
+        ));
     }
     if let Some(schema) = page.schema {
         for field in schema.fields.iter().filter(|f| f.name != "title") {
@@ -291,9 +299,19 @@ pub fn render(page: &Scaffold<'_>) -> String {
             write_field(&mut out, page, field, 0, required, false);
         }
     }
-    out.push_str("---\n\n");
+    out.push_str("---\n");
+    out.push_str(placeholders::BODY);
+    out.push('\n');
     out
 }
+
+/// The first lines of every new page: it stays out of the site until the editor says it is
+/// complete.
+const DRAFT: &str = "# Bozza: la pagina resta fuori dal sito finché c'è draft: true. \
+                     Quando è completa, cancella questa riga e la seguente\ndraft: true\n";
+
+/// The comment above the `date` of a page without a schema that declares one.
+const DATE_ABOUT: &str = "Il giorno di pubblicazione della pagina, come 2018-10-26";
 
 fn is_required(field: &Field) -> bool {
     field.required && field.default.is_none()
@@ -321,9 +339,10 @@ fn write_field(
         return;
     }
     out.push_str(&format!("{pad}# {about}\n"));
-    // The publication date is today's, whatever the schema says of it.
+    // The publication date is a placeholder too, whatever the schema says of it: the day the
+    // page was made is not the day it is published.
     if depth == 0 && name == "date" && matches!(field.kind, Kind::Date | Kind::Datetime) {
-        out.push_str(&format!("date: {}\n", page.today));
+        out.push_str(&format!("date: {} # {TO_COMPLETE}\n", page.today));
         return;
     }
     if !required {
@@ -394,8 +413,8 @@ fn placeholder(kind: &Kind, page: &Scaffold<'_>) -> Option<String> {
         Kind::Datetime => format!("{}T00:00:00", page.today),
         Kind::Enum(values) => quoted(values.first().map_or("", String::as_str)),
         Kind::List(_) => "[]".into(),
-        Kind::Url => quoted("https://example.org/da-completare"),
-        Kind::Email => quoted("da-completare@example.org"),
+        Kind::Url => quoted(placeholders::URL),
+        Kind::Email => quoted(placeholders::EMAIL),
         Kind::Phone => quoted("02 0000 0000"),
         Kind::Geo(bounds) => {
             let middle = |range: Option<[f64; 2]>| {
@@ -480,6 +499,7 @@ fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::i18n::Lang;
     use crate::content::document;
     use crate::content::source::{SourceFile, SourceKind};
 
@@ -571,10 +591,11 @@ mod tests {
         assert_eq!(field("principale")["target"], "servizi/sportello-lavoro.md");
         assert_eq!(field("aperto"), "2026-03-01");
         assert_eq!(field("verified"), true, "the default");
+        assert!(doc.meta.draft, "a new page is a draft");
         for optional in ["contacts", "note"] {
             assert!(doc.fields.iter().all(|(n, _)| n != optional), "{optional}");
         }
-        // Every required value is marked; the date is not a placeholder.
+        // Every required value is marked, and so is the publication date.
         let marked: Vec<&str> = text
             .lines()
             .filter(|l| l.ends_with(&format!(" # {TO_COMPLETE}")))
@@ -583,6 +604,7 @@ mod tests {
         assert_eq!(
             marked,
             [
+                "date",
                 "description",
                 "municipio",
                 "piano",
@@ -603,7 +625,27 @@ mod tests {
             ],
             "{text}"
         );
-        assert!(text.contains("\ndate: 2026-03-01\n"), "{text}");
+        assert!(
+            text.contains("\ndate: 2026-03-01 # DA COMPLETARE\n"),
+            "{text}"
+        );
+        // Each marked line is found again as a placeholder, and so is the line of the text.
+        let found: Vec<usize> = doc.placeholders.iter().filter_map(|d| d.line).collect();
+        let written: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.ends_with(placeholders::COMMENT) || *l == placeholders::BODY)
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(found, written, "{text}");
+        let street = doc.placeholders.iter().map(|d| d.message_in(Lang::En));
+        assert!(
+            street
+                .into_iter()
+                .any(|m| m.starts_with("`address.street` still holds")),
+            "{:#?}",
+            doc.placeholders
+        );
     }
 
     use serde_json::json;
@@ -627,11 +669,14 @@ mod tests {
         assert_eq!(
             page_text(&config, &BTreeMap::new()),
             "---
+# Bozza: la pagina resta fuori dal sito finché c'è draft: true. Quando è completa, cancella questa riga e la seguente
+draft: true
 # Il nome dello spazio
 title: \"L'apertura di via Larga\"
 # Una frase che riassume la pagina
 description: \"\"
-date: 2026-03-01
+# Il giorno di pubblicazione della pagina, come 2018-10-26
+date: 2026-03-01 # DA COMPLETARE
 # Il municipio
 municipio: 1 # DA COMPLETARE
 # Lo stato (uno tra: open, closed)
@@ -645,7 +690,7 @@ status: \"open\" # DA COMPLETARE
 # Vero o falso: true o false
 # verified: true
 ---
-
+<!-- DA COMPLETARE: scrivi qui il testo della pagina, poi cancella questa riga -->
 "
         );
     }
@@ -680,8 +725,11 @@ status: \"open\" # DA COMPLETARE
         });
         assert_eq!(
             text,
-            "---\ntitle: \"Festa \\\"d'estate\\\"\"\n# Una frase che riassume la pagina\n\
-             description: \"\"\ndate: 2026-03-01\n---\n\n"
+            format!(
+                "---\n{DRAFT}title: \"Festa \\\"d'estate\\\"\"\n# Una frase che riassume la pagina\n\
+                 description: \"\"\n# {DATE_ABOUT}\ndate: 2026-03-01 # DA COMPLETARE\n---\n{}\n",
+                placeholders::BODY
+            )
         );
         let source = SourceFile {
             path: "notizie/a.md".into(),

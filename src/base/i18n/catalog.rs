@@ -39,6 +39,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Cambiati file statici, niente da costruire: {changed}",
     ),
     (
+        "cannot open the browser with `{program}`: {error}",
+        "non riesco ad aprire il browser con `{program}`: {error}",
+    ),
+    (
+        "open {url} in your browser yourself",
+        "apri tu {url} nel browser",
+    ),
+    (
+        "… and {n} more warnings: `wemi check --drafts` lists them all",
+        "… e altri {n} avvisi: `wemi check --drafts` li elenca tutti",
+    ),
+    (
         "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
         "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
     ),
@@ -1262,6 +1274,31 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "choose another title, or edit the existing page",
         "scegli un altro titolo, oppure modifica la pagina che c'è già",
+    ),
+    // content/placeholders.rs: what `wemi new` left for the editor to complete.
+    (
+        "`{field}` still holds the placeholder that `wemi new` wrote ({marker})",
+        "`{field}` contiene ancora il segnaposto scritto da `wemi new` ({marker})",
+    ),
+    (
+        "this line still holds the placeholder that `wemi new` wrote ({marker})",
+        "questa riga contiene ancora il segnaposto scritto da `wemi new` ({marker})",
+    ),
+    (
+        "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile, use `wemi serve` or `--drafts`",
+        "scrivi il valore giusto e cancella `{comment}` in fondo alla riga; per vedere intanto la pagina in anteprima usa `wemi serve` o `--drafts`",
+    ),
+    (
+        "replace the placeholder with the real value",
+        "sostituisci il segnaposto con il valore giusto",
+    ),
+    (
+        "the text still holds the placeholder that `wemi new` wrote ({marker})",
+        "il testo contiene ancora il segnaposto scritto da `wemi new` ({marker})",
+    ),
+    (
+        "write the page's text in place of this line, or delete the line if the page needs no text",
+        "scrivi il testo della pagina al posto di questa riga, o cancella la riga se la pagina non ha bisogno di testo",
     ),
     // json_schema.rs
     (
