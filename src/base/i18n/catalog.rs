@@ -225,8 +225,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "allinea la riga a `{above}`, all'inizio della riga",
     ),
     (
-        "align it with `{above}`: {spaces} spaces from the start of the line",
-        "allinea la riga a `{above}`: {spaces} spazi dall'inizio della riga",
+        "align it with `{above}` ({spaces} spaces from the start of the line)",
+        "allinea la riga a `{above}` ({spaces} spazi dall'inizio della riga)",
     ),
     (
         "a list item cannot start here",

@@ -344,13 +344,21 @@ fn needs_quotes(text: &str, at: usize, c: char) -> YamlError {
     )
 }
 
-/// A value holding `: ` without quotes.
+/// A value holding `: ` without quotes (the colon at `at`).
 fn unquoted_colon(text: &str, at: usize) -> YamlError {
+    let line = Line::at(text, at);
+    let hint = match line.value() {
+        Some((offset, value)) if offset < at => msg!(
+            "write it in quotes: {fixed}",
+            fixed = line.with_value_quoted(offset, value)
+        ),
+        _ => msg!("a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\""),
+    };
     error(
         Code::YamlUnquotedColon,
         place(text, at),
         msg!("a value contains `: ` without quotes"),
-        msg!("a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\""),
+        hint,
     )
 }
 
@@ -386,7 +394,7 @@ fn align_with(line: &Line) -> Text {
             above = label
         ),
         spaces => msg!(
-            "align it with `{above}`: {spaces} spaces from the start of the line",
+            "align it with `{above}` ({spaces} spaces from the start of the line)",
             above = label,
             spaces = spaces
         ),
@@ -574,7 +582,7 @@ mod tests {
         let err = parse::<YamlValue>("extra:\n  a: 1\n   b: 2\n").unwrap_err();
         assert_eq!(
             err.hint.unwrap().it.as_deref(),
-            Some("allinea la riga a `a:`: 2 spazi dall'inizio della riga")
+            Some("allinea la riga a `a:` (2 spazi dall'inizio della riga)")
         );
         let err = parse::<YamlValue>("title: Prova\n description: x\n").unwrap_err();
         assert_eq!(
@@ -667,6 +675,8 @@ mod tests {
             never,
         );
         assert_refused("title: 'Orari\n", Code::YamlUnclosedQuote, 1, 8, never);
+        // The only field, as front matter gives it (the `---` lines are not part of it).
+        assert_refused("title: \"Orari\n", Code::YamlUnclosedQuote, 1, 8, never);
         let early = "the quote here closes the value, but the text goes on after it";
         assert_refused(
             "title: 'L'orario\nb: x\n",
