@@ -623,7 +623,7 @@ mod tests {
         let hint = parse::<YamlValue>(text).unwrap_err().hint.unwrap();
         assert_eq!(
             hint.en,
-            "align it with `a:`: 2 spaces from the start of the line"
+            "align it with `a:` (2 spaces from the start of the line)"
         );
         assert_refused(
             "title: P\nluoghi:\n  - a\n - b\n",
