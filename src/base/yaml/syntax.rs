@@ -253,7 +253,7 @@ impl<'a> Line<'a> {
     /// value from byte `offset` on: what a hint can show as the fix.
     fn with_value_quoted(&self, offset: usize, inner: &str) -> String {
         let escaped = inner.replace('\\', "\\\\").replace('"', "\\\"");
-        let before = &self.whole[self.content_start()..offset];
+        let before = self.whole.get(self.content_start()..offset).unwrap_or("");
         format!("{before}\"{escaped}\"")
     }
 }
@@ -308,9 +308,8 @@ fn unclosed_quote(text: &str, open: usize) -> YamlError {
 fn escape(text: &str, at: usize, context: Option<usize>) -> YamlError {
     // libyaml stops after the backslash, or at it.
     let from = context.unwrap_or(0).min(at);
-    let backslash = text[from..=at.min(text.len() - 1)]
-        .rfind('\\')
-        .map_or(at, |i| from + i);
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let backslash = text[from..end].rfind('\\').map_or(at, |i| from + i);
     let escaped: String = text[backslash..].chars().take(2).collect();
     error(
         Code::YamlEscape,
@@ -785,6 +784,36 @@ mod tests {
             1,
             "this line is indented with a tab",
         );
+    }
+
+    /// Random texts built from the pieces that matter to the classification (indentation,
+    /// quotes of both kinds, colons, dashes, tabs, brackets, backslashes, letters that are not
+    /// ASCII): none panics, and every refusal has a place.
+    #[test]
+    fn any_refusal_is_classified_without_panicking() {
+        let mut seed: u64 = 0x7a61;
+        let mut random = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "\n", "\n", "\n  ", "\n ", "\n    ", "- ", "-", "a", "title", ": ", ":", "\"", "'",
+            "“", "»", "\\", "\t", "[", "]", "{", "}", ",", "#", " ", "@", "*", "&", "!", "?", "|",
+            ">", "%", "`", "à", "\r\n", "---", "...",
+        ];
+        let mut refused = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..1 + random(14))
+                .map(|_| pieces[random(pieces.len())])
+                .collect();
+            if let Err(err) = parse::<YamlValue>(&text) {
+                refused += 1;
+                assert!(err.line.is_some(), "{text:?}: {err:?}");
+            }
+        }
+        assert!(refused > 1_000, "only {refused} texts were refused");
     }
 
     /// Every refusal an editor can reach, said in Italian: none is libyaml's English.
