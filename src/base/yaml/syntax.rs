@@ -489,7 +489,7 @@ fn opening_quote(text: &str, close: usize) -> Option<usize> {
         loop {
             let at = inside[..end].rfind('"')?;
             let backslashes = inside[..at].len() - inside[..at].trim_end_matches('\\').len();
-            if backslashes % 2 == 0 {
+            if backslashes.is_multiple_of(2) {
                 return Some(at);
             }
             end = at;
@@ -500,7 +500,7 @@ fn opening_quote(text: &str, close: usize) -> Option<usize> {
         let at = inside[..end].rfind('\'')?;
         let run_start = inside[..at].trim_end_matches('\'').len();
         let run = at + 1 - run_start;
-        if run % 2 == 1 {
+        if !run.is_multiple_of(2) {
             return Some(run_start);
         }
         end = run_start;
