@@ -98,6 +98,18 @@ codes! {
     YamlTooDeep = "yaml.too-deep",
     /// YAML aliases that repeat their values too many times.
     YamlTooManyAliases = "yaml.too-many-aliases",
+    /// A YAML line indented more or less than the lines it belongs with.
+    YamlIndentation = "yaml.indentation",
+    /// A YAML value in typographic quotes (`“…”`), which YAML reads as letters.
+    YamlTypographicQuotes = "yaml.typographic-quotes",
+    /// A YAML value starting with a character YAML keeps for itself (`@`, `*`, `%`, …).
+    YamlNeedsQuotes = "yaml.needs-quotes",
+    /// A YAML line with a key but no `: ` after it.
+    YamlMissingColon = "yaml.missing-colon",
+    /// A backslash between YAML double quotes that starts no escape.
+    YamlEscape = "yaml.escape",
+    /// Text after the quotes that close a YAML value.
+    YamlTextAfterQuote = "yaml.text-after-quote",
     /// A text file that is not UTF-8 text (or holds a NUL character).
     FileEncoding = "file.encoding",
     /// A content file that does not start with front matter.

@@ -165,9 +165,9 @@ impl<'a> Sources<'a> {
 
 /// The lines shown under a diagnostic: the one it points at and one either side.
 #[derive(Debug, PartialEq, Eq)]
-struct Frame<'a> {
-    /// `(line number, text)` in order, the diagnostic's line among them.
-    lines: Vec<(usize, &'a str)>,
+struct Frame {
+    /// `(line number, text as shown)` in order, the diagnostic's line among them.
+    lines: Vec<(usize, String)>,
     /// The diagnostic's line.
     line: usize,
     /// What goes before the caret on the caret line, when there is a column.
@@ -177,10 +177,16 @@ struct Frame<'a> {
 /// How many characters of a line a frame shows: a longer line is cut around the column.
 const SHOWN_CHARACTERS: usize = 160;
 
-impl<'a> Frame<'a> {
+/// How wide a frame shows a tab: to the next multiple of this many columns.
+const TAB_WIDTH: usize = 4;
+
+/// What a frame shows for a tab: an arrow, then blanks to the next tab stop.
+const TAB_MARKER: char = '→';
+
+impl Frame {
     /// The frame for 1-based `line` and `column` of `source`, if it has that line (one of
     /// `str::lines`, or the empty line after the final line end).
-    fn new(source: &'a Source, line: usize, column: Option<usize>) -> Option<Self> {
+    fn new(source: &Source, line: usize, column: Option<usize>) -> Option<Self> {
         let index = line.checked_sub(1)?;
         let text = &source.text;
         // The end of a file that ends a line (where an unclosed bracket is found) is on an
@@ -198,7 +204,7 @@ impl<'a> Frame<'a> {
             None => "",
         };
         let lines = (index.saturating_sub(1)..count.min(index + 2))
-            .map(|i| (i + 1, shown(i)))
+            .map(|i| (i + 1, visible(shown(i))))
             .collect();
         let caret_indent = column.map(|_| caret_indent(shown(index), before - skip));
         Some(Frame {
@@ -219,24 +225,53 @@ fn cut(line: &str, skip: usize) -> &str {
     &line[start..end]
 }
 
-/// Blanks as wide as the first `before` characters of `line`: a tab stays a tab so that the
-/// caret lines up however the terminal expands it, and combining accents (a decomposed `è`)
-/// take no room. Past the end of the line the caret stops just after it.
+/// How many columns character `c` takes in a frame when it starts at column `at` (0-based):
+/// a tab reaches the next tab stop, a combining accent (of a decomposed `è`) takes none.
+fn shown_width(c: char, at: usize) -> usize {
+    match c {
+        '\t' => TAB_WIDTH - at % TAB_WIDTH,
+        c if is_combining_mark(c) => 0,
+        _ => 1,
+    }
+}
+
+/// `line` as a frame shows it: a tab as [`TAB_MARKER`] padded to its width, so that an editor
+/// sees the tab a message talks about; any other control character as a visible symbol (␛ for
+/// escape), so that no text of a file can move the cursor or recolour the terminal.
+fn visible(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for c in line.chars() {
+        let width = shown_width(c, at);
+        match c {
+            '\t' => {
+                out.push(TAB_MARKER);
+                out.extend(std::iter::repeat_n(' ', width - 1));
+            }
+            // C0 controls and DEL have their own symbols (U+2400…U+2421); C1 controls do not.
+            '\0'..='\u{1f}' => out.extend(char::from_u32(0x2400 + c as u32)),
+            '\u{7f}' => out.push('␡'),
+            c if c.is_control() => out.push(char::REPLACEMENT_CHARACTER),
+            c => out.push(c),
+        }
+        at += width;
+    }
+    out
+}
+
+/// Blanks as wide as the first `before` characters of `line` as [`visible`] shows them, so
+/// that the caret is under its character. Past the end of the line the caret stops just
+/// after it.
 fn caret_indent(line: &str, before: usize) -> String {
-    line.chars()
+    let width = line
+        .chars()
         .take(before)
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect()
+        .fold(0, |at, c| at + shown_width(c, at));
+    " ".repeat(width)
 }
 
 /// One diagnostic: its `severity[code]: location: message` line, its frame, its hint.
-fn format_diagnostic(
-    d: &Diagnostic,
-    frame: Option<&Frame<'_>>,
-    colour: bool,
-    lang: Lang,
-) -> String {
+fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: Lang) -> String {
     let style = Style::of(d.severity);
     let severity = match (lang, d.severity) {
         (Lang::It, Severity::Error) => "errore",
@@ -266,7 +301,8 @@ fn format_diagnostic(
     };
     out.push_str(&gutter(None));
     out.push('\n');
-    for &(number, text) in &frame.lines {
+    for (number, text) in &frame.lines {
+        let number = *number;
         out.push_str(&gutter(Some(number)));
         if !text.is_empty() {
             out.push(' ');
@@ -734,16 +770,45 @@ mod tests {
     }
 
     #[test]
-    fn caret_keeps_tabs_and_skips_combining_accents() {
+    fn tabs_are_shown_as_arrows_and_the_caret_lines_up_after_them() {
         let site = site_with("templates/page.html", "<p>\n\t{{ e\u{301}x }}\n</p>\n");
         // `x` is the 7th character, after a tab, `{{ `, `e` and a combining acute accent:
-        // the caret goes after a tab and four blanks.
+        // the tab is shown four columns wide, the accent takes none.
         let out = plain(
             Diagnostic::new(Code::TemplateSyntax, "templates/page.html", "bad").at(2, 7),
             site.path(),
         );
         assert!(
-            out.contains(" 2 | \t{{ e\u{301}x }}\n   | \t    ^\n"),
+            out.contains(" 2 | →   {{ e\u{301}x }}\n   |         ^\n"),
+            "{out:?}"
+        );
+        // A tab after text reaches the next tab stop; a caret on the tab is under its arrow.
+        let site = site_with("data/x.yaml", "ab\tc: 1\n\tx: 2\n");
+        let out = plain(
+            Diagnostic::new(Code::YamlTab, "data/x.yaml", "tab").at(1, 4),
+            site.path(),
+        );
+        assert!(
+            out.contains(" 1 | ab→ c: 1\n   |     ^\n 2 | →   x: 2\n"),
+            "{out:?}"
+        );
+        let out = plain(
+            Diagnostic::new(Code::YamlTab, "data/x.yaml", "tab").at(2, 1),
+            site.path(),
+        );
+        assert!(out.contains(" 2 | →   x: 2\n   | ^\n"), "{out:?}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let site = site_with("data/x.yaml", "a: \u{1b}[2Jx\u{7f}\u{85}y\n");
+        let out = plain(
+            Diagnostic::new(Code::YamlControlCharacter, "data/x.yaml", "bad").at(1, 9),
+            site.path(),
+        );
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(
+            out.contains(" 1 | a: ␛[2Jx␡\u{fffd}y\n   |         ^\n"),
             "{out:?}"
         );
     }

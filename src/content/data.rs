@@ -797,7 +797,7 @@ mod tests {
         assert_eq!((e.line, e.column), (Some(2), Some(10)));
         assert_eq!(e.code, Code::YamlUnquotedColon);
         assert_eq!(e.message, "a value contains `: ` without quotes");
-        assert!(e.hint.as_deref().unwrap().contains("quoted"), "{e}");
+        assert!(e.hint.as_deref().unwrap().contains("quotes"), "{e}");
         assert_eq!(
             e.message_in(crate::base::i18n::Lang::It),
             "un valore contiene `: ` senza virgolette"

@@ -22,7 +22,7 @@ use crate::base::yaml::{self, YamlValue};
 use crate::config::SortBy;
 use crate::config::schema::{self, Checker, Schema, Typed};
 use crate::config::{BUILT_IN_FIELDS, Config};
-use crate::content::front_matter::{self, RawFrontMatter, SplitError};
+use crate::content::front_matter::{self, RawFrontMatter};
 use crate::content::placeholders;
 use crate::content::source::{SourceFile, SourceKind};
 use crate::markdown::shortcodes;
@@ -246,29 +246,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     }
     let split = match front_matter::split(text) {
         Ok(split) => split,
-        Err(err) => {
-            let error = match err {
-                SplitError::NoFrontMatter => Diagnostic::new(
-                    Code::FrontMatterMissing,
-                    &path,
-                    msg!("the file does not start with front matter"),
-                )
-                .at_line(1)
-                .hint(msg!(
-                    "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
-                )),
-                SplitError::Unclosed => Diagnostic::new(
-                    Code::FrontMatterUnclosed,
-                    &path,
-                    msg!("the front matter is not closed"),
-                )
-                .at_line(1)
-                .hint(msg!(
-                    "add a line `---` after the last field, before the text"
-                )),
-            };
-            return Err(Rejected::without_body(source, vec![error]));
-        }
+        Err(err) => return Err(Rejected::without_body(source, vec![err.diagnostic(&path)])),
     };
     let body_start = text.len() - split.body.len();
     let placeholders =

@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use crate::base::date::DateInput;
+use crate::base::error::{Code, Diagnostic};
+use crate::base::i18n::msg;
 use crate::base::yaml::YamlValue;
 use crate::config::SortBy;
 
@@ -31,7 +34,83 @@ pub enum SplitError {
     /// The first line is not `---`.
     NoFrontMatter,
     /// No closing `---` line.
-    Unclosed,
+    Unclosed(Option<CloseAt>),
+}
+
+/// Where the closing `---` of front matter that has none probably belongs (1-based lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseAt {
+    /// A line of dashes that is not exactly `---` (`--`, `----`, ` ---`): meant as the close.
+    Dashes(usize),
+    /// The first line that cannot be front matter: text, or a markdown heading after a blank
+    /// line. The closing line goes before it.
+    Before(usize),
+}
+
+impl SplitError {
+    /// The diagnostic for a content file at `path` that could not be split.
+    pub fn diagnostic(self, path: &Path) -> Diagnostic {
+        match self {
+            SplitError::NoFrontMatter => Diagnostic::new(
+                Code::FrontMatterMissing,
+                path,
+                msg!("the file does not start with front matter"),
+            )
+            .at_line(1)
+            .hint(msg!(
+                "begin the file with a line `---`, then `title: \"…\"`, then another `---` line"
+            )),
+            SplitError::Unclosed(close) => {
+                let d = Diagnostic::new(
+                    Code::FrontMatterUnclosed,
+                    path,
+                    msg!("the front matter opened here is never closed by a `---` line"),
+                )
+                .at(1, 1);
+                d.hint(match close {
+                    Some(CloseAt::Dashes(line)) => msg!(
+                        "line {line} looks like the closing line but is not exactly `---`: write it as three dashes alone on their line",
+                        line = line
+                    ),
+                    Some(CloseAt::Before(line)) => msg!(
+                        "add a line `---` after the last field, before line {line} where the text begins",
+                        line = line
+                    ),
+                    None => msg!("add a line `---` after the last field, before the text"),
+                })
+            }
+        }
+    }
+}
+
+/// Where the closing `---` of front matter that has none probably belongs, looking at the
+/// lines after the opening one.
+fn close_at(text: &str) -> Option<CloseAt> {
+    let mut after_blank = false;
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let number = i + 1;
+        let trimmed = line.trim();
+        if trimmed.len() >= 2 && trimmed.chars().all(|c| c == '-') {
+            return Some(CloseAt::Dashes(number));
+        }
+        let content = line.trim_end();
+        let is_field = || {
+            let key_end = content
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(content.len());
+            let after = &content[key_end..];
+            key_end > 0 && (after == ":" || after.starts_with(": "))
+        };
+        let belongs = content.is_empty()
+            || content.starts_with([' ', '\t', '-', '[', '{', '"', '\''])
+            || (content.starts_with('#') && !after_blank)
+            || is_field();
+        if !belongs {
+            return Some(CloseAt::Before(number));
+        }
+        after_blank = content.is_empty();
+    }
+    None
 }
 
 /// Splits `text` (BOM already removed, `\n` line ends) into front matter and body.
@@ -53,7 +132,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         }
         offset += line.len();
     }
-    Err(SplitError::Unclosed)
+    Err(SplitError::Unclosed(close_at(text)))
 }
 
 /// The front matter fields as written, before any checks.
@@ -159,7 +238,7 @@ mod tests {
         assert_eq!((s.yaml, s.body), ("", ""));
         assert_eq!(split("titolo\n"), Err(SplitError::NoFrontMatter));
         assert_eq!(split(""), Err(SplitError::NoFrontMatter));
-        assert_eq!(split("---\ntitle: x\n"), Err(SplitError::Unclosed));
+        assert_eq!(split("---\ntitle: x\n"), Err(SplitError::Unclosed(None)));
     }
 
     #[test]

@@ -283,7 +283,7 @@ fn malformed_yaml_gets_clear_errors_where_the_mistake_is() {
         "yaml.unquoted-colon",
         "content/spazi/due-punti.md:2:13",
         "a value contains `: ` without quotes",
-        "a value containing `: ` must be quoted, e.g. title: \"Orari: dalle 9\"",
+        "write it in quotes: title: \"Orari: dalle 9\"",
     );
 }
 
@@ -351,9 +351,9 @@ fn files_that_are_not_front_matter_and_text_are_errors_where_they_go_wrong() {
     assert_error(
         &stderr,
         "front-matter.unclosed",
-        "content/spazi/aperta.md:1",
-        "the front matter is not closed",
-        "add a line `---` after the last field, before the text",
+        "content/spazi/aperta.md:1:1",
+        "the front matter opened here is never closed by a `---` line",
+        "add a line `---` after the last field, before line 3 where the text begins",
     );
     // Columns count characters: `Perché cos` is 10 of them, in 11 bytes.
     assert_error(

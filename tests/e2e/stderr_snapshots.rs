@@ -42,6 +42,7 @@ fn assert_snapshot(site: &Site, case: &str) {
         let out = command.output().unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(1), "{case}.{lang}: {stderr}");
+        assert_frames_agree(&stderr);
         let file = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/snapshots")
             .join(format!("{case}.{lang}.txt"));
@@ -63,10 +64,104 @@ fn assert_snapshot(site: &Site, case: &str) {
     }
 }
 
+/// Every caret in `stderr` is under the line its diagnostic's header names: the header's
+/// `file:line:column` and the numbered frame line above the caret are the same line, and the
+/// caret is at the column (a caret after a tab is checked by the unit tests of the frame).
+fn assert_frames_agree(stderr: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut header_line = None;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some((_, location)) = line.split_once("]: ") {
+            // `content/x.md:11:2: message`: the numbers after the path.
+            let mut parts = location.splitn(4, ':').skip(1);
+            header_line = parts.next().and_then(|n| n.parse::<usize>().ok());
+            continue;
+        }
+        let caret = line.trim_end().ends_with('^') && line.trim_start().starts_with('|');
+        if !caret {
+            continue;
+        }
+        let above = lines[i - 1];
+        let (number, _) = above
+            .split_once(" |")
+            .expect("a numbered line above the caret");
+        assert_eq!(
+            number.trim().parse::<usize>().ok(),
+            header_line,
+            "the caret line disagrees with the header:\n{stderr}"
+        );
+    }
+}
+
 #[test]
-fn yaml_syntax() {
+fn yaml_line_indented_less_than_its_siblings() {
     let site = broken(SPACE, "  sat: closed", " sat: closed");
-    assert_snapshot(&site, "yaml-syntax");
+    assert_snapshot(&site, "yaml-indentation-less");
+}
+
+#[test]
+fn yaml_line_indented_more_than_the_one_above() {
+    let site = broken(SPACE, "\nstatus: open", "\n status: open");
+    assert_snapshot(&site, "yaml-indentation-more");
+}
+
+#[test]
+fn yaml_list_item_indented_less_than_the_others() {
+    let site = broken(
+        SPACE,
+        "servizi: [sportello-lavoro]",
+        "servizi:\n  - sportello-lavoro\n - badanti",
+    );
+    assert_snapshot(&site, "yaml-indentation-item");
+}
+
+#[test]
+fn yaml_tab() {
+    let site = broken(SPACE, "  sat: closed", "\tsat: closed");
+    assert_snapshot(&site, "yaml-tab");
+}
+
+#[test]
+fn yaml_quote_never_closed() {
+    // The next value's opening quote closes it: the error is still where it opens.
+    let site = broken(SPACE, "\"WeMi Piazzetta\"", "\"WeMi Piazzetta");
+    assert_snapshot(&site, "yaml-unclosed-quote");
+}
+
+#[test]
+fn yaml_quote_never_closed_on_the_last_field() {
+    let site = broken(
+        SPACE,
+        "  mon: 09:00-13:00\n  sat: closed\n",
+        "  mon: \"09:00-13:00\n",
+    );
+    assert_snapshot(&site, "yaml-unclosed-quote-last");
+}
+
+#[test]
+fn yaml_colon_in_a_value_without_quotes() {
+    let site = broken(
+        SPACE,
+        "\"Lo spazio del Municipio 4\"",
+        "Lo spazio: Municipio 4",
+    );
+    assert_snapshot(&site, "yaml-unquoted-colon");
+}
+
+#[test]
+fn yaml_typographic_quotes() {
+    let site = broken(
+        SPACE,
+        "\"Lo spazio del Municipio 4\"",
+        "“Lo spazio: Municipio 4”",
+    );
+    assert_snapshot(&site, "yaml-typographic-quotes");
+}
+
+#[test]
+fn front_matter_never_closed() {
+    let site = broken(SPACE, "  sat: closed\n---\n", "  sat: closed\n\n");
+    assert_snapshot(&site, "front-matter-unclosed");
 }
 
 #[test]

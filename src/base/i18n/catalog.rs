@@ -187,6 +187,96 @@ pub const CATALOG: &[(&str, &str)] = &[
         "close the `[` and `{` that are left open, or nest fewer lists and maps",
         "chiudi le `[` e le `{` rimaste aperte, oppure annida meno liste e mappe",
     ),
+    // yaml/syntax.rs
+    (
+        "the value starts with `{quote}`, a typographic quote, which YAML does not read as a quote",
+        "il valore comincia con `{quote}`, una virgoletta tipografica, che per YAML non è una virgoletta",
+    ),
+    (
+        "write it between straight quotes instead: {fixed}",
+        "scrivilo invece tra virgolette diritte: {fixed}",
+    ),
+    (
+        "`{escaped}` is not a valid escape between double quotes",
+        "`{escaped}` non è una sequenza valida tra virgolette doppie",
+    ),
+    (
+        "write a backslash as `\\\\`, or put the value between single quotes ' '",
+        "scrivi la barra rovesciata come `\\\\`, oppure metti il valore tra virgolette semplici ' '",
+    ),
+    (
+        "a value cannot start with {character} unless it is in quotes",
+        "un valore non può cominciare con {character} se non è tra virgolette",
+    ),
+    (
+        "write it in quotes: {fixed}",
+        "scrivilo tra virgolette: {fixed}",
+    ),
+    (
+        "this line has no `: ` between a key and its value",
+        "in questa riga manca `: ` tra la chiave e il suo valore",
+    ),
+    (
+        "write `key: value`, with a space after the `:`; if the line goes on the text of the field above, indent it more than that field",
+        "scrivi `chiave: valore`, con uno spazio dopo i `:`; se la riga continua il testo del campo sopra, rientrala più di quel campo",
+    ),
+    (
+        "this line is indented more than the line above it",
+        "questa riga è rientrata più di quella sopra",
+    ),
+    (
+        "this line is indented less than the fields above it",
+        "questa riga è rientrata meno dei campi sopra",
+    ),
+    (
+        "this list item is indented less than the items above it",
+        "questo elemento della lista è rientrato meno degli elementi sopra",
+    ),
+    (
+        "align it with `{above}`, at the start of the line",
+        "allinea la riga a `{above}`, all'inizio della riga",
+    ),
+    (
+        "align it with `{above}` ({spaces} spaces from the start of the line)",
+        "allinea la riga a `{above}` ({spaces} spazi dall'inizio della riga)",
+    ),
+    (
+        "a list item cannot start here",
+        "qui non può cominciare un elemento di lista",
+    ),
+    (
+        "a list goes under a field with nothing after its `:` (`luoghi:`), one `- ` item per line, each indented by the same spaces",
+        "una lista va sotto un campo che non ha niente dopo i `:` (`luoghi:`), un elemento `- ` per riga, tutti rientrati degli stessi spazi",
+    ),
+    (
+        "the quote here closes the value, but the text goes on after it",
+        "la virgoletta qui chiude il valore, ma il testo continua dopo",
+    ),
+    ("a backtick (`)", "un accento grave (`)"),
+    (
+        "put the quotes around the whole value: inside it a quote is written \\\" between \" \", an apostrophe '' between ' '",
+        "metti le virgolette intorno a tutto il valore: al suo interno una virgoletta si scrive \\\" tra \" \", un apostrofo '' tra ' '",
+    ),
+    (
+        "the first line is indented more than the lines after it",
+        "la prima riga è rientrata più delle righe che la seguono",
+    ),
+    (
+        "remove the blanks at the start of the line",
+        "togli gli spazi all'inizio della riga",
+    ),
+    (
+        "this text holds more than one YAML document",
+        "questo testo contiene più di un documento YAML",
+    ),
+    (
+        "remove the `---` or `...` lines inside it",
+        "togli le righe `---` o `...` al suo interno",
+    ),
+    (
+        "this line is not valid YAML",
+        "questa riga non è YAML valido",
+    ),
     // config.rs
     (
         "the taxonomy `{name}` cannot be published: {problem}",
@@ -496,6 +586,18 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "add a line `---` after the last field, before the text",
         "aggiungi una riga `---` dopo l'ultimo campo, prima del testo",
+    ),
+    (
+        "the front matter opened here is never closed by a `---` line",
+        "l'intestazione (front matter) aperta qui non viene mai chiusa da una riga `---`",
+    ),
+    (
+        "line {line} looks like the closing line but is not exactly `---`: write it as three dashes alone on their line",
+        "la riga {line} sembra quella di chiusura ma non è esattamente `---`: scrivila come tre trattini da soli sulla riga",
+    ),
+    (
+        "add a line `---` after the last field, before line {line} where the text begins",
+        "aggiungi una riga `---` dopo l'ultimo campo, prima della riga {line} dove comincia il testo",
     ),
     (
         "write shortcodes as {{ name(key=\"value\") }}",
