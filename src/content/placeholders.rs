@@ -313,6 +313,7 @@ mod tests {
                     description: \"Il cantiere # DA COMPLETARE\"\n\
                     note: |\n  Una riga di testo # DA COMPLETARE\n\
                     other: 'a # DA COMPLETARE'\n\
+                    quoted: \"prima riga # DA COMPLETARE\n  seconda riga\"\n\
                     lower: 1 # da completare\n\
                     joined: 1 #DA COMPLETARE\n\
                     ---\n\
