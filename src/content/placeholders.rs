@@ -95,7 +95,7 @@ fn in_front_matter(path: &Path, yaml: &str, line_offset: usize) -> Vec<Diagnosti
         };
         let hint = if comment.is_some() {
             msg!(
-                "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile, use `wemi serve` or `--drafts`",
+                "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile: `wemi serve --drafts`",
                 comment = COMMENT
             )
         } else {

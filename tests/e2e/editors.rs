@@ -532,7 +532,7 @@ fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
     // No `verified: true`: the page says its facts are to be checked.
     assert_eq!(
         texts(&doc, "p.notice strong"),
-        ["Informazioni da verificare"]
+        ["Informazioni da verificare."]
     );
     let listing = site.html("spazi/index.html");
     assert!(
@@ -591,6 +591,10 @@ fn placeholders_are_warnings_with_drafts_and_errors_for_check() {
         "{stderr}"
     );
     assert!(site.public("spazi/nuovo-spazio/index.html").exists());
+    // Built again with nothing changed, it shows them again.
+    let out = site.build(&["--drafts", "--lang", "en"]);
+    common::assert_success(&out);
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), stderr);
 }
 
 #[cfg(unix)]
@@ -683,7 +687,7 @@ fn a_space_without_verified_shows_the_notice() {
     let doc = site.html("spazi/esempio-due/index.html");
     assert_eq!(
         texts(&doc, "p.notice strong"),
-        ["Informazioni da verificare"]
+        ["Informazioni da verificare."]
     );
     let verified = site.html("spazi/esempio-tre/index.html");
     assert!(texts(&verified, "p.notice strong").is_empty());
