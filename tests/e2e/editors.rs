@@ -400,6 +400,12 @@ fn wait_for_file(path: &std::path::Path) -> String {
     }
 }
 
+/// How many of `lines` (what `wemi serve` printed on stderr) are placeholder warnings of `page`.
+fn placeholder_lines(lines: &[String], page: &str) -> usize {
+    let start = format!("warning[content.placeholder]: {page}:");
+    lines.iter().filter(|l| l.starts_with(&start)).count()
+}
+
 /// Runs `wemi <args>` on `site` in Italian (the guide's language), with no locale set.
 fn run_it(site: &Site, args: &[&str]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
@@ -493,19 +499,25 @@ fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
     assert_eq!(status, 200);
     assert!(body.contains("WeMi Esempio"), "{body}");
     let warnings = preview.errors.lock().unwrap().clone();
-    let placeholder_warnings = warnings
-        .iter()
-        .filter(|l| l.starts_with(&format!("warning[content.placeholder]: {page}:")))
-        .count();
-    assert_eq!(placeholder_warnings, 4, "{warnings:#?}");
-    drop(preview);
+    assert_eq!(placeholder_lines(&warnings, page), 4, "{warnings:#?}");
 
-    // 3. Fill in the fields and delete each `# DA COMPLETARE`; write the text.
+    // 3. Fill in the fields and delete each `# DA COMPLETARE`; write the text. The preview
+    // rebuilds after each save and shows the placeholders left.
     let text = edit_line(
         &text,
         "description:",
         "description: \"Uno spazio WeMi inventato, per provare la guida.\"",
     );
+    site.write(page, &text);
+    let started = std::time::Instant::now();
+    while placeholder_lines(&preview.errors.lock().unwrap(), page) < 4 + 3 {
+        assert!(
+            started.elapsed() < common::serve::HANG,
+            "no warnings after the save"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(preview);
     let text = edit_line(&text, "date:", "date: 2026-12-01");
     let text = edit_line(&text, "last_reviewed:", "last_reviewed: 2026-11-26");
     let text = edit_line(
