@@ -147,6 +147,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
     };
     let mut rendered = render_site(config, run)?;
     progress.start(Phase::Write, rendered.output.len());
+    // A build with warnings is not recorded as up to date: the next one, not skipped, shows
+    // them again (the placeholders of a draft built with --drafts, for one).
+    let inputs = inputs.filter(|_| rendered.warnings.is_empty());
     let record = inputs.map(|inputs| output::state::Record {
         inputs,
         pages: rendered.site.pages.len(),

@@ -923,6 +923,40 @@ mod tests {
     }
 
     #[test]
+    fn a_rebuild_shows_ten_warnings_without_frames_then_how_many_more() {
+        let warnings: Vec<Diagnostic> = (1..=12)
+            .map(|n| {
+                Diagnostic::new(Code::ContentPlaceholder, "content/a.md", format!("w{n}"))
+                    .at(n, 1)
+                    .hint("fix it")
+                    .warning()
+            })
+            .collect();
+        let text = format_brief(&warnings, false, Lang::It);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 21, "{text}");
+        assert_eq!(
+            lines[0],
+            "avviso[content.placeholder]: content/a.md:1:1: w1"
+        );
+        assert_eq!(lines[1], "  aiuto: fix it");
+        assert_eq!(
+            lines[18],
+            "avviso[content.placeholder]: content/a.md:10:1: w10"
+        );
+        assert_eq!(
+            lines[20],
+            "… e altri 2 avvisi: `wemi check --drafts` li elenca tutti"
+        );
+        assert_eq!(
+            format_brief(&warnings[..3], false, Lang::En)
+                .lines()
+                .count(),
+            6
+        );
+    }
+
+    #[test]
     fn count_line_ends_the_report() {
         let site = site_with("content/a.md", "---\ntitle: A\n---\n");
         let err = Error::site(vec![

@@ -95,7 +95,7 @@ fn in_front_matter(path: &Path, yaml: &str, line_offset: usize) -> Vec<Diagnosti
         };
         let hint = if comment.is_some() {
             msg!(
-                "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile, use `wemi serve` or `--drafts`",
+                "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile: `wemi serve --drafts`",
                 comment = COMMENT
             )
         } else {
@@ -313,6 +313,7 @@ mod tests {
                     description: \"Il cantiere # DA COMPLETARE\"\n\
                     note: |\n  Una riga di testo # DA COMPLETARE\n\
                     other: 'a # DA COMPLETARE'\n\
+                    quoted: \"prima riga # DA COMPLETARE\n  seconda riga\"\n\
                     lower: 1 # da completare\n\
                     joined: 1 #DA COMPLETARE\n\
                     ---\n\

@@ -342,3 +342,365 @@ fn errors_are_coloured_on_a_terminal_unless_no_color_is_set() {
         "{plain:?}"
     );
 }
+
+/// The lines of `text` that end with `wemi new`'s comment `# DA COMPLETARE`, 1-based, with
+/// their key.
+fn marked_lines(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.ends_with(" # DA COMPLETARE"))
+        .map(|(i, l)| (i + 1, l.split(':').next().unwrap().trim().to_string()))
+        .collect()
+}
+
+/// `text` with the line that starts with `start` replaced by `line` (deleted when `line` is
+/// empty); the line must be there.
+fn edit_line(text: &str, start: &str, line: &str) -> String {
+    assert!(
+        text.lines().any(|l| l.starts_with(start)),
+        "no line starts with {start:?} in\n{text}"
+    );
+    text.lines()
+        .filter(|l| !(line.is_empty() && l.starts_with(start)))
+        .map(|l| if l.starts_with(start) { line } else { l })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// A fake browser for `wemi serve --open`: a script that writes the address it is given to
+/// `opened` (in the folder `dir`), so that no real browser is ever started by the tests.
+#[cfg(unix)]
+fn fake_browser(dir: &std::path::Path, name: &str, opened: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join(name);
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// Waits (bounded by the serve harness's hang limit) until `path` holds text; returns it.
+fn wait_for_file(path: &std::path::Path) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.is_empty()
+        {
+            return text;
+        }
+        assert!(
+            started.elapsed() < common::serve::HANG,
+            "{} was never written",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// How many of `lines` (what `wemi serve` printed on stderr) are placeholder warnings of `page`.
+fn placeholder_lines(lines: &[String], page: &str) -> usize {
+    let start = format!("warning[content.placeholder]: {page}:");
+    lines.iter().filter(|l| l.starts_with(&start)).count()
+}
+
+/// Runs `wemi <args>` on `site` in Italian (the guide's language), with no locale set.
+fn run_it(site: &Site, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
+    command
+        .args(args)
+        .arg("--root")
+        .arg(&site.root)
+        .args(["--lang", "it"]);
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+        command.env_remove(var);
+    }
+    command.env("NO_COLOR", "1").output().unwrap()
+}
+
+/// The walk-through of `docs/guida-redattori.md` §2, step by step, on a copy of the real site:
+/// `wemi new` → the build refuses the placeholders, each at its line → the preview serves the
+/// draft with warnings and opens the browser → the fields filled in → the page, still a
+/// draft, stays out → `draft: true` deleted → the page is built, listed, in the sitemap, and
+/// served.
+#[cfg(unix)]
+#[test]
+fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
+    let site = Site::real();
+    let page = "content/spazi/wemi-esempio.md";
+
+    // 1. Create the page.
+    let out = run_it(&site, &["new", "spazi", "WeMi Esempio"]);
+    common::assert_success(&out);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("Pagina creata: "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(page), "{stdout}");
+    let text = std::fs::read_to_string(site.root.join(page)).unwrap();
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    let marked = marked_lines(&text);
+    let keys: Vec<&str> = marked.iter().map(|(_, k)| k.as_str()).collect();
+    assert_eq!(keys, ["date", "description", "last_reviewed"], "{text}");
+    let body_line = text.lines().count();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("<!-- DA COMPLETARE"),
+        "{text}"
+    );
+
+    // The build refuses every placeholder, at its line, though the page is a draft; nothing
+    // is written.
+    let out = run_it(&site, &["build"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let reported: Vec<usize> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("errore[content.placeholder]: {page}:")))
+        .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    let mut expected: Vec<usize> = marked.iter().map(|(line, _)| *line).collect();
+    expected.push(body_line);
+    assert_eq!(reported, expected, "{stderr}");
+    let (description_line, _) = marked[1];
+    assert!(
+        stderr.contains(&format!(
+            "errore[content.placeholder]: {page}:{description_line}:14: `description` contiene \
+             ancora il segnaposto scritto da `wemi new` (DA COMPLETARE)\n"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("4 errori trovati; non è stato scritto niente.\n"),
+        "{stderr}"
+    );
+    assert!(!site.root.join("public").exists());
+    // So does `check`.
+    let out = run_it(&site, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // 2. The preview, with drafts, opens the browser and serves the page; the placeholders
+    // are warnings on its terminal.
+    let browser_dir = tempfile::tempdir().unwrap();
+    let opened = browser_dir.path().join("opened");
+    let browser = fake_browser(browser_dir.path(), "browser", &opened);
+    let preview = common::serve::start(
+        &site,
+        &["--port", "0", "--drafts", "--open"],
+        &[("BROWSER", browser.to_str().unwrap())],
+    );
+    assert_eq!(
+        wait_for_file(&opened),
+        format!("http://127.0.0.1:{}/", preview.port)
+    );
+    let (status, body) = common::serve::get(preview.port, "/spazi/wemi-esempio/");
+    assert_eq!(status, 200);
+    assert!(body.contains("WeMi Esempio"), "{body}");
+    let warnings = preview.errors.lock().unwrap().clone();
+    assert_eq!(placeholder_lines(&warnings, page), 4, "{warnings:#?}");
+
+    // 3. Fill in the fields and delete each `# DA COMPLETARE`; write the text. The preview
+    // rebuilds after each save and shows the placeholders left.
+    let text = edit_line(
+        &text,
+        "description:",
+        "description: \"Uno spazio WeMi inventato, per provare la guida.\"",
+    );
+    site.write(page, &text);
+    let started = std::time::Instant::now();
+    while placeholder_lines(&preview.errors.lock().unwrap(), page) < 4 + 3 {
+        assert!(
+            started.elapsed() < common::serve::HANG,
+            "no warnings after the save"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(preview);
+    let text = edit_line(&text, "date:", "date: 2026-12-01");
+    let text = edit_line(&text, "last_reviewed:", "last_reviewed: 2026-11-26");
+    let text = edit_line(
+        &text,
+        "<!-- DA COMPLETARE",
+        "Lo spazio WeMi Esempio è inventato.",
+    );
+    site.write(page, &text);
+    // Complete but still a draft: the site builds without it.
+    let out = run_it(&site, &["build"]);
+    common::assert_success(&out);
+    assert!(!site.public("spazi/wemi-esempio/index.html").exists());
+
+    // 4. Delete the two lines of the draft, check, build: the page is published.
+    let text = edit_line(&text, "# Bozza:", "");
+    let text = edit_line(&text, "draft: true", "");
+    site.write(page, &text);
+    common::assert_success(&run_it(&site, &["check"]));
+    let out = run_it(&site, &["build"]);
+    common::assert_success(&out);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let doc = site.html("spazi/wemi-esempio/index.html");
+    assert_eq!(texts(&doc, "h1"), ["WeMi Esempio"]);
+    // No `verified: true`: the page says its facts are to be checked.
+    assert_eq!(
+        texts(&doc, "p.notice strong"),
+        ["Informazioni da verificare."]
+    );
+    let listing = site.html("spazi/index.html");
+    assert!(
+        common::attrs(&listing, "a", "href")
+            .iter()
+            .any(|href| href.ends_with("/spazi/wemi-esempio/")),
+        "not listed"
+    );
+    let sitemap = std::fs::read_to_string(site.public("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/spazi/wemi-esempio/</loc>"), "{sitemap}");
+
+    // The preview, without drafts, serves it too.
+    let preview = common::serve::serve(&site);
+    let (status, body) = common::serve::get(preview.port, "/spazi/wemi-esempio/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Lo spazio WeMi Esempio è inventato."),
+        "{body}"
+    );
+}
+
+#[test]
+fn placeholders_are_warnings_with_drafts_and_errors_for_check() {
+    let site = Site::fixture("editors");
+    common::assert_success(&run_it(&site, &["new", "spazi", "Nuovo spazio"]));
+    let page = "content/spazi/nuovo-spazio.md";
+    let out = site.run("check", &["--lang", "en", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!found.is_empty());
+    for d in &found {
+        assert_eq!(d["code"], "content.placeholder", "{d}");
+        assert_eq!(d["severity"], "error", "{d}");
+        assert_eq!(d["file"], page, "{d}");
+    }
+    let out = site.run("check", &["--drafts", "--format", "json"]);
+    common::assert_success(&out);
+    let warned: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(warned.len(), found.len());
+    assert!(warned.iter().all(|d| d["severity"] == "warning"));
+    // Built with drafts, the page is there and the warnings are on stderr.
+    let out = site.build(&["--drafts", "--lang", "en"]);
+    common::assert_success(&out);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("warning[content.placeholder]").count(),
+        found.len(),
+        "{stderr}"
+    );
+    assert!(site.public("spazi/nuovo-spazio/index.html").exists());
+    // Built again with nothing changed, it shows them again.
+    let out = site.build(&["--drafts", "--lang", "en"]);
+    common::assert_success(&out);
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_open_that_fails_is_a_warning_and_the_preview_runs() {
+    let site = Site::fixture("editors");
+    let missing = site.root.join("no-such-browser");
+    let preview = common::serve::start(
+        &site,
+        &["--port", "0", "--open"],
+        &[("BROWSER", missing.to_str().unwrap())],
+    );
+    let (status, _) = common::serve::get(preview.port, "/spazi/via-piazzetta/");
+    assert_eq!(status, 200);
+    let started = std::time::Instant::now();
+    let expected = format!(
+        "warning[io.not-found]: wemi serve --open: cannot open the browser with `{}`",
+        missing.display()
+    );
+    while !preview
+        .errors
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.starts_with(&expected))
+    {
+        assert!(
+            started.elapsed() < common::serve::HANG,
+            "{:?}",
+            preview.errors.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Without `BROWSER`, `--open` asks the system's opener: `xdg-open` on Linux, here a fake one
+/// put first on `PATH`.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_open_uses_xdg_open_without_browser() {
+    let site = Site::fixture("editors");
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    fake_browser(bin.path(), "xdg-open", &opened);
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command_env = vec![("PATH", path.as_str())];
+    command_env.push(("BROWSER", ""));
+    let preview = common::serve::start(&site, &["--port", "0", "--open"], &command_env);
+    assert_eq!(
+        wait_for_file(&opened),
+        format!("http://127.0.0.1:{}/", preview.port)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_without_open_starts_no_browser() {
+    let site = Site::fixture("editors");
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened");
+    let browser = fake_browser(dir.path(), "browser", &opened);
+    let preview = common::serve::start(
+        &site,
+        &["--port", "0"],
+        &[("BROWSER", browser.to_str().unwrap())],
+    );
+    // The first build is done and reported: an opener would have been started by now.
+    let (status, _) = common::serve::get(preview.port, "/");
+    assert_eq!(status, 200);
+    assert!(!opened.exists());
+}
+
+#[test]
+fn a_space_without_verified_shows_the_notice() {
+    // The fictional site with the real theme and the real site's schema of spaces.
+    let site = Site::fixture("completo");
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/wemi");
+    common::copy_dir(&theme, &site.root.join("themes/wemi"));
+    let space = std::fs::read_to_string(site.root.join("content/spazi/esempio-due.md")).unwrap();
+    assert!(space.contains("\nverified: true\n"));
+    site.write(
+        "content/spazi/esempio-due.md",
+        space.replace("\nverified: true\n", "\n"),
+    );
+    site.build_ok(&[]);
+    let doc = site.html("spazi/esempio-due/index.html");
+    assert_eq!(
+        texts(&doc, "p.notice strong"),
+        ["Informazioni da verificare."]
+    );
+    let verified = site.html("spazi/esempio-tre/index.html");
+    assert!(texts(&verified, "p.notice strong").is_empty());
+}

@@ -29,19 +29,25 @@ fn broken(path: &str, old: &str, text: &str) -> Site {
 /// Builds `site` in `lang` without colour and compares its stderr with the snapshot of
 /// `case` (or writes the snapshot when `WEMI_UPDATE_SNAPSHOTS` is set).
 fn assert_snapshot(site: &Site, case: &str) {
+    assert_snapshot_of(site, case, &[], 1);
+}
+
+/// [`assert_snapshot`] of `wemi build <args>`, which must exit with `code`.
+fn assert_snapshot_of(site: &Site, case: &str, args: &[&str], code: i32) {
     let update = std::env::var_os("WEMI_UPDATE_SNAPSHOTS").is_some_and(|v| !v.is_empty());
     for lang in ["en", "it"] {
         let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
         command
             .args(["build", "--lang", lang, "--root"])
             .arg(&site.root)
+            .args(args)
             .env("NO_COLOR", "1");
         for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
             command.env_remove(var);
         }
         let out = command.output().unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(1), "{case}.{lang}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{case}.{lang}: {stderr}");
         assert_frames_agree(&stderr);
         let file = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/snapshots")
@@ -230,4 +236,37 @@ fn output_collision() {
         "---\ntitle: \"Piazzetta\"\nslug: via-piazzetta\ndescription: \"Un doppione\"\nstatus: open\n---\n",
     );
     assert_snapshot(&site, "output-collision");
+}
+
+/// The editors' fixture with a page just made by `wemi new spazi "Nuovo spazio"`, its dates
+/// (today's, as `wemi new` writes them) set to one day so that the snapshots do not change
+/// with the calendar.
+fn with_a_new_page() -> Site {
+    let site = Site::fixture("editors");
+    let out = Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["new", "spazi", "Nuovo spazio", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    common::assert_success(&out);
+    let path = "content/spazi/nuovo-spazio.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    let today = text
+        .lines()
+        .find_map(|l| l.strip_prefix("date: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    site.write(path, text.replace(&today, "2026-01-15"));
+    site
+}
+
+#[test]
+fn placeholders_of_a_new_page() {
+    assert_snapshot(&with_a_new_page(), "placeholder");
+}
+
+#[test]
+fn placeholders_of_a_new_page_with_drafts() {
+    assert_snapshot_of(&with_a_new_page(), "placeholder-drafts", &["--drafts"], 0);
 }

@@ -1387,8 +1387,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "questa riga contiene ancora il segnaposto scritto da `wemi new` ({marker})",
     ),
     (
-        "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile, use `wemi serve` or `--drafts`",
-        "scrivi il valore giusto e cancella `{comment}` in fondo alla riga; per vedere intanto la pagina in anteprima usa `wemi serve` o `--drafts`",
+        "write the real value and delete `{comment}` at the end of the line; to preview the page meanwhile: `wemi serve --drafts`",
+        "scrivi il valore giusto e cancella `{comment}` in fondo alla riga; per vedere intanto la pagina in anteprima: `wemi serve --drafts`",
     ),
     (
         "replace the placeholder with the real value",
