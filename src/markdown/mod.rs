@@ -1,5 +1,6 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task lists and smart
-//! punctuation, plus heading ids, a table of contents, a summary and a word count.
+//! punctuation, plus heading ids ([`heading_ids`]), a table of contents, a summary and a word
+//! count.
 //!
 //! Many editors write here, and no script may reach the public site through their text unless
 //! the site allows raw HTML (`markdown.unsafe_html`). Until it does, markdown is rendered inert:
@@ -14,10 +15,11 @@
 //! language, alt text) is escaped by pulldown-cmark. Whatever the setting, a shortcode
 //! placeholder is never left in one of them: its HTML would land inside the attribute.
 
+pub mod heading_ids;
 pub mod shortcodes;
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -27,6 +29,7 @@ use serde::Serialize;
 
 use crate::base::script_url;
 use crate::base::slug::slugify;
+use crate::markdown::heading_ids::{HeadingIds, heading_id};
 use crate::markdown::shortcodes::{Call, CallError, PLACEHOLDER_PREFIX, WrittenOffsets};
 
 /// A heading of the table of contents.
@@ -563,7 +566,7 @@ impl<'a> Events<'a, '_, '_> {
                     explicit.to_string()
                 }
                 Some(unsafe_id) => slugify(&unsafe_id),
-                None => slugify(&title),
+                None => heading_id(&title),
             };
             if self.unsafe_html {
                 for class in classes.iter_mut() {
@@ -628,37 +631,6 @@ fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String
         }
     }
     out
-}
-
-/// The heading ids given so far in a page.
-#[derive(Default)]
-struct HeadingIds {
-    used: HashSet<String>,
-    /// For each wanted id, the number to try next after it: with thousands of headings of the
-    /// same text, each one does not try every number the ones before it took.
-    next_number: HashMap<String, usize>,
-}
-
-impl HeadingIds {
-    /// `wanted` (or `sezione` when empty), else the first of `wanted-1`, `wanted-2` … not
-    /// given yet.
-    fn unique(&mut self, wanted: &str) -> String {
-        let base = if wanted.is_empty() { "sezione" } else { wanted };
-        let mut candidate = base.to_string();
-        if self.used.contains(&candidate) {
-            let n = self.next_number.entry(candidate.clone()).or_insert(1);
-            // Ids are never taken back, so the numbers tried before are still taken.
-            loop {
-                candidate = format!("{base}-{n}");
-                *n += 1;
-                if !self.used.contains(&candidate) {
-                    break;
-                }
-            }
-        }
-        self.used.insert(candidate.clone());
-        candidate
-    }
 }
 
 /// Whether a heading's id or class from markdown is only letters, digits, `-` and `_`.
@@ -732,6 +704,29 @@ mod tests {
         assert_eq!(r.toc.len(), 1);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].title, "Più info");
+    }
+
+    #[test]
+    fn heading_ids_follow_the_github_rule_with_a_neutral_fallback() {
+        let text = "## 1. Orari & contatti\n\n## -x\n\n##\n\n## ?\n\n## Dove\n\n## Dove\n\n\
+                    ## Perché `sì`\n\n## L'offerta\n\nOpening hours\n---\n";
+        let r = render(text, false);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "1-orari--contatti",
+                "-x",
+                "heading",
+                "heading-1",
+                "dove",
+                "dove-1",
+                "perche-si",
+                "l-offerta",
+                "opening-hours"
+            ]
+        );
+        assert!(r.html.contains(r#"<h2 id="-x">-x</h2>"#), "{}", r.html);
     }
 
     #[test]
