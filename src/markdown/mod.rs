@@ -198,9 +198,9 @@ pub fn render_body(body: &str, unsafe_html: bool) -> Result<RenderedBody, Vec<Ca
                 })
             })
             .collect();
-        let renumber = |html: &str| SharedHtml::from(shortcodes::renumber(html, &numbers));
-        markdown.html = renumber(&markdown.html);
-        markdown.summary = markdown.summary.as_deref().map(renumber);
+        let renumbered = |html: &str| SharedHtml::from(shortcodes::renumber(html, &numbers));
+        markdown.summary = markdown.summary.as_deref().map(renumbered);
+        markdown.html = renumbered(&markdown.html);
         let mut in_code = in_code.iter();
         calls.retain(|_| in_code.next() == Some(&false));
     }
