@@ -437,7 +437,8 @@ fn without_drafts(mut inputs: Inputs, drafts: bool) -> Inputs {
 
 /// The finishing stage: checks the site's references and links, and makes each page's final
 /// body. Shortcodes are rendered only on a site without errors so far (a call may look up
-/// any page) whose templates loaded; otherwise their names alone are checked.
+/// any page) whose templates loaded; otherwise their names (and, when the templates loaded,
+/// their arguments) alone are checked.
 fn finish(
     site: &Site,
     unparsed: &[Rejected],
@@ -457,7 +458,7 @@ fn finish(
     let (bodies, mut link_errors) = Bodies::linked(site, &unparsed_files);
     errors.append(&mut link_errors);
     let Some(templates) = templates.filter(|_| whole) else {
-        errors.append(&mut bodies::unknown_shortcodes(site, theme));
+        errors.append(&mut bodies::check_calls(site, theme, templates));
         return bodies;
     };
     if !Bodies::have_shortcodes(site) {

@@ -186,26 +186,27 @@ pub fn markdown(data: &[u8]) {
     check_inert(rendered.summary.as_deref().unwrap_or_default());
     markdown::render(text, true);
 
-    if let Ok((body, calls)) = shortcodes::extract(text) {
-        let offsets = shortcodes::WrittenOffsets::new(&calls);
-        // The lengths of the calls before this one, and of their placeholders.
-        let (mut calls_before, mut placeholders_before) = (0, 0);
-        for (n, call) in calls.iter().enumerate() {
-            let written = &text[call.offset..call.offset + call.len];
-            assert!(
-                written.starts_with("{{") && written.ends_with("}}"),
-                "{written:?}"
-            );
-            let placeholder = shortcodes::placeholder(n);
-            let at = call.offset - calls_before + placeholders_before;
-            assert!(
-                body[at..].starts_with(&placeholder),
-                "placeholder {n} in place"
-            );
-            assert_eq!(offsets.of(at), call.offset);
-            calls_before += call.len;
-            placeholders_before += placeholder.len();
-        }
+    let shortcodes::Extracted {
+        text: body, calls, ..
+    } = shortcodes::extract(text);
+    let offsets = shortcodes::WrittenOffsets::new(&calls);
+    // The lengths of the calls before this one, and of their placeholders.
+    let (mut calls_before, mut placeholders_before) = (0, 0);
+    for (n, call) in calls.iter().enumerate() {
+        let written = &text[call.offset..call.offset + call.len];
+        assert!(
+            written.starts_with("{{") && written.ends_with("}}"),
+            "{written:?}"
+        );
+        let placeholder = shortcodes::placeholder(n);
+        let at = call.offset - calls_before + placeholders_before;
+        assert!(
+            body[at..].starts_with(&placeholder),
+            "placeholder {n} in place"
+        );
+        assert_eq!(offsets.of(at), call.offset);
+        calls_before += call.len;
+        placeholders_before += placeholder.len();
     }
 
     let (first, second) = text.split_once('\0').unwrap_or((text, text));

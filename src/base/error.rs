@@ -136,6 +136,9 @@ codes! {
     ShortcodeUnknown = "shortcode.unknown",
     /// A shortcode whose template failed with the call's arguments.
     ShortcodeFailed = "shortcode.failed",
+    /// A shortcode call with an argument its component does not declare, or without one it
+    /// requires.
+    ShortcodeArgument = "shortcode.argument",
     /// An `@/` link or a reference field to a page that is not published.
     LinkMissingPage = "link.missing-page",
     /// An `@/…#id` link to a heading the page does not have.

@@ -336,7 +336,7 @@ fn parse_body(
     let body_start = text.len() - body.len();
     // Shortcode calls, then each kind of link, are located in the order they are written.
     let mut lines = LineIndex::new(text);
-    let (markdown_text, calls) = shortcodes::extract(body).map_err(|errors| {
+    let rendered = markdown::render_body(body, config.unsafe_html).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| {
@@ -347,8 +347,9 @@ fn parse_body(
             })
             .collect::<Vec<_>>()
     })?;
-    let markdown = markdown::render(&markdown_text, config.unsafe_html);
-    let shortcodes: Vec<LocatedCall> = calls
+    let markdown = rendered.markdown;
+    let shortcodes: Vec<LocatedCall> = rendered
+        .calls
         .iter()
         .map(|call| {
             let (line, column) = lines.locate(body_start + call.offset);
@@ -375,7 +376,7 @@ fn parse_body(
     if !refused.is_empty() {
         return Err(refused);
     }
-    let written = shortcodes::WrittenOffsets::new(&calls);
+    let written = rendered.written;
     let mut locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()

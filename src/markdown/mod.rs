@@ -1,5 +1,6 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task lists and smart
-//! punctuation, plus heading ids, a table of contents, a summary and a word count.
+//! punctuation, plus heading ids ([`heading_ids`]), a table of contents, a summary and a word
+//! count.
 //!
 //! Many editors write here, and no script may reach the public site through their text unless
 //! the site allows raw HTML (`markdown.unsafe_html`). Until it does, markdown is rendered inert:
@@ -14,10 +15,12 @@
 //! language, alt text) is escaped by pulldown-cmark. Whatever the setting, a shortcode
 //! placeholder is never left in one of them: its HTML would land inside the attribute.
 
+pub mod heading_ids;
 pub mod shortcodes;
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+use std::ops::Range;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
@@ -26,7 +29,8 @@ use serde::Serialize;
 
 use crate::base::script_url;
 use crate::base::slug::slugify;
-use crate::markdown::shortcodes::PLACEHOLDER_PREFIX;
+use crate::markdown::heading_ids::{HeadingIds, heading_id};
+use crate::markdown::shortcodes::{Call, CallError, PLACEHOLDER_PREFIX, WrittenOffsets};
 
 /// A heading of the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,6 +138,137 @@ pub fn options() -> Options {
 /// its end gives its id. The summary is a slice of the HTML, found by noting how much HTML was
 /// written when the marker or the first paragraph went by.
 pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
+    render_with(text, unsafe_html, None)
+}
+
+/// A body as its editor wrote it, rendered by [`render_body`].
+#[derive(Debug)]
+pub struct RenderedBody {
+    /// The body rendered, each shortcode call outside code a placeholder.
+    pub markdown: RenderedMarkdown,
+    /// The calls outside code, in order: placeholder `n` is call `n`.
+    pub calls: Vec<Call>,
+    /// Where the offsets of the markdown's links are in the body as written.
+    pub written: WrittenOffsets,
+}
+
+/// Renders `body`, a page's text as written, with its shortcode calls: those outside code
+/// become placeholders ([`shortcodes`]); those in code (a code span or block by CommonMark's
+/// rules, as the renderer reads them) are left as written, and so are the `{{` there that do
+/// not read as a call. Errors: every call outside code written wrong.
+///
+/// The calls are replaced first, wherever they are, and the markdown is read once: the
+/// renderer puts back as written each call it meets in code.
+pub fn render_body(body: &str, unsafe_html: bool) -> Result<RenderedBody, Vec<CallError>> {
+    let extracted = shortcodes::extract(body);
+    let written = WrittenOffsets::new(&extracted.calls);
+    if extracted.calls.is_empty() && extracted.errors.is_empty() {
+        return Ok(RenderedBody {
+            markdown: render(body, unsafe_html),
+            calls: Vec::new(),
+            written,
+        });
+    }
+    let mut code = CodeCalls::new(body, &extracted.calls, !extracted.errors.is_empty());
+    let mut markdown = render_with(&extracted.text, unsafe_html, Some(&mut code));
+    let CodeCalls {
+        in_code, ranges, ..
+    } = code;
+    // In written offsets, in order: calls (and their placeholders) never span code.
+    let code_ranges: Vec<Range<usize>> = (ranges.iter())
+        .map(|r| written.of(r.start)..written.of(r.end))
+        .collect();
+    let errors: Vec<CallError> = (extracted.errors.into_iter())
+        .filter(|e| {
+            let before = code_ranges.partition_point(|r| r.start <= e.offset);
+            before == 0 || code_ranges[before - 1].end <= e.offset
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut calls = extracted.calls;
+    if in_code.contains(&true) {
+        let mut next = 0;
+        let numbers: Vec<Option<usize>> = (in_code.iter())
+            .map(|&in_code| {
+                (!in_code).then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let renumbered = |html: &str| SharedHtml::from(shortcodes::renumber(html, &numbers));
+        markdown.summary = markdown.summary.as_deref().map(renumbered);
+        markdown.html = renumbered(&markdown.html);
+        let mut in_code = in_code.iter();
+        calls.retain(|_| in_code.next() == Some(&false));
+    }
+    Ok(RenderedBody {
+        markdown,
+        calls,
+        written,
+    })
+}
+
+/// The shortcode calls of a body being rendered, followed into code: [`render_body`].
+struct CodeCalls<'b> {
+    /// The body as written.
+    body: &'b str,
+    /// Its calls, each replaced by its placeholder in the text rendered.
+    calls: &'b [Call],
+    /// Where each call's placeholder starts in the text rendered, in order.
+    starts: Vec<usize>,
+    /// For each call, whether it is in code (its placeholder then put back as written).
+    in_code: Vec<bool>,
+    /// The calls in the code block being rendered.
+    in_block: Range<usize>,
+    /// Whether to note `ranges` (when some `{{` did not read as a call).
+    noting: bool,
+    /// The byte ranges of code in the text rendered, in order.
+    ranges: Vec<Range<usize>>,
+}
+
+impl<'b> CodeCalls<'b> {
+    fn new(body: &'b str, calls: &'b [Call], noting: bool) -> Self {
+        let written = WrittenOffsets::new(calls);
+        CodeCalls {
+            body,
+            calls,
+            starts: written.placeholder_starts().collect(),
+            in_code: vec![false; calls.len()],
+            in_block: 0..0,
+            noting,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// Notes the code at `range` of the text rendered; returns the calls in it.
+    fn code_at(&mut self, range: Range<usize>) -> Range<usize> {
+        let first = self.starts.partition_point(|&s| s < range.start);
+        let end = self.starts.partition_point(|&s| s < range.end);
+        self.in_code[first..end].fill(true);
+        if self.noting {
+            self.ranges.push(range);
+        }
+        first..end
+    }
+
+    /// `text`, code, with the placeholders of `calls` put back as the calls were written.
+    fn restore<'a>(&self, text: CowStr<'a>, calls: Range<usize>) -> CowStr<'a> {
+        if calls.is_empty() || !text.contains(PLACEHOLDER_PREFIX) {
+            return text;
+        }
+        CowStr::from(shortcodes::put_back(&text, self.body, self.calls, calls))
+    }
+}
+
+/// Renders `text`; with `code`, the shortcode placeholders found in code are put back.
+fn render_with(
+    text: &str,
+    unsafe_html: bool,
+    code: Option<&mut CodeCalls<'_>>,
+) -> RenderedMarkdown {
     let written = Cell::new(0);
     let mut out = CountedHtml {
         html: String::with_capacity(text.len() + text.len() / 4),
@@ -155,6 +290,7 @@ pub fn render(text: &str, unsafe_html: bool) -> RenderedMarkdown {
         word_count: 0,
         internal_links: Vec::new(),
         external_links: Vec::new(),
+        code,
     };
     html::write_html_fmt(&mut out, &mut events).expect("writing to a String cannot fail");
     let html = out.html;
@@ -205,8 +341,9 @@ enum FirstParagraph {
 }
 
 /// The parser's events as the writer gets them: heading ids set, raw HTML escaped, links
-/// collected and made safe, words counted, the summary's bounds noted.
-struct Events<'a, 'c> {
+/// collected and made safe, words counted, the summary's bounds noted, shortcode calls in code
+/// put back as written.
+struct Events<'a, 'c, 'b> {
     parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
     unsafe_html: bool,
     written: &'c Cell<usize>,
@@ -228,9 +365,11 @@ struct Events<'a, 'c> {
     word_count: usize,
     internal_links: Vec<Link>,
     external_links: Vec<Link>,
+    /// The shortcode calls of the text, when it has some.
+    code: Option<&'c mut CodeCalls<'b>>,
 }
 
-impl<'a> Iterator for Events<'a, '_> {
+impl<'a> Iterator for Events<'a, '_, '_> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
@@ -279,7 +418,7 @@ impl<'a> Iterator for Events<'a, '_> {
     }
 }
 
-impl<'a> Events<'a, '_> {
+impl<'a> Events<'a, '_, '_> {
     /// The parser's next event, made safe; the `<!-- more -->` marker is noted and dropped.
     fn next_event(&mut self) -> Option<Event<'a>> {
         loop {
@@ -295,6 +434,8 @@ impl<'a> Events<'a, '_> {
                 }
                 Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
                 Event::Text(t) => {
+                    let in_block = self.code.as_ref().map(|code| code.in_block.clone());
+                    let t = self.restore(t, in_block);
                     self.word_count += count_words(&t);
                     Event::Text(if self.images > 0 { defuse(t) } else { t })
                 }
@@ -327,8 +468,27 @@ impl<'a> Events<'a, '_> {
                     self.images -= 1;
                     event
                 }
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(defuse(info))))
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let calls = self.code.as_mut().map(|code| {
+                        code.in_block = code.code_at(range);
+                        code.in_block.clone()
+                    });
+                    Event::Start(Tag::CodeBlock(match kind {
+                        CodeBlockKind::Fenced(info) => {
+                            CodeBlockKind::Fenced(defuse(self.restore(info, calls)))
+                        }
+                        indented => indented,
+                    }))
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some(code) = self.code.as_mut() {
+                        code.in_block = 0..0;
+                    }
+                    event
+                }
+                Event::Code(text) => {
+                    let calls = self.code.as_mut().map(|code| code.code_at(range));
+                    Event::Code(self.restore(text, calls))
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     Event::Start(Tag::FootnoteDefinition(defuse(label)))
@@ -336,6 +496,14 @@ impl<'a> Events<'a, '_> {
                 Event::FootnoteReference(label) => Event::FootnoteReference(defuse(label)),
                 other => other,
             });
+        }
+    }
+
+    /// `text`, code holding the shortcode calls `calls` (if any): with them as written.
+    fn restore(&self, text: CowStr<'a>, calls: Option<Range<usize>>) -> CowStr<'a> {
+        match (&self.code, calls) {
+            (Some(code), Some(calls)) => code.restore(text, calls),
+            _ => text,
         }
     }
 
@@ -398,7 +566,7 @@ impl<'a> Events<'a, '_> {
                     explicit.to_string()
                 }
                 Some(unsafe_id) => slugify(&unsafe_id),
-                None => slugify(&title),
+                None => heading_id(&title),
             };
             if self.unsafe_html {
                 for class in classes.iter_mut() {
@@ -463,37 +631,6 @@ fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String
         }
     }
     out
-}
-
-/// The heading ids given so far in a page.
-#[derive(Default)]
-struct HeadingIds {
-    used: HashSet<String>,
-    /// For each wanted id, the number to try next after it: with thousands of headings of the
-    /// same text, each one does not try every number the ones before it took.
-    next_number: HashMap<String, usize>,
-}
-
-impl HeadingIds {
-    /// `wanted` (or `sezione` when empty), else the first of `wanted-1`, `wanted-2` … not
-    /// given yet.
-    fn unique(&mut self, wanted: &str) -> String {
-        let base = if wanted.is_empty() { "sezione" } else { wanted };
-        let mut candidate = base.to_string();
-        if self.used.contains(&candidate) {
-            let n = self.next_number.entry(candidate.clone()).or_insert(1);
-            // Ids are never taken back, so the numbers tried before are still taken.
-            loop {
-                candidate = format!("{base}-{n}");
-                *n += 1;
-                if !self.used.contains(&candidate) {
-                    break;
-                }
-            }
-        }
-        self.used.insert(candidate.clone());
-        candidate
-    }
 }
 
 /// Whether a heading's id or class from markdown is only letters, digits, `-` and `_`.
@@ -567,6 +704,29 @@ mod tests {
         assert_eq!(r.toc.len(), 1);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].title, "Più info");
+    }
+
+    #[test]
+    fn heading_ids_follow_the_github_rule_with_a_neutral_fallback() {
+        let text = "## 1. Orari & contatti\n\n## -x\n\n##\n\n## ?\n\n## Dove\n\n## Dove\n\n\
+                    ## Perché `sì`\n\n## L'offerta\n\nOpening hours\n---\n";
+        let r = render(text, false);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "1-orari--contatti",
+                "-x",
+                "heading",
+                "heading-1",
+                "dove",
+                "dove-1",
+                "perche-si",
+                "l-offerta",
+                "opening-hours"
+            ]
+        );
+        assert!(r.html.contains(r#"<h2 id="-x">-x</h2>"#), "{}", r.html);
     }
 
     #[test]
@@ -721,6 +881,86 @@ mod tests {
         assert!(r.html.contains(r#"href="wemi-internal:0""#), "{}", r.html);
         assert_eq!(r.external_links[0].url, "https://comune.milano.it");
         assert_eq!(&text[r.external_links[0].offset..][..3], "[il");
+    }
+
+    /// The calls `render_body` runs in `body` (with raw HTML off), by name, and its HTML.
+    fn calls_run(body: &str) -> (Vec<String>, String) {
+        let r = render_body(body, false).unwrap();
+        let names = r.calls.iter().map(|c| c.name.clone()).collect();
+        (names, r.markdown.html.to_string())
+    }
+
+    #[test]
+    fn shortcodes_in_code_are_left_as_written() {
+        for body in [
+            // A four-backtick fence holding a three-backtick line.
+            "````\n```\n{{ card(spazio=\"a\") }}\n```\n````\n",
+            // A fence indented within a list item of a list item.
+            "- uno\n  - due\n\n    ```\n    {{ card(spazio=\"a\") }}\n    ```\n",
+            // An indented code block, and one in a quote.
+            "Testo.\n\n    {{ card(spazio=\"a\") }}\n\n>     {{ card(spazio=\"a\") }}\n",
+            // Code spans: of two backticks, holding a backtick; over two lines.
+            "``{{ card(spazio=\"a\") }} ` `` e `inizio\n{{ card(spazio=\"a\") }}`\n",
+            // The info string of a fence, and what it holds.
+            "~~~ {{ card(spazio=\"a\") }}\n{{ card(spazio=\"a\") }}\n~~~\n",
+        ] {
+            let (calls, html) = calls_run(body);
+            assert!(calls.is_empty(), "{body:?}: {calls:?}");
+            assert!(!html.contains(PLACEHOLDER_PREFIX), "{body:?}: {html}");
+            let doc = scraper::Html::parse_fragment(&html);
+            let code: String = doc
+                .select(&scraper::Selector::parse("code").unwrap())
+                .flat_map(|e| e.text())
+                .collect();
+            assert!(
+                code.contains("{{ card(spazio=\"a\") }}"),
+                "{body:?}: {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn shortcodes_outside_code_run_and_are_numbered_from_zero() {
+        // Just after a closing fence; after a code span on its line; in an HTML block.
+        let body = "```\n{{ a() }}\n```\n{{ card(spazio=\"a\") }}\n\n`{{ b() }}` {{ figura(src=\"x.jpg\") }}\n\n<div>\n{{ card(spazio=\"b\") }}\n</div>\n";
+        let r = render_body(body, true).unwrap();
+        let names: Vec<&str> = r.calls.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["card", "figura", "card"]);
+        assert_eq!(&body[r.calls[0].offset..][..7], "{{ card");
+        let html = &r.markdown.html;
+        for n in 0..3 {
+            assert_eq!(
+                html.matches(&shortcodes::placeholder(n)).count(),
+                1,
+                "{html}"
+            );
+        }
+        assert!(!html.contains(&shortcodes::placeholder(3)), "{html}");
+        assert!(html.contains("<code>{{ b() }}</code>"), "{html}");
+        // The summary, the first paragraph, is numbered the same way.
+        let summary = r.markdown.summary.as_deref().unwrap_or_default();
+        assert_eq!(summary, format!("<p>{}</p>\n", shortcodes::placeholder(0)));
+    }
+
+    #[test]
+    fn links_after_calls_in_code_keep_their_offsets() {
+        let body = "`{{ a(x=1) }}` {{ b() }} [l](@/a.md)";
+        let r = render_body(body, false).unwrap();
+        let offset = r.written.of(r.markdown.internal_links[0].offset);
+        assert_eq!(offset, body.find("[l]").unwrap());
+    }
+
+    #[test]
+    fn calls_written_wrong_are_errors_outside_code_only() {
+        let wrong = "{{ card(spazio=via) }}";
+        let in_code = format!("```\n{wrong}\n```\n\n`{wrong}`\n\n    {wrong}\n");
+        assert!(render_body(&in_code, false).is_ok());
+        let errors = render_body(&format!("{in_code}\n{wrong}\n"), false).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].offset,
+            in_code.len() + 1 + "{{ card(spazio=".len()
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -67,6 +68,11 @@ impl WrittenOffsets {
         WrittenOffsets { shifts }
     }
 
+    /// Where each placeholder starts in the body with placeholders, in order.
+    pub fn placeholder_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.shifts.iter().map(|&(start, _)| start)
+    }
+
     /// The offset in the body as written of `offset` in the body with placeholders.
     pub fn of(&self, offset: usize) -> usize {
         let before = self.shifts.partition_point(|&(start, _)| start < offset);
@@ -96,121 +102,111 @@ pub fn placeholder(n: usize) -> String {
     format!("{PLACEHOLDER_PREFIX}{n}{PLACEHOLDER_SUFFIX}")
 }
 
-/// Replaces each call in `body` by its placeholder. Returns the new body and the calls.
-pub fn extract(body: &str) -> Result<(Cow<'_, str>, Vec<Call>), Vec<CallError>> {
+/// What [`extract`] found in a body.
+#[derive(Debug)]
+pub struct Extracted<'b> {
+    /// The body with each call replaced by its placeholder.
+    pub text: Cow<'b, str>,
+    /// The calls, in order: placeholder `n` is call `n`.
+    pub calls: Vec<Call>,
+    /// The calls that could not be read.
+    pub errors: Vec<CallError>,
+}
+
+/// Replaces each call in `body` by its placeholder, wherever it is written: whether it is in
+/// code is for markdown to say (see [`crate::markdown::render_body`]), which puts the calls it
+/// finds in code back as written. A call is on one line.
+pub fn extract(body: &str) -> Extracted<'_> {
     if !body.contains("{{") {
-        return Ok((Cow::Borrowed(body), Vec::new()));
+        return Extracted {
+            text: Cow::Borrowed(body),
+            calls: Vec::new(),
+            errors: Vec::new(),
+        };
     }
     let mut out = String::with_capacity(body.len());
     let mut calls = Vec::new();
     let mut errors = Vec::new();
-    let mut fence: Option<&str> = None;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
-        if indent <= 3 {
-            let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
-            match (fence, marker) {
-                (None, Some(m)) => {
-                    fence = Some(m);
-                    out.push_str(line);
-                    continue;
-                }
-                (Some(open), Some(m)) if open == m => {
-                    fence = None;
-                    out.push_str(line);
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        if fence.is_some() || !line.contains("{{") {
-            out.push_str(line);
-            continue;
-        }
-        scan_line(line, start, &mut out, &mut calls, &mut errors);
-    }
-    if errors.is_empty() {
-        Ok((Cow::Owned(out), calls))
-    } else {
-        Err(errors)
-    }
-}
-
-/// Copies `line` to `out`, replacing calls outside inline code spans.
-fn scan_line(
-    line: &str,
-    start: usize,
-    out: &mut String,
-    calls: &mut Vec<Call>,
-    errors: &mut Vec<CallError>,
-) {
-    let bytes = line.as_bytes();
-    // For each byte, the longest run of backticks from there to the end of the line, made
-    // when the line has a backtick: an unclosed code span is known at once, instead of
-    // searching the rest of the line for its closing run at every opening one.
-    let mut longest_run_after: Vec<usize> = Vec::new();
-    let mut i = 0;
     let mut copied = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            if longest_run_after.is_empty() {
-                longest_run_after = longest_backtick_runs(bytes);
-            }
-            // Skip an inline code span: the same number of backticks closes it.
-            let ticks = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-            let fence = &line[i..i + ticks];
-            i += ticks;
-            if longest_run_after[i] >= ticks
-                && let Some(close) = line[i..].find(fence)
-            {
-                i += close + ticks;
-            }
-            continue;
+    let mut from = 0;
+    // The end of the line being read: found again only once a call starts past it, so each
+    // line is searched for its end once, however many calls it has.
+    let mut line_end = 0;
+    while let Some(found) = body[from..].find("{{") {
+        let at = from + found;
+        if at >= line_end {
+            line_end = body[at..].find('\n').map_or(body.len(), |n| at + n);
         }
-        if line[i..].starts_with("{{") {
-            match parse_call(&line[i + 2..]) {
-                Parsed::NotACall => {}
-                Parsed::Call(name, args, len) => {
-                    out.push_str(&line[copied..i]);
-                    out.push_str(&placeholder(calls.len()));
-                    calls.push(Call {
-                        name,
-                        args,
-                        offset: start + i,
-                        len: 2 + len,
-                    });
-                    i += 2 + len;
-                    copied = i;
-                    continue;
-                }
-                Parsed::Error(at, message) => {
-                    errors.push(CallError {
-                        offset: start + i + 2 + at,
-                        message,
-                    });
-                    i += 2;
-                    continue;
-                }
+        let after = at + 2;
+        match parse_call(&body[after..line_end]) {
+            Parsed::Call(name, args, len) => {
+                out.push_str(&body[copied..at]);
+                out.push_str(&placeholder(calls.len()));
+                calls.push(Call {
+                    name,
+                    args,
+                    offset: at,
+                    len: 2 + len,
+                });
+                copied = after + len;
+                from = copied;
+            }
+            Parsed::NotACall => from = after,
+            Parsed::Error {
+                at: wrong,
+                read,
+                message,
+            } => {
+                errors.push(CallError {
+                    offset: after + wrong,
+                    message,
+                });
+                // What the call read (an unclosed text: the rest of the line) is not searched
+                // for calls again.
+                from = after + read;
             }
         }
-        i += line[i..].chars().next().map_or(1, char::len_utf8);
     }
-    out.push_str(&line[copied..]);
+    out.push_str(&body[copied..]);
+    Extracted {
+        text: Cow::Owned(out),
+        calls,
+        errors,
+    }
 }
 
-/// For each position of `bytes` (and its end), the longest run of backticks at or after it.
-fn longest_backtick_runs(bytes: &[u8]) -> Vec<usize> {
-    let mut longest = vec![0; bytes.len() + 1];
-    let mut run = 0;
-    for i in (0..bytes.len()).rev() {
-        run = if bytes[i] == b'`' { run + 1 } else { 0 };
-        longest[i] = longest[i + 1].max(run);
+/// `text` with the placeholders of `which` of `calls` (the calls of `body`) put back as the
+/// calls are written in `body`.
+pub fn put_back(text: &str, body: &str, calls: &[Call], which: Range<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (found, n) in numbered_placeholders(text, PLACEHOLDER_PREFIX, PLACEHOLDER_SUFFIX) {
+        if which.contains(&n) {
+            let call = &calls[n];
+            out.push_str(&text[copied..found.start]);
+            out.push_str(&body[call.offset..call.offset + call.len]);
+            copied = found.end;
+        }
     }
-    longest
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `html` with the placeholder of each call `n` numbered `numbers[n]` instead (left as it is
+/// when `None`): once the calls markdown found in code are put back as written, the others
+/// are numbered again from 0.
+pub fn renumber(html: &str, numbers: &[Option<usize>]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (found, n) in numbered_placeholders(html, PLACEHOLDER_PREFIX, PLACEHOLDER_SUFFIX) {
+        if let Some(Some(new)) = numbers.get(n) {
+            out.push_str(&html[copied..found.start]);
+            out.push_str(&placeholder(*new));
+            copied = found.end;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 enum Parsed {
@@ -218,13 +214,17 @@ enum Parsed {
     NotACall,
     /// Name, arguments, length of the text read after `{{`.
     Call(String, BTreeMap<String, Arg>, usize),
-    /// Offset after `{{` and message.
-    Error(usize, Text),
+    /// A call written wrong: where (after `{{`), how far the call was read, and what is wrong.
+    Error {
+        at: usize,
+        read: usize,
+        message: Text,
+    },
 }
 
 /// Reads `name(args) }}` at the start of `s`.
 fn parse_call(s: &str) -> Parsed {
-    let mut p = Cursor { s, i: 0 };
+    let mut p = Cursor { s, i: 0, read: 0 };
     p.spaces();
     let name = p.ident();
     if name.is_empty() {
@@ -242,28 +242,25 @@ fn parse_call(s: &str) -> Parsed {
         }
         let key = p.ident();
         if key.is_empty() {
-            return Parsed::Error(
-                p.i,
-                msg!(
-                    "expected an argument name or `)` in the shortcode `{name}`",
-                    name = name
-                ),
-            );
+            return p.error(msg!(
+                "expected an argument name or `)` in the shortcode `{name}`",
+                name = name
+            ));
         }
         p.spaces();
         if !p.eat("=") {
-            return Parsed::Error(
-                p.i,
-                msg!("expected `=` after `{key}`, as in {key}=\"…\"", key = key),
-            );
+            return p.error(msg!(
+                "expected `=` after `{key}`, as in {key}=\"…\"",
+                key = key
+            ));
         }
         p.spaces();
         let value = match p.value() {
             Ok(v) => v,
-            Err(message) => return Parsed::Error(p.i, message),
+            Err(message) => return p.error(message),
         };
         if args.insert(key.clone(), value).is_some() {
-            return Parsed::Error(p.i, msg!("the argument `{key}` is given twice", key = key));
+            return p.error(msg!("the argument `{key}` is given twice", key = key));
         }
         p.spaces();
         if p.eat(",") {
@@ -272,14 +269,14 @@ fn parse_call(s: &str) -> Parsed {
         if p.eat(")") {
             break;
         }
-        return Parsed::Error(p.i, msg!("expected `,` or `)` between arguments"));
+        return p.error(msg!("expected `,` or `)` between arguments"));
     }
     p.spaces();
     if !p.eat("}}") {
-        return Parsed::Error(
-            p.i,
-            msg!("the shortcode `{name}` must end with `}}`", name = name),
-        );
+        return p.error(msg!(
+            "the shortcode `{name}` must end with `}}`",
+            name = name
+        ));
     }
     Parsed::Call(name, args, p.i)
 }
@@ -287,9 +284,20 @@ fn parse_call(s: &str) -> Parsed {
 struct Cursor<'a> {
     s: &'a str,
     i: usize,
+    /// How far the text was read: past `i` after an unclosed text.
+    read: usize,
 }
 
 impl Cursor<'_> {
+    /// The error `message` at the cursor.
+    fn error(&self, message: Text) -> Parsed {
+        Parsed::Error {
+            at: self.i,
+            read: self.read.max(self.i),
+            message,
+        }
+    }
+
     fn rest(&self) -> &str {
         &self.s[self.i..]
     }
@@ -340,6 +348,7 @@ impl Cursor<'_> {
                     c => text.push(c),
                 }
             }
+            self.read = self.s.len();
             return Err(msg!(
                 "this text is not closed: add a {quote}",
                 quote = quote
@@ -401,9 +410,14 @@ mod tests {
     #[test]
     fn calls_become_placeholders() {
         let body = "Testo.\n\n{{ card(spazio=\"via-piazzetta\") }}\n\nInline {{figura(src='a.jpg', n=3, x=true)}} qui.\n";
-        let (out, calls) = extract(body).unwrap();
+        let Extracted {
+            text,
+            calls,
+            errors,
+        } = extract(body);
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
-            out,
+            text,
             "Testo.\n\nWEMISHORTCODE0END\n\nInline WEMISHORTCODE1END qui.\n"
         );
         assert_eq!(calls[0].name, "card");
@@ -416,7 +430,9 @@ mod tests {
     #[test]
     fn offsets_map_back_to_the_written_body() {
         let body = "{{ a(x=1) }} [l](@/a.md) {{ b() }} z";
-        let (out, calls) = extract(body).unwrap();
+        let Extracted {
+            text: out, calls, ..
+        } = extract(body);
         let link_in_out = out.find("[l]").unwrap();
         let written = WrittenOffsets::new(&calls);
         assert_eq!(written.of(link_in_out), body.find("[l]").unwrap());
@@ -427,23 +443,27 @@ mod tests {
     }
 
     #[test]
-    fn code_and_plain_braces_are_left_alone() {
-        let body = "```\n{{ card(a=1) }}\n```\n`{{ card(a=1) }}` e {{ non una chiamata }} e {{}}\n";
-        let (out, calls) = extract(body).unwrap();
-        assert_eq!(out, body);
-        assert!(calls.is_empty());
+    fn plain_braces_are_left_alone() {
+        let body = "{{ non una chiamata }} e {{}} e {{{{ e `{{ page.title }}`\n";
+        let Extracted {
+            text,
+            calls,
+            errors,
+        } = extract(body);
+        assert_eq!(text, body);
+        assert!(calls.is_empty() && errors.is_empty());
     }
 
     #[test]
     fn malformed_calls_are_errors_with_offsets() {
-        let errors = extract("Riga.\n{{ card(spazio=via) }}\n").unwrap_err();
+        let errors = extract("Riga.\n{{ card(spazio=via) }}\n").errors;
         assert_eq!(errors[0].offset, 6 + 15);
         assert!(
             errors[0].message.en.contains("\"via\""),
             "{:?}",
             errors[0].message
         );
-        let errors = extract("{{ card(spazio=\"x\") \n").unwrap_err();
+        let errors = extract("{{ card(spazio=\"x\") \n").errors;
         assert!(errors[0].message.en.contains("must end with `}}`"));
     }
 
@@ -473,26 +493,24 @@ mod tests {
     }
 
     #[test]
-    fn unclosed_code_spans_leave_the_rest_of_the_line_read() {
-        // Runs of 3 and 2 backticks that nothing closes: the call after them is read, the
-        // one in the code span after it is not.
-        let body = "x ``` `` {{ a(x=1) }} e `{{ b() }}`\n";
-        let (out, calls) = extract(body).unwrap();
-        assert_eq!(out, "x ``` `` WEMISHORTCODE0END e `{{ b() }}`\n");
-        assert_eq!(calls.len(), 1);
-        // A run closed by a longer one, as before: `find` matches inside it.
-        let (_, calls) = extract("`a``` {{ a() }}\n").unwrap();
-        assert_eq!(calls.len(), 1);
+    fn a_call_is_read_on_its_line_and_what_an_error_read_is_not_read_again() {
+        // The first call's text is never closed: the calls inside it are not read.
+        let Extracted { calls, errors, .. } =
+            extract("{{ a(x=\"{{ b() }} {{ c() }}\n{{ d() }} {{ e(x=\"y\"\n) }}\n");
+        let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["d"]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[1].message.en.contains("expected `,` or `)`"));
     }
 
     #[test]
     fn errors_in_italian() {
-        let errors = extract("{{ card(spazio=\"x\", spazio=\"y\") }}\n").unwrap_err();
+        let errors = extract("{{ card(spazio=\"x\", spazio=\"y\") }}\n").errors;
         assert_eq!(
             errors[0].message.it.as_deref(),
             Some("l'argomento `spazio` è scritto due volte")
         );
-        let errors = extract("{{ card(spazio=\"x) }}\n").unwrap_err();
+        let errors = extract("{{ card(spazio=\"x) }}\n").errors;
         assert_eq!(
             errors[0].message.it.as_deref(),
             Some("questo testo non è chiuso: aggiungi un \"")

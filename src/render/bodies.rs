@@ -2,17 +2,22 @@
 //! (which stays as it is): `@/…` links resolved to URLs, then shortcode calls rendered with
 //! the theme. Views, feeds and `wemi serve`'s one-page preview all take their HTML from here.
 //!
+//! A shortcode `name` is the theme's template `shortcodes/<name>.html`. When that template
+//! defines the component `shortcodes.<name>`, the component is what is rendered, and the
+//! arguments it declares are checked against every call before anything is rendered: an
+//! argument it does not have, or a required one missing, is an error at the call's line.
+//!
 //! A body without links or shortcodes is its document's own HTML, shared, not copied.
 
 use rayon::prelude::*;
-use tera::Context;
+use tera::{ComponentInfo, Context, Tera};
 
 use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::{Text, msg};
 use crate::content::document::{Document, LocatedCall, shown_path};
 use crate::content::theme::Theme;
 use crate::markdown::{SharedHtml, shortcodes};
-use crate::render::templates::Renderer;
+use crate::render::templates::{Renderer, Templates};
 use crate::site::Site;
 use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
 
@@ -143,23 +148,105 @@ fn with_shortcodes(doc: &Document, body: Body, renderer: &Renderer) -> (Body, Ve
     }
 }
 
-/// An error for every shortcode call of `site` whose template `theme` does not have: what is
-/// checked of shortcodes when they cannot be rendered.
-pub fn unknown_shortcodes(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+/// An error for every shortcode call of `site` whose template `theme` does not have, and,
+/// when the templates could be loaded, for every argument a call gives that the shortcode's
+/// component does not declare or leaves out that it requires: what is checked of shortcodes
+/// when they cannot be rendered.
+pub fn check_calls(site: &Site, theme: &Theme, templates: Option<&Templates>) -> Vec<Diagnostic> {
     let names = || theme.templates.iter().map(|t| t.name.as_str());
     site.documents()
         .flat_map(|doc| doc.shortcodes.iter().map(move |located| (doc, located)))
-        .filter(|(_, located)| {
+        .flat_map(|(doc, located)| {
             let template = template_of(&located.call);
-            !names().any(|name| name == template)
+            if !names().any(|name| name == template) {
+                return vec![unknown(doc, located, names())];
+            }
+            let component = templates.and_then(|t| component_of(t.tera(), &located.call));
+            component.map_or_else(Vec::new, |info| argument_errors(doc, located, &info))
         })
-        .map(|(doc, located)| unknown(doc, located, names()))
         .collect()
 }
 
 /// The template of a shortcode call.
 fn template_of(call: &shortcodes::Call) -> String {
     format!("shortcodes/{}.html", call.name)
+}
+
+/// The name of the component a shortcode's template may define.
+fn component_name(call: &shortcodes::Call) -> String {
+    format!("shortcodes.{}", call.name)
+}
+
+/// The component of a shortcode call, when its template defines one.
+fn component_of(tera: &Tera, call: &shortcodes::Call) -> Option<ComponentInfo> {
+    tera.get_component_definition(&component_name(call))
+}
+
+/// An error for each argument of a call of `doc` that the shortcode's component `info` does
+/// not declare, and for each one it requires that the call leaves out.
+fn argument_errors(doc: &Document, located: &LocatedCall, info: &ComponentInfo) -> Vec<Diagnostic> {
+    let call = &located.call;
+    let name = &call.name;
+    let at = |message: Text, hint: Text| {
+        Diagnostic::new(Code::ShortcodeArgument, shown_path(&doc.source), message)
+            .at(located.line, located.column)
+            .hint(hint)
+    };
+    let declared: Vec<&str> = info.args().iter().map(|arg| arg.name()).collect();
+    let explicit: Vec<&str> = (info.args().iter())
+        .filter(|arg| !arg.is_implicit())
+        .map(|arg| arg.name())
+        .collect();
+    let known = explicit.join(", ");
+    let unknown: Vec<(&String, Option<&str>)> = (call.args.keys())
+        .filter(|key| info.rest_param().is_none() && !declared.contains(&key.as_str()))
+        .map(|key| (key, closest(key, explicit.iter().copied())))
+        .collect();
+    // A required argument that a misspelt one stands for is not reported missing as well.
+    let missing = (info.args().iter())
+        .filter(|arg| arg.is_required() && !call.args.contains_key(arg.name()))
+        .filter(|arg| !unknown.iter().any(|(_, best)| *best == Some(arg.name())))
+        .map(|arg| {
+            at(
+                msg!(
+                    "the shortcode `{name}` needs the argument `{key}`",
+                    name = name,
+                    key = arg.name()
+                ),
+                msg!(
+                    "add it, as in {name}({key}=\"…\")",
+                    name = name,
+                    key = arg.name()
+                ),
+            )
+        });
+    let unknown = unknown.iter().map(|(key, best)| {
+        let hint = match best {
+            Some(best) => msg!(
+                "did you mean `{best}`? The arguments of `{name}` are: {known}",
+                best = best,
+                name = name,
+                known = known
+            ),
+            None if explicit.is_empty() => {
+                msg!("the shortcode `{name}` takes no arguments", name = name)
+            }
+            None => msg!(
+                "the arguments of `{name}` are: {known}",
+                name = name,
+                known = known
+            ),
+        };
+        at(
+            msg!(
+                "the shortcode `{name}` has no argument `{key}`",
+                name = name,
+                key = key
+            ),
+            hint,
+        )
+    });
+    unknown.chain(missing).collect()
 }
 
 /// The error of a call of `doc` to a shortcode the theme, whose templates are `templates`,
@@ -205,12 +292,33 @@ fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>,
             errors.push(unknown(doc, located, tera.get_template_names()));
             continue;
         }
+        let component = component_of(tera, call);
+        if let Some(info) = &component {
+            let mut wrong = argument_errors(doc, located, info);
+            if !wrong.is_empty() {
+                errors.append(&mut wrong);
+                continue;
+            }
+        }
         let mut context = Context::new();
-        context.insert("lang", &doc.source.lang);
         for (name, value) in &call.args {
             context.insert(name.clone(), value);
         }
-        match tera.render(&template, &context) {
+        let rendering = if component.is_some() {
+            let mut implicit = Context::new();
+            implicit.insert("lang", &doc.source.lang);
+            tera.render_component_with_implicits(
+                &component_name(call),
+                &context,
+                &implicit,
+                None,
+                true,
+            )
+        } else {
+            context.insert("lang", &doc.source.lang);
+            tera.render(&template, &context)
+        };
+        match rendering {
             Ok(html) => rendered.push(html),
             Err(e) => {
                 let cause = renderer.diagnostic(&e, None);

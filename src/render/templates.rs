@@ -114,6 +114,11 @@ impl Templates {
         })
     }
 
+    /// Tera, with the theme's templates.
+    pub(super) fn tera(&self) -> &Tera {
+        &self.tera
+    }
+
     /// A renderer of these templates for `site`, whose pages and sections templates see as
     /// `pages` and `sections` (their values, in the order of the site's).
     pub fn renderer(&self, site: &Site, pages: &[Value], sections: &[Value]) -> Renderer {

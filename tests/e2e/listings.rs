@@ -306,6 +306,49 @@ fn shortcode_errors_point_into_the_markdown() {
 }
 
 #[test]
+fn shortcode_arguments_are_checked_against_the_component_in_the_same_run() {
+    // The fixture's card is the component `shortcodes.card(spazio: string)`. A misspelt and a
+    // missing argument are errors at their calls, in the same run as a broken link (which
+    // keeps shortcodes from being rendered); nothing points at the theme's template.
+    let site = Site::fixture("listings");
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\nVedi [altro](@/spazi/non-esiste.md).\n\n{{ card(spazi=\"piazzetta\") }}\n\n{{ card() }}\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(stderr.contains("error[link.missing-page]"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[shortcode.argument]: content/spazi/ornato.md:6:1: the shortcode `card` has no argument `spazi`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `spazio`? The arguments of `card` are: spazio"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "error[shortcode.argument]: content/spazi/ornato.md:8:1: the shortcode `card` needs the argument `spazio`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("shortcodes/card.html"), "{stderr}");
+    // Alone, the same calls are still errors (checked before rendering), and a right one
+    // renders.
+    site.write(
+        "content/spazi/ornato.md",
+        "---\ntitle: Ornato\n---\n{{ card(spazi=\"piazzetta\") }}\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains("error[shortcode.argument]: content/spazi/ornato.md:4:1:"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
+}
+
+#[test]
 fn templates_read_data_files() {
     let site = Site::fixture("listings");
     site.write(

@@ -10,6 +10,7 @@ mod build;
 mod editors;
 mod fuzz_corpus;
 mod hardening;
+mod headings;
 mod languages;
 mod links;
 mod listings;

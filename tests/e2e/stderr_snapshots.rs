@@ -219,6 +219,16 @@ fn unknown_shortcode() {
 }
 
 #[test]
+fn shortcode_argument() {
+    let site = broken(
+        SPACE,
+        "Testo.",
+        "Testo.\n\n{{ card(spazi=\"via-piazzetta\") }}\n\n{{ card() }}",
+    );
+    assert_snapshot(&site, "shortcode-argument");
+}
+
+#[test]
 fn template_error() {
     let site = broken(
         "themes/test/templates/page.html",

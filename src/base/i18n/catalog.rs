@@ -977,6 +977,30 @@ pub const CATALOG: &[(&str, &str)] = &[
         "controlla i suoi argomenti; il template è {template}",
     ),
     (
+        "the shortcode `{name}` has no argument `{key}`",
+        "lo shortcode `{name}` non ha l'argomento `{key}`",
+    ),
+    (
+        "did you mean `{best}`? The arguments of `{name}` are: {known}",
+        "forse intendevi `{best}`? Gli argomenti di `{name}` sono: {known}",
+    ),
+    (
+        "the arguments of `{name}` are: {known}",
+        "gli argomenti di `{name}` sono: {known}",
+    ),
+    (
+        "the shortcode `{name}` takes no arguments",
+        "lo shortcode `{name}` non ha argomenti",
+    ),
+    (
+        "the shortcode `{name}` needs the argument `{key}`",
+        "lo shortcode `{name}` richiede l'argomento `{key}`",
+    ),
+    (
+        "add it, as in {name}({key}=\"…\")",
+        "aggiungilo, come in {name}({key}=\"…\")",
+    ),
+    (
         "the theme has neither `{specific}` nor `{fallback}` to render the taxonomy `{taxonomy}`",
         "il tema non ha né `{specific}` né `{fallback}` per generare la tassonomia `{taxonomy}`",
     ),
