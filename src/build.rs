@@ -282,6 +282,8 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
         templates,
     } = without_drafts(inputs, run.drafts);
 
+    warnings.extend(documents.iter().flat_map(|d| d.warnings.iter().cloned()));
+
     progress.start(Phase::Assemble, 0);
     let (site, mut assembly_errors) = site::assemble(config, documents, assets);
     errors.append(&mut assembly_errors);

@@ -155,8 +155,6 @@ codes! {
     UnsafeActiveFile = "unsafe.active-file",
     /// A file or folder name that cannot become a web address.
     PathName = "path.name",
-    /// A file name with a language suffix that `site.yaml` does not declare.
-    PathLanguage = "path.language",
     /// An output path that is not safe to write (`..`, an absolute path, an escape).
     PathUnsafe = "path.unsafe",
     /// A symbolic link that leads nowhere.

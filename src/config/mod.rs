@@ -40,6 +40,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    front_matter: RawFrontMatterSettings,
+    #[serde(default)]
     feeds: RawFeeds,
     #[serde(default)]
     search: RawSearch,
@@ -120,6 +122,13 @@ fn default_feed_limit() -> usize {
 struct RawMarkdown {
     #[serde(default)]
     unsafe_html: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatterSettings {
+    #[serde(default)]
+    unknown_keys: UnknownKeys,
 }
 
 fn default_language() -> String {
@@ -233,6 +242,9 @@ pub struct Config {
     pub menus: BTreeMap<String, Vec<MenuItem>>,
     /// Whether raw HTML in markdown is let through.
     pub unsafe_html: bool,
+    /// What a front matter key that is neither built in nor a taxonomy is, in a section
+    /// without a schema (`front_matter.unknown_keys`).
+    pub unknown_keys: UnknownKeys,
     /// Feed formats and size.
     pub feeds: Feeds,
     /// The search index.
@@ -300,6 +312,7 @@ impl Config {
             taxonomies,
             menus,
             markdown,
+            front_matter,
             feeds,
             search,
             schemas,
@@ -347,6 +360,7 @@ impl Config {
             taxonomies: taxonomies.into_iter().map(Taxonomy::from).collect(),
             menus,
             unsafe_html: markdown.unsafe_html,
+            unknown_keys: front_matter.unknown_keys,
             schemas,
             outputs,
             feeds: Feeds {
@@ -712,6 +726,20 @@ fn capitalise(name: &str) -> String {
 
 fn is_language_code(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// What a front matter key that is neither built in, a taxonomy nor a field of the section's
+/// schema is, in a section without a schema (a section with one always refuses it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownKeys {
+    /// An error at its line (most likely a typo).
+    #[default]
+    Error,
+    /// Kept under `page.extra`, with a warning at its line.
+    Warn,
+    /// Kept under `page.extra` for templates, silently (a site migrated from elsewhere).
+    Extra,
 }
 
 /// How a section orders its pages.

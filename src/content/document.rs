@@ -21,7 +21,7 @@ use crate::base::yaml::outline::{Outline, OutlineKind};
 use crate::base::yaml::{self, YamlValue};
 use crate::config::SortBy;
 use crate::config::schema::{self, Checker, Schema, Typed};
-use crate::config::{BUILT_IN_FIELDS, Config};
+use crate::config::{BUILT_IN_FIELDS, Config, UnknownKeys};
 use crate::content::front_matter::{self, RawFrontMatter};
 use crate::content::placeholders;
 use crate::content::source::{SourceFile, SourceKind};
@@ -125,6 +125,9 @@ pub struct Document {
     /// The placeholders `wemi new` wrote that are still there, as errors ([`placeholders`]):
     /// the build decides whether they stop it.
     pub placeholders: Vec<Diagnostic>,
+    /// Problems of the file that do not stop a build (unknown front matter keys under
+    /// `front_matter.unknown_keys: warn`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A shortcode call, located in its file.
@@ -254,7 +257,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
     let front = parse_front_matter(&source, &path, &split, config);
     let body = parse_body(&path, text, split.body, config);
     match (front, body) {
-        (Ok((meta, fields)), Ok(body)) => Ok(Document {
+        (Ok((meta, fields, warnings)), Ok(body)) => Ok(Document {
             source,
             meta,
             fields,
@@ -263,6 +266,7 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
             external_links: body.external_links,
             shortcodes: body.shortcodes,
             placeholders,
+            warnings,
         }),
         (front, body) => {
             let mut errors = front.err().unwrap_or_default();
@@ -286,13 +290,14 @@ pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document
 /// The typed values of the schema's fields of a page, in schema order.
 type SchemaFields = Vec<(String, Typed)>;
 
-/// The checked front matter of a file and the typed values of its section's schema.
+/// The checked front matter of a file, the typed values of its section's schema and the
+/// warnings about it.
 fn parse_front_matter(
     source: &SourceFile,
     path: &Path,
     split: &front_matter::Split,
     config: &Config,
-) -> Result<(FrontMatter, SchemaFields), Vec<Diagnostic>> {
+) -> Result<(FrontMatter, SchemaFields, Vec<Diagnostic>), Vec<Diagnostic>> {
     let offset = split.yaml_line_offset;
     let yaml_error =
         |e: yaml::YamlError| vec![e.into_diagnostic(path, offset, yaml::KeyCodes::FRONT_MATTER)];
@@ -309,7 +314,7 @@ fn parse_front_matter(
     };
     let mut errors = script_urls(&front_matter, path, offset);
     match (checked, fields) {
-        (Ok(meta), Ok(fields)) if errors.is_empty() => Ok((meta, fields)),
+        (Ok((meta, warnings)), Ok(fields)) if errors.is_empty() => Ok((meta, fields, warnings)),
         (meta, fields) => {
             errors.extend(meta.err().unwrap_or_default());
             errors.extend(fields.err().unwrap_or_default());
@@ -504,7 +509,8 @@ fn check_schema(
 }
 
 /// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
-/// With a schema, unknown keys are the schema's to report.
+/// With a schema, unknown keys are the schema's to report; without one, what they are is
+/// the site's `front_matter.unknown_keys`. Returns the front matter and its warnings.
 fn check(
     raw: RawFrontMatter,
     source: &SourceFile,
@@ -512,7 +518,7 @@ fn check(
     offset: usize,
     config: &Config,
     has_schema: bool,
-) -> Result<FrontMatter, Vec<Diagnostic>> {
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let RawFrontMatter {
         title,
         description,
@@ -566,11 +572,12 @@ fn check(
             "write the number of pages per listing page, e.g. `paginate_by: 10`"
         )));
     }
-    let taxonomies = check.other_keys(other, config, has_schema);
+    let (taxonomies, kept) = check.other_keys(other, config, has_schema);
     if !check.errors.is_empty() {
         return Err(check.errors);
     }
-    Ok(FrontMatter {
+    let extra = extra.with_entries(kept);
+    let front_matter = FrontMatter {
         title: title.map(|t| t.trim().to_string()),
         description,
         date: date.map(|d| d.resolve(&config.time_zone)),
@@ -587,8 +594,12 @@ fn check(
             sort_by: sort_by.unwrap_or_default(),
             feed: feed.unwrap_or(false),
         },
-    })
+    };
+    Ok((front_matter, check.warnings))
 }
+
+/// Front matter keys the site does not know, kept for templates under `extra`, as written.
+type KeptKeys = Vec<(String, YamlValue)>;
 
 /// The check of one file's front matter: where its keys and values are written, and the
 /// problems found so far.
@@ -603,6 +614,7 @@ struct FrontMatterCheck<'a> {
     key_lines: std::cell::OnceCell<std::collections::HashMap<&'a str, usize>>,
     positions: ValuePositions<'a>,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> FrontMatterCheck<'a> {
@@ -614,6 +626,7 @@ impl<'a> FrontMatterCheck<'a> {
             key_lines: std::cell::OnceCell::new(),
             positions: ValuePositions::new(yaml_text, offset),
             errors: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -720,25 +733,34 @@ impl<'a> FrontMatterCheck<'a> {
         }
     }
 
-    /// The terms of each taxonomy among the keys serde did not know; any other such key is a
-    /// problem, unless a schema checks them.
+    /// The terms of each taxonomy among the keys serde did not know, and the other such keys
+    /// that the site keeps for templates (`front_matter.unknown_keys`); without that setting
+    /// such a key is a problem, unless a schema checks them.
     fn other_keys(
         &mut self,
         other: BTreeMap<String, YamlValue>,
         config: &Config,
         has_schema: bool,
-    ) -> BTreeMap<String, Vec<String>> {
+    ) -> (BTreeMap<String, Vec<String>>, KeptKeys) {
         let mut taxonomies = BTreeMap::new();
+        let mut kept = Vec::new();
         for (key, value) in other {
             if config.taxonomies.iter().any(|t| t.name == key) {
                 if let Some(terms) = self.terms(&key, &value) {
                     taxonomies.insert(key, terms);
                 }
             } else if !has_schema {
-                self.unknown_key(&key, config);
+                match config.unknown_keys {
+                    UnknownKeys::Error => self.unknown_key(&key, config),
+                    UnknownKeys::Warn => {
+                        self.kept_key_warning(&key, config);
+                        kept.push((key, value));
+                    }
+                    UnknownKeys::Extra => kept.push((key, value)),
+                }
             }
         }
-        taxonomies
+        (taxonomies, kept)
     }
 
     /// The terms of taxonomy `key`, `None` when there is none; a value that is not a term
@@ -773,11 +795,7 @@ impl<'a> FrontMatterCheck<'a> {
 
     /// `key` is neither a field nor a taxonomy: the closest of them, or where free values go.
     fn unknown_key(&mut self, key: &str, config: &Config) {
-        let known = BUILT_IN_FIELDS
-            .iter()
-            .copied()
-            .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
-        let hint = match closest(key, known) {
+        let hint = match closest_known(key, config) {
             Some(best) => msg!("did you mean `{best}`?", best = best),
             None => msg!(
                 "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
@@ -791,6 +809,35 @@ impl<'a> FrontMatterCheck<'a> {
         );
         self.errors.push(error.hint(hint));
     }
+
+    /// `key` is neither a field nor a taxonomy, and the site keeps it for templates with a
+    /// warning: the closest known key, or how to silence the warning.
+    fn kept_key_warning(&mut self, key: &str, config: &Config) {
+        let hint = match closest_known(key, config) {
+            Some(best) => msg!("did you mean `{best}`?", best = best),
+            None => msg!(
+                "move it under `extra:`, or write `unknown_keys: extra` under `front_matter:` in site.yaml to keep such keys without a warning"
+            ),
+        };
+        let warning = self.at_key(
+            Code::FrontMatterUnknownKey,
+            key,
+            msg!(
+                "unknown key `{key}`, kept for templates as `page.extra.{key}`",
+                key = key
+            ),
+        );
+        self.warnings.push(warning.hint(hint).warning());
+    }
+}
+
+/// The built-in key or taxonomy closest to `key`, if one is close enough to be a likely typo.
+fn closest_known<'c>(key: &str, config: &'c Config) -> Option<&'c str> {
+    let known = BUILT_IN_FIELDS
+        .iter()
+        .copied()
+        .chain(config.taxonomies.iter().map(|t| t.name.as_str()));
+    closest(key, known)
 }
 
 /// The site path of an alias: its normal form, in which a last name without `.html` or

@@ -3,7 +3,9 @@
 //! `_index.md` makes its folder a section, `name/index.md` makes its folder a page whose other
 //! files are its co-located assets, any other `name.md` is a page, and every other file is an
 //! asset copied next to the output of its folder. `name.en.md` is the English version of
-//! `name.md`. Hidden files and editors' temporary files are skipped.
+//! `name.md` when `en` is a language of the site; any other dot is part of the name
+//! (`v1.2-note.md` is a page of its own). Hidden files and editors' temporary files are
+//! skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -106,26 +108,13 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         }
         return Ok(file);
     };
+    // Only a language of site.yaml is a suffix: any other dot is part of the name
+    // (`Microsoft.Windows.Bcd.md`, `v1.2-note.md`), slugified with the rest of it.
     let (base, lang) = match stem.rsplit_once('.') {
-        Some((base, code)) if !base.is_empty() => (base, Some(code)),
+        Some((base, code)) if !base.is_empty() && config.has_language(code) => (base, Some(code)),
         _ => (stem, None),
     };
     if let Some(code) = lang {
-        if !config.has_language(code) {
-            return Err(Diagnostic::new(
-                Code::PathLanguage,
-                Path::new(CONTENT_DIR).join(relative),
-                msg!(
-                    "the file name says language `{code}`, which site.yaml does not declare",
-                    code = code
-                ),
-            )
-            .hint(msg!(
-                "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md",
-                code = code,
-                base = base
-            )));
-        }
         file.lang = code.to_string();
     }
     let key_name = format!("{base}.md");
@@ -188,8 +177,29 @@ mod tests {
         assert_eq!(f.lookup_keys()[1], "spazi/via-statuto.en.md");
         let f = classify("spazi/via-statuto/foto.jpg", &c).unwrap();
         assert_eq!(f.kind, SourceKind::Asset);
-        let d = classify("spazi/x.fr.md", &c).unwrap_err();
-        assert!(d.message.contains("`fr`"));
+    }
+
+    #[test]
+    fn only_a_language_of_the_site_is_a_suffix() {
+        let c = config();
+        for (name, key) in [
+            // `fr` is not a language of this site: part of the name, like any other dot.
+            ("spazi/x.fr.md", "spazi/x.fr.md"),
+            ("Microsoft.Windows.Bcd.md", "Microsoft.Windows.Bcd.md"),
+            ("note/v1.2-note.md", "note/v1.2-note.md"),
+            ("a..md", "a..md"),
+            (".en.md", ".en.md"),
+            // A language of the site after other dots is still a language.
+            ("note/v1.2.en.md", "note/v1.2.md"),
+        ] {
+            let f = classify(name, &c).unwrap();
+            assert_eq!(f.kind, SourceKind::Page, "{name}");
+            assert_eq!(f.translation_key, key, "{name}");
+            let lang = if key == name { "it" } else { "en" };
+            assert_eq!(f.lang, lang, "{name}");
+        }
+        assert_eq!(classify("x.en.md", &c).unwrap().lang, "en");
+        assert_eq!(classify("x.EN.md", &c).unwrap().lang, "it");
     }
 
     #[test]

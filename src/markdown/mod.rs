@@ -54,6 +54,15 @@ pub struct Link {
     pub offset: usize,
 }
 
+/// True for a relative link to a markdown file, as files written for other tools link to each
+/// other (`altro.md`, `../altro.md#sezione`, `./sub/_index.md`): its path (before any `#`)
+/// ends in `.md` and has no scheme, query or leading `/`. It is resolved from the folder of
+/// the file it is in, as `@/` links are from `content/`; links to other files are left alone.
+pub fn is_relative_markdown_link(url: &str) -> bool {
+    let path = url.split_once('#').map_or(url, |(path, _)| path);
+    path.ends_with(".md") && !path.starts_with('/') && !path.contains([':', '?'])
+}
+
 /// What an internal link's `href` holds until [`crate::site::links`] resolves it: this prefix and
 /// the link's index in [`RenderedMarkdown::internal_links`].
 pub const INTERNAL_HREF: &str = "wemi-internal:";
@@ -109,7 +118,8 @@ pub struct RenderedMarkdown {
     pub toc: Vec<Heading>,
     /// Words in the text (for reading time).
     pub word_count: usize,
-    /// Links to other content files (`@/…`), in order; their `href` is a placeholder.
+    /// Links to other content files (`@/…`, and relative ones such as `../altro.md`; see
+    /// [`is_relative_markdown_link`]), in order; their `href` is a placeholder.
     pub internal_links: Vec<Link>,
     /// Links to `http(s)://` addresses, in order.
     pub external_links: Vec<Link>,
@@ -509,7 +519,7 @@ impl<'a> Events<'a, '_, '_> {
 
     /// Collects an internal or external link; returns the `href` to write.
     fn link(&mut self, dest_url: CowStr<'a>, offset: usize) -> CowStr<'a> {
-        if dest_url.starts_with("@/") {
+        if dest_url.starts_with("@/") || is_relative_markdown_link(&dest_url) {
             let href = format!("{INTERNAL_HREF}{}", self.internal_links.len());
             self.internal_links.push(Link {
                 url: dest_url.to_string(),
@@ -961,6 +971,19 @@ mod tests {
             errors[0].offset,
             in_code.len() + 1 + "{{ card(spazio=".len()
         );
+    }
+
+    #[test]
+    fn relative_links_to_markdown_files_are_internal() {
+        let text = "[a](altro.md) [b](../altro.md#orari) [c][r] ![i](foto.md) \
+                    [d](doc.pdf) [e](/altro.md) [f](https://x.it/a.md) [g](a.md?x=1) [h](a.mdx)\n\n\
+                    [r]: ./sub/_index.md\n";
+        let r = render(text, false);
+        let urls: Vec<&str> = r.internal_links.iter().map(|l| l.url.as_str()).collect();
+        // An image is never a page: only links are resolved.
+        assert_eq!(urls, ["altro.md", "../altro.md#orari", "./sub/_index.md"]);
+        assert!(r.html.contains(r#"href="wemi-internal:2""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="doc.pdf""#), "{}", r.html);
     }
 
     #[test]

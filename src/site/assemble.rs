@@ -273,6 +273,7 @@ fn implicit_home(config: &Config) -> Document {
         external_links: Vec::new(),
         shortcodes: Vec::new(),
         placeholders: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -1,7 +1,13 @@
 //! Internal links: `[testo](@/spazi/via-piazzetta.md#orari)` becomes the URL of that file,
-//! checked to exist (and to have that heading). A broken one is an error at the link's line
-//! and column in the markdown file.
+//! checked to exist (and to have that heading). A relative link to a markdown file
+//! (`[testo](../spazi/via-piazzetta.md#orari)`, as content written for other tools has them)
+//! is the same, resolved from the folder of the file it is in; one that leaves `content/` is
+//! broken. A broken one is an error at the link's line and column in the markdown file.
+//!
+//! Resolving never reads the disk: a link's path, percent-decoded and with its `.` and `..`
+//! resolved (`site_path::normalize`), is only looked up among the site's files.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -11,6 +17,7 @@ use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::markup::numbered_placeholders;
+use crate::base::site_path::{self, UrlProblem};
 use crate::config::Config;
 use crate::content::document::{Document, LocatedLink, shown_path};
 use crate::content::source::SourceFile;
@@ -75,8 +82,8 @@ impl LinkTargets {
         Arc::clone(&self.keys)
     }
 
-    /// The URL of each of `links` (the `@/…` links of `source`), escaped for an attribute, in
-    /// their order; `None` for a broken one, with its error. A link to an [`Unparsed`] file is
+    /// The URL of each of `links` (the internal links of `source`), escaped for an attribute,
+    /// in their order; `None` for a broken one, with its error. A link to an [`Unparsed`] file is
     /// left without a URL and without an error: the file is there, its own errors stop the
     /// build.
     pub fn hrefs(
@@ -88,10 +95,10 @@ impl LinkTargets {
         let mut errors = Vec::new();
         let hrefs = links
             .iter()
-            .map(|link| match self.url_of(link, source) {
+            .map(|link| match self.url_of(link, source, unparsed) {
                 Ok(url) => Some(url.replace('&', "&amp;").replace('"', "&quot;")),
-                Err(_) if unparsed.contains(target_file(&link.url)) => None,
-                Err(d) => {
+                Err(None) => None,
+                Err(Some(d)) => {
                     errors.push(d);
                     None
                 }
@@ -100,28 +107,55 @@ impl LinkTargets {
         (hrefs, errors)
     }
 
-    /// The URL an internal link of `source` points to, or why it is broken.
-    fn url_of(&self, link: &LocatedLink, source: &SourceFile) -> Result<String, Diagnostic> {
-        let file = target_file(&link.url);
-        let anchor = link.url.split_once('#').map(|(_, anchor)| anchor);
+    /// The URL an internal link of `source` points to, or why it is broken: `None` for a
+    /// link to an [`Unparsed`] file.
+    fn url_of(
+        &self,
+        link: &LocatedLink,
+        source: &SourceFile,
+        unparsed: &Unparsed,
+    ) -> Result<String, Option<Diagnostic>> {
         let at = |code, message: Text| {
             Diagnostic::new(code, shown_path(source), message).at(link.line, link.column)
         };
+        let destination = Destination::of(&link.url, source.folder()).map_err(|problem| {
+            let (message, hint) = unreachable_file(&link.url, &problem);
+            Some(at(Code::LinkMissingPage, message).hint(hint))
+        })?;
+        let Destination {
+            file,
+            anchor,
+            relative,
+        } = destination;
+        let file = file.as_ref();
         let Some(target) = self.index_of(file).map(|i| &self.targets[i]) else {
-            let hint = match closest(file, self.keys.keys().map(String::as_str)) {
+            if unparsed.contains(file) {
+                return Err(None);
+            }
+            let best = closest(file, self.keys.keys().map(String::as_str));
+            let hint = match best {
+                Some(best) if relative => msg!(
+                    "did you mean `{best}`?",
+                    best = relative_path(source.folder(), best)
+                ),
                 Some(best) => msg!("did you mean `{best}`?", best = format!("@/{best}")),
+                None if relative => msg!(
+                    "write the path of a markdown file from this file's folder, e.g. ../spazi/via-piazzetta.md (drafts are not published)"
+                ),
                 None => msg!(
                     "write the path of a file under content/, e.g. @/spazi/via-piazzetta.md (drafts are not published)"
                 ),
             };
-            return Err(at(
-                Code::LinkMissingPage,
-                msg!(
-                    "the link points to content/{file}, which is not a published page",
-                    file = file
-                ),
-            )
-            .hint(hint));
+            return Err(Some(
+                at(
+                    Code::LinkMissingPage,
+                    msg!(
+                        "the link points to content/{file}, which is not a published page",
+                        file = file
+                    ),
+                )
+                .hint(hint),
+            ));
         };
         let mut url = target.url.clone();
         if let Some(anchor) = anchor {
@@ -135,15 +169,17 @@ impl LinkTargets {
                     }
                     None => msg!("its headings are: {ids}", ids = ids.join(", ")),
                 };
-                return Err(at(
-                    Code::LinkMissingHeading,
-                    msg!(
-                        "content/{file} has no heading with the id `{anchor}`",
-                        file = file,
-                        anchor = anchor
-                    ),
-                )
-                .hint(hint));
+                return Err(Some(
+                    at(
+                        Code::LinkMissingHeading,
+                        msg!(
+                            "content/{file} has no heading with the id `{anchor}`",
+                            file = file,
+                            anchor = anchor
+                        ),
+                    )
+                    .hint(hint),
+                ));
             }
             url.push('#');
             url.push_str(anchor);
@@ -152,10 +188,90 @@ impl LinkTargets {
     }
 }
 
-/// The content file an `@/…` link points to: `spazi/a.md` for `@/spazi/a.md#orari`.
-fn target_file(url: &str) -> &str {
-    let written = url.trim_start_matches("@/");
-    written.split_once('#').map_or(written, |(file, _)| file)
+/// Where an internal link points: a content file (its path relative to `content/`) and the
+/// `#fragment` as written.
+struct Destination<'u> {
+    file: Cow<'u, str>,
+    anchor: Option<&'u str>,
+    /// Written relative to the linking file's folder (not `@/…`).
+    relative: bool,
+}
+
+impl<'u> Destination<'u> {
+    /// The destination of `url`, an `@/…` link or a relative link to a markdown file written
+    /// in a file of `folder` (relative to `content/`); a relative path that leaves
+    /// `content/` or cannot name a file is a problem.
+    fn of(url: &'u str, folder: &str) -> Result<Destination<'u>, UrlProblem> {
+        let (path, anchor) = match url.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (url, None),
+        };
+        if let Some(file) = path.strip_prefix("@/") {
+            return Ok(Destination {
+                file: Cow::Borrowed(file),
+                anchor,
+                relative: false,
+            });
+        }
+        let from_root = if folder.is_empty() {
+            format!("/{path}")
+        } else {
+            format!("/{folder}/{path}")
+        };
+        let file = site_path::normalize(&from_root)?;
+        Ok(Destination {
+            file: Cow::Owned(file),
+            anchor,
+            relative: true,
+        })
+    }
+}
+
+/// What is wrong with the relative link `url`, whose path names no file of `content/`, and
+/// how to fix it.
+fn unreachable_file(url: &str, problem: &UrlProblem) -> (Text, Text) {
+    match problem {
+        UrlProblem::AboveRoot => (
+            msg!(
+                "the link `{url}` leads outside content/ with `..`",
+                url = url
+            ),
+            msg!(
+                "write the path from this file's folder to a markdown file under content/, or the path from content/ after `@/`"
+            ),
+        ),
+        UrlProblem::Segment(segment, problem) => (
+            msg!(
+                "the link `{url}` names no content file: {problem}",
+                url = url,
+                problem = problem.describe(segment)
+            ),
+            msg!("write the path of a markdown file with `/` between its folders"),
+        ),
+        _ => (
+            msg!(
+                "the link `{url}` names no content file: its `%` escapes do not decode to a file name",
+                url = url
+            ),
+            msg!("write letters as they are, or escape UTF-8 bytes as %XX (a space is %20)"),
+        ),
+    }
+}
+
+/// The path from folder `from` to the file `to` (both relative to `content/`), as a relative
+/// link writes it: `../notizie/a.md` from `spazi` to `notizie/a.md`.
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let (to_folders, _) = to.split_at(to.len() - 1);
+    let shared = from
+        .iter()
+        .zip(to_folders)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut path = "../".repeat(from.len() - shared);
+    path.push_str(&to[shared..].join("/"));
+    path
 }
 
 /// Content files that exist but did not parse, by every key a link may name them with.
@@ -208,6 +324,47 @@ fn collect_ids(toc: &[Heading], ids: &mut HashSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_resolve_from_their_folder() {
+        let file = |url, folder| Destination::of(url, folder).map(|d| d.file.into_owned());
+        assert_eq!(file("altro.md", "spazi").unwrap(), "spazi/altro.md");
+        assert_eq!(file("../altro.md", "spazi/a").unwrap(), "spazi/altro.md");
+        assert_eq!(file("./sub/_index.md", "").unwrap(), "sub/_index.md");
+        assert_eq!(file("caff%C3%A8.md", "").unwrap(), "caffè.md");
+        assert_eq!(file("%2e%2e/altro.md", "spazi").unwrap(), "altro.md");
+        assert_eq!(file("@/spazi/a.md", "x/y").unwrap(), "spazi/a.md");
+        let escapes = [
+            "../../../../etc/passwd.md",
+            "%2e%2e/%2E%2E/x.md",
+            "../../x.md",
+        ];
+        for url in escapes {
+            assert_eq!(
+                file(url, "spazi").unwrap_err(),
+                UrlProblem::AboveRoot,
+                "{url}"
+            );
+        }
+        assert!(matches!(
+            file("..\\..\\x.md", "spazi"),
+            Err(UrlProblem::Segment(_, _))
+        ));
+        assert!(file("a%00.md", "").is_err());
+        assert!(file("a%2Fb.md", "").is_err());
+        assert!(file("a%zz.md", "").is_err());
+        let d = Destination::of("a.md#orari", "spazi").unwrap();
+        assert_eq!((d.anchor, d.relative), (Some("orari"), true));
+    }
+
+    #[test]
+    fn relative_paths_between_folders() {
+        assert_eq!(relative_path("spazi", "notizie/a.md"), "../notizie/a.md");
+        assert_eq!(relative_path("spazi", "spazi/a.md"), "a.md");
+        assert_eq!(relative_path("", "spazi/a.md"), "spazi/a.md");
+        assert_eq!(relative_path("spazi/x", "a.md"), "../../a.md");
+        assert_eq!(relative_path("spazi/x", "spazi/y/a.md"), "../y/a.md");
+    }
 
     #[test]
     fn placeholders_are_filled_by_their_own_number() {

@@ -795,3 +795,34 @@ fn trans_prints_theme_texts_in_the_page_language_with_site_overrides_and_fallbac
     let stderr = site.build_err(&[], 1);
     assert!(stderr.contains("i18n.file-name"), "{stderr}");
 }
+
+/// `wemi check` writes nothing, so it keeps no page's bytes: each is rendered (its template
+/// errors found) and dropped at once, where holding them all made it need more memory than a
+/// build. Only the output paths stay, to be checked for collisions.
+#[test]
+fn check_keeps_no_rendered_page_in_memory() {
+    use wemi::base::progress::Progress;
+    use wemi::build::{Mode, Run, render_site};
+    use wemi::config::Config;
+    use wemi::output::OutputFile;
+
+    let site = Site::fixture("basic");
+    let config = Config::load(&site.root, None).unwrap();
+    let run = Run {
+        root: &site.root,
+        drafts: false,
+        mode: Mode::Check,
+        progress: &Progress::default(),
+    };
+    let rendered = render_site(config, run).unwrap();
+    let pages: Vec<_> = rendered
+        .output
+        .files()
+        .filter(|(path, _)| path.as_str().ends_with("/index.html"))
+        .collect();
+    assert!(pages.len() > 5, "{pages:?}");
+    for (path, file) in pages {
+        assert_eq!(file, &OutputFile::Dropped, "{}", path.as_str());
+    }
+    assert!(!site.root.join("public").exists());
+}

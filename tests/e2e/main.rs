@@ -14,6 +14,7 @@ mod headings;
 mod languages;
 mod links;
 mod listings;
+mod migrated;
 mod outputs;
 mod path_properties;
 mod schema;

@@ -209,6 +209,27 @@ fn broken_link() {
 }
 
 #[test]
+fn broken_relative_links() {
+    let site = broken(
+        SPACE,
+        "Testo.",
+        "Testo.\n\nVedi lo [sportello](../servizi/sportello-lavori.md), i suoi [orari](../servizi/sportello-lavoro.md#orari)\ne il [file](../../../etc/passwd.md).",
+    );
+    assert_snapshot(&site, "relative-link");
+}
+
+#[test]
+fn unknown_key_kept_with_a_warning() {
+    let site = broken(
+        "content/servizi/sportello-lavoro.md",
+        "title: Sportello lavoro\n",
+        "title: Sportello lavoro\nautore: Ufficio stampa\n",
+    );
+    site.add_to_config("front_matter: { unknown_keys: warn }\n");
+    assert_snapshot_of(&site, "unknown-key-warn", &[], 0);
+}
+
+#[test]
 fn unknown_shortcode() {
     let site = broken(
         SPACE,

@@ -664,6 +664,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "put free values under `extra:`, or declare `{key}` as a taxonomy in site.yaml",
         "metti i valori liberi sotto `extra:`, oppure dichiara `{key}` come tassonomia in site.yaml",
     ),
+    (
+        "unknown key `{key}`, kept for templates as `page.extra.{key}`",
+        "chiave sconosciuta `{key}`, tenuta per i modelli come `page.extra.{key}`",
+    ),
+    (
+        "move it under `extra:`, or write `unknown_keys: extra` under `front_matter:` in site.yaml to keep such keys without a warning",
+        "spostala sotto `extra:`, oppure scrivi `unknown_keys: extra` sotto `front_matter:` in site.yaml per tenere queste chiavi senza avviso",
+    ),
     // script_url.rs
     (
         "`{key}` is a {scheme}: address, which can run a script in the visitor's browser",
@@ -814,6 +822,30 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "content/{file} has no heading with the id `{anchor}`",
         "content/{file} non ha un titolo con l'id `{anchor}`",
+    ),
+    (
+        "write the path of a markdown file from this file's folder, e.g. ../spazi/via-piazzetta.md (drafts are not published)",
+        "scrivi il percorso di un file markdown a partire dalla cartella di questo file, per esempio ../spazi/via-piazzetta.md (le bozze non vengono pubblicate)",
+    ),
+    (
+        "the link `{url}` leads outside content/ with `..`",
+        "il link `{url}` esce da content/ con `..`",
+    ),
+    (
+        "write the path from this file's folder to a markdown file under content/, or the path from content/ after `@/`",
+        "scrivi il percorso dalla cartella di questo file a un file markdown dentro content/, oppure il percorso da content/ dopo `@/`",
+    ),
+    (
+        "the link `{url}` names no content file: {problem}",
+        "il link `{url}` non indica nessun file dei contenuti: {problem}",
+    ),
+    (
+        "write the path of a markdown file with `/` between its folders",
+        "scrivi il percorso di un file markdown, con `/` tra le sue cartelle",
+    ),
+    (
+        "the link `{url}` names no content file: its `%` escapes do not decode to a file name",
+        "il link `{url}` non indica nessun file dei contenuti: i suoi codici `%` non danno il nome di un file",
     ),
     // site_path.rs
     (
@@ -1341,14 +1373,6 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "write the page in markdown, use an image format such as .png or .jpg, or allow raw HTML with `unsafe_html: true` under `markdown:` in site.yaml",
         "scrivi la pagina in markdown, usa un formato di immagine come .png o .jpg, oppure permetti l'HTML grezzo con `unsafe_html: true` sotto `markdown:` in site.yaml",
-    ),
-    (
-        "the file name says language `{code}`, which site.yaml does not declare",
-        "il nome del file indica la lingua `{code}`, che site.yaml non dichiara",
-    ),
-    (
-        "add `{code}` under `languages:` in site.yaml, or rename the file to {base}.md",
-        "aggiungi `{code}` sotto `languages:` in site.yaml, oppure rinomina il file in {base}.md",
     ),
     // scaffold.rs
     (

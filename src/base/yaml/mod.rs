@@ -63,6 +63,23 @@ impl YamlValue {
         })
     }
 
+    /// This map (or nothing) with `entries` added, each where the map does not have its key
+    /// already: what was written in the map wins.
+    pub fn with_entries(self, entries: Vec<(String, YamlValue)>) -> YamlValue {
+        if entries.is_empty() {
+            return self;
+        }
+        let mut map = match self.0 {
+            serde_yaml::Value::Mapping(map) => map,
+            serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+            other => return YamlValue(other),
+        };
+        for (key, value) in entries {
+            map.entry(serde_yaml::Value::String(key)).or_insert(value.0);
+        }
+        YamlValue(serde_yaml::Value::Mapping(map))
+    }
+
     /// True when the value is a map (or absent), as `extra` must be.
     pub fn is_map_or_null(&self) -> bool {
         matches!(
