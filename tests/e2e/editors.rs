@@ -642,8 +642,8 @@ fn serve_open_that_fails_is_a_warning_and_the_preview_runs() {
     }
 }
 
-/// With `BROWSER` empty (as if unset), `--open` asks the system's opener: `xdg-open` on Linux, here a fake one
-/// put first on `PATH`.
+/// With `BROWSER` empty (as if unset), `--open` asks the system's opener: `xdg-open` on Linux,
+/// here a fake one put first on `PATH`.
 #[cfg(target_os = "linux")]
 #[test]
 fn serve_open_uses_xdg_open_when_no_opener_is_named() {
