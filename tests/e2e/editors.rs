@@ -642,11 +642,11 @@ fn serve_open_that_fails_is_a_warning_and_the_preview_runs() {
     }
 }
 
-/// Without `BROWSER`, `--open` asks the system's opener: `xdg-open` on Linux, here a fake one
-/// put first on `PATH`.
+/// With `BROWSER` empty (as if unset), `--open` asks the system's opener: `xdg-open` on Linux,
+/// here a fake one put first on `PATH`.
 #[cfg(target_os = "linux")]
 #[test]
-fn serve_open_uses_xdg_open_without_browser() {
+fn serve_open_uses_xdg_open_when_no_opener_is_named() {
     let site = Site::fixture("editors");
     let bin = tempfile::tempdir().unwrap();
     let opened = bin.path().join("opened");
@@ -667,7 +667,7 @@ fn serve_open_uses_xdg_open_without_browser() {
 
 #[cfg(unix)]
 #[test]
-fn serve_without_open_starts_no_browser() {
+fn serve_without_open_starts_no_opener() {
     let site = Site::fixture("editors");
     let dir = tempfile::tempdir().unwrap();
     let opened = dir.path().join("opened");
