@@ -20,6 +20,9 @@ pub struct Cli {
     /// Language of the messages: `it` or `en` (default: the locale's, else English).
     #[arg(long, global = true, value_parser = ["it", "en"])]
     pub lang: Option<String>,
+    /// How many problems of each kind to show in full (0: all of them); the others are counted.
+    #[arg(long, global = true, value_name = "N", default_value_t = report::DEFAULT_MAX_PER_KIND)]
+    pub max_per_kind: usize,
 }
 
 /// The commands.
@@ -134,6 +137,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     let lang = Lang::detect(cli.lang.as_deref());
+    let shown = report::Shown {
+        lang,
+        max_per_kind: cli.max_per_kind,
+    };
     match cli.command {
         Command::Build(args) => {
             let options = crate::build::BuildOptions {
@@ -148,11 +155,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             });
             match built {
                 Ok(summary) => {
-                    report::build_summary(&summary, &options.root, lang);
+                    report::build_summary(&summary, &options.root, shown);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -166,11 +173,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let json = args.format == Format::Json;
             match crate::build::check(&options) {
                 Ok(found) => {
-                    report::check_summary(&found, &options.root, json, lang);
+                    report::check_summary(&found, &options.root, json, shown);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::check_errors(&err, &options.root, json, lang);
+                    report::check_errors(&err, &options.root, json, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -187,7 +194,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -203,14 +210,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let root = options.root.clone();
             match crate::serve::start(options) {
                 Ok(mut preview) => {
-                    report::serving(&preview, &root, lang);
+                    report::serving(&preview, &root, shown);
                     while let Some(rebuild) = preview.rebuild_on_change() {
-                        report::rebuilt(&rebuild, &root, lang);
+                        report::rebuilt(&rebuild, &root, shown);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &root, lang);
+                    report::errors(&err, &root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -226,7 +233,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }

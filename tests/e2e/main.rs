@@ -16,6 +16,7 @@ mod links;
 mod listings;
 mod outputs;
 mod path_properties;
+mod reporting;
 mod schema;
 mod search;
 mod serve;
