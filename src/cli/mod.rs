@@ -1,12 +1,13 @@
 //! The command line: clap types and the dispatch from a command to the library.
 
+mod italian;
 pub mod report;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::base::i18n::Lang;
 
@@ -128,12 +129,34 @@ pub struct BuildArgs {
 
 /// Runs `wemi` with these arguments and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The help and the errors of the command line are in the language of the messages, so
+    // it is known before clap reads the arguments.
+    let lang = Lang::detect(lang_argument(&args).as_deref());
+    let mut command = Cli::command();
+    if lang == Lang::It {
+        command = italian::localize(command);
+    }
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             // Help and --version are "errors" to clap; they exit with 0, real ones with 2.
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            let help = matches!(
+                err.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            let code = ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            let _ = if lang == Lang::It && !help {
+                err.apply::<italian::ItalianErrors>().print()
+            } else {
+                err.print()
+            };
+            return code;
         }
     };
     let lang = Lang::detect(cli.lang.as_deref());
@@ -239,4 +262,22 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             }
         }
     }
+}
+
+/// The value of `--lang` among `args` (`--lang it` or `--lang=it`), read before clap parses
+/// them; nothing after `--` is an option.
+fn lang_argument(args: &[OsString]) -> Option<String> {
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        match word.as_ref() {
+            "--" => break,
+            "--lang" => return words.next().map(|v| v.into_owned()),
+            other => {
+                if let Some(value) = other.strip_prefix("--lang=") {
+                    return Some(value.to_string());
+                }
+            }
+        }
+    }
+    None
 }

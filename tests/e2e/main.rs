@@ -7,6 +7,7 @@ mod common;
 mod adversarial;
 mod architecture;
 mod build;
+mod command_line;
 mod editors;
 mod fuzz_corpus;
 mod hardening;
