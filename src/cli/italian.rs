@@ -57,6 +57,10 @@ pub const HELP: &[(&str, &str)] = &[
         "La porta (se è occupata, si usa la prossima libera)",
     ),
     (
+        "Open the site in the browser once it is ready (the program named by $BROWSER, if set)",
+        "Apri il sito nel browser appena è pronto (il programma indicato da $BROWSER, se c'è)",
+    ),
+    (
         "Show pages marked `draft: true`",
         "Mostra anche le pagine con `draft: true`",
     ),
