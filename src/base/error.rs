@@ -58,6 +58,14 @@ macro_rules! codes {
                 Code::Io(std::io::ErrorKind::Other),
             ];
 
+            /// What the code means, in one English sentence (its documentation above).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($doc),+).trim_ascii(),)+
+                    Code::Io(_) => "A file or folder could not be read or written.",
+                }
+            }
+
             /// The code as printed: `stage.kind`, in lowercase words joined by hyphens.
             pub fn as_str(self) -> &'static str {
                 use std::io::ErrorKind;
@@ -421,16 +429,106 @@ pub fn values_or_errors<T>(
         .collect()
 }
 
-/// The closest of `candidates` to `word`, if one is close enough to be a likely typo. Of
-/// candidates equally close, the first in alphabetical order: the same whatever order they
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo: the
+/// one rule behind every "did you mean" of wemi (keys, values, links, headings, shortcodes,
+/// sections…), strict because a wrong suggestion that builds is worse than none.
+///
+/// - Both are first *folded*: lowercase, accents dropped, and `_`, spaces and `-` made one
+///   separator. A candidate that folds as `word` does (`Municipio`, `data_apertura` for
+///   `municipio`, `data-apertura`) is always suggested.
+/// - Otherwise the folded texts may differ by at most a few edits (a letter added, dropped or
+///   changed, or two neighbours swapped: the optimal string alignment distance): none when
+///   the longer has 1–2 characters, 1 up to 7, 2 up to 15, 3 beyond. So `municpio` gets
+///   `municipio`, but `non-esiste` never gets `stelline`, nor `external help file` `extra`.
+/// - Paths (`spazi/stelline.md`) are compared by their file name within the same folder
+///   (the folder they share says nothing about how close the names are), without an
+///   extension they share. A file of exactly the same name in another folder is suggested
+///   too, when no name in the folder is close and that name is in one folder only, or its
+///   folder is close to the one written.
+///
+/// Of candidates equally close, the first in alphabetical order: the same whatever order they
 /// come in (often a hash map's, which changes from run to run).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+    let (folder, name) = split_folder(word);
+    let (folder, name) = (fold(folder), fold(name));
+    // The best candidate in the same folder, and those of the same name elsewhere, each
+    // with its distance (of names, of folders).
+    let mut same_folder: Option<(usize, &str)> = None;
+    let mut elsewhere: Vec<(Option<usize>, &str)> = Vec::new();
+    for candidate in candidates {
+        let (other_folder, other_name) = split_folder(candidate);
+        let (other_folder, other_name) = (fold(other_folder), fold(other_name));
+        if other_folder == folder {
+            let (a, b) = without_shared_extension(&name, &other_name);
+            if let Some(d) = typo_distance(a, b) {
+                same_folder = better(same_folder, (d, candidate));
+            }
+        } else if other_name == name && !name.is_empty() {
+            elsewhere.push((typo_distance(&folder, &other_folder), candidate));
+        }
+    }
+    if let Some((_, best)) = same_folder {
+        return Some(best);
+    }
+    if let [(_, only)] = elsewhere[..] {
+        return Some(only);
+    }
+    elsewhere
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .filter_map(|(d, candidate)| Some((d?, candidate)))
+        .fold(None, better)
+        .map(|(_, best)| best)
+}
+
+/// The closer of `best` so far and `next`; of equals, the first alphabetically.
+fn better<'a>(best: Option<(usize, &'a str)>, next: (usize, &'a str)) -> Option<(usize, &'a str)> {
+    match best {
+        Some(best) if best <= next => Some(best),
+        _ => Some(next),
+    }
+}
+
+/// `path` cut at its last `/`: (folder, file name); the folder is empty for a plain word.
+fn split_folder(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// `a` and `b` without the extension (`.md`) they both end with, if any.
+fn without_shared_extension<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    match (a.rsplit_once('.'), b.rsplit_once('.')) {
+        (Some((a_stem, a_ext)), Some((b_stem, b_ext))) if a_ext == b_ext => (a_stem, b_stem),
+        _ => (a, b),
+    }
+}
+
+/// `text` lowercased, without accents, with `_`, spaces and `-` all made `-`.
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '_' || c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The number of edits from `a` to `b` (both folded), when it is small enough for a typo
+/// (see [`closest`]).
+fn typo_distance(a: &str, b: &str) -> Option<usize> {
+    /// Longer texts are not typos of each other unless they fold the same: this also keeps
+    /// the quadratic distance cheap whatever the content holds.
+    const LONGEST: usize = 200;
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    let allowed = match a_len.max(b_len) {
+        0..=2 => 0,
+        3..=7 => 1,
+        8..=15 => 2,
+        _ => 3,
+    };
+    if a_len.abs_diff(b_len) > allowed || a_len.max(b_len) > LONGEST {
+        return (a == b).then_some(0);
+    }
+    let distance = strsim::osa_distance(a, b);
+    (distance <= allowed).then_some(distance)
 }
 
 /// Result of a stage that may fail with many diagnostics.
@@ -499,16 +597,118 @@ mod tests {
 
     #[test]
     fn the_closest_of_equals_does_not_depend_on_their_order() {
-        let (a, b) = ("spazi/c.md", "spazi/e.md");
+        let (a, b) = ("spazi/casa-a.md", "spazi/casa-c.md");
+        assert_eq!(closest("spazi/casa-b.md", [b, a]), Some(a));
+        assert_eq!(closest("spazi/casa-b.md", [a, b]), Some(a));
         assert_eq!(
-            closest("spazi/nulla.md", [a, b]),
-            closest("spazi/nulla.md", [b, a])
-        );
-        assert_eq!(closest("spazi/x.md", [b, a]), Some(a));
-        assert_eq!(
-            closest("spazi/via-piazza.md", [a, "spazi/via-piazzetta.md"]),
+            closest("spazi/via-piazeta.md", [a, "spazi/via-piazzetta.md"]),
             Some("spazi/via-piazzetta.md")
         );
+    }
+
+    /// Typos editors really make: each still gets its suggestion.
+    #[test]
+    fn real_typos_get_their_suggestion() {
+        let keys = [
+            "municipio",
+            "telefono",
+            "title",
+            "description",
+            "extra",
+            "status",
+        ];
+        for (typo, meant) in [
+            ("municpio", "municipio"),
+            ("telefno", "telefono"),
+            ("telefonno", "telefono"),
+            ("titel", "title"),
+            ("descripton", "description"),
+            ("stauts", "status"),
+            // Case, accents and separators only.
+            ("Municipio", "municipio"),
+            ("Títle", "title"),
+        ] {
+            assert_eq!(closest(typo, keys), Some(meant), "{typo}");
+        }
+        assert_eq!(
+            closest("data_apertura", ["data-apertura", "data-chiusura"]),
+            Some("data-apertura")
+        );
+        assert_eq!(
+            closest("orari di apertura", ["orari-di-apertura"]),
+            Some("orari-di-apertura")
+        );
+        let pages = [
+            "spazi/stelline.md",
+            "spazi/via-piazzetta.md",
+            "servizi/sportello-lavoro.md",
+        ];
+        assert_eq!(
+            closest("spazi/stellin.md", pages),
+            Some("spazi/stelline.md")
+        );
+        assert_eq!(
+            closest("spazi/Stelline.md", pages),
+            Some("spazi/stelline.md")
+        );
+        assert_eq!(
+            closest("servizi/sportello-lavori.md", pages),
+            Some("servizi/sportello-lavoro.md")
+        );
+        // The same file name in another folder: a page put in, or linked from, the wrong
+        // section.
+        assert_eq!(
+            closest("servizi/stelline.md", pages),
+            Some("spazi/stelline.md")
+        );
+        assert_eq!(
+            closest("spazzi/stelline.md", pages),
+            Some("spazi/stelline.md")
+        );
+    }
+
+    /// Words that only look alike to a similarity score: a suggestion would send the editor
+    /// somewhere wrong that builds.
+    #[test]
+    fn far_words_get_no_suggestion() {
+        let pages = [
+            "spazi/stelline.md",
+            "spazi/via-piazzetta.md",
+            "servizi/sportello-lavoro.md",
+        ];
+        assert_eq!(closest("spazi/non-esiste.md", pages), None);
+        assert_eq!(closest("spazi/sportello-lavoro-2.md", pages), None);
+        let keys = [
+            "title",
+            "description",
+            "extra",
+            "weight",
+            "draft",
+            "municipio",
+        ];
+        assert_eq!(closest("external help file", keys), None);
+        assert_eq!(closest("external", keys), None);
+        // A translation is not a typo: `descrizione` is three edits from `description`.
+        assert_eq!(closest("descrizione", keys), None);
+        // One edit turns any short word into another.
+        assert_eq!(closest("id", ["if", "is"]), None);
+        assert_eq!(closest("sat", ["sun", "tue"]), None);
+        // A name that is in several other folders, none close to the one written.
+        let indexes = ["spazi/_index.md", "servizi/_index.md"];
+        assert_eq!(closest("notizie/_index.md", indexes), None);
+        assert_eq!(
+            closest("spazzi/_index.md", indexes),
+            Some("spazi/_index.md")
+        );
+    }
+
+    #[test]
+    fn long_words_are_compared_only_when_they_fold_alike() {
+        let long = "a".repeat(10_000);
+        let longer = format!("{long}b");
+        assert_eq!(closest(&long, [longer.as_str()]), None);
+        let shouted = long.to_uppercase();
+        assert_eq!(closest(&long, [shouted.as_str()]), Some(shouted.as_str()));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The command line: clap types and the dispatch from a command to the library.
 
+mod italian;
 pub mod report;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::base::i18n::Lang;
 
@@ -20,6 +21,9 @@ pub struct Cli {
     /// Language of the messages: `it` or `en` (default: the locale's, else English).
     #[arg(long, global = true, value_parser = ["it", "en"])]
     pub lang: Option<String>,
+    /// How many problems of each kind to show in full (0: all of them); the others are counted.
+    #[arg(long, global = true, value_name = "N", default_value_t = report::DEFAULT_MAX_PER_KIND)]
+    pub max_per_kind: usize,
 }
 
 /// The commands.
@@ -125,15 +129,41 @@ pub struct BuildArgs {
 
 /// Runs `wemi` with these arguments and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The help and the errors of the command line are in the language of the messages, so
+    // it is known before clap reads the arguments.
+    let lang = Lang::detect(lang_argument(&args).as_deref());
+    let mut command = Cli::command();
+    if lang == Lang::It {
+        command = italian::localize(command);
+    }
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             // Help and --version are "errors" to clap; they exit with 0, real ones with 2.
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            let help = matches!(
+                err.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            let code = ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            let _ = if lang == Lang::It && !help {
+                err.apply::<italian::ItalianErrors>().print()
+            } else {
+                err.print()
+            };
+            return code;
         }
     };
     let lang = Lang::detect(cli.lang.as_deref());
+    let shown = report::Shown {
+        lang,
+        max_per_kind: cli.max_per_kind,
+    };
     match cli.command {
         Command::Build(args) => {
             let options = crate::build::BuildOptions {
@@ -148,11 +178,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             });
             match built {
                 Ok(summary) => {
-                    report::build_summary(&summary, &options.root, lang);
+                    report::build_summary(&summary, &options.root, shown);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -166,11 +196,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let json = args.format == Format::Json;
             match crate::build::check(&options) {
                 Ok(found) => {
-                    report::check_summary(&found, &options.root, json, lang);
+                    report::check_summary(&found, &options.root, json, shown);
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::check_errors(&err, &options.root, json, lang);
+                    report::check_errors(&err, &options.root, json, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -187,7 +217,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -203,14 +233,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             let root = options.root.clone();
             match crate::serve::start(options) {
                 Ok(mut preview) => {
-                    report::serving(&preview, &root, lang);
+                    report::serving(&preview, &root, shown);
                     while let Some(rebuild) = preview.rebuild_on_change() {
-                        report::rebuilt(&rebuild, &root, lang);
+                        report::rebuilt(&rebuild, &root, shown);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &root, lang);
+                    report::errors(&err, &root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
@@ -226,10 +256,28 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    report::errors(&err, &options.root, lang);
+                    report::errors(&err, &options.root, shown);
                     ExitCode::from(err.exit_code())
                 }
             }
         }
     }
+}
+
+/// The value of `--lang` among `args` (`--lang it` or `--lang=it`), read before clap parses
+/// them; nothing after `--` is an option.
+fn lang_argument(args: &[OsString]) -> Option<String> {
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        match word.as_ref() {
+            "--" => break,
+            "--lang" => return words.next().map(|v| v.into_owned()),
+            other => {
+                if let Some(value) = other.strip_prefix("--lang=") {
+                    return Some(value.to_string());
+                }
+            }
+        }
+    }
+    None
 }

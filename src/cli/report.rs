@@ -20,50 +20,211 @@ use std::time::Duration;
 
 use unicode_normalization::char::is_combining_mark;
 
-use crate::base::error::{Diagnostic, Error, Severity};
+use crate::base::error::{Code, Diagnostic, Error, Severity};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
 use crate::build::{BuildReport, CheckReport};
 
+/// How many diagnostics of one kind are printed in full unless `--max-per-kind` says
+/// otherwise: enough to see the pattern, few enough that the other kinds are not lost.
+pub const DEFAULT_MAX_PER_KIND: usize = 20;
+
+/// From this many diagnostics on, the report ends with a summary by kind and by file.
+const SUMMARY_FROM: usize = 20;
+
+/// How many files the summary by file names; the others are counted.
+const FILES_IN_SUMMARY: usize = 10;
+
+/// How diagnostics are shown to people: in which language, and how many of each kind in full
+/// (`0`: all of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The language of the messages.
+    pub lang: Lang,
+    /// How many diagnostics of each code and severity are printed in full; 0 for all.
+    pub max_per_kind: usize,
+}
+
 /// Prints every diagnostic of a failed build, then a count.
 ///
 /// `root` is the site folder: diagnostic paths are relative to it.
-pub fn errors(err: &Error, root: &Path, lang: Lang) {
-    eprint!("{}", format_errors(err, root, stderr_colour(), lang));
+pub fn errors(err: &Error, root: &Path, shown: Shown) {
+    eprint!("{}", format_errors(err, root, stderr_colour(), shown));
 }
 
 /// The text [`errors`] prints, coloured or not.
-pub fn format_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
-    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+pub fn format_errors(err: &Error, root: &Path, colour: bool, shown: Shown) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, shown);
     let n = err.diagnostics.len();
     let count = if n == 1 {
         msg!("1 error found; nothing was written.")
     } else {
         msg!("{n} errors found; nothing was written.", n = n)
     };
-    out.push_str(count.get(lang));
+    out.push_str(count.get(shown.lang));
     out.push('\n');
     out
 }
 
-/// Every diagnostic in turn, each with its code frame when it has one.
+/// The diagnostics, each with its code frame when it has one: the first
+/// [`Shown::max_per_kind`] of each kind (code and severity), then a line counting the others
+/// of that kind; a long list ends with a summary by kind and by file.
 pub fn format_diagnostics(
     diagnostics: &[Diagnostic],
     root: &Path,
     colour: bool,
-    lang: Lang,
+    shown: Shown,
 ) -> String {
+    let lang = shown.lang;
     let mut sources = Sources::new(root);
     let mut out = String::new();
+    // Each kind with its count so far, in a list: there are few kinds.
+    let mut kinds: Vec<((Code, Severity), usize)> = Vec::new();
     for d in diagnostics {
+        let kind = (d.code, d.severity);
+        let i = kinds
+            .iter()
+            .position(|(k, _)| *k == kind)
+            .unwrap_or_else(|| {
+                kinds.push((kind, 0));
+                kinds.len() - 1
+            });
+        kinds[i].1 += 1;
+        if shown.max_per_kind != 0 && kinds[i].1 > shown.max_per_kind {
+            continue;
+        }
         let frame = d.line.and_then(|line| {
             let source = sources.get(&d.path)?;
             Frame::new(source, line, d.column)
         });
         out.push_str(&format_diagnostic(d, frame.as_ref(), colour, lang));
     }
+    kinds.sort_by(|((a, a_severity), a_n), ((b, b_severity), b_n)| {
+        (b_n, a.as_str(), a_severity).cmp(&(a_n, b.as_str(), b_severity))
+    });
+    let mut capped = false;
+    for &((code, severity), n) in &kinds {
+        let more = n.saturating_sub(shown.max_per_kind);
+        if shown.max_per_kind == 0 || more == 0 {
+            continue;
+        }
+        capped = true;
+        let line = match (severity, more) {
+            (Severity::Error, 1) => msg!("… and 1 more error of this kind ({code})", code = code),
+            (Severity::Error, _) => msg!(
+                "… and {n} more errors of this kind ({code})",
+                n = more,
+                code = code
+            ),
+            (Severity::Warning, 1) => {
+                msg!("… and 1 more warning of this kind ({code})", code = code)
+            }
+            (Severity::Warning, _) => msg!(
+                "… and {n} more warnings of this kind ({code})",
+                n = more,
+                code = code
+            ),
+        };
+        out.push_str(line.get(lang));
+        out.push('\n');
+    }
+    if capped || diagnostics.len() > SUMMARY_FROM {
+        if capped {
+            out.push('\n');
+        }
+        out.push_str(&format_overview(diagnostics, &kinds, shown));
+    }
     out
+}
+
+/// The summary of a long list: each kind with its count and what it means, then the files
+/// with the most diagnostics.
+fn format_overview(
+    diagnostics: &[Diagnostic],
+    kinds: &[((Code, Severity), usize)],
+    shown: Shown,
+) -> String {
+    let lang = shown.lang;
+    let mut out = format!("{}\n", msg!("By kind:").get(lang));
+    let code_width = kinds
+        .iter()
+        .map(|((code, severity), _)| severity_word(*severity, lang).len() + code.as_str().len() + 2)
+        .max()
+        .unwrap_or(0);
+    let count_width = kinds.first().map_or(1, |(_, n)| n.to_string().len());
+    for &((code, severity), n) in kinds {
+        let kind = format!("{}[{code}]", severity_word(severity, lang));
+        out.push_str(&format!(
+            "  {kind:<code_width$}  {n:>count_width$}  {}\n",
+            meaning(code, lang)
+        ));
+    }
+    let mut per_file: HashMap<&Path, usize> = HashMap::new();
+    for d in diagnostics {
+        *per_file.entry(&d.path).or_default() += 1;
+    }
+    let files = by_count(per_file);
+    out.push_str(&format!("{}\n", msg!("By file:").get(lang)));
+    let count_width = files.first().map_or(1, |(_, n)| n.to_string().len());
+    for (path, n) in files.iter().take(FILES_IN_SUMMARY) {
+        out.push_str(&format!("  {n:>count_width$}  {}\n", path.display()));
+    }
+    let others = files.len().saturating_sub(FILES_IN_SUMMARY);
+    if others > 0 {
+        let line = if others == 1 {
+            msg!("… and 1 other file")
+        } else {
+            msg!("… and {n} other files", n = others)
+        };
+        out.push_str(&format!("  {}\n", line.get(lang)));
+    }
+    if shown.max_per_kind != 0 && kinds.iter().any(|(_, n)| *n > shown.max_per_kind) {
+        let all = msg!(
+            "Only the first {max} of each kind are shown in full: `--max-per-kind 0` shows them all.",
+            max = shown.max_per_kind
+        );
+        out.push_str(all.get(lang));
+        out.push('\n');
+    }
+    out
+}
+
+/// The files of `counts`, the one with most diagnostics first; of equals, in path order.
+fn by_count(counts: HashMap<&Path, usize>) -> Vec<(&Path, usize)> {
+    let mut files: Vec<(&Path, usize)> = counts.into_iter().collect();
+    files.sort_by(|(a, a_n), (b, b_n)| (b_n, a).cmp(&(a_n, b)));
+    files
+}
+
+/// `error` or `warning` in `lang`, as a diagnostic starts.
+fn severity_word(severity: Severity, lang: Lang) -> &'static str {
+    match (lang, severity) {
+        (Lang::It, Severity::Error) => "errore",
+        (Lang::It, Severity::Warning) => "avviso",
+        (Lang::En, s) => s.as_str(),
+    }
+}
+
+/// The editors' guide: its section 9 explains every code in Italian, one table row each (a
+/// test of `base::error` keeps the rows and the codes in step).
+const GUIDE: &str = include_str!("../../docs/guida-redattori.md");
+
+/// What `code` means, in one line: the guide's row in Italian, the code's documentation in
+/// English.
+fn meaning(code: Code, lang: Lang) -> &'static str {
+    let italian = || {
+        GUIDE.lines().find_map(|row| {
+            row.strip_prefix("| `")?
+                .strip_prefix(code.as_str())?
+                .strip_prefix("` | ")?
+                .strip_suffix(" |")
+        })
+    };
+    match lang {
+        Lang::It => italian().unwrap_or_else(|| code.meaning()),
+        Lang::En => code.meaning(),
+    }
 }
 
 /// Whether what goes to stderr may be coloured.
@@ -273,11 +434,7 @@ fn caret_indent(line: &str, before: usize) -> String {
 /// One diagnostic: its `severity[code]: location: message` line, its frame, its hint.
 fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: Lang) -> String {
     let style = Style::of(d.severity);
-    let severity = match (lang, d.severity) {
-        (Lang::It, Severity::Error) => "errore",
-        (Lang::It, Severity::Warning) => "avviso",
-        (Lang::En, s) => s.as_str(),
-    };
+    let severity = severity_word(d.severity, lang);
     let mut out = format!(
         "{}: {}: {}\n",
         style.paint(&format!("{severity}[{}]", d.code), colour),
@@ -331,12 +488,12 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: 
 }
 
 /// Prints the warnings of a successful build, then its one-line summary.
-pub fn build_summary(r: &BuildReport, root: &Path, lang: Lang) {
+pub fn build_summary(r: &BuildReport, root: &Path, shown: Shown) {
     eprint!(
         "{}",
-        format_diagnostics(&r.warnings, root, stderr_colour(), lang)
+        format_diagnostics(&r.warnings, root, stderr_colour(), shown)
     );
-    println!("{}", format_summary(r).get(lang));
+    println!("{}", format_summary(r).get(shown.lang));
 }
 
 /// The text [`build_summary`] prints: counts, then the time of each phase.
@@ -462,37 +619,38 @@ pub fn format_json(diagnostics: &[Diagnostic], lang: Lang) -> String {
 }
 
 /// Prints the errors of `wemi check`, as text on stderr or JSON on stdout.
-pub fn check_errors(err: &Error, root: &Path, json: bool, lang: Lang) {
+pub fn check_errors(err: &Error, root: &Path, json: bool, shown: Shown) {
     if json {
-        print!("{}", format_json(&err.diagnostics, lang));
+        print!("{}", format_json(&err.diagnostics, shown.lang));
     } else {
-        eprint!("{}", format_check_errors(err, root, stderr_colour(), lang));
+        eprint!("{}", format_check_errors(err, root, stderr_colour(), shown));
     }
 }
 
 /// The text [`check_errors`] prints for people.
-pub fn format_check_errors(err: &Error, root: &Path, colour: bool, lang: Lang) -> String {
-    let mut out = format_diagnostics(&err.diagnostics, root, colour, lang);
+pub fn format_check_errors(err: &Error, root: &Path, colour: bool, shown: Shown) -> String {
+    let mut out = format_diagnostics(&err.diagnostics, root, colour, shown);
     let n = err.diagnostics.len();
     let count = if n == 1 {
         msg!("1 error found; the site would not build.")
     } else {
         msg!("{n} errors found; the site would not build.", n = n)
     };
-    out.push_str(count.get(lang));
+    out.push_str(count.get(shown.lang));
     out.push('\n');
     out
 }
 
 /// Prints what a successful `wemi check` found.
-pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
+pub fn check_summary(found: &CheckReport, root: &Path, json: bool, shown: Shown) {
+    let lang = shown.lang;
     if json {
         print!("{}", format_json(&found.warnings, lang));
         return;
     }
     eprint!(
         "{}",
-        format_diagnostics(&found.warnings, root, stderr_colour(), lang)
+        format_diagnostics(&found.warnings, root, stderr_colour(), shown)
     );
     let summary = msg!(
         "Checked {pages} and {sections}: no errors",
@@ -503,7 +661,8 @@ pub fn check_summary(found: &CheckReport, root: &Path, json: bool, lang: Lang) {
 }
 
 /// Prints where the preview is served, and the outcome of its first build.
-pub fn serving(preview: &crate::serve::Preview, root: &Path, lang: Lang) {
+pub fn serving(preview: &crate::serve::Preview, root: &Path, shown: Shown) {
+    let lang = shown.lang;
     if let Some(port) = preview.port_taken {
         println!(
             "{}",
@@ -518,11 +677,12 @@ pub fn serving(preview: &crate::serve::Preview, root: &Path, lang: Lang) {
         )
         .get(lang)
     );
-    rebuilt(&preview.first, root, lang);
+    rebuilt(&preview.first, root, shown);
 }
 
 /// Prints what one rebuild of the preview did, and its errors.
-pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, lang: Lang) {
+pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, shown: Shown) {
+    let lang = shown.lang;
     let ms = r.elapsed.as_millis();
     let changed = r.change.as_ref().map_or_else(String::new, |c| {
         c.paths
@@ -570,7 +730,7 @@ pub fn rebuilt(r: &crate::serve::Rebuild, root: &Path, lang: Lang) {
         None => {
             eprint!(
                 "{}",
-                format_diagnostics(&r.errors, root, stderr_colour(), lang)
+                format_diagnostics(&r.errors, root, stderr_colour(), shown)
             );
             eprintln!(
                 "{}",
@@ -618,7 +778,12 @@ pub fn outcome(text: &Text, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::error::Code;
+
+    /// English, with the default cap.
+    const ENGLISH: Shown = Shown {
+        lang: Lang::En,
+        max_per_kind: DEFAULT_MAX_PER_KIND,
+    };
 
     #[test]
     fn progress_line_shows_phase_bar_count_and_time() {
@@ -707,7 +872,7 @@ mod tests {
 
     /// The plain text of one diagnostic under `root`.
     fn plain(d: Diagnostic, root: &Path) -> String {
-        format_diagnostics(&[d], root, false, Lang::En)
+        format_diagnostics(&[d], root, false, ENGLISH)
     }
 
     const PIAZZETTA: &str = "---\nslug: via-piazzetta\ntitle: \"WeMi Piazzetta\"\n\
@@ -963,11 +1128,11 @@ mod tests {
             Diagnostic::new(Code::FrontMatterValue, "content/a.md", "one").at(2, 1),
             Diagnostic::new(Code::FrontMatterValue, "content/b.md", "two"),
         ]);
-        let build = format_errors(&err, site.path(), false, Lang::En);
+        let build = format_errors(&err, site.path(), false, ENGLISH);
         assert!(build.ends_with(
             "\nerror[front-matter.value]: content/b.md: two\n2 errors found; nothing was written.\n"
         ));
-        let check = format_check_errors(&err, site.path(), false, Lang::En);
+        let check = format_check_errors(&err, site.path(), false, ENGLISH);
         assert!(check.ends_with("2 errors found; the site would not build.\n"));
         let one = Error::site(vec![Diagnostic::new(
             Code::FrontMatterValue,
@@ -975,7 +1140,7 @@ mod tests {
             "two",
         )]);
         assert!(
-            format_errors(&one, site.path(), false, Lang::En)
+            format_errors(&one, site.path(), false, ENGLISH)
                 .ends_with("\n1 error found; nothing was written.\n")
         );
     }
@@ -1007,7 +1172,7 @@ mod tests {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
         let d = bad_municipio();
         let err = Error::site(vec![d.clone(), d.warning()]);
-        assert!(!format_errors(&err, site.path(), false, Lang::En).contains('\x1b'));
+        assert!(!format_errors(&err, site.path(), false, ENGLISH).contains('\x1b'));
     }
 
     #[test]
@@ -1015,7 +1180,7 @@ mod tests {
         let site = site_with("content/spazi/via-piazzetta.md", PIAZZETTA);
         let d = bad_municipio();
         let (red, yellow, blue, reset) = ("\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m");
-        let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, Lang::En);
+        let error = format_diagnostics(std::slice::from_ref(&d), site.path(), true, ENGLISH);
         assert!(
             error.starts_with(&format!(
                 "{red}error[front-matter.value]{reset}: content/spazi/"
@@ -1034,7 +1199,7 @@ mod tests {
             error.contains(&format!("   {blue}={reset} help: fix it\n")),
             "{error:?}"
         );
-        let warning = format_diagnostics(&[d.warning()], site.path(), true, Lang::En);
+        let warning = format_diagnostics(&[d.warning()], site.path(), true, ENGLISH);
         assert!(
             warning.starts_with(&format!("{yellow}warning[front-matter.value]{reset}: ")),
             "{warning:?}"

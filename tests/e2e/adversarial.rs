@@ -23,9 +23,10 @@ const LIMIT: Duration = Duration::from_secs(60);
 /// For the builds of big inputs, whose time goes mostly to the disk: only a hang reaches it.
 const BIG_LIMIT: Duration = Duration::from_secs(300);
 
-/// The build's stderr, asserting it failed with exit code `code` within [`LIMIT`].
+/// The build's stderr, asserting it failed with exit code `code` within [`LIMIT`]. Every
+/// diagnostic is printed in full (`--max-per-kind 0`): these tests check that all are found.
 fn build_fails(site: &Site, code: i32) -> String {
-    let out = site.build_within(&[], LIMIT);
+    let out = site.build_within(&["--max-per-kind", "0"], LIMIT);
     let stderr = String::from_utf8(out.output.stderr).unwrap();
     assert_eq!(out.output.status.code(), Some(code), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -290,7 +290,7 @@ fn shortcode_errors_point_into_the_markdown() {
     );
     site.write(
         "content/spazi/ornato.md",
-        "---\ntitle: Ornato\n---\nTesto.\n\n{{ card(spazio=\"non-esiste\") }}\n\n{{ carta(spazio=\"x\") }}\n",
+        "---\ntitle: Ornato\n---\nTesto.\n\n{{ card(spazio=\"non-esiste\") }}\n\n{{ crad(spazio=\"x\") }}\n",
     );
     let stderr = site.build_err(&[], 1);
     assert!(
@@ -302,6 +302,7 @@ fn shortcode_errors_point_into_the_markdown() {
         stderr.contains("error[shortcode.unknown]: content/spazi/ornato.md:8:1: "),
         "{stderr}"
     );
+    // Two letters swapped; `carta` (Italian, two edits away) gets no suggestion.
     assert!(stderr.contains("did you mean `card`?"), "{stderr}");
 }
 

@@ -301,3 +301,20 @@ fn placeholders_of_a_new_page() {
 fn placeholders_of_a_new_page_with_drafts() {
     assert_snapshot_of(&with_a_new_page(), "placeholder-drafts", &["--drafts"], 0);
 }
+
+#[test]
+fn many_errors_of_one_kind() {
+    // 22 broken links and one unknown key: the first 20 links in full, a count of the other
+    // two, then the summary by kind and by file.
+    let links: String = (1..=22)
+        .map(|n| format!("\n\nVedi lo [spazio {n}](@/spazi/manca-{n}.md)."))
+        .collect();
+    let site = broken(SPACE, "Testo.", &format!("Testo.{links}"));
+    let page = site.root.join(SPACE);
+    let text = std::fs::read_to_string(&page).unwrap();
+    site.write(
+        SPACE,
+        text.replacen("municipio: 4", "municipio: 4\ncolore: blu", 1),
+    );
+    assert_snapshot(&site, "many-errors");
+}

@@ -1477,6 +1477,31 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{n} errors found; nothing was written.",
         "{n} errori trovati; non è stato scritto niente.",
     ),
+    // The cap on each kind of diagnostic, and the summary of a long list.
+    (
+        "… and 1 more error of this kind ({code})",
+        "… e un altro errore di questo tipo ({code})",
+    ),
+    (
+        "… and {n} more errors of this kind ({code})",
+        "… e altri {n} errori di questo tipo ({code})",
+    ),
+    (
+        "… and 1 more warning of this kind ({code})",
+        "… e un altro avviso di questo tipo ({code})",
+    ),
+    (
+        "… and {n} more warnings of this kind ({code})",
+        "… e altri {n} avvisi di questo tipo ({code})",
+    ),
+    ("By kind:", "Per tipo:"),
+    ("By file:", "Per file:"),
+    ("… and 1 other file", "… e un altro file"),
+    ("… and {n} other files", "… e altri {n} file"),
+    (
+        "Only the first {max} of each kind are shown in full: `--max-per-kind 0` shows them all.",
+        "Solo i primi {max} di ogni tipo sono mostrati per intero: `--max-per-kind 0` li mostra tutti.",
+    ),
     (
         "Built {pages} and {sections}: {written}, {unchanged}, {removed} in {ms} ms ({phases} ms)",
         "Generate {pages} e {sections}: {written}, {unchanged}, {removed} in {ms} ms ({phases} ms)",
