@@ -261,18 +261,24 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     let mut errors = Vec::new();
     let inputs = read(&config, run.root, &mut run.mode, progress, &mut errors);
     let mut warnings = Vec::new();
-    // A page with placeholders of `wemi new` is never published: they are errors, even in a
-    // draft, unless drafts are shown (a preview, where they are warnings).
-    let placeholders = inputs
-        .documents
-        .iter()
-        .flat_map(|d| &d.placeholders)
-        .chain(inputs.unparsed.iter().flat_map(|r| &r.placeholders))
-        .cloned();
-    if run.drafts || matches!(run.mode, Mode::Serve(_)) {
-        warnings.extend(placeholders.map(Diagnostic::warning));
+    // A page with placeholders of `wemi new` is never published: they are errors on a page
+    // this run would publish, and warnings on a draft it leaves out (still to be completed)
+    // and in a preview. A file that did not parse is never published: on it they are errors,
+    // beside the others, unless previewing.
+    let preview = run.drafts || matches!(run.mode, Mode::Serve(_));
+    for doc in &inputs.documents {
+        let placeholders = doc.placeholders.iter().cloned();
+        if preview || doc.meta.draft {
+            warnings.extend(placeholders.map(Diagnostic::warning));
+        } else {
+            errors.extend(placeholders);
+        }
+    }
+    let unparsed_placeholders = inputs.unparsed.iter().flat_map(|r| &r.placeholders);
+    if preview {
+        warnings.extend(unparsed_placeholders.cloned().map(Diagnostic::warning));
     } else {
-        errors.extend(placeholders);
+        errors.extend(unparsed_placeholders.cloned());
     }
     let Inputs {
         documents,

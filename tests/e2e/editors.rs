@@ -451,8 +451,17 @@ fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
         "{text}"
     );
 
-    // The build refuses every placeholder, at its line, though the page is a draft; nothing
-    // is written.
+    // The draft stays out of the site; the build says what is left to complete.
+    let out = run_it(&site, &["build"]);
+    common::assert_success(&out);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warned = format!("avviso[content.placeholder]: {page}:");
+    assert_eq!(stderr.matches(&warned).count(), 4, "{stderr}");
+    assert!(!site.public("spazi/wemi-esempio/index.html").exists());
+
+    // Published before it is complete (`draft: false`), it is refused: every placeholder
+    // is an error at its line, and nothing is written.
+    site.write(page, &text.replace("\ndraft: true\n", "\ndraft: false\n"));
     let out = run_it(&site, &["build"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -476,10 +485,11 @@ fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
         stderr.ends_with("4 errori trovati; non è stato scritto niente.\n"),
         "{stderr}"
     );
-    assert!(!site.root.join("public").exists());
+    assert!(!site.public("spazi/wemi-esempio/index.html").exists());
     // So does `check`.
     let out = run_it(&site, &["check"]);
     assert_eq!(out.status.code(), Some(1));
+    site.write(page, &text);
 
     // 2. The preview, with drafts, opens the browser and serves the page; the placeholders
     // are warnings on its terminal.
@@ -571,6 +581,19 @@ fn placeholders_are_warnings_with_drafts_and_errors_for_check() {
     let site = Site::fixture("editors");
     common::assert_success(&run_it(&site, &["new", "spazi", "Nuovo spazio"]));
     let page = "content/spazi/nuovo-spazio.md";
+    // A draft: the placeholders are warnings.
+    let out = site.run("check", &["--lang", "en", "--format", "json"]);
+    common::assert_success(&out);
+    let as_draft: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!as_draft.is_empty());
+    assert!(as_draft.iter().all(|d| d["severity"] == "warning"));
+    // No longer a draft: they are errors.
+    let text = std::fs::read_to_string(site.root.join(page)).unwrap();
+    site.write(page, &text.replace("\ndraft: true\n", "\n"));
     let out = site.run("check", &["--lang", "en", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let found: Vec<serde_json::Value> = String::from_utf8(out.stdout)

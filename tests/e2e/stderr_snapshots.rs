@@ -293,8 +293,17 @@ fn with_a_new_page() -> Site {
 }
 
 #[test]
-fn placeholders_of_a_new_page() {
-    assert_snapshot(&with_a_new_page(), "placeholder");
+fn placeholders_of_a_new_page_published_too_early() {
+    let site = with_a_new_page();
+    let path = "content/spazi/nuovo-spazio.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.write(path, text.replace("\ndraft: true\n", "\ndraft: false\n"));
+    assert_snapshot(&site, "placeholder");
+}
+
+#[test]
+fn placeholders_of_a_new_page_left_a_draft() {
+    assert_snapshot_of(&with_a_new_page(), "placeholder-draft", &[], 0);
 }
 
 #[test]
