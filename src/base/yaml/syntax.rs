@@ -469,6 +469,21 @@ fn misplaced_token(text: &str, line: &Line, at: usize) -> Refusal {
         None if is_item => item_out_of_place(text, at),
         None => match line.above() {
             Some(above) if above.indent < line.indent => indented_more(line),
+            // `luoghi:\n  - a\n  b: 2`: among a list's items, a line that is not one.
+            Some(above)
+                if line.indent > 0
+                    && above.indent == line.indent
+                    && above.content().starts_with("- ") =>
+            {
+                error(
+                    Code::YamlIndentation,
+                    place(text, at),
+                    msg!("this line is among the items of a list but does not start with `- `"),
+                    msg!(
+                        "start it with `- ` if it is one more item; if it is a field, indent it less than the list"
+                    ),
+                )
+            }
             _ => not_valid(text, at),
         },
     }
@@ -697,6 +712,13 @@ mod tests {
             1,
             8,
             "a list item cannot start here",
+        );
+        assert_refused(
+            "luoghi:\n  - a\n  b: 2\n",
+            Code::YamlIndentation,
+            3,
+            3,
+            "this line is among the items of a list but does not start with `- `",
         );
         // serde_yaml reads an indented first line and the lines after it as two documents.
         assert_refused(
