@@ -245,6 +245,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "qui non può cominciare un elemento di lista",
     ),
     (
+        "this line is among the items of a list but does not start with `- `",
+        "questa riga è tra gli elementi di una lista ma non comincia con `- `",
+    ),
+    (
+        "start it with `- ` if it is one more item; if it is a field, indent it less than the list",
+        "falla cominciare con `- ` se è un altro elemento; se è un campo, rientrala meno della lista",
+    ),
+    (
         "a list goes under a field with nothing after its `:` (`luoghi:`), one `- ` item per line, each indented by the same spaces",
         "una lista va sotto un campo che non ha niente dopo i `:` (`luoghi:`), un elemento `- ` per riga, tutti rientrati degli stessi spazi",
     ),

@@ -21,6 +21,7 @@ use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 
 use crate::base::yaml::outline::{Outline, OutlineKind};
+use crate::base::yaml::syntax::place;
 use serde::{Deserialize, Serialize};
 
 /// A YAML value of any shape, kept as written (for `extra` maps and taxonomy terms).
@@ -334,7 +335,13 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
     check_limits(text)?;
     serde_yaml::from_str(text).map_err(|err| match syntax::syntax_error(text, &err) {
-        Some(error) => error,
+        Some(refusal) => YamlError {
+            line: Some(refusal.line),
+            column: Some(refusal.column),
+            message: refusal.message,
+            hint: Some(refusal.hint),
+            problem: YamlProblem::Syntax(refusal.code),
+        },
         None => place_repeated_key(text, &err, translate(text, &err)),
     })
 }
@@ -638,47 +645,6 @@ fn without_positions(message: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The 1-based line and column of byte `index` of `text` as editors show them: `\r\n`, `\n`
-/// and `\r` end a line. libyaml's own line numbers also end one at NEL, LS and PS, which
-/// editors show within a line, and name a line after the last one at the end of a text
-/// without a final line break.
-fn place(text: &str, index: usize) -> (usize, usize) {
-    let mut line = 1;
-    let mut column = 1;
-    let mut chars = text[..index.min(text.len())].chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-            line += 1;
-            column = 1;
-        } else if c != '\r' {
-            column += 1;
-        }
-    }
-    (line, column)
-}
-
-/// The byte offset of the 1-based `line` and `column` that a libyaml message gives, counted
-/// its way: `\r\n`, `\n`, `\r`, NEL, LS and PS each end a line.
-fn libyaml_offset(text: &str, line: usize, column: usize) -> usize {
-    let mut line_start = 0;
-    let mut lines_before = 0;
-    let mut chars = text.char_indices().peekable();
-    while lines_before + 1 < line {
-        let Some((i, c)) = chars.next() else {
-            return text.len();
-        };
-        let crlf = c == '\r' && chars.next_if(|&(_, next)| next == '\n').is_some();
-        if crlf || matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
-            lines_before += 1;
-            line_start = i + c.len_utf8() + usize::from(crlf);
-        }
-    }
-    text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| line_start + i)
 }
 
 /// Rewrites serde's messages into words an editor understands, in English and Italian, with

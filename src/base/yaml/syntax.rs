@@ -12,7 +12,19 @@
 use crate::base::error::Code;
 use crate::base::i18n::{Text, msg};
 
-use super::{YamlError, YamlProblem, libyaml_offset, place};
+/// A text libyaml refused: why, where (1-based line and column) and how to fix it.
+pub(super) struct Refusal {
+    /// The kind of mistake.
+    pub code: Code,
+    /// The line to fix.
+    pub line: usize,
+    /// The column on it.
+    pub column: usize,
+    /// What is wrong.
+    pub message: Text,
+    /// How to fix it.
+    pub hint: Text,
+}
 
 /// Quotes that word processors put in place of `"` and `'`: YAML reads them as letters.
 const TYPOGRAPHIC_QUOTES: &[char] = &['“', '”', '„', '‘', '’', '‚', '«', '»', '‹', '›'];
@@ -39,7 +51,7 @@ const LIBYAML_PROBLEMS: &[&str] = &[
 
 /// The error of a text libyaml refused, or `None` when `err` is not a syntax error of its
 /// (a value of the wrong type, a key written twice, a limit: the caller's to say).
-pub(super) fn syntax_error(text: &str, err: &serde_yaml::Error) -> Option<YamlError> {
+pub(super) fn syntax_error(text: &str, err: &serde_yaml::Error) -> Option<Refusal> {
     let full = err.to_string();
     if full.starts_with("control characters are not allowed") {
         let offset = text.find(|c: char| {
@@ -137,13 +149,13 @@ pub(super) fn syntax_error(text: &str, err: &serde_yaml::Error) -> Option<YamlEr
 }
 
 /// A syntax error of `code` at a line and column.
-fn error(code: Code, (line, column): (usize, usize), message: Text, hint: Text) -> YamlError {
-    YamlError {
-        line: Some(line),
-        column: Some(column),
+fn error(code: Code, (line, column): (usize, usize), message: Text, hint: Text) -> Refusal {
+    Refusal {
+        code,
+        line,
+        column,
         message,
-        hint: Some(hint),
-        problem: YamlProblem::Syntax(code),
+        hint,
     }
 }
 
@@ -259,7 +271,7 @@ impl<'a> Line<'a> {
 }
 
 /// A tab in the indentation of the line libyaml stopped on.
-fn tab(line: &Line) -> Option<YamlError> {
+fn tab(line: &Line) -> Option<Refusal> {
     let indent = &line.text[..line.indent];
     let tab = indent.find('\t')?;
     Some(error(
@@ -271,7 +283,7 @@ fn tab(line: &Line) -> Option<YamlError> {
 }
 
 /// A value of the line libyaml stopped on that starts with a typographic quote.
-fn typographic_quotes(text: &str, line: &Line) -> Option<YamlError> {
+fn typographic_quotes(text: &str, line: &Line) -> Option<Refusal> {
     let (offset, value) = line.value()?;
     let quote = value
         .chars()
@@ -293,7 +305,7 @@ fn typographic_quotes(text: &str, line: &Line) -> Option<YamlError> {
 }
 
 /// A quote that opens at `open` and is never closed.
-fn unclosed_quote(text: &str, open: usize) -> YamlError {
+fn unclosed_quote(text: &str, open: usize) -> Refusal {
     error(
         Code::YamlUnclosedQuote,
         place(text, open),
@@ -305,7 +317,7 @@ fn unclosed_quote(text: &str, open: usize) -> YamlError {
 }
 
 /// A backslash between double quotes that starts no escape (`"C:\Utenti"`).
-fn escape(text: &str, at: usize, context: Option<usize>) -> YamlError {
+fn escape(text: &str, at: usize, context: Option<usize>) -> Refusal {
     // libyaml stops after the backslash, or at it.
     let from = context.unwrap_or(0).min(at);
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
@@ -323,7 +335,7 @@ fn escape(text: &str, at: usize, context: Option<usize>) -> YamlError {
 }
 
 /// A value that starts with `c`, which YAML keeps for itself.
-fn needs_quotes(text: &str, at: usize, c: char) -> YamlError {
+fn needs_quotes(text: &str, at: usize, c: char) -> Refusal {
     let line = Line::at(text, at);
     let value = text[at..line.start + line.text.len()].trim_end();
     let fixed = line.with_value_quoted(at, value);
@@ -344,7 +356,7 @@ fn needs_quotes(text: &str, at: usize, c: char) -> YamlError {
 }
 
 /// A value holding `: ` without quotes (the colon at `at`).
-fn unquoted_colon(text: &str, at: usize) -> YamlError {
+fn unquoted_colon(text: &str, at: usize) -> Refusal {
     let line = Line::at(text, at);
     let hint = match line.value() {
         Some((offset, value)) if offset < at => msg!(
@@ -362,7 +374,7 @@ fn unquoted_colon(text: &str, at: usize) -> YamlError {
 }
 
 /// A `key` line without `: ` where a key is expected, or with `:` not followed by a space.
-fn missing_colon(text: &str, key: usize) -> YamlError {
+fn missing_colon(text: &str, key: usize) -> Refusal {
     error(
         Code::YamlMissingColon,
         place(text, key),
@@ -374,7 +386,7 @@ fn missing_colon(text: &str, key: usize) -> YamlError {
 }
 
 /// A line that starts further right than the line above it, as if it went on its value.
-fn indented_more(line: &Line) -> YamlError {
+fn indented_more(line: &Line) -> Refusal {
     let above = line.above();
     error(
         Code::YamlIndentation,
@@ -401,7 +413,7 @@ fn align_with(line: &Line) -> Text {
 }
 
 /// A `- ` list item where the map around it expects a key.
-fn item_out_of_place(text: &str, at: usize) -> YamlError {
+fn item_out_of_place(text: &str, at: usize) -> Refusal {
     error(
         Code::YamlIndentation,
         place(text, at),
@@ -415,7 +427,7 @@ fn item_out_of_place(text: &str, at: usize) -> YamlError {
 /// What libyaml could not place where it expected a key (or a `- ` item): text after a closing
 /// quote, a list item after a field that has a value, or a line whose indentation matches none
 /// of the lines around it.
-fn misplaced_token(text: &str, line: &Line, at: usize) -> YamlError {
+fn misplaced_token(text: &str, line: &Line, at: usize) -> Refusal {
     let before = text[line.start..at].trim_end_matches([' ', '\t']);
     if at > line.content_start() && before.ends_with(['"', '\'']) {
         return text_after_quote(text, line.start + before.len() - 1);
@@ -457,6 +469,21 @@ fn misplaced_token(text: &str, line: &Line, at: usize) -> YamlError {
         None if is_item => item_out_of_place(text, at),
         None => match line.above() {
             Some(above) if above.indent < line.indent => indented_more(line),
+            // `luoghi:\n  - a\n  b: 2`: among a list's items, a line that is not one.
+            Some(above)
+                if line.indent > 0
+                    && above.indent == line.indent
+                    && above.content().starts_with("- ") =>
+            {
+                error(
+                    Code::YamlIndentation,
+                    place(text, at),
+                    msg!("this line is among the items of a list but does not start with `- `"),
+                    msg!(
+                        "start it with `- ` if it is one more item; if it is a field, indent it less than the list"
+                    ),
+                )
+            }
             _ => not_valid(text, at),
         },
     }
@@ -464,7 +491,7 @@ fn misplaced_token(text: &str, line: &Line, at: usize) -> YamlError {
 
 /// Text after the quote that closes at `close`: the quotes were closed too early, or opened on
 /// an earlier line and never closed until a quote of a later value.
-fn text_after_quote(text: &str, close: usize) -> YamlError {
+fn text_after_quote(text: &str, close: usize) -> Refusal {
     let open = opening_quote(text, close);
     if open.is_some_and(|open| Line::at(text, open).start != Line::at(text, close).start) {
         return unclosed_quote(text, open.unwrap_or(close));
@@ -509,7 +536,7 @@ fn opening_quote(text: &str, close: usize) -> Option<usize> {
 
 /// A text that serde_yaml reads as several documents: in front matter, a first line indented
 /// more than the ones after it.
-fn more_than_one_document(text: &str) -> YamlError {
+fn more_than_one_document(text: &str) -> Refusal {
     let first = text
         .split_inclusive('\n')
         .scan(0, |start, line| {
@@ -535,7 +562,7 @@ fn more_than_one_document(text: &str) -> YamlError {
 }
 
 /// A refusal with no cause of its own: said in the editor's language, at the line.
-fn not_valid(text: &str, at: usize) -> YamlError {
+fn not_valid(text: &str, at: usize) -> Refusal {
     error(
         Code::YamlSyntax,
         place(text, at),
@@ -544,10 +571,51 @@ fn not_valid(text: &str, at: usize) -> YamlError {
     )
 }
 
+/// The 1-based line and column of byte `index` of `text` as editors show them: `\r\n`, `\n`
+/// and `\r` end a line. libyaml's own line numbers also end one at NEL, LS and PS, which
+/// editors show within a line, and name a line after the last one at the end of a text
+/// without a final line break.
+pub(super) fn place(text: &str, index: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    let mut chars = text[..index.min(text.len())].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+            line += 1;
+            column = 1;
+        } else if c != '\r' {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
+/// The byte offset of the 1-based `line` and `column` that a libyaml message gives, counted
+/// its way: `\r\n`, `\n`, `\r`, NEL, LS and PS each end a line.
+pub(super) fn libyaml_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut line_start = 0;
+    let mut lines_before = 0;
+    let mut chars = text.char_indices().peekable();
+    while lines_before + 1 < line {
+        let Some((i, c)) = chars.next() else {
+            return text.len();
+        };
+        let crlf = c == '\r' && chars.next_if(|&(_, next)| next == '\n').is_some();
+        if crlf || matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            lines_before += 1;
+            line_start = i + c.len_utf8() + usize::from(crlf);
+        }
+    }
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::yaml::{YamlValue, parse};
+    use crate::base::yaml::{YamlProblem, YamlValue, parse};
 
     /// The code, line, column and English message of the error in `text`.
     fn refused(text: &str) -> (Code, usize, usize, String) {
@@ -644,6 +712,13 @@ mod tests {
             1,
             8,
             "a list item cannot start here",
+        );
+        assert_refused(
+            "luoghi:\n  - a\n  b: 2\n",
+            Code::YamlIndentation,
+            3,
+            3,
+            "this line is among the items of a list but does not start with `- `",
         );
         // serde_yaml reads an indented first line and the lines after it as two documents.
         assert_refused(
