@@ -98,7 +98,7 @@ fn the_counts_and_the_summary_in_italian() {
         [
             "Per tipo:",
             "  errore[link.missing-page]         100  Il link o il riferimento punta a una pagina che non esiste o non è pubblicata: correggi il nome del file",
-            "  errore[front-matter.unknown-key]    3  Il campo non esiste, spesso perché è scritto male: usa il nome suggerito o toglilo",
+            "  errore[front-matter.unknown-key]    3  Il campo non esiste, spesso perché è scritto male: usa il nome suggerito o toglilo (con `front_matter: { unknown_keys: warn }` in site.yaml è un avviso)",
         ]
     );
     let by_file = block(&stderr, "Per file:");
