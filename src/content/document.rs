@@ -314,7 +314,10 @@ fn parse_front_matter(
     };
     let mut errors = script_urls(&front_matter, path, offset);
     match (checked, fields) {
-        (Ok((meta, warnings)), Ok(fields)) if errors.is_empty() => Ok((meta, fields, warnings)),
+        (Ok((meta, mut warnings)), Ok(fields)) if errors.is_empty() => {
+            warnings.extend(typographic_quotes(&front_matter, path, offset));
+            Ok((meta, fields, warnings))
+        }
         (meta, fields) => {
             errors.extend(meta.err().unwrap_or_default());
             errors.extend(fields.err().unwrap_or_default());
@@ -412,16 +415,78 @@ fn script_urls(
     path: &std::path::Path,
     offset: usize,
 ) -> Vec<Diagnostic> {
-    fn walk(node: &yaml::Node, key: &str, found: &mut Vec<(String, &'static str, usize, usize)>) {
+    let test = |s: &str| script_url::in_value(s).is_some();
+    located_strings(front_matter, true, &test)
+        .into_iter()
+        .filter_map(|(key, text, line, column)| {
+            let scheme = script_url::in_value(&text)?;
+            Some(script_url::refused_value(path, &key, scheme).at(line + offset, column))
+        })
+        .collect()
+}
+
+/// The warnings for values wholly between typographic quotes (`title: “Orari”`): YAML reads
+/// them as letters, so the page would show them; a word processor's quotes, most often.
+fn typographic_quotes(
+    front_matter: &yaml::Parsed,
+    path: &std::path::Path,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    let wrapped = |s: &str| {
+        let mut chars = s.chars();
+        let first = chars.next();
+        let last = chars.next_back();
+        first.zip(last).is_some_and(|(first, last)| {
+            yaml::TYPOGRAPHIC_QUOTES.contains(&first) && yaml::TYPOGRAPHIC_QUOTES.contains(&last)
+        })
+    };
+    located_strings(front_matter, false, &wrapped)
+        .into_iter()
+        .map(|(key, text, line, column)| {
+            let inner = text.trim_matches(yaml::TYPOGRAPHIC_QUOTES);
+            Diagnostic::new(
+                Code::YamlTypographicQuotes,
+                path,
+                msg!(
+                    "`{key}` is between typographic quotes, which YAML keeps as part of the text",
+                    key = key
+                ),
+            )
+            .at(line + offset, column)
+            .hint(msg!(
+                "use straight quotes or none: {key}: \"{inner}\"",
+                key = key,
+                inner = inner
+            ))
+            .warning()
+        })
+        .collect()
+}
+
+/// Every string of the front matter (and, with `keys`, every key) that passes `test`: its
+/// dotted key (`address.street`, `offers[1]`), its text, line and column in the YAML text.
+fn located_strings(
+    front_matter: &yaml::Parsed,
+    keys: bool,
+    test: &dyn Fn(&str) -> bool,
+) -> Vec<(String, String, usize, usize)> {
+    type Found = Vec<(String, String, usize, usize)>;
+    fn walk(
+        node: &yaml::Node,
+        key: &str,
+        keys: bool,
+        test: &dyn Fn(&str) -> bool,
+        found: &mut Found,
+    ) {
         match &node.value {
             yaml::NodeValue::Scalar { text, .. } => {
-                if let Some(scheme) = script_url::in_value(text) {
-                    found.push((key.to_string(), scheme, node.line, node.column));
+                if test(text) {
+                    found.push((key.to_string(), text.clone(), node.line, node.column));
                 }
             }
             yaml::NodeValue::List(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{key}[{i}]"), found);
+                    walk(item, &format!("{key}[{i}]"), keys, test, found);
                 }
             }
             yaml::NodeValue::Map(entries) => {
@@ -431,26 +496,20 @@ fn script_urls(
                     } else {
                         format!("{key}.{name}")
                     };
-                    if let Some(scheme) = script_url::in_value(name) {
-                        found.push((inner.clone(), scheme, value.line, value.column));
+                    if keys && test(name) {
+                        found.push((inner.clone(), name.clone(), value.line, value.column));
                     }
-                    walk(value, &inner, found);
+                    walk(value, &inner, keys, test, found);
                 }
             }
             yaml::NodeValue::Null => {}
         }
     }
-    if !front_matter.any_string(&|s| script_url::in_value(s).is_some()) {
-        return Vec::new();
-    }
     let mut found = Vec::new();
-    walk(&front_matter.nodes(), "", &mut found);
+    if front_matter.any_string(test) {
+        walk(&front_matter.nodes(), "", keys, test, &mut found);
+    }
     found
-        .into_iter()
-        .map(|(key, scheme, line, column)| {
-            script_url::refused_value(path, &key, scheme).at(line + offset, column)
-        })
-        .collect()
 }
 
 /// Checks the front matter against the section's schema: every wrong, missing or unknown

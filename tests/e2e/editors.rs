@@ -461,7 +461,7 @@ fn the_guide_walk_through_from_wemi_new_to_the_published_page() {
 
     // Published before it is complete (`draft: false`), it is refused: every placeholder
     // is an error at its line, and nothing is written.
-    site.write(page, &text.replace("\ndraft: true\n", "\ndraft: false\n"));
+    site.write(page, text.replace("\ndraft: true\n", "\ndraft: false\n"));
     let out = run_it(&site, &["build"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -593,7 +593,7 @@ fn placeholders_are_warnings_with_drafts_and_errors_for_check() {
     assert!(as_draft.iter().all(|d| d["severity"] == "warning"));
     // No longer a draft: they are errors.
     let text = std::fs::read_to_string(site.root.join(page)).unwrap();
-    site.write(page, &text.replace("\ndraft: true\n", "\n"));
+    site.write(page, text.replace("\ndraft: true\n", "\n"));
     let out = site.run("check", &["--lang", "en", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let found: Vec<serde_json::Value> = String::from_utf8(out.stdout)

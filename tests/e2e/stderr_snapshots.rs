@@ -164,6 +164,14 @@ fn yaml_typographic_quotes() {
     assert_snapshot(&site, "yaml-typographic-quotes");
 }
 
+/// Without a YAML error, a value wholly in typographic quotes builds, with a warning: the
+/// quotes would be shown as part of the title.
+#[test]
+fn yaml_typographic_quotes_around_a_whole_value() {
+    let site = broken(SPACE, "\"WeMi Piazzetta\"", "“WeMi Piazzetta”");
+    assert_snapshot_of(&site, "yaml-typographic-quotes-warning", &[], 0);
+}
+
 #[test]
 fn front_matter_never_closed() {
     let site = broken(SPACE, "  sat: closed\n---\n", "  sat: closed\n\n");

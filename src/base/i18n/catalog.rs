@@ -189,6 +189,14 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     // yaml/syntax.rs
     (
+        "`{key}` is between typographic quotes, which YAML keeps as part of the text",
+        "`{key}` è tra virgolette tipografiche, che per YAML fanno parte del testo",
+    ),
+    (
+        "use straight quotes or none: {key}: \"{inner}\"",
+        "usa le virgolette diritte, o nessuna: {key}: \"{inner}\"",
+    ),
+    (
         "the value starts with `{quote}`, a typographic quote, which YAML does not read as a quote",
         "il valore comincia con `{quote}`, una virgoletta tipografica, che per YAML non è una virgoletta",
     ),

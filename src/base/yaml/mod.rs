@@ -19,6 +19,7 @@ use serde::de::{
 use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
+pub use syntax::TYPOGRAPHIC_QUOTES;
 
 use crate::base::yaml::outline::{Outline, OutlineKind};
 use crate::base::yaml::syntax::place;

@@ -27,7 +27,7 @@ pub(super) struct Refusal {
 }
 
 /// Quotes that word processors put in place of `"` and `'`: YAML reads them as letters.
-const TYPOGRAPHIC_QUOTES: &[char] = &['“', '”', '„', '‘', '’', '‚', '«', '»', '‹', '›'];
+pub const TYPOGRAPHIC_QUOTES: &[char] = &['“', '”', '„', '‘', '’', '‚', '«', '»', '‹', '›'];
 
 /// Characters that cannot start a plain YAML value and no other token either, where editors
 /// type them as text (`@utente`, `` `codice` ``, `%`).
