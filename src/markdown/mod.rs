@@ -179,7 +179,15 @@ pub fn render_body(body: &str, unsafe_html: bool) -> Result<RenderedBody, Vec<Ca
             written,
         });
     }
-    let mut code = CodeCalls::new(body, &extracted.calls, !extracted.errors.is_empty());
+    let mut code = CodeCalls {
+        body,
+        calls: &extracted.calls,
+        starts: written.placeholder_starts().collect(),
+        in_code: vec![false; extracted.calls.len()],
+        in_block: 0..0,
+        noting: !extracted.errors.is_empty(),
+        ranges: Vec::new(),
+    };
     let mut markdown = render_with(&extracted.text, unsafe_html, Some(&mut code));
     let CodeCalls {
         in_code, ranges, ..
@@ -239,20 +247,7 @@ struct CodeCalls<'b> {
     ranges: Vec<Range<usize>>,
 }
 
-impl<'b> CodeCalls<'b> {
-    fn new(body: &'b str, calls: &'b [Call], noting: bool) -> Self {
-        let written = WrittenOffsets::new(calls);
-        CodeCalls {
-            body,
-            calls,
-            starts: written.placeholder_starts().collect(),
-            in_code: vec![false; calls.len()],
-            in_block: 0..0,
-            noting,
-            ranges: Vec::new(),
-        }
-    }
-
+impl CodeCalls<'_> {
     /// Notes the code at `range` of the text rendered; returns the calls in it.
     fn code_at(&mut self, range: Range<usize>) -> Range<usize> {
         let first = self.starts.partition_point(|&s| s < range.start);
