@@ -403,3 +403,30 @@ fn a_news_item_is_a_dated_news_article_and_its_inauguration_an_event() {
     assert!(texts(&doc, ".meta-list li").contains(&"Data: 26 ottobre 2018".to_string()));
     assert_eq!(texts(&doc, ".news__dated").len(), 1);
 }
+
+/// Every `{{ card(spazio="…") }}` of the real site's news renders the space's card: a link to
+/// the space in an inline space list (a shortcode written as a component must still render).
+#[test]
+fn every_card_shortcode_of_the_news_shows_its_space() {
+    let site = built();
+    let mut calls = 0;
+    for entry in fs::read_dir(site.root.join("content/notizie")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        let spaces: Vec<&str> = text
+            .split("{{ card(spazio=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        if spaces.is_empty() {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let page = site.html(&format!("notizie/{stem}/index.html"));
+        let cards = attrs(&page, "main ul.space-list--inline li a", "href");
+        let expected: Vec<String> = spaces.iter().map(|s| format!("/spazi/{s}/")).collect();
+        assert_eq!(cards, expected, "{stem}");
+        calls += spaces.len();
+    }
+    assert!(calls > 0, "the real site's news call no card any more");
+}
