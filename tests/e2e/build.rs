@@ -502,6 +502,17 @@ fn errors_of_every_phase_come_in_one_run() {
         "content/spazi/e.md",
         "---\ntitle: e\nslug: via-piazzetta\n---\n",
     );
+    // A broken relative link and a placeholder of `wemi new` on a page to publish. (A
+    // misspelt shortcode argument is checked against the component the theme declares, so it
+    // needs the theme's templates to load: `listings.rs` shows it beside content errors.)
+    site.write(
+        "content/spazi/f.md",
+        "---\ntitle: f\n---\n[g](../servizi/nulla.md)\n",
+    );
+    site.write(
+        "content/spazi/g.md",
+        "---\ntitle: g\ndescription: \"DA COMPLETARE\" # DA COMPLETARE\n---\n",
+    );
     site.write("data/municipi.yaml", "- nome: [\n");
     site.write("themes/test/templates/taxonomy_list.html", "{% if %}\n");
 
@@ -531,6 +542,13 @@ fn errors_of_every_phase_come_in_one_run() {
         ("front-matter.value", "content/spazi/b.md", Some(3), Some(9)),
         ("link.missing-page", "content/spazi/c.md", Some(4), Some(26)),
         ("shortcode.unknown", "content/spazi/d.md", Some(4), Some(1)),
+        ("link.missing-page", "content/spazi/f.md", Some(4), Some(1)),
+        (
+            "content.placeholder",
+            "content/spazi/g.md",
+            Some(3),
+            Some(14),
+        ),
         (
             "output.collision",
             "content/spazi/via-piazzetta.md",
@@ -553,7 +571,7 @@ fn errors_of_every_phase_come_in_one_run() {
 
     let stderr = site.build_err(&[], 1);
     assert!(
-        stderr.contains("7 errors found; nothing was written."),
+        stderr.contains("9 errors found; nothing was written."),
         "{stderr}"
     );
     assert!(!site.public("index.html").exists());
