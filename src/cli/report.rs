@@ -168,7 +168,8 @@ fn format_overview(
     out.push_str(&format!("{}\n", msg!("By file:").get(lang)));
     let count_width = files.first().map_or(1, |(_, n)| n.to_string().len());
     for (path, n) in files.iter().take(FILES_IN_SUMMARY) {
-        out.push_str(&format!("  {n:>count_width$}  {}\n", path.display()));
+        let path = path.display().to_string();
+        out.push_str(&format!("  {n:>count_width$}  {}\n", printable(&path)));
     }
     let others = files.len().saturating_sub(FILES_IN_SUMMARY);
     if others > 0 {
@@ -420,6 +421,13 @@ fn visible(line: &str) -> String {
     out
 }
 
+/// `text` (a message, a hint, a path: any of them may quote a file's name or text) with its
+/// control characters shown as [`visible`] shows them, line by line, so that no file can
+/// move the cursor or recolour the terminal through a message either.
+fn printable(text: &str) -> String {
+    text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
+}
+
 /// Blanks as wide as the first `before` characters of `line` as [`visible`] shows them, so
 /// that the caret is under its character. Past the end of the line the caret stops just
 /// after it.
@@ -438,8 +446,8 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: 
     let mut out = format!(
         "{}: {}: {}\n",
         style.paint(&format!("{severity}[{}]", d.code), colour),
-        d.location(),
-        d.message_in(lang)
+        printable(&d.location()),
+        printable(d.message_in(lang))
     );
     let help = match lang {
         Lang::It => "aiuto",
@@ -447,7 +455,7 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: 
     };
     let Some(frame) = frame else {
         if let Some(hint) = d.hint_in(lang) {
-            out.push_str(&format!("  {help}: {hint}\n"));
+            out.push_str(&format!("  {help}: {}\n", printable(hint)));
         }
         return out;
     };
@@ -480,7 +488,11 @@ fn format_diagnostic(d: &Diagnostic, frame: Option<&Frame>, colour: bool, lang: 
     }
     if let Some(hint) = d.hint_in(lang) {
         let equals = Style::Gutter.paint("=", colour);
-        out.push_str(&format!(" {:width$} {equals} {help}: {hint}\n", ""));
+        out.push_str(&format!(
+            " {:width$} {equals} {help}: {}\n",
+            "",
+            printable(hint)
+        ));
     }
     // A blank line keeps a framed diagnostic apart from the next one.
     out.push('\n');
@@ -976,6 +988,31 @@ mod tests {
             out.contains(" 1 | a: ␛[2Jx␡\u{fffd}y\n   |         ^\n"),
             "{out:?}"
         );
+    }
+
+    #[test]
+    fn control_characters_of_a_path_message_or_hint_are_shown_too() {
+        // A key, a value or a file name quoted in a message comes from the file.
+        let site = site_with("content/a.md", "x\n");
+        let d = |line: Option<usize>| {
+            let d = Diagnostic::new(
+                Code::FrontMatterUnknownKey,
+                "content/\u{1b}]0;x\u{7}.md",
+                "unknown field `\u{1b}[2Jk`",
+            )
+            .hint("write: \u{9b}31m\ntwo lines");
+            match line {
+                Some(line) => d.at(line, 1),
+                None => d,
+            }
+        };
+        for line in [None, Some(1)] {
+            let out = plain(d(line), site.path());
+            assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+            assert!(out.contains("content/␛]0;x␇.md"), "{out:?}");
+            assert!(out.contains("unknown field `␛[2Jk`"), "{out:?}");
+            assert!(out.contains("write: \u{fffd}31m\ntwo lines"), "{out:?}");
+        }
     }
 
     #[test]
