@@ -122,7 +122,7 @@ fn italian(english: &str) -> String {
 
 /// `cmd` (the whole tree of commands) with its help in Italian.
 pub fn localize(cmd: Command) -> Command {
-    let mut cmd = localize_texts(cmd.version(env!("CARGO_PKG_VERSION")), true);
+    let mut cmd = localize_texts(cmd, true);
     // Clap adds its `help` subcommand when it builds the tree; then it can be translated,
     // and each usage line can be given Italian placeholders.
     cmd.build();

@@ -13,7 +13,7 @@ use crate::base::i18n::Lang;
 
 /// A fast static site generator for the WeMi network of the City of Milan.
 #[derive(Debug, Parser)]
-#[command(name = "wemi", version, about)]
+#[command(name = "wemi", version = env!("WEMI_VERSION"), about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -164,3 +164,27 @@ fn argument_errors_in_italian() {
         "{en}"
     );
 }
+
+/// `wemi --version` names the version of Cargo.toml and, built from a git checkout (as the
+/// tests are), the commit: the one checked out now, since the build script reruns when HEAD
+/// moves.
+#[test]
+fn the_version_names_the_commit() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(manifest)
+        .output()
+        .unwrap();
+    assert!(head.status.success(), "the tests run from a git checkout");
+    let commit = String::from_utf8(head.stdout).unwrap();
+    let expected = format!(
+        "wemi {} (commit {} ",
+        env!("CARGO_PKG_VERSION"),
+        commit.trim()
+    );
+    for args in [&["--version"][..], &["-V"], &["--lang", "it", "--version"]] {
+        let out = help(args);
+        assert!(out.starts_with(&expected), "{args:?}: {out}");
+    }
+}
