@@ -1,0 +1,137 @@
+//! `wemi check`'s privacy check: every other host the published site would make a visitor's
+//! browser contact by itself (scripts, styles, fonts, frames, images, media, forms), so that
+//! a site that tells no third party about its visitors stays that way.
+//!
+//! The rendered pages' contacts come from the output set ([`OutputFile::Dropped`] keeps them);
+//! style sheets are read as they are copied. Each contact is reported once per file, host and
+//! kind, on the file that writes it: the theme template whose text holds the address, else the
+//! page's content file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::base::error::{Code, Diagnostic};
+use crate::base::i18n::msg;
+use crate::config::Config;
+use crate::content::theme;
+use crate::output::contacts::{self, Contact, ContactKind};
+use crate::output::{OutputFile, OutputSet};
+
+/// One contact as reported: the file that writes it and the published file that makes it.
+struct Reported {
+    contact: Contact,
+    line: Option<usize>,
+    published: String,
+}
+
+/// A warning for each address in `output` on a host other than `config`'s `base_url` host
+/// (`root` is the site folder, where copied files and the theme are read).
+pub fn check(output: &OutputSet, config: &Config, root: &Path) -> Vec<Diagnostic> {
+    let own_host = contacts::host_of(&config.base_url);
+    let mut from_pages: Vec<(&str, &str, Contact)> = Vec::new();
+    let mut by_source: BTreeMap<(PathBuf, String, ContactKind), Reported> = BTreeMap::new();
+    for (path, file, origin) in output.files_with_origins() {
+        let path = path.as_str();
+        let (is_html, is_css) = (path.ends_with(".html"), path.ends_with(".css"));
+        let found = match file {
+            OutputFile::Dropped(found) => found.clone(),
+            OutputFile::Rendered(bytes) if is_html => {
+                contacts::in_html(&String::from_utf8_lossy(bytes))
+            }
+            OutputFile::Rendered(bytes) if is_css => {
+                contacts::in_css(&String::from_utf8_lossy(bytes))
+            }
+            OutputFile::Copied(source) if is_html || is_css => {
+                // A file that cannot be read is reported by the build that copies it.
+                let text = std::fs::read(source).unwrap_or_default();
+                let text = String::from_utf8_lossy(&text);
+                if is_css {
+                    contacts::in_css(&text)
+                } else {
+                    contacts::in_html(&text)
+                }
+            }
+            _ => Vec::new(),
+        };
+        for contact in found {
+            if own_host.as_deref() == Some(contact.host.as_str()) {
+                continue;
+            }
+            if matches!(file, OutputFile::Copied(_)) {
+                // A copied file is its own source: its lines are the editor's lines.
+                let key = (PathBuf::from(origin), contact.host.clone(), contact.kind);
+                let line = Some(contact.line);
+                by_source.entry(key).or_insert(Reported {
+                    contact,
+                    line,
+                    published: path.to_string(),
+                });
+            } else {
+                from_pages.push((path, origin, contact));
+            }
+        }
+    }
+    if !from_pages.is_empty() {
+        // The theme is read again only when a page contacts another host.
+        let templates = theme::load(root, config)
+            .map(|t| t.templates)
+            .unwrap_or_default();
+        let mut content_texts: BTreeMap<&str, String> = BTreeMap::new();
+        for (published, origin, contact) in from_pages {
+            let in_template = templates.iter().find_map(|t| {
+                line_of(&t.text, &contact.url).map(|line| (t.shown_path.clone(), line))
+            });
+            let (file, line) = match in_template {
+                Some((file, line)) => (file, Some(line)),
+                None => {
+                    let text = content_texts.entry(origin).or_insert_with(|| {
+                        std::fs::read_to_string(root.join(origin)).unwrap_or_default()
+                    });
+                    (PathBuf::from(origin), line_of(text, &contact.url))
+                }
+            };
+            let key = (file, contact.host.clone(), contact.kind);
+            by_source.entry(key).or_insert(Reported {
+                contact,
+                line,
+                published: published.to_string(),
+            });
+        }
+    }
+    by_source
+        .into_iter()
+        .map(|((file, host, kind), reported)| warning(&file, &host, kind, &reported))
+        .collect()
+}
+
+/// The 1-based line of the first `url` in `text`, if it is there.
+fn line_of(text: &str, url: &str) -> Option<usize> {
+    let at = text.find(url)?;
+    Some(1 + text[..at].matches('\n').count())
+}
+
+/// The warning for one contact written in `file`.
+fn warning(file: &Path, host: &str, kind: ContactKind, reported: &Reported) -> Diagnostic {
+    let hint = if kind == ContactKind::Form {
+        msg!("send the form to an address of this site, or remove it")
+    } else {
+        msg!("put the file in static/ and use its address on this site, or remove it")
+    };
+    let diagnostic = Diagnostic::new(
+        Code::PrivacyExternalHost,
+        file,
+        msg!(
+            "{kind} makes the visitor's browser contact another host, {host}: {url} (in {published})",
+            kind = kind.describe(),
+            host = host,
+            url = reported.contact.url,
+            published = reported.published
+        ),
+    )
+    .hint(hint)
+    .warning();
+    match reported.line {
+        Some(line) => diagnostic.at_line(line),
+        None => diagnostic,
+    }
+}
