@@ -41,9 +41,12 @@ fn contacting_site() -> Site {
     site
 }
 
+/// One privacy diagnostic: its file, line, and "<host named in the message> <severity>".
+type Found = (String, Option<u64>, String);
+
 /// The privacy diagnostics of `wemi check --format json <args>`: (file, line, host named in
-/// the message, severity), sorted; and the exit code.
-fn contacts(site: &Site, args: &[&str]) -> (Vec<(String, Option<u64>, String)>, Option<i32>) {
+/// the message and severity), sorted; and the exit code.
+fn contacts(site: &Site, args: &[&str]) -> (Vec<Found>, Option<i32>) {
     let out = site.run("check", &[&["--format", "json"], args].concat());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let mut found: Vec<_> = stdout
@@ -52,7 +55,13 @@ fn contacts(site: &Site, args: &[&str]) -> (Vec<(String, Option<u64>, String)>, 
         .filter(|d| d["code"] == "privacy.external-host")
         .map(|d| {
             let message = d["message"].as_str().unwrap();
-            let host = message.split(", ").nth(1).unwrap().split(':').next().unwrap();
+            let host = message
+                .split(", ")
+                .nth(1)
+                .unwrap()
+                .split(':')
+                .next()
+                .unwrap();
             (
                 d["file"].as_str().unwrap().to_string(),
                 d["line"].as_u64(),
@@ -70,10 +79,26 @@ fn each_other_host_is_warned_once_on_the_file_that_writes_it() {
     let (found, code) = contacts(&site, &[]);
     assert_eq!(code, Some(0));
     let expected = [
-        ("content/spazi/via-piazzetta.md", Some(15), "img.example.net warning"),
-        ("themes/test/static/css/site.css", Some(1), "fonts.googleapis.com warning"),
-        ("themes/test/templates/base.html", Some(4), "cdn.example.com warning"),
-        ("themes/test/templates/base.html", Some(7), "forms.example.com warning"),
+        (
+            "content/spazi/via-piazzetta.md",
+            Some(15),
+            "img.example.net warning",
+        ),
+        (
+            "themes/test/static/css/site.css",
+            Some(1),
+            "fonts.googleapis.com warning",
+        ),
+        (
+            "themes/test/templates/base.html",
+            Some(4),
+            "cdn.example.com warning",
+        ),
+        (
+            "themes/test/templates/base.html",
+            Some(7),
+            "forms.example.com warning",
+        ),
     ];
     let expected: Vec<_> = expected
         .iter()
@@ -88,7 +113,10 @@ fn strict_makes_them_errors() {
     let (found, code) = contacts(&site, &["--strict"]);
     assert_eq!(code, Some(1));
     assert_eq!(found.len(), 4, "{found:?}");
-    assert!(found.iter().all(|(_, _, h)| h.ends_with(" error")), "{found:?}");
+    assert!(
+        found.iter().all(|(_, _, h)| h.ends_with(" error")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -98,12 +126,17 @@ fn links_and_the_sites_own_host_are_not_contacts() {
     let text = std::fs::read_to_string(site.root.join(page)).unwrap();
     site.write(
         page,
-        format!("{text}\n[Altro](https://other.example.com/) ![Qui](https://example.org/qui.png)\n"),
+        format!(
+            "{text}\n[Altro](https://other.example.com/) ![Qui](https://example.org/qui.png)\n"
+        ),
     );
     assert_eq!(contacts(&site, &["--strict"]), (Vec::new(), Some(0)));
 }
 
 #[test]
 fn the_real_site_contacts_no_other_host() {
-    assert_eq!(contacts(&Site::real(), &["--strict"]), (Vec::new(), Some(0)));
+    assert_eq!(
+        contacts(&Site::real(), &["--strict"]),
+        (Vec::new(), Some(0))
+    );
 }
