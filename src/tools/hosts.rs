@@ -7,7 +7,7 @@
 //! kind, on the file that writes it: the theme template whose text holds the address, else the
 //! page's content file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::base::error::{Code, Diagnostic};
@@ -76,19 +76,31 @@ pub fn check(output: &OutputSet, config: &Config, root: &Path) -> Vec<Diagnostic
         let templates = theme::load(root, config)
             .map(|t| t.templates)
             .unwrap_or_default();
-        let mut content_texts: BTreeMap<&str, String> = BTreeMap::new();
+        let mut in_templates: HashMap<&str, (&Path, usize)> = HashMap::new();
+        for template in &templates {
+            for (url, line) in absolute_urls(&template.text) {
+                in_templates
+                    .entry(url)
+                    .or_insert((&template.shown_path, line));
+            }
+        }
+        let mut content_texts: HashMap<&str, String> = HashMap::new();
+        for (_, origin, _) in &from_pages {
+            content_texts
+                .entry(origin)
+                .or_insert_with(|| std::fs::read_to_string(root.join(origin)).unwrap_or_default());
+        }
+        let in_content: HashMap<&str, HashMap<&str, usize>> = content_texts
+            .iter()
+            .map(|(origin, text)| (*origin, absolute_urls(text).collect()))
+            .collect();
         for (published, origin, contact) in from_pages {
-            let in_template = templates.iter().find_map(|t| {
-                line_of(&t.text, &contact.url).map(|line| (t.shown_path.clone(), line))
-            });
-            let (file, line) = match in_template {
-                Some((file, line)) => (file, Some(line)),
-                None => {
-                    let text = content_texts.entry(origin).or_insert_with(|| {
-                        std::fs::read_to_string(root.join(origin)).unwrap_or_default()
-                    });
-                    (PathBuf::from(origin), line_of(text, &contact.url))
-                }
+            let (file, line) = match in_templates.get(contact.url.as_str()) {
+                Some(&(template, line)) => (template.to_path_buf(), Some(line)),
+                None => (
+                    PathBuf::from(origin),
+                    in_content[origin].get(contact.url.as_str()).copied(),
+                ),
             };
             let key = (file, contact.host.clone(), contact.kind);
             by_source.entry(key).or_insert(Reported {
@@ -104,10 +116,35 @@ pub fn check(output: &OutputSet, config: &Config, root: &Path) -> Vec<Diagnostic
         .collect()
 }
 
-/// The 1-based line of the first `url` in `text`, if it is there.
-fn line_of(text: &str, url: &str) -> Option<usize> {
-    let at = text.find(url)?;
-    Some(1 + text[..at].matches('\n').count())
+/// Every absolute address written in `text` (from `http:`, `https:` or `//` to a space, quote,
+/// bracket or `)`), with its 1-based line: one pass, so that finding where each of a page's
+/// contacts is written stays linear however many it has.
+fn absolute_urls(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    let bytes = text.as_bytes();
+    let mut line = 1;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let rest = &bytes[i..];
+            let starts = rest.starts_with(b"http:")
+                || rest.starts_with(b"https:")
+                || (rest.starts_with(b"//") && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
+            if !starts {
+                line += usize::from(bytes[i] == b'\n');
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len()
+                && !bytes[i].is_ascii_whitespace()
+                && !matches!(bytes[i], b'"' | b'\'' | b'<' | b'>' | b')' | b'`')
+            {
+                i += 1;
+            }
+            return Some((&text[start..i], line));
+        }
+        None
+    })
 }
 
 /// The warning for one contact written in `file`.
