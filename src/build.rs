@@ -28,7 +28,7 @@ use crate::render::view::{self, SiteValues};
 use crate::render::{Renderer, Templates};
 use crate::site::links::Unparsed;
 use crate::site::{self, Site};
-use crate::tools::external;
+use crate::tools::{external, hosts};
 use crate::{base, generated, render};
 
 /// What `wemi build` was asked to do.
@@ -70,6 +70,8 @@ pub struct CheckOptions {
     pub drafts: bool,
     /// Also asks every external link's server.
     pub external: bool,
+    /// Makes a page that contacts another host an error rather than a warning.
+    pub strict: bool,
 }
 
 /// What a successful check found.
@@ -84,7 +86,8 @@ pub struct CheckReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// `wemi check`: everything `build` validates, without writing anything.
+/// `wemi check`: everything `build` validates, without writing anything, and the other hosts
+/// the site would make a browser contact (warnings, errors when `strict`).
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let config = Config::load(&options.root, None)?;
     let run = Run {
@@ -96,14 +99,25 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let rendered = render_site(config, run)?;
     let site = &rendered.site;
     let mut warnings = rendered.warnings.clone();
+    let mut errors = Vec::new();
+    let contacts = hosts::check(&rendered.output, &site.config, &options.root);
+    if options.strict {
+        errors.extend(contacts.into_iter().map(|mut d| {
+            d.severity = error::Severity::Error;
+            d
+        }));
+    } else {
+        warnings.extend(contacts);
+    }
     if options.external {
-        let (errors, mut found): (Vec<_>, Vec<_>) = external::check(site.documents())
+        let (mut unreachable, mut found): (Vec<_>, Vec<_>) = external::check(site.documents())
             .into_iter()
             .partition(|d| d.severity == error::Severity::Error);
-        if !errors.is_empty() {
-            return Err(Error::site(errors));
-        }
+        errors.append(&mut unreachable);
         warnings.append(&mut found);
+    }
+    if !errors.is_empty() {
+        return Err(Error::site(errors));
     }
     Ok(CheckReport {
         pages: site.pages.len(),

@@ -227,6 +227,9 @@ codes! {
     NewExists = "new.exists",
     /// A placeholder that `wemi new` wrote (`# DA COMPLETARE`) still in a page.
     ContentPlaceholder = "content.placeholder",
+    /// A page or style sheet that makes the browser contact another host (a warning; an
+    /// error with `wemi check --strict`).
+    PrivacyExternalHost = "privacy.external-host",
 }
 
 impl Code {

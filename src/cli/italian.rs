@@ -89,6 +89,10 @@ pub const HELP: &[(&str, &str)] = &[
         "Controlla anche le pagine con `draft: true`",
     ),
     (
+        "Make pages that contact another host (scripts, fonts, images, forms...) errors",
+        "Tratta come errori le pagine che contattano un altro sito (script, font, immagini, moduli...)",
+    ),
+    (
         "Where to write the site (default: <root>/public)",
         "Dove scrivere il sito (se manca: <root>/public)",
     ),

@@ -99,6 +99,9 @@ pub struct CheckArgs {
     /// Check pages marked `draft: true` too.
     #[arg(long)]
     pub drafts: bool,
+    /// Make pages that contact another host (scripts, fonts, images, forms...) errors
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output format of diagnostics.
@@ -192,6 +195,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
                 root: args.root,
                 drafts: args.drafts,
                 external: args.external,
+                strict: args.strict,
             };
             let json = args.format == Format::Json;
             match crate::build::check(&options) {

@@ -15,7 +15,11 @@
 //! wrote, and a journal of what a running build is about to write, so that the next build
 //! can remove the files of a build that was killed. Nothing is written through a symbolic
 //! link.
+//!
+//! `wemi check` keeps no bytes, only what [`contacts`] finds in each page: the other hosts
+//! it would make a browser contact.
 
+pub mod contacts;
 mod path;
 mod set;
 mod stage;

@@ -26,8 +26,9 @@ pub enum OutputFile {
     /// A new file, already in its place (removed again if the build fails), with its stamp.
     Placed(Stamp),
     /// Bytes rendered by `wemi check` and dropped at once: it writes nothing, and holding
-    /// every page in memory made it need more than a build.
-    Dropped,
+    /// every page in memory made it need more than a build. An HTML page keeps the absolute
+    /// addresses a browser would load from or submit to ([`super::contacts::in_html`]).
+    Dropped(Vec<super::contacts::Contact>),
 }
 
 /// Every file of the site: output path → content, and where it comes from.
@@ -134,6 +135,14 @@ impl OutputSet {
     /// Every file with its path, sorted by path.
     pub fn files(&self) -> impl Iterator<Item = (&OutputPath, &OutputFile)> {
         self.files.iter().map(|(path, (file, _))| (path, file))
+    }
+
+    /// Every file with its path and where it comes from (as given to [`OutputSet::insert`]),
+    /// sorted by path.
+    pub fn files_with_origins(&self) -> impl Iterator<Item = (&OutputPath, &OutputFile, &str)> {
+        self.files
+            .iter()
+            .map(|(path, (file, origin))| (path, file, origin.as_str()))
     }
 
     pub(super) fn files_mut(&mut self) -> impl Iterator<Item = (&OutputPath, &mut OutputFile)> {

@@ -65,7 +65,8 @@ pub struct WriteReport {
 pub enum Keeping<'a> {
     /// In memory (`wemi serve` serves them from there).
     Memory,
-    /// Nowhere: only the output paths are kept, to be checked (`wemi check`).
+    /// Nowhere: only the output paths and the addresses pages contact are kept, to be checked
+    /// (`wemi check`).
     Nowhere,
     /// Staged on disk as soon as they are rendered (`wemi build`).
     Staged(&'a Stage),
@@ -76,7 +77,11 @@ pub fn keep(keeping: Keeping, path: &OutputPath, bytes: Vec<u8>) -> Result<Outpu
     match keeping {
         Keeping::Staged(stage) => stage.keep(path, &bytes),
         Keeping::Memory => Ok(OutputFile::Rendered(bytes)),
-        Keeping::Nowhere => Ok(OutputFile::Dropped),
+        Keeping::Nowhere => Ok(OutputFile::Dropped(if path.as_str().ends_with(".html") {
+            super::contacts::in_html(&String::from_utf8_lossy(&bytes))
+        } else {
+            Vec::new()
+        })),
     }
 }
 
@@ -332,7 +337,7 @@ impl Stage {
                     done.push(Done::Replaced { target, old });
                     report.written += 1;
                 }
-                OutputFile::Rendered(_) | OutputFile::Copied(_) | OutputFile::Dropped => {
+                OutputFile::Rendered(_) | OutputFile::Copied(_) | OutputFile::Dropped(_) => {
                     unreachable!("keep_all keeps every file, and a build drops none")
                 }
             }

@@ -18,6 +18,7 @@ mod listings;
 mod migrated;
 mod outputs;
 mod path_properties;
+mod privacy;
 mod reporting;
 mod schema;
 mod search;

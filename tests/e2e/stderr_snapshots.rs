@@ -34,18 +34,22 @@ fn assert_snapshot(site: &Site, case: &str) {
 
 /// [`assert_snapshot`] of `wemi build <args>`, which must exit with `code`.
 fn assert_snapshot_of(site: &Site, case: &str, args: &[&str], code: i32) {
+    assert_command_snapshot(site, case, "build", args, code);
+}
+
+/// [`assert_snapshot`] of `wemi <command> <args>`, which must exit with `code`.
+fn assert_command_snapshot(site: &Site, case: &str, command: &str, args: &[&str], code: i32) {
     let update = std::env::var_os("WEMI_UPDATE_SNAPSHOTS").is_some_and(|v| !v.is_empty());
     for lang in ["en", "it"] {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
-        command
-            .args(["build", "--lang", lang, "--root"])
+        let mut wemi = Command::new(env!("CARGO_BIN_EXE_wemi"));
+        wemi.args([command, "--lang", lang, "--root"])
             .arg(&site.root)
             .args(args)
             .env("NO_COLOR", "1");
         for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-            command.env_remove(var);
+            wemi.env_remove(var);
         }
-        let out = command.output().unwrap();
+        let out = wemi.output().unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(code), "{case}.{lang}: {stderr}");
         assert_frames_agree(&stderr);
@@ -334,4 +338,21 @@ fn many_errors_of_one_kind() {
         text.replacen("municipio: 4", "municipio: 4\ncolore: blu", 1),
     );
     assert_snapshot(&site, "many-errors");
+}
+
+#[test]
+fn check_page_and_theme_contacting_other_hosts() {
+    let site = broken(
+        SPACE,
+        "Testo.",
+        "Testo.\n\n{{ figura(src=\"https://img.example.net/foto.jpg\", alt=\"Foto\") }}",
+    );
+    let css = "themes/test/static/css/site.css";
+    let before = std::fs::read_to_string(site.root.join(css)).unwrap();
+    site.write(
+        css,
+        format!("@import url(\"https://fonts.googleapis.com/css2?family=Inter\");\n{before}"),
+    );
+    assert_command_snapshot(&site, "check-other-hosts", "check", &[], 0);
+    assert_command_snapshot(&site, "check-other-hosts-strict", "check", &["--strict"], 1);
 }

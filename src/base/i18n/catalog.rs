@@ -1182,6 +1182,40 @@ pub const CATALOG: &[(&str, &str)] = &[
         "could not put this file back as it was: {error}",
         "impossibile rimettere questo file com'era: {error}",
     ),
+    // hosts.rs
+    ("a script", "uno script"),
+    ("a style sheet", "un foglio di stile"),
+    ("a preloaded file", "un file precaricato"),
+    ("an icon", "un'icona"),
+    ("a web app manifest", "un manifest di web app"),
+    ("an image", "un'immagine"),
+    ("a video or audio file", "un file video o audio"),
+    ("a frame (iframe)", "un riquadro (iframe)"),
+    ("an embedded object", "un oggetto incorporato"),
+    (
+        "a form that sends its answers",
+        "un modulo che invia le risposte",
+    ),
+    (
+        "a style sheet imported by CSS (@import)",
+        "un foglio di stile importato dal CSS (@import)",
+    ),
+    (
+        "a file loaded by CSS (url(…), e.g. a font)",
+        "un file caricato dal CSS (url(…), ad esempio un font)",
+    ),
+    (
+        "{kind} makes the visitor's browser contact another host, {host}: {url} (in {published})",
+        "{kind} fa contattare al browser del visitatore un altro sito, {host}: {url} (in {published})",
+    ),
+    (
+        "send the form to an address of this site, or remove it",
+        "fai inviare il modulo a un indirizzo di questo sito, oppure toglilo",
+    ),
+    (
+        "put the file in static/ and use its address on this site, or remove it",
+        "metti il file in static/ e usa il suo indirizzo su questo sito, oppure toglilo",
+    ),
     // external.rs
     (
         "no external address could be reached: 1 link not checked",

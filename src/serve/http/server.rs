@@ -332,7 +332,7 @@ fn serve_file<'s>(
         }
         OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
         // Builds for serve keep rendered files in memory: never `Kept`, `Placed` or `Dropped`.
-        OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Dropped => {
+        OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Dropped(_) => {
             return not_found(snapshot, generation);
         }
         // The path comes from the site's own files, never from the URL.
