@@ -237,6 +237,18 @@ impl Code {
     pub fn io(error: &std::io::Error) -> Code {
         Code::Io(error.kind())
     }
+
+    /// Whether only `wemi check` reports this code, as an error when asked (`--external`,
+    /// `--strict`): a build does not look for it, so it never stops one.
+    pub fn only_checked(self) -> bool {
+        matches!(
+            self,
+            Code::LinkExternalBroken
+                | Code::LinkExternalUnreachable
+                | Code::LinkExternalOffline
+                | Code::PrivacyExternalHost
+        )
+    }
 }
 
 impl fmt::Display for Code {

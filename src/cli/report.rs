@@ -643,10 +643,16 @@ pub fn check_errors(err: &Error, root: &Path, json: bool, shown: Shown) {
 pub fn format_check_errors(err: &Error, root: &Path, colour: bool, shown: Shown) -> String {
     let mut out = format_diagnostics(&err.diagnostics, root, colour, shown);
     let n = err.diagnostics.len();
-    let count = if n == 1 {
-        msg!("1 error found; the site would not build.")
-    } else {
-        msg!("{n} errors found; the site would not build.", n = n)
+    // Errors only `check` reports (`--external`, `--strict`) do not stop a build.
+    let builds = err.diagnostics.iter().all(|d| d.code.only_checked());
+    let count = match (n, builds) {
+        (1, false) => msg!("1 error found; the site would not build."),
+        (_, false) => msg!("{n} errors found; the site would not build.", n = n),
+        (1, true) => msg!("1 error found; the site would still build, but check fails."),
+        (_, true) => msg!(
+            "{n} errors found; the site would still build, but check fails.",
+            n = n
+        ),
     };
     out.push_str(count.get(shown.lang));
     out.push('\n');

@@ -1570,6 +1570,14 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("1 file changed", "1 file cambiato"),
     ("{n} files changed", "{n} file cambiati"),
     (
+        "1 error found; the site would still build, but check fails.",
+        "1 errore trovato; il sito verrebbe generato, ma il controllo non passa.",
+    ),
+    (
+        "{n} errors found; the site would still build, but check fails.",
+        "{n} errori trovati; il sito verrebbe generato, ma il controllo non passa.",
+    ),
+    (
         "1 error found; the site would not build.",
         "1 errore trovato; il sito non verrebbe generato.",
     ),
