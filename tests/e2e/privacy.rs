@@ -6,19 +6,22 @@ use crate::common;
 
 use common::Site;
 
+/// The editors' fixture with `markdown` added after a blank line at the end of a space page.
+fn with_markdown(markdown: &str) -> Site {
+    let site = Site::fixture("editors");
+    let page = "content/spazi/via-piazzetta.md";
+    let text = std::fs::read_to_string(site.root.join(page)).unwrap();
+    site.write(page, format!("{text}\n{markdown}"));
+    site
+}
+
 /// The editors' fixture where a page shows an image of another host through a shortcode,
 /// links elsewhere and shows an image at the site's own absolute address; the theme loads a
 /// script and posts a form elsewhere, and its style sheet imports Google Fonts.
 fn contacting_site() -> Site {
-    let site = Site::fixture("editors");
-    let page = "content/spazi/via-piazzetta.md";
-    let text = std::fs::read_to_string(site.root.join(page)).unwrap();
-    site.write(
-        page,
-        format!(
-            "{text}\n{{{{ figura(src=\"https://img.example.net/foto.jpg\", alt=\"Foto\") }}}}\n\n\
-             [Altro sito](https://other.example.com/) e ![Qui](https://example.org/qui.png)\n"
-        ),
+    let site = with_markdown(
+        "{{ figura(src=\"https://img.example.net/foto.jpg\", alt=\"Foto\") }}\n\n\
+         [Altro sito](https://other.example.com/) e ![Qui](https://example.org/qui.png)\n",
     );
     let base = "themes/test/templates/base.html";
     let html = std::fs::read_to_string(site.root.join(base)).unwrap();
@@ -121,15 +124,8 @@ fn strict_makes_them_errors() {
 
 #[test]
 fn links_and_the_sites_own_host_are_not_contacts() {
-    let site = Site::fixture("editors");
-    let page = "content/spazi/via-piazzetta.md";
-    let text = std::fs::read_to_string(site.root.join(page)).unwrap();
-    site.write(
-        page,
-        format!(
-            "{text}\n[Altro](https://other.example.com/) ![Qui](https://example.org/qui.png)\n"
-        ),
-    );
+    let site =
+        with_markdown("[Altro](https://other.example.com/) ![Qui](https://example.org/qui.png)\n");
     assert_eq!(contacts(&site, &["--strict"]), (Vec::new(), Some(0)));
 }
 

@@ -803,6 +803,17 @@ fn found_words(found: &str) -> Text {
 mod tests {
     use super::*;
 
+    /// A repeatable xorshift generator: each call gives a number below its argument. Shared
+    /// by the random-text tests of `yaml` and `yaml::syntax`.
+    pub(super) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
@@ -1066,13 +1077,7 @@ mod tests {
         // serde_yaml reads one, the depth found before is at least the value's. With `?` and
         // `:`, a list may hold one-entry maps without brackets (`[a: b]`): a level of value
         // for no level of brackets, so the brackets are at least half the value's depth.
-        let mut seed: u64 = 0x5eed;
-        let mut random = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = random_below(0x5eed);
         let pieces = [
             "[", "[", "]", "]", "]", "{", "}", "}", ", ", ",", "a", "b c", " ", "\n", "\t", "'",
             "''", "\"", "\\", "'x'", "\"y\"", "# ", "!t ", "!<[x]> ", "&a ", "*a", "- ", "-", "<",

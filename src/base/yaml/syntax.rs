@@ -866,13 +866,7 @@ mod tests {
     /// ASCII): none panics, and every refusal has a place.
     #[test]
     fn any_refusal_is_classified_without_panicking() {
-        let mut seed: u64 = 0x7a61;
-        let mut random = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::base::yaml::tests::random_below(0x7a61);
         let pieces = [
             "\n", "\n", "\n  ", "\n ", "\n    ", "- ", "-", "a", "title", ": ", ":", "\"", "'",
             "“", "»", "\\", "\t", "[", "]", "{", "}", ",", "#", " ", "@", "*", "&", "!", "?", "|",
