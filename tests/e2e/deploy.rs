@@ -31,6 +31,9 @@ const PREFIX: &str = "/wemi/";
 /// The configuration README.md gives administrators, relative to the repository.
 const NGINX_CONF: &str = "docs/deploy/nginx.conf";
 
+/// Debian's nginx (not always on a user's `PATH`).
+const NGINX: &str = "/usr/sbin/nginx";
+
 /// Debian's `brotli_static` module (libnginx-mod-http-brotli-static).
 const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
 
@@ -111,8 +114,10 @@ fn server_block(root: &Path, port: u16) -> String {
 /// user, whatever user runs the tests), its files in `dir`.
 fn start_nginx(dir: &Path, root: &Path, port: u16) -> Server {
     let mut missing = Vec::new();
-    if !tools::runs(&["nginx", "-v"]) {
-        missing.push("Debian's nginx (`apt-get install nginx`)".to_string());
+    if !tools::runs(&[NGINX, "-v"]) {
+        missing.push(format!(
+            "Debian's nginx at {NGINX} (`apt-get install nginx`)"
+        ));
     }
     if !Path::new(BROTLI_MODULE).is_file() {
         missing.push(format!(
@@ -135,7 +140,7 @@ fn start_nginx(dir: &Path, root: &Path, port: u16) -> Server {
     );
     fs::write(dir.join("nginx.conf"), main).unwrap();
     start_server(
-        Command::new("nginx")
+        Command::new(NGINX)
             .arg("-e")
             .arg("stderr")
             .arg("-p")
