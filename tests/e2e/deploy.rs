@@ -547,6 +547,24 @@ fn every_link_asset_feed_and_sitemap_entry_resolves_under_a_subpath_on_nginx() {
         crawl.problems.len(),
         crawl.problems.join("\n")
     );
+    // Each kind of resource was reached (so a reader of it that stopped finding URLs fails).
+    for path in [
+        "sitemap.xml",
+        "atom.xml",
+        "en/",
+        "notizie/page/2/",
+        "search/it/index.json",
+        "search/it/terms/0.json",
+        "search/it/docs/0.json",
+        "spazi/spazi.csv",
+        "spazi/spazi.geojson",
+        "spazi/spazi.json",
+    ] {
+        assert!(
+            crawl.reached.contains_key(path),
+            "{PREFIX}{path} was not reached"
+        );
+    }
     let pages = crawl.ids.len();
     let reached = crawl.reached.len();
     assert!(pages > 50, "only {pages} pages crawled");
@@ -635,11 +653,13 @@ const BUCKET: &str = "wemi";
 impl Bucket {
     fn start() -> Bucket {
         let mut missing = Vec::new();
-        if !tools::runs(&["moto_server", "--help"]) {
-            missing.push("moto's S3 server (`pip install -r .ci/s3-tools.txt`)".to_string());
-        }
-        if !tools::runs(&["aws", "--version"]) {
-            missing.push("the AWS command line (`pip install -r .ci/s3-tools.txt`)".to_string());
+        if !tools::runs(&["moto_server", "--help"]) || !tools::runs(&["aws", "--version"]) {
+            missing.push(
+                "moto's S3 server and the AWS command line, `moto_server` and `aws` on PATH \
+                 (`pip install --require-hashes --no-deps -r .ci/s3-tools.txt` in a virtual \
+                 environment)"
+                    .to_string(),
+            );
         }
         tools::require("s3", "deploys to an S3 bucket", &missing);
         let dir = tempfile::tempdir().unwrap();
