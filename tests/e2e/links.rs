@@ -53,14 +53,14 @@ struct Output {
 /// A resource a page points at, inside the site: the path below the site's base path (no
 /// leading slash, percent-decoded) and the fragment (percent-decoded, `None` without `#`).
 #[derive(Debug, PartialEq)]
-struct Target {
-    path: String,
-    fragment: Option<String>,
+pub(crate) struct Target {
+    pub(crate) path: String,
+    pub(crate) fragment: Option<String>,
 }
 
 /// Where `url`, found on the page at site path `page` (e.g. `spazi/x/index.html`), points
 /// inside the site; `None` for another host or scheme (`mailto:`, `tel:`, `https://other/`).
-fn resolve(url: &str, page: &str, base_url: &str) -> Option<Target> {
+pub(crate) fn resolve(url: &str, page: &str, base_url: &str) -> Option<Target> {
     let url = url.trim();
     let (origin, base_path) = split_origin(base_url).expect("the base URL is absolute");
     let (without_fragment, fragment) = match url.split_once('#') {
@@ -193,7 +193,7 @@ fn ids_of<'a>(
 }
 
 /// The URLs a page points at: its URL attributes and the `url(…)` of its inline styles.
-fn urls_of_page(html: &str) -> Vec<String> {
+pub(crate) fn urls_of_page(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let mut urls = Vec::new();
     for (selector, attribute) in URL_ATTRIBUTES {
@@ -225,7 +225,7 @@ fn srcset_urls(srcset: &str) -> Vec<String> {
 }
 
 /// The `url(…)` references of a stylesheet (quoted or not).
-fn css_urls(css: &str) -> Vec<String> {
+pub(crate) fn css_urls(css: &str) -> Vec<String> {
     let mut urls = Vec::new();
     let mut rest = css;
     while let Some(start) = rest.find("url(") {
@@ -286,7 +286,7 @@ fn broken_links(site: &Output) -> Vec<String> {
 }
 
 /// The `base_url` of a site's `site.yaml` (a top-level `base_url:` line).
-fn base_url_of(site_root: &Path) -> String {
+pub(crate) fn base_url_of(site_root: &Path) -> String {
     let config = fs::read_to_string(site_root.join("site.yaml")).unwrap();
     let line = config
         .lines()

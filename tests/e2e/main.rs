@@ -8,6 +8,7 @@ mod adversarial;
 mod architecture;
 mod build;
 mod command_line;
+mod deploy;
 mod editors;
 mod fuzz_corpus;
 mod hardening;

@@ -188,11 +188,25 @@ pub fn get(port: u16, path: &str) -> (u16, String) {
 /// A new connection to the server that has sent `GET target`; each read waits at most
 /// `timeout`.
 fn request(port: u16, target: &str, timeout: Duration) -> std::io::Result<TcpStream> {
+    request_with(port, target, &[], timeout)
+}
+
+/// [`request`] with these headers added (`("Accept-Encoding", "gzip")`).
+fn request_with(
+    port: u16,
+    target: &str,
+    headers: &[(&str, &str)],
+    timeout: Duration,
+) -> std::io::Result<TcpStream> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(timeout))?;
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
     )?;
     Ok(stream)
 }
@@ -217,7 +231,19 @@ pub fn eventually(port: u16, path: &str, status: u16, ok: impl Fn(&str) -> bool)
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
+    /// The headers, as (name, value), in the order sent.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The value of the header `name` (any case), when sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(sent, _)| sent.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// How long [`fetch`] waits for any one read: only a bound on a hang.
@@ -227,8 +253,13 @@ const FETCH_TIMEOUT: Duration = HANG;
 /// an error: failing to connect or write, a read error or timeout, no status line, no
 /// `Content-Length`, or a body of another length.
 pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
-    let mut stream =
-        request(port, target, FETCH_TIMEOUT).map_err(|e| format!("{target}: request: {e}"))?;
+    fetch_with(port, target, &[])
+}
+
+/// [`fetch`] with these request headers added (`("Accept-Encoding", "br, gzip")`).
+pub fn fetch_with(port: u16, target: &str, headers: &[(&str, &str)]) -> Result<Reply, String> {
+    let mut stream = request_with(port, target, headers, FETCH_TIMEOUT)
+        .map_err(|e| format!("{target}: request: {e}"))?;
     let mut raw = Vec::new();
     stream
         .read_to_end(&mut raw)
@@ -243,13 +274,18 @@ pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
         .strip_prefix("HTTP/1.1 ")
         .and_then(|rest| rest.get(..3)?.parse().ok())
         .ok_or_else(|| format!("{target}: bad status line in {head:?}"))?;
-    let length: usize = head
+    let headers: Vec<(String, String)> = head
         .lines()
-        .find_map(|line| {
+        .skip(1)
+        .filter_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
+            Some((name.to_string(), value.trim().to_string()))
         })
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.parse().ok())
         .ok_or_else(|| format!("{target}: no Content-Length in {head:?}"))?;
     if body.len() != length {
         return Err(format!(
@@ -257,7 +293,11 @@ pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
             body.len()
         ));
     }
-    Ok(Reply { status, body })
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// `body` without what serve adds to HTML pages (the live reload script), so that it can be

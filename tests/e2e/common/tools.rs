@@ -1,6 +1,7 @@
 //! The programs some tests need besides Rust: xmllint (sitemaps validated against the
-//! sitemaps.org XSDs) and Debian's Chromium driven by Node.js and playwright-core (pages
-//! opened in a real browser). `.ci/run` installs them.
+//! sitemaps.org XSDs), Debian's Chromium driven by Node.js and playwright-core (pages
+//! opened in a real browser), Debian's nginx (the site served under a subpath) and an S3
+//! server with a sync tool (deploys to a bucket). `.ci/run` installs them.
 //!
 //! A test that needs one never passes without it: it fails saying what is missing and how to
 //! install it. The only way to run without one is to leave its tests out, by name:
@@ -26,6 +27,26 @@ fn assert_test_named(word: &str) {
         name.contains(word),
         "the test `{name}` needs what its name must then say: add `{word}` to it, so that \
          `cargo test -- --skip {word}` leaves it out"
+    );
+}
+
+/// Whether `command` (a program and its arguments) runs and succeeds.
+pub fn runs(command: &[&str]) -> bool {
+    Command::new(command[0])
+        .args(&command[1..])
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Fails unless the running test's name contains `word`, and unless `missing` (each thing this
+/// test needs and lacks, with how to install it) is empty, saying what it was for.
+pub fn require(word: &str, purpose: &str, missing: &[String]) {
+    assert_test_named(word);
+    assert!(
+        missing.is_empty(),
+        "this test {purpose}, and these are missing: {}; or leave the tests that need them \
+         out: `cargo test -- --skip {word}` ({SEE})",
+        missing.join(", ")
     );
 }
 
