@@ -22,6 +22,7 @@ use crate::content::data;
 use crate::content::document::{self, Document, Rejected};
 use crate::content::source::{self, SourceFile, SourceKind};
 use crate::content::theme::{self, Theme};
+use crate::output::assets::Assets;
 use crate::output::{self, Keeping, OutputFile, OutputSet, WriteReport};
 use crate::render::bodies::{self, Bodies};
 use crate::render::view::{self, SiteValues};
@@ -152,7 +153,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
             warnings: Vec::new(),
         });
     }
-    let stage = output::Stage::open(&out_dir, state).map_err(Error::site)?;
+    let stage = output::Stage::open(&out_dir, state)
+        .map_err(Error::site)?
+        .publishing(config.publish);
     let run = Run {
         root: &options.root,
         drafts: options.drafts,
@@ -299,6 +302,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
         unparsed,
         assets,
         theme,
+        theme_assets,
         templates,
     } = without_drafts(inputs, run.drafts);
 
@@ -317,7 +321,11 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     progress.start(Phase::Views, 0);
     let values = view::build(&site, &bodies).map_err(Error::site)?;
     let renderer = templates.renderer(&site, &values.pages, &values.sections);
-    let output = render(&site, &bodies, &values, &renderer, &theme, &run).map_err(Error::site)?;
+    let copies = Copies {
+        theme: &theme,
+        theme_assets: &theme_assets,
+    };
+    let output = render(&site, &bodies, &values, &renderer, copies, &run).map_err(Error::site)?;
     Ok(RenderedSite {
         site,
         values,
@@ -336,6 +344,8 @@ struct Inputs {
     /// The files copied as they are.
     assets: Vec<SourceFile>,
     theme: Theme,
+    /// The theme's static files as the templates' `asset` function finds them.
+    theme_assets: Assets,
     /// The theme's templates, when they loaded.
     templates: Option<Templates>,
 }
@@ -370,6 +380,8 @@ fn read(
         errors.append(&mut e);
         Theme::default()
     });
+    let (theme_assets, mut asset_errors) = Assets::load(&theme, root, config.publish);
+    errors.append(&mut asset_errors);
     let data = data::load(root).unwrap_or_else(|mut e| {
         errors.append(&mut e);
         tera::Value::none()
@@ -383,7 +395,9 @@ fn read(
     }
     let templates = view::config_value(config)
         .map_err(|e| vec![e])
-        .and_then(|config_value| Templates::load(&theme, config, &config_value, &data))
+        .and_then(|config_value| {
+            Templates::load(&theme, &theme_assets, config, &config_value, &data)
+        })
         .map_err(|mut e| errors.append(&mut e))
         .ok();
     Inputs {
@@ -391,6 +405,7 @@ fn read(
         unparsed,
         assets,
         theme,
+        theme_assets,
         templates,
     }
 }
@@ -503,6 +518,14 @@ fn finish(
     }
 }
 
+/// The files a build copies: the theme's static files, and its stylesheets and scripts under
+/// their hashed names.
+#[derive(Clone, Copy)]
+struct Copies<'a> {
+    theme: &'a Theme,
+    theme_assets: &'a Assets,
+}
+
 /// Every output file: each page rendered (with [`Mode::Build`], staged on disk as soon as it
 /// is) while the files made without templates (feeds, sitemap, redirects) are made, then
 /// the files copied as they are.
@@ -511,7 +534,7 @@ fn render(
     bodies: &Bodies,
     values: &SiteValues,
     renderer: &Renderer,
-    theme: &Theme,
+    copies: Copies,
     run: &Run,
 ) -> std::result::Result<OutputSet, Vec<Diagnostic>> {
     let keeping = match &run.mode {
@@ -526,7 +549,12 @@ fn render(
     let mut output = output?;
     run.progress.start(Phase::Generate, 0);
     let mut errors = generated::add(generated_files, &mut output);
-    errors.append(&mut add_copies(&mut output, theme, site, run.root));
+    errors.append(&mut add_copies(&mut output, copies.theme, site, run.root));
+    errors.append(
+        &mut copies
+            .theme_assets
+            .add_to(&mut output, copies.theme, run.root),
+    );
     if errors.is_empty() {
         Ok(output)
     } else {

@@ -46,6 +46,8 @@ struct RawConfig {
     #[serde(default)]
     search: RawSearch,
     #[serde(default)]
+    publish: RawPublish,
+    #[serde(default)]
     schemas: Ordered<Ordered<RawField>>,
     #[serde(default)]
     outputs: Vec<RawOutput>,
@@ -107,6 +109,15 @@ impl Default for RawFeeds {
 struct RawSearch {
     #[serde(default)]
     enabled: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPublish {
+    #[serde(default)]
+    minify: bool,
+    #[serde(default)]
+    precompress: bool,
 }
 
 fn yes() -> bool {
@@ -215,6 +226,17 @@ pub struct Search {
     pub enabled: bool,
 }
 
+/// How the output is published (`publish:` in `site.yaml`): both off unless asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Publish {
+    /// Whether HTML and CSS are written without the spaces and comments that browsers
+    /// ignore (`crate::output::minify`).
+    pub minify: bool,
+    /// Whether each text file gets a `.gz` and a `.br` copy beside it, for hosts that serve
+    /// them as they are (`crate::output::compress`).
+    pub precompress: bool,
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -249,6 +271,8 @@ pub struct Config {
     pub feeds: Feeds,
     /// The search index.
     pub search: Search,
+    /// Minification and precompression of the output.
+    pub publish: Publish,
     /// Typed front matter: the schema of each section that has one.
     pub schemas: Schemas,
     /// Files rendered by templates at paths of their own, in the order written.
@@ -315,6 +339,7 @@ impl Config {
             front_matter,
             feeds,
             search,
+            publish,
             schemas,
             outputs,
             extra,
@@ -370,6 +395,10 @@ impl Config {
             },
             search: Search {
                 enabled: search.enabled,
+            },
+            publish: Publish {
+                minify: publish.minify,
+                precompress: publish.precompress,
             },
             extra,
         })

@@ -16,10 +16,17 @@
 //! can remove the files of a build that was killed. Nothing is written through a symbolic
 //! link.
 //!
+//! Publishing: the theme's stylesheets and scripts under names holding their hash
+//! ([`assets`]), and, when `site.yaml` asks for them, the output minified ([`minify`]) and a
+//! compressed copy beside each text file ([`compress`]), made by the stage with the file.
+//!
 //! `wemi check` keeps no bytes, only what [`contacts`] finds in each page: the other hosts
 //! it would make a browser contact.
 
+pub mod assets;
+pub mod compress;
 pub mod contacts;
+pub mod minify;
 mod path;
 mod set;
 mod stage;

@@ -8,6 +8,11 @@
 //! renames the changed files into place and moves the files of earlier builds that are gone
 //! aside, keeping every old version until the new manifest is written: if any step fails,
 //! everything is put back. Dropping a stage that was not committed removes what it created.
+//!
+//! When the site asks for it ([`Stage::publishing`]), a file is minified before it is
+//! compared, and its compressed copies are kept with it as files of the build: an unchanged
+//! file's copies are reused when they still decompress to its bytes, so a build that changes
+//! nothing compresses nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -17,12 +22,15 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 
 use rayon::prelude::*;
 
+use super::compress::{self, Encoding};
 use super::path::OutputPath;
-use super::set::{OutputFile, OutputSet};
+use super::set::{OutputFile, OutputSet, checked};
 use super::state::{Record, State};
+use super::{assets, minify};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::{Text, msg};
+use crate::config::Publish;
 
 /// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
 const TEMPORARY: &str = "wemi-tmp";
@@ -47,6 +55,11 @@ pub struct Stage {
     folders: Mutex<HashMap<String, bool>>,
     /// The output paths already in the journal ([`Stage::plan`]).
     planned: RwLock<HashSet<OutputPath>>,
+    /// Minification and precompression of what the build writes.
+    publish: Publish,
+    /// The compressed copies kept so far, each with the path of its file: added to the
+    /// build's files on commit.
+    companions: Mutex<Vec<(OutputPath, OutputFile, String)>>,
 }
 
 /// What writing did.
@@ -155,7 +168,15 @@ impl Stage {
             created: Mutex::new(Vec::new()),
             folders: Mutex::new(HashMap::new()),
             planned: RwLock::new(HashSet::new()),
+            publish: Publish::default(),
+            companions: Mutex::new(Vec::new()),
         })
+    }
+
+    /// This stage, minifying and precompressing what it keeps as `publish` says.
+    pub fn publishing(mut self, publish: Publish) -> Stage {
+        self.publish = publish;
+        self
     }
 
     /// Tells the journal, in one write, of output paths about to be kept: the paths of all
@@ -177,8 +198,55 @@ impl Stage {
     /// Keeps the rendered `bytes` of output `path`: [`OutputFile::Kept`] when the output
     /// folder already holds them, [`OutputFile::Placed`] when the file is new (written now),
     /// [`OutputFile::Staged`] when it changes (written beside it, renamed on commit). A path
-    /// not [planned](Stage::plan) goes into the journal first.
+    /// not [planned](Stage::plan) goes into the journal first. The bytes are minified first,
+    /// and their compressed copies kept too, when the stage is [publishing](Stage::publishing)
+    /// so.
     pub fn keep(&self, path: &OutputPath, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+        // Hashed assets were minified before they were hashed (their integrity is that of
+        // their published bytes).
+        let minified = (self.publish.minify && !assets::looks_hashed(path))
+            .then(|| minify::minified(path.as_str(), bytes))
+            .flatten();
+        let bytes = minified.as_deref().unwrap_or(bytes);
+        let kept = self.keep_bytes(path, bytes)?;
+        if self.publish.precompress && compress::wanted(path.as_str(), bytes.len()) {
+            self.keep_companions(path, bytes, matches!(kept, OutputFile::Kept(_)))?;
+        }
+        Ok(kept)
+    }
+
+    /// Keeps the compressed copies of the file at `path` holding `bytes`. When the file is
+    /// `unchanged`, a copy that the output folder holds and that decompresses to `bytes` is
+    /// kept as it is: no compression.
+    fn keep_companions(
+        &self,
+        path: &OutputPath,
+        bytes: &[u8],
+        unchanged: bool,
+    ) -> Result<(), Diagnostic> {
+        for encoding in Encoding::ALL {
+            let companion = checked(&format!("{path}{}", encoding.suffix()), path.as_str())?;
+            let target = self.out_dir.join(companion.as_str());
+            let reused = unchanged
+                .then(|| copy_of(&target, encoding, bytes))
+                .flatten();
+            let file = match reused {
+                Some(stamp) => OutputFile::Kept(stamp),
+                None => match encoding.compress(bytes) {
+                    Some(compressed) => self.keep_bytes(&companion, &compressed)?,
+                    None => continue,
+                },
+            };
+            self.companions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((companion, file, path.to_string()));
+        }
+        Ok(())
+    }
+
+    /// [`Stage::keep`] of bytes as they are.
+    fn keep_bytes(&self, path: &OutputPath, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
         let planned = self
             .planned
             .read()
@@ -277,6 +345,19 @@ impl Stage {
         record: Option<Record>,
     ) -> Result<WriteReport, Vec<Diagnostic>> {
         self.keep_all(set)?;
+        let companions = std::mem::take(
+            &mut *self
+                .companions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let collisions: Vec<Diagnostic> = companions
+            .into_iter()
+            .filter_map(|(path, file, origin)| set.insert(path, file, origin).err())
+            .collect();
+        if !collisions.is_empty() {
+            return Err(collisions);
+        }
         let mut done = Vec::new();
         match self.swap(set, record, &mut done) {
             Ok(report) => {
@@ -607,6 +688,13 @@ fn remove_empty_parents(out_dir: &Path, file: &Path) {
         }
         dir = d.parent();
     }
+}
+
+/// The stamp of `target` when it is a regular file holding `bytes` compressed by `encoding`.
+fn copy_of(target: &Path, encoding: Encoding, bytes: &[u8]) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(target).ok()?;
+    let compressed = std::fs::read(target).ok().filter(|_| meta.is_file())?;
+    (encoding.decompress(&compressed, bytes.len())? == bytes).then(|| Stamp::of(&meta))
 }
 
 /// True when `target`, whose metadata (not following links) is `meta`, is a regular file

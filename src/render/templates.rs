@@ -1,6 +1,6 @@
 //! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
 //! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
-//! `url`, `trans`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
+//! `url`, `asset`, `asset_integrity`, `trans`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
 //! files that Tera does not escape).
 //!
 //! A template error becomes a diagnostic naming the template file, its line and column, and
@@ -13,12 +13,13 @@ use std::sync::{Arc, Mutex};
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::base::date::{self, DateFormat};
-use crate::base::error::{Code, Diagnostic};
+use crate::base::error::{self, Code, Diagnostic};
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::slug;
 use crate::config::Config;
 use crate::content::theme::{Theme, Translations};
+use crate::output::assets::{Asset, Assets};
 use crate::site::Site;
 
 /// The theme's templates loaded into Tera and checked, with wemi's functions and filters and
@@ -82,6 +83,7 @@ impl Templates {
     /// the templates. `config` is the configuration as templates see it.
     pub fn load(
         theme: &Theme,
+        assets: &Assets,
         config: &Config,
         config_value: &Value,
         data: &Value,
@@ -90,6 +92,7 @@ impl Templates {
         let own_errors = OwnErrors::default();
         register_filters(&mut tera, config, &own_errors);
         register_trans(&mut tera, config, &theme.translations, &own_errors);
+        register_assets(&mut tera, config, assets, &own_errors);
         // Until a site's values take their place (`renderer`), these find nothing.
         register_lookups(&mut tera, Lookups::default(), &own_errors);
         tera.global_context()
@@ -404,6 +407,52 @@ fn register_filters(tera: &mut Tera, config: &Config, own: &OwnErrors) {
         csv(value).map_err(|_| {
             errors.raise(msg!(
                 "csv: a field must be text, a number, true or false, or none, not a list or a map"
+            ))
+        })
+    });
+}
+
+/// Registers `asset(path="css/wemi.css")`, the URL (with the base path) of a static file,
+/// under its hashed name for a stylesheet or script, and `asset_integrity(path=…)`, the
+/// subresource integrity (`sha384-…`) of such a file. A path that is no static file is an
+/// error, with the closest one that is.
+fn register_assets(tera: &mut Tera, config: &Config, assets: &Assets, own: &OwnErrors) {
+    let assets = Arc::new(assets.clone());
+    let find = {
+        let (assets, errors) = (Arc::clone(&assets), own.clone());
+        move |function: &str, kwargs: &Kwargs| -> Result<Asset, tera::Error> {
+            let path: &str = kwargs.must_get("path")?;
+            assets.get(path).cloned().ok_or_else(|| {
+                let text = match error::closest(path, assets.paths()) {
+                    Some(best) => msg!(
+                        "{function}: there is no static file `{path}`; did you mean `{best}`?",
+                        function = function,
+                        path = path,
+                        best = best
+                    ),
+                    None => msg!(
+                        "{function}: there is no static file `{path}` in the theme's or the site's static/",
+                        function = function,
+                        path = path
+                    ),
+                };
+                errors.raise(text)
+            })
+        }
+    };
+    let config = config.clone();
+    let find_url = find.clone();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
+        let asset = find_url("asset", &kwargs)?;
+        Ok::<_, tera::Error>(config.url(&asset.published))
+    });
+    let errors = own.clone();
+    tera.register_function("asset_integrity", move |kwargs: Kwargs, _: &State| {
+        let asset = find("asset_integrity", &kwargs)?;
+        asset.integrity.ok_or_else(|| {
+            errors.raise(msg!(
+                "asset_integrity: only stylesheets and scripts (.css, .js) have an integrity value, not `{path}`",
+                path = &asset.published
             ))
         })
     });

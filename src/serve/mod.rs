@@ -28,7 +28,7 @@ use crate::base::progress::Progress;
 use crate::build::{Mode, RenderedSite, Run, render_site};
 use crate::config::Config;
 use crate::content::cache::{self, DocumentCache};
-use crate::output::{OutputFile, OutputSet};
+use crate::output::{OutputFile, OutputSet, assets};
 use crate::render::{self, bodies, view};
 use crate::serve::http::{Reload, Server, Snapshot};
 use watch::{Change, SiteWatcher};
@@ -191,8 +191,9 @@ impl Preview {
                 rebuild.warnings = std::mem::take(&mut rendered.warnings);
                 let changed = changed_paths(&self.served, &output);
                 rebuild.files_changed = changed.len();
+                // An edited stylesheet has a new hashed name: the pages linking it changed and
+                // reload (fetching the stylesheets again would ask for the old name).
                 let reload = match &change {
-                    Some(c) if c.css_only() => Reload::Css,
                     // Pages showing errors reload to clear them; else only changed ones.
                     Some(_) if self.served.errors.is_empty() => Reload::Pages(changed),
                     _ => Reload::Full,
@@ -232,15 +233,18 @@ impl Preview {
     }
 
     /// True when the change touches only static files that the served site already copies
-    /// (edited in place): they are read when asked for, so nothing needs building.
+    /// (edited in place): they are read when asked for, so nothing needs building. A
+    /// stylesheet or script is also published under a name holding its hash, which pages
+    /// link: editing one takes a build.
     fn static_files_only(&self, change: &Change) -> bool {
         !change.paths.is_empty()
             && change.kinds.iter().all(|k| *k == ChangeKind::Static)
             && self.served.errors.is_empty()
-            && change
-                .paths
-                .iter()
-                .all(|p| self.options.root.join(p).is_file() && self.served.site.copies(p))
+            && change.paths.iter().all(|p| {
+                self.options.root.join(p).is_file()
+                    && self.served.site.copies(p)
+                    && !p.to_str().is_some_and(assets::is_hashed)
+            })
     }
 
     /// When the change is one page whose front matter did not change, renders that page

@@ -20,6 +20,7 @@ mod migrated;
 mod outputs;
 mod path_properties;
 mod privacy;
+mod publishing;
 mod reporting;
 mod schema;
 mod search;

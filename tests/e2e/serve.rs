@@ -103,7 +103,10 @@ fn a_change_sends_the_reload_event() {
     let mut events = Events::open(server.port);
     site.write("themes/test/static/css/site.css", "body { color: red; }");
     let (name, _) = events.next();
-    assert_eq!(name, "css", "a CSS-only change swaps styles");
+    assert_eq!(
+        name, "reload",
+        "an edited stylesheet has a new hashed name: the pages linking it reload"
+    );
     site.write(
         "content/spazi/via-piazzetta.md",
         "---\ntitle: Ricarica\n---\n",
@@ -189,11 +192,27 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
 #[test]
 fn a_static_file_edit_needs_no_build() {
     let site = Site::fixture("basic");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     let server = serve(&site);
     let seen = server.lines();
-    site.write("themes/test/static/css/site.css", "body { color: teal; }");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>teal</title></svg>",
+    );
     let seen = server.wait_line(seen, "Static files changed, nothing to build");
-    eventually(server.port, "/css/site.css", 200, |b| b.contains("teal"));
+    eventually(server.port, "/img/logo.svg", 200, |b| b.contains("teal"));
+    // A stylesheet is linked by a name holding its hash: editing it takes a build, and the
+    // pages then link its new version.
+    site.write("themes/test/static/css/site.css", "body { color: teal; }");
+    let seen = server.wait_line(seen, "changed)");
+    let (_, home) = get(server.port, "/");
+    let [href] = &attrs(&Html::parse_document(&home), "link[rel=stylesheet]", "href")[..] else {
+        panic!("one stylesheet: {home}")
+    };
+    eventually(server.port, href, 200, |b| b.contains("teal"));
     // A new file is a new part of the site: that takes a build.
     site.write(
         "static/img/nuova.svg",

@@ -272,6 +272,16 @@ fn template_error() {
 }
 
 #[test]
+fn unknown_asset() {
+    let site = broken(
+        "themes/test/templates/base.html",
+        "asset(path=\"css/site.css\")",
+        "asset(path=\"css/sito.css\")",
+    );
+    assert_snapshot(&site, "unknown-asset");
+}
+
+#[test]
 fn output_collision() {
     let site = Site::fixture("editors");
     site.write(

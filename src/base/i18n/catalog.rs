@@ -955,6 +955,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "get_page: la pagina content/{path} non esiste o non è pubblicata",
     ),
     (
+        "{function}: there is no static file `{path}`; did you mean `{best}`?",
+        "{function}: non c'è nessun file statico `{path}`; forse intendevi `{best}`?",
+    ),
+    (
+        "{function}: there is no static file `{path}` in the theme's or the site's static/",
+        "{function}: non c'è nessun file statico `{path}` nella cartella static/ del tema o del sito",
+    ),
+    (
+        "asset_integrity: only stylesheets and scripts (.css, .js) have an integrity value, not `{path}`",
+        "asset_integrity: solo fogli di stile e script (.css, .js) hanno un valore di integrità, `{path}` no",
+    ),
+    (
         "get_section: there is no section content/{path}",
         "get_section: la sezione content/{path} non esiste",
     ),
