@@ -159,12 +159,8 @@ impl Preview {
                 self.cache.clear();
             }
             if self.static_files_only(change) {
-                let reload = if change.css_only() {
-                    Reload::Css
-                } else {
-                    Reload::Full
-                };
-                self.publish(self.served_with(self.served.errors.clone()), reload);
+                // Stylesheets and scripts never get here (their hashed names change the pages).
+                self.publish(self.served_with(self.served.errors.clone()), Reload::Full);
                 rebuild.static_only = true;
                 rebuild.change = Some(change.clone());
                 rebuild.elapsed = started.elapsed();

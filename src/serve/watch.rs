@@ -49,17 +49,6 @@ pub struct Change {
 }
 
 impl Change {
-    /// True when only `.css` files under `static/` (the site's or a theme's) changed, so that
-    /// a browser can reload its stylesheets instead of the page.
-    pub fn css_only(&self) -> bool {
-        !self.paths.is_empty()
-            && self.kinds.iter().all(|k| *k == ChangeKind::Static)
-            && self.paths.iter().all(|p| {
-                layout::change_kind(p) == Some(ChangeKind::Static)
-                    && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"))
-            })
-    }
-
     /// Adds `other` to this change: what serve does with the changes that arrive while it
     /// rebuilds.
     pub fn merge(&mut self, other: Change) {
@@ -378,7 +367,6 @@ mod tests {
         let change = until(&rx, &["content/pagina.md"]);
         assert_eq!(change.kinds, kinds(&[ChangeKind::Content]));
         assert_eq!(change.paths, paths(&["content/pagina.md"]));
-        assert!(!change.css_only());
     }
 
     #[test]
@@ -519,21 +507,21 @@ mod tests {
     }
 
     #[test]
-    fn stylesheets_alone_are_css_only() {
+    fn static_files_of_the_site_and_the_theme_are_static_changes() {
         let (_dir, root, _w, rx) = site();
         write(root.join("static/style.css"), "body { color: red }").unwrap();
         let change = until(&rx, &["static/style.css"]);
         assert_eq!(change.kinds, kinds(&[ChangeKind::Static]));
-        assert!(change.css_only(), "{change:#?}");
 
         write(root.join("themes/wemi/static/tema.css"), "p { margin: 0 }").unwrap();
-        assert!(until(&rx, &["themes/wemi/static/tema.css"]).css_only());
+        let change = until(&rx, &["themes/wemi/static/tema.css"]);
+        assert_eq!(change.kinds, kinds(&[ChangeKind::Static]));
 
         write(root.join("static/style.css"), "body {}").unwrap();
         write(root.join("static/app.js"), "").unwrap();
         let change = until(&rx, &["static/app.js", "static/style.css"]);
         assert_eq!(change.paths, paths(&["static/app.js", "static/style.css"]));
-        assert!(!change.css_only());
+        assert_eq!(change.kinds, kinds(&[ChangeKind::Static]));
     }
 
     #[test]
@@ -602,25 +590,5 @@ mod tests {
             assert_eq!(classify(p), None, "{p}");
         }
         assert_eq!(scope.classify(Path::new("/altrove/content/a.md")), None);
-    }
-
-    #[test]
-    fn css_only_needs_only_stylesheets_under_static() {
-        let change = |list: &[&str]| {
-            let paths = paths(list);
-            Change {
-                kinds: paths
-                    .iter()
-                    .filter_map(|p| layout::change_kind(p))
-                    .collect(),
-                paths,
-            }
-        };
-        assert!(change(&["static/a.css", "themes/wemi/static/b.CSS"]).css_only());
-        assert!(!change(&["static/a.css", "templates/page.html"]).css_only());
-        assert!(!change(&["content/a.css"]).css_only());
-        assert!(!change(&["static/css"]).css_only());
-        assert!(!Change::everything().css_only());
-        assert!(!Change::default().css_only());
     }
 }

@@ -41,7 +41,7 @@ fn inject(html: &[u8], addition: &str) -> Vec<u8> {
     out
 }
 
-/// The script that reloads the page, or its stylesheets, when the server says so. `since`
+/// The script that reloads the page when the server says so. `since`
 /// makes the server send a reload at once when a build was published after this page was
 /// served (or the server restarted), so no change is missed while the page loads.
 fn reload_script(generation: u64) -> String {
@@ -55,14 +55,6 @@ fn reload_script(generation: u64) -> String {
     let here = decodeURIComponent(location.pathname).replace(/^\/+/, "");
     if (here === "" || here.endsWith("/")) here += "index.html";
     if (JSON.parse(list).includes(here)) location.reload();
-  });
-  events.addEventListener("css", () => {
-    for (const link of document.querySelectorAll('link[rel~="stylesheet" i]')) {
-      const url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) continue;
-      url.searchParams.set("v", Date.now());
-      link.href = url.href;
-    }
   });
 })();
 </script>

@@ -41,8 +41,6 @@ pub enum Reload {
     Full,
     /// Reload the page if it is one of these output paths (`notizie/x/index.html`).
     Pages(Vec<String>),
-    /// Fetch the stylesheets again, without reloading (only CSS changed).
-    Css,
 }
 
 /// Above this many changed pages, every page reloads (rather than send a long list to each).
@@ -57,7 +55,6 @@ impl Reload {
                 format!("event: reload\ndata: {generation}\ndata: {list}\n\n")
             }
             Reload::Full | Reload::Pages(_) => event("reload", generation),
-            Reload::Css => event("css", generation),
         }
     }
 }
@@ -183,8 +180,7 @@ impl Server {
         Ok((server, bound))
     }
 
-    /// Serves `snapshot` from now on, and tells every open page to reload (or, for
-    /// [`Reload::Css`], to fetch its stylesheets again).
+    /// Serves `snapshot` from now on, and tells the open pages that `reload` names to reload.
     pub fn publish(&self, snapshot: impl Into<Arc<Snapshot>>, reload: Reload) {
         // The snapshot changes before anyone is told, and event streams subscribe before they
         // read the generation: a page connecting meanwhile either gets this event or sees

@@ -339,11 +339,12 @@ fn open_pages_hear_of_every_publish() {
         &mut seen,
         "event: reload\ndata: 1\n\n"
     ));
-    f.server.publish(snapshot(), Reload::Css);
+    f.server
+        .publish(snapshot(), Reload::Pages(vec!["a/index.html".into()]));
     assert!(read_until(
         &mut events,
         &mut seen,
-        "event: css\ndata: 2\n\n"
+        "event: reload\ndata: 2\ndata: [\"a/index.html\"]\n\n"
     ));
 
     // The server going away ends the stream.
@@ -361,7 +362,7 @@ fn a_page_served_before_a_publish_reloads_when_it_connects() {
             patches: Default::default(),
             errors: vec![],
         },
-        Reload::Css,
+        Reload::Pages(vec!["a/index.html".into()]),
     );
     let mut events = open_events(f.addr, "/__wemi/events?since=0");
     let mut seen = String::new();
