@@ -3,8 +3,10 @@
 //! `docs/deploy/nginx.conf`, the file README.md gives administrators, and crawled over HTTP
 //! from its home: every link, asset, feed, sitemap entry, canonical and alternate URL, search
 //! index file, open data file and redirect must answer 200 under `/wemi/`, with the type and
-//! cache lifetime the configuration promises, and nothing may point outside `/wemi/` or at
-//! the production host. And a site deployed to an S3-compatible bucket (moto's server,
+//! cache lifetime the configuration promises, compressed (`Content-Encoding` br or gzip)
+//! exactly where the build wrote a `.br`/`.gz` copy (`publish: { precompress: true }`) and
+//! decoding to the file's bytes, and nothing may point outside `/wemi/` or at the production
+//! host. And a site deployed to an S3-compatible bucket (moto's server,
 //! `aws s3 sync`) uploads nothing the second time, and only the files a change touched the
 //! third, because wemi keeps the bytes and modification times of unchanged files; after a
 //! clean build only a sync by checksum (rclone) still sends nothing.
@@ -19,6 +21,7 @@ use crate::links;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
+use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
@@ -258,10 +261,14 @@ struct Crawl {
     search_indexes: BTreeSet<String>,
     /// What is wrong, one line each.
     problems: Vec<String>,
+    /// The folder nginx serves the site from: whether a `.gz`/`.br` copy was written.
+    output: PathBuf,
+    /// How many responses came compressed with each encoding.
+    encoded: BTreeMap<&'static str, usize>,
 }
 
 impl Crawl {
-    fn new(port: u16, production_host: String) -> Crawl {
+    fn new(port: u16, production_host: String, output: PathBuf) -> Crawl {
         let origin = format!("http://127.0.0.1:{port}");
         Crawl {
             port,
@@ -274,6 +281,8 @@ impl Crawl {
             ids: BTreeMap::new(),
             search_indexes: BTreeSet::new(),
             problems: Vec::new(),
+            output,
+            encoded: BTreeMap::new(),
         }
     }
 
@@ -300,10 +309,14 @@ impl Crawl {
         Some(path)
     }
 
-    /// Fetches what is queued, and what it leads to, until nothing is left.
+    /// Fetches what is queued, and what it leads to, until nothing is left. Requests ask in
+    /// turn for brotli and for gzip: where the build wrote that copy, nginx must send it.
     fn run(&mut self) {
         while let Some(path) = self.queue.pop_front() {
-            let reply = fetch(self.port, &format!("{PREFIX}{}", encode_path(&path)))
+            let fetched: usize = self.encoded.values().sum();
+            let accepted = ["br", "gzip"][fetched % 2];
+            let target = format!("{PREFIX}{}", encode_path(&path));
+            let mut reply = fetch_with(self.port, &target, &[("Accept-Encoding", accepted)])
                 .unwrap_or_else(|e| panic!("{e}"));
             if reply.status != 200 {
                 let place = &self.reached[&path];
@@ -313,7 +326,49 @@ impl Crawl {
             }
             let problems = header_problems(&path, &reply);
             self.problems.extend(problems);
+            self.decode(&path, accepted, &mut reply);
             self.read(&path, &reply);
+        }
+    }
+
+    /// Checks that `reply` came compressed exactly when the build wrote the copy `accepted`
+    /// asks for, and replaces its body with the decoded bytes, which must be the file's.
+    fn decode(&mut self, path: &str, accepted: &'static str, reply: &mut Reply) {
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        let extension = if accepted == "br" { "br" } else { "gz" };
+        let copy_written = self.output.join(format!("{file}.{extension}")).is_file();
+        let encoding = reply.header("Content-Encoding").map(str::to_string);
+        if encoding.as_deref() != copy_written.then_some(accepted) {
+            self.problems.push(format!(
+                "{PREFIX}{path}: Content-Encoding {encoding:?} for Accept-Encoding {accepted}, \
+                 but {file}.{extension} {} written",
+                if copy_written { "was" } else { "was not" }
+            ));
+            return;
+        }
+        *self
+            .encoded
+            .entry(if copy_written { accepted } else { "identity" })
+            .or_default() += 1;
+        if copy_written {
+            let mut decoded = Vec::new();
+            let compressed = reply.body.as_slice();
+            let read = if accepted == "br" {
+                brotli::Decompressor::new(compressed, 4096).read_to_end(&mut decoded)
+            } else {
+                flate2::read::GzDecoder::new(compressed).read_to_end(&mut decoded)
+            };
+            read.unwrap_or_else(|e| panic!("{PREFIX}{path} ({accepted}): {e}"));
+            reply.body = decoded;
+        }
+        if fs::read(self.output.join(&file)).ok().as_ref() != Some(&reply.body) {
+            self.problems.push(format!(
+                "{PREFIX}{path} ({accepted}): the body is not the bytes of {file}"
+            ));
         }
     }
 
@@ -462,9 +517,17 @@ impl Crawl {
 }
 
 /// The real site, with what it does not have yet but a site may: news paginated (so
-/// `page/2/` and the redirect at `page/1/`) and an alias (a redirect from an old address).
+/// `page/2/` and the redirect at `page/1/`), an alias (a redirect from an old address), and
+/// its output minified and precompressed (`publish:`), as a host with nginx would want it.
 fn real_site_with_redirects() -> Site {
     let site = Site::real();
+    let config = site.root.join("site.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        format!("{text}\npublish:\n  minify: true\n  precompress: true\n"),
+    )
+    .unwrap();
     let edit = |relative: &str, from: &str, to: &str| {
         let path = site.root.join(relative);
         let text = fs::read_to_string(&path).unwrap();
@@ -502,7 +565,7 @@ fn every_link_asset_feed_and_sitemap_entry_resolves_under_a_subpath_on_nginx() {
 
     let production = links::base_url_of(Path::new(env!("CARGO_MANIFEST_DIR")));
     let production_host = production.split('/').nth(2).unwrap().to_string();
-    let mut crawl = Crawl::new(port, production_host);
+    let mut crawl = Crawl::new(port, production_host, output.clone());
     // The home; robots.txt, which names the sitemap; and the redirects, which no page links
     // to: their old addresses are what visitors and search engines still have.
     for start in [
@@ -569,7 +632,16 @@ fn every_link_asset_feed_and_sitemap_entry_resolves_under_a_subpath_on_nginx() {
     let pages = crawl.ids.len();
     let reached = crawl.reached.len();
     assert!(pages > 50, "only {pages} pages crawled");
-    println!("{reached} URLs answered 200 under {PREFIX}, {pages} of them HTML pages");
+    // Most files are big enough to have copies, each encoding was sent many times; small
+    // files and images were sent as they are.
+    for (encoding, least) in [("br", 40), ("gzip", 40), ("identity", 1)] {
+        let sent = crawl.encoded.get(encoding).copied().unwrap_or(0);
+        assert!(sent >= least, "{encoding}: {sent} responses of {reached}");
+    }
+    println!(
+        "{reached} URLs answered 200 under {PREFIX}, {pages} of them HTML pages; {:?}",
+        crawl.encoded
+    );
 
     // Folders without their slash, the subpath's own included, are redirected to it.
     for (asked, location) in [("/wemi", "/wemi/"), ("/wemi/spazi", "/wemi/spazi/")] {
