@@ -224,6 +224,13 @@ fn relative_name(relative: &Path) -> Option<String> {
     Some(name)
 }
 
+/// `text` without the byte order mark that some Windows editors (Notepad until 2019, Excel's
+/// "CSV UTF-8") put at the start of a UTF-8 file: parsers take it for part of the first line
+/// (a `site.yaml` starting with it lost its first key), and no output should carry it.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Dotfiles and editors' temporary files: never part of the site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::ZonedDateTime;
 
 use crate::base::error::{Code, Diagnostic, closest};
+use crate::base::fs::without_bom;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -234,7 +235,7 @@ pub fn nul_character(path: &Path, text: &str) -> Option<Diagnostic> {
 /// when they can be, so that the errors of both come together.
 pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Rejected> {
     let path = shown_path(&source);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     // Lines may end in `\r\n`, `\n` or (old Mac files) `\r`, even mixed in one file: all of
     // them end a line for YAML, markdown and editors, so all of them count in line numbers.
     let normalized;

@@ -14,6 +14,7 @@ mod fuzz_corpus;
 mod hardening;
 mod headings;
 mod languages;
+mod line_endings;
 mod links;
 mod listings;
 mod migrated;
