@@ -22,6 +22,7 @@ mod outputs;
 mod path_properties;
 mod privacy;
 mod publishing;
+mod release;
 mod reporting;
 mod schema;
 mod search;
