@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::ZonedDateTime;
 
 use crate::base::error::{Code, Diagnostic, closest};
-use crate::base::fs::without_bom;
+use crate::base::fs::{join_slashed, without_bom};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -144,7 +144,7 @@ pub struct LocatedCall {
 
 /// The path shown in messages for a content file.
 pub fn shown_path(source: &SourceFile) -> PathBuf {
-    PathBuf::from(CONTENT_DIR).join(&source.relative)
+    join_slashed(Path::new(CONTENT_DIR), &source.relative)
 }
 
 /// A content file that did not parse: why, and the links of its body when that could be read,

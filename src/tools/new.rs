@@ -146,7 +146,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
         ));
     }
     let relative = format!("content/{section}/{slug}.md");
-    let path = options.root.join(&relative);
+    let path = crate::base::fs::join_slashed(&options.root, &relative);
     let bundle = format!("content/{section}/{slug}/index.md");
     if options.root.join(&bundle).exists() {
         return Err(exists(&relative, Some(&bundle)));
