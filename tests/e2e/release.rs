@@ -225,6 +225,25 @@ fn netlify_s_command_downloads_checks_and_runs_a_release_for_the_site_s_address(
 }
 
 #[test]
+fn netlify_s_command_without_a_release_address_stops_saying_what_to_set() {
+    let site = Site::fixture("basic");
+    let out = Command::new("bash")
+        .args(["-c", &netlify_command()])
+        .current_dir(&site.root)
+        .env_remove("WEMI_RELEASE")
+        .env("URL", "https://wemi.example.org")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("set WEMI_RELEASE to the download address of a wemi release"),
+        "{said}"
+    );
+    assert!(!site.public("index.html").exists());
+}
+
+#[test]
 fn gitlab_s_pages_job_builds_for_the_pages_address_and_publishes_public() {
     let text = fs::read_to_string(repository().join(".gitlab-ci.yml")).unwrap();
     let ci: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
