@@ -115,7 +115,7 @@ impl Walk {
                 continue;
             };
             let relative = format!("{prefix}{relative}");
-            let shown = self.shown.join(&relative);
+            let shown = join_slashed(&self.shown, &relative);
             if entry.file_type().is_symlink() {
                 links.push((relative, shown, entry.into_path()));
             } else if entry.file_type().is_file() {
@@ -207,7 +207,7 @@ impl Walk {
     }
 
     fn shown_of(&self, prefix: &str, relative: &Path) -> PathBuf {
-        self.shown.join(prefix).join(relative)
+        join_slashed(&self.shown, prefix).join(relative)
     }
 }
 
@@ -224,6 +224,22 @@ fn relative_name(relative: &Path) -> Option<String> {
     Some(name)
 }
 
+/// `relative` (`/`-separated, as the walk's and site paths are) under `base`, one name at a
+/// time: on Windows the path then shows `\` throughout (`content\spazi\orari.md`), where
+/// joining the text whole would show `content\spazi/orari.md` in messages.
+pub fn join_slashed(base: &Path, relative: &str) -> PathBuf {
+    let mut path = base.to_path_buf();
+    path.extend(relative.split('/').filter(|name| !name.is_empty()));
+    path
+}
+
+/// `text` without the byte order mark that some Windows editors (Notepad until 2019, Excel's
+/// "CSV UTF-8") put at the start of a UTF-8 file: parsers take it for part of the first line
+/// (a `site.yaml` starting with it lost its first key), and no output should carry it.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Dotfiles and editors' temporary files: never part of the site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -236,6 +252,16 @@ pub fn is_ignored(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slashed_paths_are_joined_one_name_at_a_time() {
+        let joined = join_slashed(Path::new("content"), "spazi//orari.md");
+        // The system's separator throughout (on Windows a whole join would keep the `/`), and
+        // no empty name.
+        let expected = ["content", "spazi", "orari.md"].join(std::path::MAIN_SEPARATOR_STR);
+        assert_eq!(joined.to_str(), Some(expected.as_str()));
+        assert_eq!(join_slashed(Path::new("data"), ""), Path::new("data"));
+    }
 
     #[test]
     fn temporary_files_are_ignored() {

@@ -21,6 +21,7 @@ use std::time::Duration;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::base::error::{Code, Diagnostic, Error, Severity};
+use crate::base::fs::without_bom;
 use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
@@ -308,7 +309,7 @@ impl<'a> Sources<'a> {
             .or_insert_with(|| {
                 let bytes = std::fs::read(root.join(path)).ok()?;
                 let text = String::from_utf8_lossy(&bytes);
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                let text = without_bom(&text);
                 // A lone `\r` ends a line too, for the parsers as for editors.
                 let text = text.replace("\r\n", "\n").replace('\r', "\n");
                 let base = text.as_ptr() as usize;

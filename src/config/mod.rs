@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::{Code, Diagnostic, Error, Result};
+use crate::base::fs::without_bom;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONFIG_FILE;
@@ -321,6 +322,7 @@ impl Config {
 
     /// Resolves the text of a `site.yaml`.
     pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
+        let text = without_bom(text);
         let raw: RawConfig = yaml::parse(text).map_err(|e| {
             let d = e.into_diagnostic(Path::new(CONFIG_FILE), 0, KeyCodes::CONFIG);
             Error::usage(vec![d])
@@ -789,6 +791,14 @@ mod tests {
     use super::*;
 
     const MINIMAL: &str = "title: WeMi\nbase_url: https://example.org/wemi\n";
+
+    #[test]
+    fn a_config_saved_with_a_byte_order_mark_and_crlf_reads_as_without() {
+        let windows = format!("\u{feff}{}", MINIMAL.replace('\n', "\r\n"));
+        let c = Config::parse(&windows, None).unwrap();
+        assert_eq!(c.title, "WeMi");
+        assert_eq!(c.base_url, "https://example.org/wemi/");
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {

@@ -148,7 +148,7 @@ pub(crate) fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Value, 
         ]
     })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; parsers refuse it.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = fs::without_bom(text);
     if let Some(nul) = nul_character(path, text) {
         return Err(vec![nul]);
     }

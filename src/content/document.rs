@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::ZonedDateTime;
 
 use crate::base::error::{Code, Diagnostic, closest};
+use crate::base::fs::{join_slashed, without_bom};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
@@ -143,7 +144,7 @@ pub struct LocatedCall {
 
 /// The path shown in messages for a content file.
 pub fn shown_path(source: &SourceFile) -> PathBuf {
-    PathBuf::from(CONTENT_DIR).join(&source.relative)
+    join_slashed(Path::new(CONTENT_DIR), &source.relative)
 }
 
 /// A content file that did not parse: why, and the links of its body when that could be read,
@@ -234,7 +235,7 @@ pub fn nul_character(path: &Path, text: &str) -> Option<Diagnostic> {
 /// when they can be, so that the errors of both come together.
 pub fn parse(source: SourceFile, text: &str, config: &Config) -> Result<Document, Rejected> {
     let path = shown_path(&source);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     // Lines may end in `\r\n`, `\n` or (old Mac files) `\r`, even mixed in one file: all of
     // them end a line for YAML, markdown and editors, so all of them count in line numbers.
     let normalized;

@@ -99,7 +99,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         if !config.unsafe_html && is_active(name) {
             return Err(Diagnostic::new(
                 Code::UnsafeActiveFile,
-                Path::new(CONTENT_DIR).join(relative),
+                fs::join_slashed(Path::new(CONTENT_DIR), relative),
                 msg!("this file can run scripts in the browser, like raw HTML, which this site does not allow"),
             )
             .hint(msg!(

@@ -75,7 +75,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                         TemplateFile {
                             name: file.relative,
                             shown_path: file.shown,
-                            text,
+                            // A BOM would be copied into every page, and would come before `extends`.
+                            text: fs::without_bom(&text).to_string(),
                         },
                     );
                 }
@@ -147,7 +148,7 @@ fn read_translations(file: &FoundFile) -> Result<BTreeMap<String, String>, Diagn
             msg!("cannot read the translation file: {error}", error = err),
         )
     })?;
-    yaml::parse(&text).map_err(|err| {
+    yaml::parse(fs::without_bom(&text)).map_err(|err| {
         err.into_diagnostic(&file.shown, 0, KeyCodes::DATA)
             .hint(msg!(
                 "write one `key: \"text\"` per line; every text is a string in quotes"

@@ -256,7 +256,10 @@ impl Preview {
         if !self.served.errors.is_empty() {
             return None;
         }
-        let full = self.options.root.join(path);
+        // The walk names files by their canonical paths (it walks the real folders): so must
+        // this one be, whatever form the root has (`.` when wemi runs in the site folder, a
+        // link, or on Windows `C:\…`, whose canonical form is `\\?\C:\…`).
+        let full = self.options.root.join(path).canonicalize().ok()?;
         let before = self.cache.get(&full)?;
         let site = &last.site;
         let index = site.pages.iter().position(|p| p.doc.source.path == full)?;

@@ -84,8 +84,9 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
             msg!("name the section's folder, such as `spazi` or `notizie`"),
         )
     })?;
+    let section = section.as_str();
     let content = options.root.join(CONTENT_DIR);
-    if !content.join(section).is_dir() {
+    if !folder_exists_as_written(&content, section) {
         // A new folder is made for a new section, but not for a misspelt one.
         let first = section.split('/').next().unwrap_or(section);
         let folders: Vec<String> = std::fs::read_dir(&content)
@@ -145,7 +146,7 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
         ));
     }
     let relative = format!("content/{section}/{slug}.md");
-    let path = options.root.join(&relative);
+    let path = crate::base::fs::join_slashed(&options.root, &relative);
     let bundle = format!("content/{section}/{slug}/index.md");
     if options.root.join(&bundle).exists() {
         return Err(exists(&relative, Some(&bundle)));
@@ -214,17 +215,33 @@ fn exists(relative: &str, bundle: Option<&str>) -> Error {
     ])
 }
 
-/// `spazi/` → `spazi`; `None` for anything that is not a plain folder under `content/`.
-fn section_folder(section: &str) -> Option<&str> {
-    let folder = section.trim_matches('/');
+/// `spazi/` → `spazi`; `None` for anything that is not a plain folder under `content/`. A
+/// backslash separates folders too (`notizie\2024\`, as typed or completed on Windows); a
+/// folder name no host can hold (a device name Windows reserves, such as `con`) is refused.
+fn section_folder(section: &str) -> Option<String> {
+    let folder = section.replace('\\', "/");
+    let folder = folder.trim_matches('/');
     let plain = !folder.is_empty()
         && folder.split('/').all(|s| {
-            !s.is_empty()
-                && !s.starts_with(['.', '_'])
-                && !s.contains(['\\', ':'])
-                && !s.chars().any(char::is_control)
+            !s.is_empty() && !s.starts_with(['.', '_']) && site_path::segment_problem(s).is_none()
         });
-    plain.then_some(folder)
+    plain.then(|| folder.to_string())
+}
+
+/// True when `folder` (`/`-separated, under `content`) is there with the case it is written
+/// in. Windows and macOS find `content/Spazi` for `content/spazi`: there the page would be
+/// written into the section's folder without its schema, which is looked up by the exact name.
+fn folder_exists_as_written(content: &Path, folder: &str) -> bool {
+    let mut path = content.to_path_buf();
+    folder.split('/').all(|name| {
+        let listed = std::fs::read_dir(&path).is_ok_and(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name() == name && e.path().is_dir())
+        });
+        path.push(name);
+        listed
+    })
 }
 
 /// The first published page (by file name) of every section a reference of `schema` points to.
@@ -761,10 +778,48 @@ status: \"open\" # DA COMPLETARE
 
     #[test]
     fn section_folders() {
-        assert_eq!(section_folder("spazi/"), Some("spazi"));
-        assert_eq!(section_folder("notizie/2024"), Some("notizie/2024"));
-        for bad in ["", "/", "../x", "a/../b", ".git", "_x", "a\\b", "c:"] {
+        assert_eq!(section_folder("spazi/").as_deref(), Some("spazi"));
+        assert_eq!(
+            section_folder("notizie/2024").as_deref(),
+            Some("notizie/2024")
+        );
+        // Windows' separator, as typed or completed there.
+        assert_eq!(
+            section_folder("notizie\\2024\\").as_deref(),
+            Some("notizie/2024")
+        );
+        for bad in [
+            "",
+            "/",
+            "\\",
+            "../x",
+            "a/../b",
+            "a\\..\\b",
+            ".git",
+            "_x",
+            "c:",
+            "C:\\spazi",
+            "con",
+            "spazi/nul",
+            "aux.txt",
+            "a?",
+            "b.",
+        ] {
             assert_eq!(section_folder(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_section_folder_exists_only_with_the_case_it_is_written_in() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("notizie/2024")).unwrap();
+        std::fs::write(dir.path().join("pagina"), "").unwrap();
+        assert!(folder_exists_as_written(dir.path(), "notizie"));
+        assert!(folder_exists_as_written(dir.path(), "notizie/2024"));
+        // On Linux the file system tells these apart too; on Windows and macOS only the
+        // listing does.
+        for absent in ["Notizie", "notizie/2025", "NOTIZIE/2024", "pagina", "spazi"] {
+            assert!(!folder_exists_as_written(dir.path(), absent), "{absent}");
         }
     }
 }

@@ -167,6 +167,14 @@ fn a_section_without_schema_gets_title_description_and_date() {
 }
 
 #[test]
+fn a_section_written_with_backslashes_as_on_windows_is_its_folder() {
+    let site = Site::fixture("typed");
+    assert_success(&site.run("new", &["spazi\\", "Nuovo spazio"]));
+    let text = fs::read_to_string(site.root.join("content/spazi/nuovo-spazio.md")).unwrap();
+    assert!(text.contains("# DA COMPLETARE"), "{text}");
+}
+
+#[test]
 fn new_refuses_titles_and_sections_it_cannot_name_a_file_after() {
     let site = Site::fixture("typed");
     let files = walk(&site.root);
@@ -181,6 +189,9 @@ fn new_refuses_titles_and_sections_it_cannot_name_a_file_after() {
         ),
         (["spazi", "Index"], "would name the file index.md"),
         (["spazii", "Nuovo"], "did you mean `spazi`?"),
+        // Windows and macOS would find content/spazi for it, and lose the schema.
+        (["Spazi", "Nuovo"], "did you mean `spazi`?"),
+        (["con", "Nuovo"], "`con` is not a folder of content/"),
     ] {
         let out = site.run("new", &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

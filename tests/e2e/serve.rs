@@ -10,7 +10,7 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use crate::common::serve::{
-    Events, HANG, eventually, get, serve, served_equals_fresh_build, start,
+    Events, HANG, eventually, get, serve, served_equals_fresh_build, start, start_in_site_folder,
 };
 use common::{Site, attrs, texts};
 use scraper::Html;
@@ -185,6 +185,28 @@ fn an_edited_page_is_served_first_then_the_rest_of_the_site() {
     let log = server.log.lock().unwrap().clone();
     assert!(
         !log[seen..].iter().any(|l| l.starts_with("Updated ")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn run_in_the_site_folder_without_root_an_edited_page_is_served_first_too() {
+    // As editors run it: `wemi serve` in the site's folder, whose root is then `.`, not the
+    // canonical path the files were found by (nor, on Windows, their `\\?\C:\…` form).
+    let site = Site::fixture("basic");
+    let server = start_in_site_folder(&site, &["--port", "0"]);
+    let seen = server.lines();
+    let text = std::fs::read_to_string(site.root.join("content/spazi/via-piazzetta.md")).unwrap();
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        text.replace("Primo paragrafo", "Paragrafo riscritto"),
+    );
+    let seen = server.wait_line(seen, "changed)");
+    let log = server.log.lock().unwrap().clone();
+    assert!(
+        log[..seen]
+            .iter()
+            .any(|l| l.starts_with("Updated spazi/via-piazzetta/index.html in ")),
         "{log:?}"
     );
 }

@@ -110,11 +110,27 @@ pub fn serve_with_env(site: &Site, env: &[(&str, &str)]) -> Serve {
 /// said where it serves and how its first build went: the lines it prints from then on are
 /// about changes.
 pub fn start(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wemi"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
+    command
         .arg("serve")
         .arg("--root")
         .arg(&site.root)
-        .args(args)
+        .args(args);
+    started(command, env)
+}
+
+/// Starts `wemi serve <args>` in the site's folder, without `--root`, as editors run it; as
+/// [`start`] otherwise.
+pub fn start_in_site_folder(site: &Site, args: &[&str]) -> Serve {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wemi"));
+    command.arg("serve").args(args).current_dir(&site.root);
+    started(command, &[])
+}
+
+/// Runs `command` (a `wemi serve`) in English, with `env`, and returns once it has said where
+/// it serves and how its first build went.
+fn started(mut command: Command, env: &[(&str, &str)]) -> Serve {
+    let mut child = command
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
