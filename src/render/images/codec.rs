@@ -161,9 +161,9 @@ fn decoder(bytes: &[u8]) -> Result<(impl ImageDecoder + '_, Format), Refusal> {
             ));
         }
     };
+    // The width and height are checked by `check_size` once the header is read (to say what
+    // the image declares); the decoder's memory is bounded here.
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODER_BYTES);
     reader.limits(limits);
     let decoder = reader.into_decoder().map_err(not_readable)?;
@@ -205,7 +205,7 @@ fn not_readable(error: image::ImageError) -> Refusal {
             Code::ImageInvalid,
             msg!(
                 "the image is damaged or not in a format the build reads: {error}",
-                error = other
+                error = other.to_string().trim_end()
             ),
         ),
     }
