@@ -109,7 +109,7 @@ impl Images {
     /// site's own included), with the versions of the site at `root`.
     pub fn new(site: &Site, theme: &Theme, root: &Path) -> Images {
         let shown = |file: &Path| file.strip_prefix(root).unwrap_or(file).to_path_buf();
-        let statics = theme.static_files.iter().map(|(path, file)| (path, file));
+        let statics = theme.static_files.iter();
         let assets = site.assets.iter().map(|a| (&a.path, &a.source));
         let sources = statics
             .chain(assets)
