@@ -2,10 +2,11 @@
 """What resized images cost: a site of N photos (2000 x 1500 JPEGs, one per page, shown with the
 WeMi theme's `figura`, which asks for 4 WebP widths of each), built by a release wemi.
 
-    python3 benches/photos.py [--photos 200] [--out DIR] [--wemi BINARY] [--runs 3]
+    python3 benches/photos.py [--photos 200] [--out DIR] [--wemi BINARY] [--runs 3] [--reuse]
 
-Builds `target/release/wemi` (and the example `photo_site` (benches/images/photo_site.rs, which writes
-the site, in a debug build); --wemi gives another binary instead, then times, best of --runs:
+Builds `target/release/wemi` (--wemi gives another binary) and the example `photo_site`
+(benches/images/photo_site.rs, in a debug build: it writes the site, 200 photos in a few minutes;
+--reuse times the site already in --out instead), then times, best of --runs:
 
 cold    no public/ and no .wemi/: every version decoded, resized and encoded
 cached  no public/, .wemi/images/ kept: the versions copied from the cache
@@ -44,6 +45,7 @@ def main():
     parser.add_argument("--out", default="/dev/shm/wemi-photos" if os.path.isdir("/dev/shm") else None)
     parser.add_argument("--wemi")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="time the site already in --out")
     args = parser.parse_args()
     out = args.out or os.path.join(REPO, "target", "wemi-photos")
     wemi = args.wemi
@@ -54,11 +56,12 @@ def main():
     # test dependencies (an example is built with them).
     run(["cargo", "build", "--locked", "--example", "photo_site"], cwd=REPO)
     generator = os.path.join(REPO, "target", "debug", "examples", "photo_site")
-    if os.path.exists(out):
-        shutil.rmtree(out)
-    written = json.loads(run([generator, out, str(args.photos)]).stdout)
-    print(f"{written['photos']} photos of {written['width']}x{written['height']}, "
-          f"{written['jpeg_bytes'] / 1e6:.0f} MB of JPEG in {out}")
+    if not args.reuse:
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        written = json.loads(run([generator, out, str(args.photos)]).stdout)
+        print(f"{written['photos']} photos of {written['width']}x{written['height']}, "
+              f"{written['jpeg_bytes'] / 1e6:.0f} MB of JPEG in {out}")
 
     public, cache = os.path.join(out, "public"), os.path.join(out, ".wemi")
     page = os.path.join(out, "content", "notizie", "foto-000", "index.md")
