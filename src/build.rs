@@ -25,6 +25,7 @@ use crate::content::theme::{self, Theme};
 use crate::output::assets::Assets;
 use crate::output::{self, Keeping, OutputFile, OutputSet, WriteReport};
 use crate::render::bodies::{self, Bodies};
+use crate::render::images::{ImageReport, Images};
 use crate::render::view::{self, SiteValues};
 use crate::render::{Renderer, Templates};
 use crate::site::links::Unparsed;
@@ -60,6 +61,8 @@ pub struct BuildReport {
     pub phases: Vec<(Phase, Duration)>,
     /// Problems that do not stop a build (texts missing from a translation).
     pub warnings: Vec<Diagnostic>,
+    /// The resized images made, and those taken from `.wemi/images/`.
+    pub images: ImageReport,
 }
 
 /// What `wemi check` was asked to do.
@@ -151,6 +154,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
             elapsed: progress.elapsed(),
             phases: progress.timings(),
             warnings: Vec::new(),
+            images: ImageReport::default(),
         });
     }
     let stage = output::Stage::open(&out_dir, state)
@@ -182,6 +186,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         elapsed: progress.elapsed(),
         phases: progress.timings(),
         warnings: std::mem::take(&mut rendered.warnings),
+        images: rendered.images,
     };
     // Freeing hundreds of thousands of small values takes a noticeable part of a build: it
     // happens on another thread, which a command line run does not wait for at exit.
@@ -263,6 +268,8 @@ pub struct RenderedSite {
     /// Problems that do not stop the run (placeholders of `wemi new` in a preview, texts missing
     /// from a translation).
     pub warnings: Vec<Diagnostic>,
+    /// The resized images made, and those taken from `.wemi/images/`.
+    pub images: ImageReport,
 }
 
 /// The pipeline shared by `wemi build`, `check` and `serve`: reads the site's files,
@@ -313,25 +320,35 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     errors.append(&mut assembly_errors);
 
     progress.start(Phase::Finish, 0);
-    let bodies = finish(&site, &unparsed, &theme, templates.as_ref(), &mut errors);
+    let images = Arc::new(Images::new(&site, &theme, run.root));
+    let bodies = finish(
+        &site,
+        &unparsed,
+        &theme,
+        templates.as_ref(),
+        &images,
+        &mut errors,
+    );
     let Some(templates) = templates.filter(|_| errors.is_empty()) else {
         return Err(Error::site(errors));
     };
 
     progress.start(Phase::Views, 0);
     let values = view::build(&site, &bodies).map_err(Error::site)?;
-    let renderer = templates.renderer(&site, &values.pages, &values.sections);
+    let renderer = templates.renderer(&site, &values.pages, &values.sections, &images);
     let copies = Copies {
         theme: &theme,
         theme_assets: &theme_assets,
     };
-    let output = render(&site, &bodies, &values, &renderer, copies, &run).map_err(Error::site)?;
+    let (output, images) =
+        render(&site, &bodies, &values, &renderer, copies, &images, &run).map_err(Error::site)?;
     Ok(RenderedSite {
         site,
         values,
         renderer,
         output,
         warnings: [warnings, theme.warnings].concat(),
+        images,
     })
 }
 
@@ -481,6 +498,7 @@ fn finish(
     unparsed: &[Rejected],
     theme: &Theme,
     templates: Option<&Templates>,
+    images: &Arc<Images>,
     errors: &mut Vec<Diagnostic>,
 ) -> Bodies {
     let unparsed_files = Unparsed::new(unparsed.iter().map(|r| &r.source));
@@ -506,7 +524,7 @@ fn finish(
         Ok(values) => {
             let (bodies, mut shortcode_errors) = bodies.with_shortcodes(
                 site,
-                &templates.renderer(site, &values.pages, &values.sections),
+                &templates.renderer(site, &values.pages, &values.sections, images),
             );
             errors.append(&mut shortcode_errors);
             bodies
@@ -528,15 +546,17 @@ struct Copies<'a> {
 
 /// Every output file: each page rendered (with [`Mode::Build`], staged on disk as soon as it
 /// is) while the files made without templates (feeds, sitemap, redirects) are made, then
-/// the files copied as they are.
+/// the resized images the templates asked for (made unless checking) and the files copied
+/// as they are.
 fn render(
     site: &Site,
     bodies: &Bodies,
     values: &SiteValues,
     renderer: &Renderer,
     copies: Copies,
+    images: &Images,
     run: &Run,
-) -> std::result::Result<OutputSet, Vec<Diagnostic>> {
+) -> std::result::Result<(OutputSet, ImageReport), Vec<Diagnostic>> {
     let keeping = match &run.mode {
         Mode::Build(stage) => Keeping::Staged(stage),
         Mode::Check => Keeping::Nowhere,
@@ -549,6 +569,8 @@ fn render(
     let mut output = output?;
     run.progress.start(Phase::Generate, 0);
     let mut errors = generated::add(generated_files, &mut output);
+    let (report, mut image_errors) = images.produce(&mut output, !matches!(run.mode, Mode::Check));
+    errors.append(&mut image_errors);
     errors.append(&mut add_copies(&mut output, copies.theme, site, run.root));
     errors.append(
         &mut copies
@@ -556,7 +578,7 @@ fn render(
             .add_to(&mut output, copies.theme, run.root),
     );
     if errors.is_empty() {
-        Ok(output)
+        Ok((output, report))
     } else {
         Err(errors)
     }

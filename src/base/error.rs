@@ -230,6 +230,12 @@ codes! {
     /// A page or style sheet that makes the browser contact another host (a warning; an
     /// error with `wemi check --strict`).
     PrivacyExternalHost = "privacy.external-host",
+    /// An image in a page, or a `figura`, without a text alternative (`alt`).
+    ContentImageAlt = "content.image-alt",
+    /// An image that is damaged or not in a format the build reads (JPEG, PNG, WebP).
+    ImageInvalid = "image.invalid",
+    /// An image larger than the build decodes (file size, width, height or pixels).
+    ImageTooLarge = "image.too-large",
 }
 
 impl Code {

@@ -26,6 +26,7 @@ use crate::base::i18n::msg;
 use crate::base::i18n::{Lang, Text};
 use crate::base::progress::{Phase, Progress};
 use crate::build::{BuildReport, CheckReport};
+use crate::render::images::ImageReport;
 
 /// How many diagnostics of one kind are printed in full unless `--max-per-kind` says
 /// otherwise: enough to see the pattern, few enough that the other kinds are not lost.
@@ -507,6 +508,18 @@ pub fn build_summary(r: &BuildReport, root: &Path, shown: Shown) {
         format_diagnostics(&r.warnings, root, stderr_colour(), shown)
     );
     println!("{}", format_summary(r).get(shown.lang));
+    if r.images.made + r.images.reused > 0 {
+        println!("{}", images_summary(r.images).get(shown.lang));
+    }
+}
+
+/// The line about resized images: how many this build made, how many it found already made.
+fn images_summary(images: ImageReport) -> Text {
+    msg!(
+        "Resized images: {made} made, {reused} taken from .wemi/images/",
+        made = images.made,
+        reused = images.reused
+    )
 }
 
 /// The text [`build_summary`] prints: counts, then the time of each phase.
@@ -837,6 +850,7 @@ mod tests {
                 (Phase::Render, Duration::from_millis(12)),
             ],
             warnings: Vec::new(),
+            images: ImageReport::default(),
         };
         assert_eq!(
             format_summary(&report).en,
@@ -857,6 +871,7 @@ mod tests {
             elapsed: Duration::from_millis(5),
             phases: vec![(Phase::Read, Duration::from_millis(5))],
             warnings: Vec::new(),
+            images: ImageReport::default(),
         };
         let one = format_summary(&counts(1));
         assert_eq!(

@@ -386,6 +386,42 @@ fn parse_body(
         return Err(refused);
     }
     let written = rendered.written;
+    let mut without_alt: Vec<Diagnostic> = (markdown.images_without_alt.iter())
+        .map(|&offset| {
+            let (line, column) = lines.locate(body_start + written.of(offset));
+            Diagnostic::new(
+                Code::ContentImageAlt,
+                path,
+                msg!("this image has no text alternative for those who cannot see it"),
+            )
+            .at(line, column)
+            .hint(msg!(
+                "describe what the image shows between the brackets: ![L'ingresso dello spazio](foto.jpg)"
+            ))
+        })
+        .collect();
+    without_alt.extend(shortcodes.iter().filter_map(|located| {
+        let call = &located.call;
+        let empty = matches!(call.args.get("alt"), Some(shortcodes::Arg::Text(alt)) if alt.trim().is_empty());
+        let decorative = call.args.get("decorativa") == Some(&shortcodes::Arg::Bool(true));
+        (empty && !decorative).then(|| {
+            Diagnostic::new(
+                Code::ContentImageAlt,
+                path,
+                msg!(
+                    "`alt` of {name} is empty: the image has no text alternative for those who cannot see it",
+                    name = call.name
+                ),
+            )
+            .at(located.line, located.column)
+            .hint(msg!(
+                "describe what the image shows in alt=\"…\"; for an image that adds nothing to the text, write decorativa=true"
+            ))
+        })
+    }));
+    if !without_alt.is_empty() {
+        return Err(without_alt);
+    }
     let mut locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
         links
             .iter()

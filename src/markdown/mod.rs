@@ -123,6 +123,9 @@ pub struct RenderedMarkdown {
     pub internal_links: Vec<Link>,
     /// Links to `http(s)://` addresses, in order.
     pub external_links: Vec<Link>,
+    /// Where each image without a text alternative starts, in order: `![](foto.jpg)`, and,
+    /// where raw HTML is allowed, an `<img>` with no `alt` attribute (`alt=""` is a choice).
+    pub images_without_alt: Vec<usize>,
 }
 
 /// The marker that ends a page's summary.
@@ -295,6 +298,8 @@ fn render_with(
         word_count: 0,
         internal_links: Vec::new(),
         external_links: Vec::new(),
+        alt_texts: Vec::new(),
+        images_without_alt: Vec::new(),
         code,
     };
     html::write_html_fmt(&mut out, &mut events).expect("writing to a String cannot fail");
@@ -316,6 +321,7 @@ fn render_with(
         word_count: events.word_count,
         internal_links: events.internal_links,
         external_links: events.external_links,
+        images_without_alt: events.images_without_alt,
     }
 }
 
@@ -370,6 +376,9 @@ struct Events<'a, 'c, 'b> {
     word_count: usize,
     internal_links: Vec<Link>,
     external_links: Vec<Link>,
+    /// For each image open: where it starts and whether its text alternative has a letter yet.
+    alt_texts: Vec<(usize, bool)>,
+    images_without_alt: Vec<usize>,
     /// The shortcode calls of the text, when it has some.
     code: Option<&'c mut CodeCalls<'b>>,
 }
@@ -438,7 +447,15 @@ impl<'a> Events<'a, '_, '_> {
                     continue;
                 }
                 Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
+                Event::Html(raw) | Event::InlineHtml(raw) => {
+                    let without_alt = img_tags_without_alt(&raw).map(|at| range.start + at);
+                    self.images_without_alt.extend(without_alt);
+                    Event::Html(raw)
+                }
                 Event::Text(t) => {
+                    if let Some((_, seen)) = self.alt_texts.last_mut() {
+                        *seen |= !t.trim().is_empty();
+                    }
                     let in_block = self.code.as_ref().map(|code| code.in_block.clone());
                     let t = self.restore(t, in_block);
                     self.word_count += count_words(&t);
@@ -462,6 +479,7 @@ impl<'a> Events<'a, '_, '_> {
                     id,
                 }) => {
                     self.images += 1;
+                    self.alt_texts.push((range.start, false));
                     Event::Start(Tag::Image {
                         link_type,
                         dest_url: self.inert(dest_url),
@@ -471,8 +489,12 @@ impl<'a> Events<'a, '_, '_> {
                 }
                 Event::End(TagEnd::Image) => {
                     self.images -= 1;
+                    if let Some((start, false)) = self.alt_texts.pop() {
+                        self.images_without_alt.push(start);
+                    }
                     event
                 }
+
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let calls = self.code.as_mut().map(|code| {
                         code.in_block = code.code_at(range);
@@ -492,6 +514,9 @@ impl<'a> Events<'a, '_, '_> {
                     event
                 }
                 Event::Code(text) => {
+                    if let Some((_, seen)) = self.alt_texts.last_mut() {
+                        *seen |= !text.trim().is_empty();
+                    }
                     let calls = self.code.as_mut().map(|code| code.code_at(range));
                     Event::Code(self.restore(text, calls))
                 }
@@ -590,6 +615,25 @@ impl<'a> Events<'a, '_, '_> {
         }
         start
     }
+}
+
+/// Where each `<img>` tag of the raw HTML `raw` that has no `alt` attribute starts.
+fn img_tags_without_alt(raw: &str) -> impl Iterator<Item = usize> + '_ {
+    let lower = raw.to_ascii_lowercase();
+    let starts: Vec<usize> = lower.match_indices("<img").map(|(at, _)| at).collect();
+    starts.into_iter().filter(move |&at| {
+        let tag = &lower[at + 4..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let is_img =
+            tag.is_empty() || tag.starts_with(|c: char| c.is_ascii_whitespace() || c == '/');
+        let has_alt = tag.match_indices("alt").any(|(i, _)| {
+            let before = tag[..i].chars().next_back();
+            let after = tag[i + 3..].trim_start().chars().next();
+            before.is_some_and(|c| c.is_ascii_whitespace())
+                && matches!(after, Some('=' | '/') | None)
+        });
+        is_img && !has_alt
+    })
 }
 
 /// How many words `text` has, as `split_whitespace` counts them.

@@ -227,7 +227,7 @@ impl State {
 }
 
 /// FNV-1a: a hash that stays the same across versions of Rust, for file names.
-fn stable_hash(bytes: &[u8]) -> u64 {
+pub fn stable_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

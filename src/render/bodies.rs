@@ -79,13 +79,14 @@ impl Bodies {
     /// These bodies (of `site`) with their shortcodes rendered by `renderer`, and an error
     /// per call that failed (its body then stays as it was).
     pub fn with_shortcodes(self, site: &Site, renderer: &Renderer) -> (Bodies, Vec<Diagnostic>) {
-        let render = |doc, body| with_shortcodes(doc, body, renderer);
+        let render =
+            |doc, path: &str, body| with_shortcodes(doc, &site.config.url(path), body, renderer);
         let mut errors = Vec::new();
         let pages = (site.pages.par_iter().zip(self.pages))
-            .map(|(p, body)| render(&p.doc, body))
+            .map(|(p, body)| render(&p.doc, &p.path, body))
             .collect();
         let sections = (site.sections.par_iter().zip(self.sections))
-            .map(|(s, body)| render(&s.doc, body))
+            .map(|(s, body)| render(&s.doc, &s.path, body))
             .collect();
         let bodies = Bodies {
             pages: gathered(pages, &mut errors),
@@ -95,15 +96,17 @@ impl Bodies {
     }
 }
 
-/// The final body of `doc`, a page of a site whose link targets are `links`, shortcodes
-/// rendered by `renderer`: what `wemi serve` shows of a page whose text was just edited.
+/// The final body of `doc`, a page at the root-relative URL `current_path` of a site whose
+/// link targets are `links`, shortcodes rendered by `renderer`: what `wemi serve` shows of a
+/// page whose text was just edited.
 pub fn finish(
     doc: &Document,
+    current_path: &str,
     links: &LinkTargets,
     renderer: &Renderer,
 ) -> Result<Body, Vec<Diagnostic>> {
     let (body, mut errors) = linked(doc, links, &Unparsed::default());
-    let (body, shortcode_errors) = with_shortcodes(doc, body, renderer);
+    let (body, shortcode_errors) = with_shortcodes(doc, current_path, body, renderer);
     errors.extend(shortcode_errors);
     if errors.is_empty() {
         Ok(body)
@@ -133,13 +136,19 @@ fn linked(doc: &Document, links: &LinkTargets, unparsed: &Unparsed) -> (Body, Ve
     (body.map(|html| fill_hrefs(html, &hrefs)), errors)
 }
 
-/// `body` (of `doc`) with the shortcode calls of `doc` rendered with the theme's
-/// `shortcodes/<name>.html` in place of their placeholders.
-fn with_shortcodes(doc: &Document, body: Body, renderer: &Renderer) -> (Body, Vec<Diagnostic>) {
+/// `body` (of `doc`, published at the root-relative URL `current_path`) with the shortcode
+/// calls of `doc` rendered with the theme's `shortcodes/<name>.html` in place of their
+/// placeholders.
+fn with_shortcodes(
+    doc: &Document,
+    current_path: &str,
+    body: Body,
+    renderer: &Renderer,
+) -> (Body, Vec<Diagnostic>) {
     if doc.shortcodes.is_empty() {
         return (body, Vec::new());
     }
-    match render_shortcodes(doc, renderer) {
+    match render_shortcodes(doc, current_path, renderer) {
         Ok(rendered) => (
             body.map(|html| shortcodes::substitute(html, &rendered)),
             Vec::new(),
@@ -277,8 +286,14 @@ fn unknown<'t>(
     .hint(hint)
 }
 
-/// The HTML of each shortcode call of `doc`, in order, or an error per call that failed.
-fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>, Vec<Diagnostic>> {
+/// The HTML of each shortcode call of `doc`, in order, or an error per call that failed. A
+/// shortcode sees `lang` and `current_path` (the page's URL, from which `resize_image` finds
+/// the images beside the page); a component declares them as `@lang`, `@current_path`.
+fn render_shortcodes(
+    doc: &Document,
+    current_path: &str,
+    renderer: &Renderer,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
     let tera = renderer.tera();
     let mut errors = Vec::new();
     let mut rendered = Vec::with_capacity(doc.shortcodes.len());
@@ -307,6 +322,7 @@ fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>,
         let rendering = if component.is_some() {
             let mut implicit = Context::new();
             implicit.insert("lang", &doc.source.lang);
+            implicit.insert("current_path", current_path);
             tera.render_component_with_implicits(
                 &component_name(call),
                 &context,
@@ -316,6 +332,7 @@ fn render_shortcodes(doc: &Document, renderer: &Renderer) -> Result<Vec<String>,
             )
         } else {
             context.insert("lang", &doc.source.lang);
+            context.insert("current_path", current_path);
             tera.render(&template, &context)
         };
         match rendering {

@@ -1,6 +1,6 @@
 //! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
 //! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
-//! `url`, `asset`, `asset_integrity`, `trans`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
+//! `url`, `asset`, `asset_integrity`, `trans`, `resize_image`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
 //! files that Tera does not escape).
 //!
 //! A template error becomes a diagnostic naming the template file, its line and column, and
@@ -20,6 +20,7 @@ use crate::base::slug;
 use crate::config::Config;
 use crate::content::theme::{Theme, Translations};
 use crate::output::assets::{Asset, Assets};
+use crate::render::images::{DEFAULT_QUALITY, Images};
 use crate::site::Site;
 
 /// The theme's templates loaded into Tera and checked, with wemi's functions and filters and
@@ -95,6 +96,7 @@ impl Templates {
         register_assets(&mut tera, config, assets, &own_errors);
         // Until a site's values take their place (`renderer`), these find nothing.
         register_lookups(&mut tera, Lookups::default(), &own_errors);
+        register_resize_image(&mut tera, config, Arc::default(), &own_errors);
         tera.global_context()
             .insert_value("config", config_value.clone());
         tera.global_context().insert_value("data", data.clone());
@@ -123,11 +125,24 @@ impl Templates {
     }
 
     /// A renderer of these templates for `site`, whose pages and sections templates see as
-    /// `pages` and `sections` (their values, in the order of the site's).
-    pub fn renderer(&self, site: &Site, pages: &[Value], sections: &[Value]) -> Renderer {
+    /// `pages` and `sections` (their values, in the order of the site's), and whose
+    /// `resize_image` notes in `images` the versions it gives.
+    pub fn renderer(
+        &self,
+        site: &Site,
+        pages: &[Value],
+        sections: &[Value],
+        images: &Arc<Images>,
+    ) -> Renderer {
         let mut tera = self.tera.clone();
         let lookups = Lookups::new(site, pages, sections);
         register_lookups(&mut tera, lookups, &self.own_errors);
+        register_resize_image(
+            &mut tera,
+            &site.config,
+            Arc::clone(images),
+            &self.own_errors,
+        );
         Renderer {
             tera,
             template_paths: Arc::clone(&self.template_paths),
@@ -374,6 +389,32 @@ fn register_lookups(tera: &mut Tera, lookups: Lookups, own: &OwnErrors) {
                 path = key
             ))
         })
+    });
+}
+
+/// Registers `resize_image(path="foto.jpg", width=800, format="webp", quality=80)`: the
+/// version of an image beside the page being rendered (its `current_path`) or in `static/`,
+/// as `{url, width, height}` ([`Images::resize`]); `format` is `webp` unless given.
+fn register_resize_image(tera: &mut Tera, config: &Config, images: Arc<Images>, own: &OwnErrors) {
+    let config = config.clone();
+    let errors = own.clone();
+    tera.register_function("resize_image", move |kwargs: Kwargs, state: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let width: i64 = kwargs.must_get("width")?;
+        let format: &str = kwargs.get("format")?.unwrap_or("webp");
+        let quality: i64 = kwargs.get("quality")?.unwrap_or(i64::from(DEFAULT_QUALITY));
+        let current_path = state.get::<String>("current_path")?.unwrap_or_default();
+        let resized = images
+            .resize(
+                &config,
+                path,
+                &current_path,
+                u32::try_from(width).unwrap_or(0),
+                format,
+                u8::try_from(quality).unwrap_or(0),
+            )
+            .map_err(|e| errors.raise(e))?;
+        Ok::<_, tera::Error>(Value::from_serializable(&resized))
     });
 }
 

@@ -268,7 +268,8 @@ impl Preview {
             return None;
         }
         // The site stays as it was built; the full rebuild that follows takes the new text.
-        let body = bodies::finish(&now.doc, &site.links, &last.renderer).ok()?;
+        let current_path = site.config.url(&site.pages[index].path);
+        let body = bodies::finish(&now.doc, &current_path, &site.links, &last.renderer).ok()?;
         let value = view::page_alone(site, index, &now.doc, &body, &last.values.pages).ok()?;
         let (output, bytes) = render::render_page(site, index, &value, &last.renderer).ok()?;
         self.cache.insert(full, now);

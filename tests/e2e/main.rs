@@ -13,6 +13,7 @@ mod editors;
 mod fuzz_corpus;
 mod hardening;
 mod headings;
+mod images;
 mod languages;
 mod line_endings;
 mod links;

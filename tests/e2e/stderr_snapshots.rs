@@ -366,3 +366,35 @@ fn check_page_and_theme_contacting_other_hosts() {
     assert_command_snapshot(&site, "check-other-hosts", "check", &[], 0);
     assert_command_snapshot(&site, "check-other-hosts-strict", "check", &["--strict"], 1);
 }
+
+#[test]
+fn images_without_alt_text() {
+    let site = broken(
+        SPACE,
+        "Testo.",
+        "Testo.\n\nL'ingresso: ![](ingresso.jpg)\n\n{{ figura(src=\"ingresso.jpg\", alt=\"\") }}",
+    );
+    assert_snapshot(&site, "image-alt");
+}
+
+#[test]
+fn damaged_and_oversized_images() {
+    let site = broken(
+        SPACE,
+        "Testo.",
+        "Testo.\n\n{{ figura(src=\"/img/rotta.jpg\", alt=\"L'ingresso\") }}\n\n{{ figura(src=\"/img/enorme.png\", alt=\"La sala\") }}",
+    );
+    // The WeMi theme's figura, which resizes its image.
+    let figura =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/wemi/templates/shortcodes/figura.html");
+    site.write(
+        "templates/shortcodes/figura.html",
+        std::fs::read(figura).unwrap(),
+    );
+    site.write("static/img/rotta.jpg", b"\xff\xd8\xff\xe0 not a JPEG");
+    site.write(
+        "static/img/enorme.png",
+        crate::images::png_declaring(50_000, 40_000),
+    );
+    assert_snapshot(&site, "image-damaged");
+}

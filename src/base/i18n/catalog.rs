@@ -1601,4 +1601,87 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Checked {pages} and {sections}: no errors",
         "Controllate {pages} e {sections}: nessun errore",
     ),
+    // render/images: resized images for templates, and content/document.rs: images without
+    // a text alternative.
+    (
+        "resize_image: there is no image `{path}` beside this page or in static/",
+        "resize_image: non c'è l'immagine `{path}` accanto a questa pagina né in static/",
+    ),
+    (
+        "resize_image: unknown format `{format}` (use webp, jpeg, png or original)",
+        "resize_image: formato `{format}` sconosciuto (usa webp, jpeg, png o original)",
+    ),
+    (
+        "resize_image: `width` must be more than 0 and `quality` from 1 to 100",
+        "resize_image: `width` deve essere maggiore di 0 e `quality` tra 1 e 100",
+    ),
+    (
+        "make the image smaller (a few thousand pixels per side are plenty for the web) and add it again",
+        "rimpicciolisci l'immagine (qualche migliaio di pixel per lato basta e avanza per il web) e aggiungila di nuovo",
+    ),
+    (
+        "open the image in an image editor and save it again as JPEG or PNG",
+        "apri l'immagine con un programma di grafica e salvala di nuovo come JPEG o PNG",
+    ),
+    (
+        "check that the file can be read",
+        "controlla che il file si possa leggere",
+    ),
+    (
+        "cannot read the image: {error}",
+        "non riesco a leggere l'immagine: {error}",
+    ),
+    (
+        "the image file is {mb} MB, more than the {max} MB the build reads",
+        "il file dell'immagine è di {mb} MB, più dei {max} MB che la generazione legge",
+    ),
+    (
+        "cannot keep the resized image: {error}",
+        "non riesco a conservare l'immagine ridimensionata: {error}",
+    ),
+    (
+        "check that the site folder can be written",
+        "controlla che nella cartella del sito si possa scrivere",
+    ),
+    (
+        "cannot encode the image: {error}",
+        "non riesco a codificare l'immagine: {error}",
+    ),
+    (
+        "this is not a JPEG, PNG or WebP image",
+        "questa non è un'immagine JPEG, PNG o WebP",
+    ),
+    ("the image has no pixels", "l'immagine non ha pixel"),
+    (
+        "the image declares {width}×{height} pixels, more than the build decodes (at most {side} per side and {megapixels} million in all)",
+        "l'immagine dichiara {width}×{height} pixel, più di quanti la generazione ne decodifica (al massimo {side} per lato e {megapixels} milioni in tutto)",
+    ),
+    (
+        "the image is larger than the build decodes (at most {side} pixels per side and {megapixels} million in all)",
+        "l'immagine è più grande di quanto la generazione decodifica (al massimo {side} pixel per lato e {megapixels} milioni in tutto)",
+    ),
+    (
+        "the image is damaged or not in a format the build reads: {error}",
+        "l'immagine è danneggiata o in un formato che la generazione non legge: {error}",
+    ),
+    (
+        "this image has no text alternative for those who cannot see it",
+        "questa immagine non ha un testo alternativo per chi non può vederla",
+    ),
+    (
+        "describe what the image shows between the brackets: ![L'ingresso dello spazio](foto.jpg)",
+        "descrivi tra le parentesi quadre che cosa mostra l'immagine: ![L'ingresso dello spazio](foto.jpg)",
+    ),
+    (
+        "`alt` of {name} is empty: the image has no text alternative for those who cannot see it",
+        "`alt` di {name} è vuoto: l'immagine non ha un testo alternativo per chi non può vederla",
+    ),
+    (
+        "describe what the image shows in alt=\"…\"; for an image that adds nothing to the text, write decorativa=true",
+        "descrivi in alt=\"…\" che cosa mostra l'immagine; per un'immagine che non aggiunge nulla al testo, scrivi decorativa=true",
+    ),
+    (
+        "Resized images: {made} made, {reused} taken from .wemi/images/",
+        "Immagini ridimensionate: {made} create, {reused} riprese da .wemi/images/",
+    ),
 ];
