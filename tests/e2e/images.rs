@@ -1,7 +1,8 @@
 //! Resized images: the theme's `figura` asks `resize_image` for WebP versions of an image
 //! beside its page; the page gets `srcset`, `sizes`, `width` and `height` matching the files
-//! really written; a second build takes every version from `.wemi/images/`; an image without
-//! alt text, a damaged image and a decompression bomb are errors naming their file.
+//! really written; a second build takes every version from `.wemi/images/`, which `wemi serve`
+//! fills and uses too; an image without alt text, a damaged image and a decompression bomb are
+//! errors naming their file.
 //!
 //! The images are made here with the `image` crate: nothing large is stored in the repository.
 
@@ -368,4 +369,51 @@ fn only_images_of_the_site_can_be_resized_and_versions_stay_in_the_output() {
             );
         }
     }
+}
+
+#[test]
+fn the_preview_serves_the_versions_and_fills_the_cache_a_build_then_takes() {
+    let site = site_with_figura();
+    site.write(
+        PAGE,
+        "---\ntitle: Galleria\n---\n{{ figura(src=\"foto.jpg\", alt=\"La sala grande\") }}\n",
+    );
+    site.write(
+        "content/spazi/galleria/foto.jpg",
+        picture(1000, 750, ImageFormat::Jpeg),
+    );
+    let serve = common::serve::serve(&site);
+    let page = common::serve::eventually(serve.port, "/spazi/galleria/", 200, |_| true);
+    let html = scraper::Html::parse_document(&page);
+    let srcsets = attrs(&html, "figure img", "srcset");
+    assert_eq!(srcsets.len(), 1, "{page}");
+    // Each version the page names is served, and is the file serve left in the cache.
+    let cache: Vec<Vec<u8>> = cached(&site)
+        .iter()
+        .map(|(file, _)| fs::read(file).unwrap())
+        .collect();
+    let urls: Vec<&str> = srcsets[0]
+        .split(", ")
+        .map(|entry| entry.split_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(urls.len(), 3, "480, 800 and the original's 1000: {urls:?}");
+    assert_eq!(cache.len(), urls.len());
+    for url in &urls {
+        let reply = common::serve::fetch(serve.port, url).unwrap();
+        assert_eq!(reply.status, 200, "{url}");
+        assert!(
+            cache.contains(&reply.body),
+            "{url} is not a file of the cache"
+        );
+    }
+    drop(serve);
+
+    // The build after the preview decodes and encodes nothing.
+    let before = cached(&site);
+    let stdout = site.build_ok(&[]);
+    assert!(
+        stdout.contains("Resized images: 0 made, 3 taken from .wemi/images/"),
+        "{stdout}"
+    );
+    assert_eq!(cached(&site), before);
 }
