@@ -417,3 +417,24 @@ fn the_preview_serves_the_versions_and_fills_the_cache_a_build_then_takes() {
     );
     assert_eq!(cached(&site), before);
 }
+
+#[test]
+fn a_thin_image_gets_versions_at_least_one_pixel_high() {
+    let site = site_with_figura();
+    site.write(
+        PAGE,
+        "---\ntitle: Galleria\n---\n{{ figura(src=\"riga.png\", alt=\"Una riga\") }}\n",
+    );
+    site.write(
+        "content/spazi/galleria/riga.png",
+        picture(2000, 1, ImageFormat::Png),
+    );
+    site.build_ok(&[]);
+    let html = site.html("spazi/galleria/index.html");
+    let srcset = &attrs(&html, "figure img", "srcset")[0];
+    for entry in srcset.split(", ") {
+        let (url, _) = entry.split_once(' ').unwrap();
+        let (_, height) = decoded_size(&site.public(url.trim_start_matches('/')));
+        assert_eq!(height, 1, "{url}");
+    }
+}
