@@ -259,3 +259,153 @@ impl Previewer {
         self.previews.get(page).cloned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::edit::form;
+    use serde_json::json;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// The `typed` fixture site with the test theme, in a temporary folder.
+    fn typed_site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        copy_dir(&fixtures.join("typed"), &root);
+        copy_dir(&fixtures.join("_theme"), &root.join("themes/test"));
+        (dir, root)
+    }
+
+    const PAGE: &str = "spazi/via-piazzetta.md";
+
+    /// The page's text with `values` changed as the form would send them, and a new body.
+    fn edited(root: &Path, change: impl FnOnce(&mut Value), body: &str) -> Vec<u8> {
+        let config = Config::load(root, None).unwrap();
+        let file = root.join("content").join(PAGE);
+        let page = form::open(root, &config, PAGE, &file).unwrap();
+        let mut values = page.values.clone();
+        change(&mut values);
+        let original = std::fs::read(&file).unwrap();
+        form::apply(&original, &config, "spazi", &values, body).unwrap()
+    }
+
+    #[test]
+    fn the_preview_is_what_the_build_writes_once_the_text_is_saved() {
+        let (_dir, root) = typed_site();
+        let file = root.join("content").join(PAGE);
+        let on_disk = std::fs::read(&file).unwrap();
+        let text = edited(
+            &root,
+            |v| v["municipio"] = json!("5"),
+            "Lo spazio di via **Piazzetta**, rinnovato.\n",
+        );
+        let mut previewer = Previewer::new(root.clone(), "https://example.org/".to_string());
+        let checked = previewer.check(PAGE, &file, &text, Lang::It);
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        assert!(checked.rendered);
+        let preview = previewer.preview(PAGE).unwrap();
+        let html = String::from_utf8_lossy(&preview);
+        assert!(
+            html.contains("<strong>Piazzetta</strong>, rinnovato."),
+            "{html}"
+        );
+        // Checking wrote nothing.
+        assert_eq!(std::fs::read(&file).unwrap(), on_disk);
+
+        std::fs::write(&file, &text).unwrap();
+        let output = root.join("public");
+        crate::build::build(&crate::build::BuildOptions {
+            root: root.clone(),
+            output: Some(output.clone()),
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        let built = std::fs::read(output.join("spazi/via-piazzetta/index.html")).unwrap();
+        assert_eq!(String::from_utf8_lossy(&built), html);
+    }
+
+    #[test]
+    fn errors_are_placed_beside_their_field_and_in_the_body_in_the_editors_language() {
+        let (_dir, root) = typed_site();
+        let file = root.join("content").join(PAGE);
+        let mut previewer = Previewer::new(root.clone(), "http://127.0.0.1:1111/".to_string());
+        let good = edited(&root, |_| {}, "Testo.\n");
+        assert!(previewer.check(PAGE, &file, &good, Lang::It).rendered);
+        let text = edited(
+            &root,
+            |v| {
+                v["municipio"] = json!("12");
+                v["address"]["street"] = json!("");
+            },
+            "Prima riga.\n\n![](foto.jpg)\n",
+        );
+        let checked = previewer.check(PAGE, &file, &text, Lang::It);
+        assert!(!checked.rendered);
+        let fields: Vec<Option<Vec<Value>>> =
+            checked.errors.iter().map(|e| e.field.clone()).collect();
+        assert!(
+            fields.contains(&Some(vec![json!("municipio")])),
+            "{:?}",
+            checked.errors
+        );
+        let body = checked.errors.iter().find(|e| e.body).unwrap();
+        assert_eq!(
+            (body.line, body.column, body.code.as_str()),
+            (Some(3), Some(1), "content.image-alt")
+        );
+        assert!(body.message.contains("immagine"), "{}", body.message);
+        // The last good preview stays.
+        let preview = previewer.preview(PAGE).unwrap();
+        assert!(String::from_utf8_lossy(&preview).contains("Testo."));
+        let english = previewer.check(PAGE, &file, &text, Lang::En);
+        assert!(english.errors.iter().any(|e| e.message.contains("image")));
+    }
+
+    #[test]
+    fn placed_finds_the_value_at_a_diagnostics_position() {
+        let front = "title: x\naddress: { street: \"\", civic: 2 }\nlist:\n  - a\n  - b\n";
+        let at = |line: usize, column: usize| {
+            let d = Diagnostic::new(
+                crate::base::error::Code::FrontMatterValue,
+                "content/spazi/x.md",
+                "wrong",
+            )
+            .at(line, column);
+            placed(&[d], Some(front), Lang::En).remove(0)
+        };
+        assert_eq!(
+            at(3, 20).field,
+            Some(vec![json!("address"), json!("street")])
+        );
+        assert_eq!(at(3, 1).field, Some(vec![json!("address")]));
+        assert_eq!(at(6, 5).field, Some(vec![json!("list"), json!(1)]));
+        let body = at(8, 4);
+        assert_eq!(
+            (body.body, body.line, body.column, body.field),
+            (true, Some(1), Some(4), None)
+        );
+        let whole = placed(
+            &[Diagnostic::new(
+                crate::base::error::Code::FrontMatterValue,
+                "x",
+                "wrong",
+            )],
+            Some(front),
+            Lang::En,
+        );
+        assert_eq!((whole[0].field.clone(), whole[0].body), (None, false));
+    }
+}
