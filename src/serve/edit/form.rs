@@ -524,6 +524,10 @@ fn change(
         return edit.remove(path);
     };
     let Some(old) = old else {
+        // An unticked box for a yes/no the page does not state says nothing new.
+        if spec.kind == "bool" && *new == Value::Bool(false) {
+            return Ok(());
+        }
         let emit = emit(spec, new, true);
         if present {
             return edit.replace(path, &emit);
@@ -822,6 +826,7 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
     fn unchanged_values_give_the_same_bytes() {
         let (_dir, config) = site();
         assert_eq!(applied(PAGE, &config, |_| {}), PAGE);
+        assert_eq!(applied(PAGE, &config, |v| v["draft"] = json!(false)), PAGE);
         let crlf = format!("\u{feff}{}", PAGE.replace('\n', "\r\n"));
         assert_eq!(applied(&crlf, &config, |_| {}), crlf);
     }
@@ -895,5 +900,72 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         );
         assert!(out.contains("legacy: { a: 1 }\r\n"), "{out}");
         assert!(!out.contains("municipio"), "{out}");
+    }
+}
+
+#[cfg(test)]
+mod real_site {
+    use super::*;
+    use serde_json::json;
+
+    /// Every space of the real site: the form gives back the file's own bytes when nothing
+    /// changed, and a changed street (in the flow-style address) changes that value alone
+    /// (or adds the address where the page has none).
+    #[test]
+    fn the_real_spaces_are_edited_in_place() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root, None).unwrap();
+        let dir = root.join("content/spazi");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let name = entry.file_name().into_string().unwrap();
+            if !name.ends_with(".md") || name.starts_with('_') {
+                continue;
+            }
+            let page = format!("spazi/{name}");
+            let form = open(root, &config, &page, &entry.path()).unwrap();
+            let original = std::fs::read(entry.path()).unwrap();
+            let same = apply(&original, &config, "spazi", &form.values, &form.body).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&same),
+                String::from_utf8_lossy(&original)
+            );
+            let had_address = form.values.get("address").is_some();
+            let mut values = form.values.clone();
+            values["address"]["street"] = json!("via Nuova: 1 # \"bis\"");
+            let changed = apply(&original, &config, "spazi", &values, &form.body).unwrap();
+            let changed = String::from_utf8(changed).unwrap();
+            let before = String::from_utf8(original).unwrap();
+            let differing: Vec<(&str, &str)> = before
+                .lines()
+                .zip(changed.lines())
+                .filter(|(a, b)| a != b)
+                .collect();
+            if had_address {
+                assert_eq!(differing.len(), 1, "{page}: {differing:?}");
+                assert!(
+                    differing[0].0.starts_with("address:"),
+                    "{page}: {differing:?}"
+                );
+            } else {
+                // A new block map, two lines, at its place in schema order.
+                assert_eq!(
+                    changed.lines().count(),
+                    before.lines().count() + 2,
+                    "{page}"
+                );
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let copy = dir.path().join("content").join(&page);
+            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+            std::fs::write(&copy, &changed).unwrap();
+            let reread = open(dir.path(), &config, &page, &copy).unwrap();
+            assert_eq!(
+                reread.values["address"]["street"],
+                json!("via Nuova: 1 # \"bis\"")
+            );
+            seen += 1;
+        }
+        assert!(seen >= 5, "only {seen} spaces");
     }
 }
