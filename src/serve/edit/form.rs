@@ -441,7 +441,7 @@ pub fn apply(
             spec,
             old.get(&spec.name),
             new.get(&spec.name),
-            present.iter().any(|k| *k == spec.name),
+            present.contains(&spec.name),
             after,
         );
         if result.is_err() {
