@@ -418,8 +418,13 @@ pub fn apply(
     let parts = parts(text, &shown).map_err(fail)?;
     let specs = specs(config, section, true);
     let old = values_of(parts.yaml, &specs, &shown).map_err(|d| placed(&[d], None, Lang::It))?;
-    let empty = Map::new();
-    let new = values.as_object().unwrap_or(&empty);
+    let new: Map<String, Value> = specs
+        .iter()
+        .filter_map(|spec| {
+            let value = values.get(&spec.name)?;
+            Some((spec.name.clone(), normalized(spec, value)))
+        })
+        .collect();
     let mut edit = YamlEdit::new(parts.yaml);
     let present: Vec<String> = match &edit.outline().kind {
         yaml::outline::OutlineKind::Map(entries) => {
@@ -452,6 +457,34 @@ pub fn apply(
         return Err(failed.into_iter().map(|name| not_in_place(&name)).collect());
     }
     let yaml = edit.finish();
+    // What the edited text reads as must be what was sent, and the rest as it was: else the
+    // outline did not follow the text (a flow collection over several lines), and nothing is
+    // written.
+    let reread = values_of(&yaml, &specs, &shown).unwrap_or_default();
+    let unlike: Vec<String> = specs
+        .iter()
+        .filter(|spec| {
+            let sent = new.get(&spec.name);
+            let unticked = sent == Some(&Value::Bool(false)) && !old.contains_key(&spec.name);
+            let expected = if unticked {
+                None
+            } else {
+                sent.and_then(comparable)
+            };
+            expected != reread.get(&spec.name).and_then(comparable)
+        })
+        .map(|spec| spec.name.clone())
+        .chain(
+            old.iter()
+                .filter(|(key, value)| {
+                    !specs.iter().any(|s| s.name == **key) && reread.get(*key) != Some(value)
+                })
+                .map(|(key, _)| key.clone()),
+        )
+        .collect();
+    if !unlike.is_empty() {
+        return Err(unlike.iter().map(|name| not_in_place(name)).collect());
+    }
     let original_body = &parts.text[parts.body_start..];
     let crlf = parts.text.contains("\r\n");
     let body = if original_body.replace("\r\n", "\n") == body.replace("\r\n", "\n") {
@@ -487,6 +520,61 @@ fn not_in_place(name: &str) -> FieldError {
         code: Code::FrontMatterValue.as_str().to_string(),
         message: text.get(Lang::It).to_string(),
         hint: Some(hint.get(Lang::It).to_string()),
+    }
+}
+
+/// `value` as the field `spec` writes it: a day of opening hours with one slot is that slot.
+fn normalized(spec: &FieldSpec, value: &Value) -> Value {
+    match value {
+        Value::Object(map) if spec.kind == "opening_hours" => Value::Object(
+            map.iter()
+                .map(|(day, slots)| match slots {
+                    Value::Array(one) if one.len() == 1 => (day.clone(), one[0].clone()),
+                    other => (day.clone(), other.clone()),
+                })
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(
+                    |(key, v)| match spec.fields.iter().find(|f| f.name == *key) {
+                        Some(field) => (key.clone(), normalized(field, v)),
+                        None => (key.clone(), v.clone()),
+                    },
+                )
+                .collect(),
+        ),
+        Value::Array(items) => match spec.items.as_deref() {
+            Some(item) => Value::Array(items.iter().map(|i| normalized(item, i)).collect()),
+            None => value.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// A value as written text, for comparing what was sent with what the file reads as: scalars
+/// as strings, no empty values, `None` for no value at all.
+fn comparable(value: &Value) -> Option<Value> {
+    match value {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(_) => Some(value.clone()),
+        Value::Bool(b) => Some(Value::String(b.to_string())),
+        Value::Number(n) => Some(Value::String(n.to_string())),
+        Value::Array(items) if items.is_empty() => None,
+        Value::Array(items) => Some(Value::Array(
+            items
+                .iter()
+                .map(|i| comparable(i).unwrap_or(Value::String(String::new())))
+                .collect(),
+        )),
+        Value::Object(map) => {
+            let kept: Map<String, Value> = map
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), comparable(v)?)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
     }
 }
 
@@ -884,6 +972,44 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         assert_eq!(form.values["title"], json!(hostile));
         assert_eq!(form.values["offers"][2], json!("- terzo"));
         assert_eq!(form.values["geo"], json!({ "lat": "45.47", "lon": "9.2" }));
+    }
+
+    #[test]
+    fn a_day_with_one_slot_is_written_as_that_slot() {
+        let (_dir, config) = site();
+        let out = applied(PAGE, &config, |v| {
+            v["opening_hours"]["mon"] = json!(["09:00-13:00"]);
+            v["opening_hours"]["tue"] = json!(["10:00-12:00"]);
+            v["opening_hours"]["wed"] = json!(["10:00-12:00", "14:00-16:00"]);
+        });
+        let expected = PAGE.replace(
+            "  tue: [09:00-13:00, 14:00-18:00]\n",
+            "  tue: 10:00-12:00\n  wed:\n    - \"10:00-12:00\"\n    - \"14:00-16:00\"\n",
+        );
+        assert_eq!(out, expected);
+    }
+
+    /// A flow list written over several lines is not followed by the outline: changing it
+    /// is refused rather than written wrong, and the file is not touched.
+    #[test]
+    fn a_value_the_outline_cannot_follow_is_refused() {
+        let (_dir, config) = site();
+        let page = PAGE.replace(
+            "servizi: [sportello-lavoro]",
+            "servizi: [sportello-lavoro,\n  compiti]",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/spazi/x.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, &page).unwrap();
+        let form = open(dir.path(), &config, "spazi/x.md", &file).unwrap();
+        let mut values = form.values.clone();
+        values["servizi"] = json!(["compiti"]);
+        let errors = apply(page.as_bytes(), &config, "spazi", &values, &form.body).unwrap_err();
+        let servizi = errors
+            .iter()
+            .find(|e| e.field == Some(vec![json!("servizi")]));
+        assert!(servizi.unwrap().message.contains("`servizi`"), "{errors:?}");
     }
 
     #[test]
