@@ -1012,6 +1012,58 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         assert!(servizi.unwrap().message.contains("`servizi`"), "{errors:?}");
     }
 
+    /// Random hostile strings in string fields of every style (double- and single-quoted,
+    /// plain, in a flow map, in a block list) read back as sent, and the other values stay.
+    #[test]
+    fn random_values_read_back_as_sent() {
+        let (_dir, config) = site();
+        let alphabet: Vec<char> = "ab :#-'\"\\{}[],&*!|>%@`?\n\t è☕".chars().collect();
+        let mut seed: u64 = 17;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/spazi/x.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        for _ in 0..200 {
+            let mut random = || -> String {
+                let len = 1 + next(10);
+                (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+            };
+            let mut values = opened().2.values;
+            for path in [
+                &["title"][..],
+                &["description"],
+                &["address", "civic"],
+                &["status"],
+            ] {
+                let slot = path.iter().fold(&mut values, |v, k| &mut v[*k]);
+                *slot = json!(random());
+            }
+            values["offers"][1] = json!(random());
+            let out = apply(PAGE.as_bytes(), &config, "spazi", &values, "x\n").unwrap();
+            std::fs::write(&file, &out).unwrap();
+            let reread = open(dir.path(), &config, "spazi/x.md", &file).unwrap();
+            let expected: Map<String, Value> = values
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), comparable(v)?)))
+                .collect();
+            let got: Map<String, Value> = reread
+                .values
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), comparable(v)?)))
+                .collect();
+            assert_eq!(got, expected, "{}", String::from_utf8_lossy(&out));
+        }
+    }
+
     #[test]
     fn the_body_keeps_its_bytes_and_line_ends() {
         let (_dir, config) = site();
