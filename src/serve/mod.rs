@@ -11,6 +11,7 @@
 //! that fails leaves the last good site served, with its errors over every page until they
 //! are fixed.
 
+pub mod edit;
 pub mod http;
 pub mod open;
 pub mod watch;

@@ -54,6 +54,15 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
         "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
     ),
+    // serve/edit/form.rs: the browser editor's form.
+    (
+        "`{field}` is written in a way the editor cannot change in place",
+        "`{field}` è scritto in un modo che l'editor non sa modificare senza toccare il resto",
+    ),
+    (
+        "change it in the file with a text editor",
+        "modificalo nel file con un editor di testo",
+    ),
     // Shared pieces.
     ("did you mean `{best}`?", "forse intendevi `{best}`?"),
     (
