@@ -179,7 +179,7 @@ fn every_attack_is_refused_and_nothing_on_disk_changes() {
         }
         headers
     };
-    let cases: Vec<(&str, Vec<(&'static str, String)>, u16)> = vec![
+    let cases = [
         ("no token", with("X-Wemi-Token", None), 403),
         (
             "wrong token",
