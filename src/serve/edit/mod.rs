@@ -311,7 +311,10 @@ impl Editor {
             Ok(text) => text,
             Err(problems) => return errors(422, problems),
         };
-        let checked = self.previewer().check(&edit.page, &file, &text, lang);
+        // The previewer stays locked until the file is written: two saves of this editor
+        // never interleave their conflict checks and writes.
+        let mut previewer = self.previewer();
+        let checked = previewer.check(&edit.page, &file, &text, lang);
         if !checked.errors.is_empty() {
             return errors(422, checked.errors);
         }
