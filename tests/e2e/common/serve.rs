@@ -348,16 +348,24 @@ fn read_reply(mut stream: TcpStream, target: &str) -> Result<Reply, String> {
     })
 }
 
-/// `body` without what serve adds to HTML pages (the live reload script), so that it can be
-/// compared with the built file.
+/// `body` without what serve adds to HTML pages (the live reload script, and on loopback the
+/// editor's links), so that it can be compared with the built file.
 pub fn without_reload_script(body: &[u8]) -> Vec<u8> {
-    const START: &[u8] = b"<script>/* wemi serve: live reload */";
-    const END: &[u8] = b"</script>\n";
-    let Some(at) = body.windows(START.len()).position(|w| w == START) else {
+    let body = without_block(
+        body,
+        b"<script>/* wemi serve: live reload */",
+        b"</script>\n",
+    );
+    without_block(&body, b"<style>#wemi-edit", b"</nav>\n")
+}
+
+/// `body` without its first block from `start` to the end of `end`.
+fn without_block(body: &[u8], start: &[u8], end: &[u8]) -> Vec<u8> {
+    let Some(at) = body.windows(start.len()).position(|w| w == start) else {
         return body.to_vec();
     };
-    match body[at..].windows(END.len()).position(|w| w == END) {
-        Some(end) => [&body[..at], &body[at + end + END.len()..]].concat(),
+    match body[at..].windows(end.len()).position(|w| w == end) {
+        Some(to) => [&body[..at], &body[at + to + end.len()..]].concat(),
         None => body.to_vec(),
     }
 }
