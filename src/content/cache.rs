@@ -72,6 +72,11 @@ impl DocumentCache {
         self.entries.insert(path, cached);
     }
 
+    /// Forgets the document of the file at `path`.
+    pub fn remove(&mut self, path: &std::path::Path) {
+        self.entries.remove(path);
+    }
+
     /// Forgets every document.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -83,6 +88,22 @@ impl DocumentCache {
 pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Rejected> {
     let stamp = stamp(&source.path);
     parse_stamped(source, config, stamp)
+}
+
+/// The entry of `source` as if its file held `text`: stamped with the file's present stamp,
+/// so that a run given the cache takes this document instead of the file's (the browser
+/// editor's preview of a text not yet saved; it removes the entry after the run).
+pub fn parse_text(source: SourceFile, text: &str, config: &Config) -> Result<Cached, Rejected> {
+    let stamp = stamp(&source.path);
+    let front_matter = front_matter::split(crate::base::fs::without_bom(text))
+        .map(|s| s.yaml.to_string())
+        .unwrap_or_default();
+    let doc = document::parse(source, text, config)?;
+    Ok(Cached {
+        stamp,
+        front_matter,
+        doc: Arc::new(doc),
+    })
 }
 
 /// [`parse`] with the stamp the caller took before reading.

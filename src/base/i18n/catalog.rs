@@ -123,6 +123,15 @@ pub const CATALOG: &[(&str, &str)] = &[
         "add a photo saved as JPEG, PNG or WebP",
         "aggiungi una foto salvata come JPEG, PNG o WebP",
     ),
+    // serve/edit/form.rs: the browser editor's form.
+    (
+        "`{field}` is written in a way the editor cannot change in place",
+        "`{field}` è scritto in un modo che l'editor non sa modificare senza toccare il resto",
+    ),
+    (
+        "change it in the file with a text editor",
+        "modificalo nel file con un editor di testo",
+    ),
     // Shared pieces.
     ("did you mean `{best}`?", "forse intendevi `{best}`?"),
     (

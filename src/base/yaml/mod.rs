@@ -3,6 +3,7 @@
 //! It parses YAML text into typed values and turns `serde_yaml`'s errors into positions and
 //! plain messages that the rest of the crate can put into diagnostics.
 
+pub mod edit;
 pub mod nesting;
 pub mod outline;
 mod syntax;

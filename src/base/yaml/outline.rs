@@ -6,6 +6,11 @@
 //! wrong value is reported at its own line and column, and so that a scalar keeps the text
 //! the editor typed (`cap: 20121`, `telefono: 0288458041`). Where the outline cannot follow
 //! the YAML (anchors, multi-line flow collections), positions fall back to the enclosing key.
+//!
+//! Every value also has its byte span in the text, and every map key its own, so that
+//! [`crate::base::yaml::edit`] can change one value and leave every other byte as it was.
+
+use std::ops::Range;
 
 /// A value's position and, for scalars, its text as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +21,14 @@ pub struct Outline {
     pub column: usize,
     /// What it is.
     pub kind: OutlineKind,
+    /// Where it is written, in bytes: a scalar as written (quotes included; a `|` block from
+    /// its indicator to the end of its last line; an empty value is an empty span after its
+    /// `:`), a flow collection from its opening to its closing bracket, a block collection
+    /// from its first key or `-` to the end of its last line (line end and comment excluded).
+    pub span: Range<usize>,
+    /// For a map, the span of each key as written (quotes included), in the order of its
+    /// entries; empty for other values.
+    pub key_spans: Vec<Range<usize>>,
 }
 
 /// The shape of an outlined value.
@@ -73,14 +86,33 @@ struct Line<'a> {
     number: usize,
     indent: usize,
     content: &'a str,
+    /// The byte offset of `content` in the text.
+    start: usize,
+}
+
+impl Line<'_> {
+    /// The byte offset where the line's content ends.
+    fn end(&self) -> usize {
+        self.start + self.content.len()
+    }
 }
 
 /// Outlines `text`; the root is a map (or whatever the first line holds).
 pub fn outline(text: &str) -> Outline {
+    // The lines as `str::lines` gives them (ending in `\n` or `\r\n`), with their offsets.
+    let mut line_start = 0;
     let lines: Vec<Line> = text
-        .lines()
+        .split_inclusive('\n')
         .enumerate()
-        .filter_map(|(i, raw)| {
+        .filter_map(|(i, with_end)| {
+            let start = line_start;
+            line_start += with_end.len();
+            let raw = with_end.strip_suffix('\n').unwrap_or(with_end);
+            let raw = if with_end.ends_with('\n') {
+                raw.strip_suffix('\r').unwrap_or(raw)
+            } else {
+                raw
+            };
             let content = strip_comment(raw).trim_end();
             let indent = content.len() - content.trim_start_matches(' ').len();
             let content = &content[indent..];
@@ -88,6 +120,7 @@ pub fn outline(text: &str) -> Outline {
                 number: i + 1,
                 indent: raw[..indent].chars().count(),
                 content,
+                start: start + indent,
             })
         })
         .collect();
@@ -98,6 +131,8 @@ pub fn outline(text: &str) -> Outline {
             line: 1,
             column: 1,
             kind: OutlineKind::Map(Vec::new()),
+            span: 0..0,
+            key_spans: Vec::new(),
         },
     }
 }
@@ -126,14 +161,7 @@ fn block(lines: &[Line], pos: &mut usize, indent: usize) -> Outline {
         return list(lines, pos, indent);
     }
     if split_key(first.content).is_some() {
-        return map(
-            lines,
-            pos,
-            indent,
-            first.indent,
-            first.content,
-            first.number,
-        );
+        return map(lines, pos, indent, first.indent, first.start, first.number);
     }
     // A plain scalar, perhaps over several lines.
     let start = *pos;
@@ -145,6 +173,8 @@ fn block(lines: &[Line], pos: &mut usize, indent: usize) -> Outline {
         line: lines[start].number,
         column: lines[start].indent + 1,
         kind: OutlineKind::Scalar(first.content.to_string()),
+        span: first.start..lines[*pos - 1].end(),
+        key_spans: Vec::new(),
     }
 }
 
@@ -152,20 +182,25 @@ fn is_item(content: &str) -> bool {
     content == "-" || content.starts_with("- ")
 }
 
-/// A block map whose first key is `content` on line `number` at column `column0 + 1`.
+/// A block map whose first key starts at byte `start` of the text (on line `number`, at
+/// column `column0 + 1`): the rest of that line of `lines[*pos]`.
 fn map(
     lines: &[Line],
     pos: &mut usize,
     indent: usize,
     column0: usize,
-    content: &str,
+    start: usize,
     number: usize,
 ) -> Outline {
     let mut entries = Vec::new();
-    let (mut content, mut number, mut column0) = (content, number, column0);
-    while let Some((key, value_offset)) = split_key(content) {
+    let mut key_spans = Vec::new();
+    let map_start = start;
+    let (mut start, mut number, mut column0) = (start, number, column0);
+    let mut content = &lines[*pos].content[start - lines[*pos].start..];
+    while let Some((key, key_len, value_offset)) = split_key(content) {
         *pos += 1;
         let rest = content[value_offset..].trim_start();
+        let rest_start = start + content.len() - rest.len();
         let value_column0 = column0 + content[..content.len() - rest.len()].chars().count();
         let key_position = (number, column0 + 1);
         let value = if rest.is_empty() {
@@ -175,20 +210,31 @@ fn map(
                 {
                     block(lines, pos, next.indent)
                 }
-                _ => scalar(String::new(), number, value_column0),
+                _ => {
+                    let after_colon = start + value_offset;
+                    scalar(
+                        String::new(),
+                        number,
+                        value_column0,
+                        after_colon..after_colon,
+                    )
+                }
             }
         } else if rest.starts_with('|') || rest.starts_with('>') {
             while *pos < lines.len() && lines[*pos].indent > indent {
                 *pos += 1;
             }
-            scalar(rest.to_string(), number, value_column0)
+            let span = rest_start..lines[*pos - 1].end();
+            scalar(rest.to_string(), number, value_column0, span)
         } else {
-            inline(rest, number, value_column0)
+            inline(rest, number, value_column0, rest_start)
         };
         entries.push((key, key_position, value));
+        key_spans.push(start..start + key_len);
         match lines.get(*pos) {
             Some(next) if next.indent == indent && !is_item(next.content) => {
                 content = next.content;
+                start = next.start;
                 number = next.number;
                 column0 = next.indent;
             }
@@ -199,6 +245,8 @@ fn map(
         line: entries.first().map_or(number, |(_, (l, _), _)| *l),
         column: indent + 1,
         kind: OutlineKind::Map(entries),
+        span: map_start..lines[*pos - 1].end(),
+        key_spans,
     }
 }
 
@@ -211,45 +259,58 @@ fn list(lines: &[Line], pos: &mut usize, indent: usize) -> Outline {
             break;
         }
         let rest = line.content[1..].trim_start();
+        let rest_start = line.end() - rest.len();
         let column0 = line.indent + line.content.chars().count() - rest.chars().count();
         if rest.is_empty() {
             *pos += 1;
             match lines.get(*pos) {
                 Some(next) if next.indent > indent => items.push(block(lines, pos, next.indent)),
-                _ => items.push(scalar(String::new(), line.number, column0)),
+                _ => items.push(scalar(
+                    String::new(),
+                    line.number,
+                    column0,
+                    rest_start..rest_start,
+                )),
             }
         } else if split_key(rest).is_some() && !rest.starts_with(['{', '[', '"', '\'']) {
             // `- key: value` starts a map whose keys are at column0.
-            items.push(map(lines, pos, column0, column0, rest, line.number));
+            items.push(map(lines, pos, column0, column0, rest_start, line.number));
         } else {
             *pos += 1;
-            items.push(inline(rest, line.number, column0));
+            items.push(inline(rest, line.number, column0, rest_start));
         }
     }
     Outline {
         line: start.number,
         column: indent + 1,
         kind: OutlineKind::List(items),
+        span: start.start..lines[*pos - 1].end(),
+        key_spans: Vec::new(),
     }
 }
 
-fn scalar(text: String, line: usize, column0: usize) -> Outline {
+fn scalar(text: String, line: usize, column0: usize, span: Range<usize>) -> Outline {
     Outline {
         line,
         column: column0 + 1,
         kind: OutlineKind::Scalar(text),
+        span,
+        key_spans: Vec::new(),
     }
 }
 
-/// `key: rest` → (key, byte offset after the colon). Keys may be quoted.
-fn split_key(content: &str) -> Option<(String, usize)> {
-    let (key, after) = if let Some(q) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let close = content[1..].find(q)? + 1;
-        (content[1..close].to_string(), close + 1)
-    } else {
-        let colon = find_colon(content)?;
-        (content[..colon].trim_end().to_string(), colon)
-    };
+/// `key: rest` → (key, its length in bytes as written, byte offset after the colon). Keys may
+/// be quoted.
+fn split_key(content: &str) -> Option<(String, usize, usize)> {
+    let (key, key_len, after) =
+        if let Some(q) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let close = content[1..].find(q)? + 1;
+            (content[1..close].to_string(), close + 1, close + 1)
+        } else {
+            let colon = find_colon(content)?;
+            let key = content[..colon].trim_end();
+            (key.to_string(), key.len(), colon)
+        };
     let rest = &content[after..];
     let rest_trimmed = rest.trim_start();
     let colon_at = after + (rest.len() - rest_trimmed.len());
@@ -263,7 +324,7 @@ fn split_key(content: &str) -> Option<(String, usize)> {
     {
         return None;
     }
-    Some((key, colon_at + 1))
+    Some((key, key_len, colon_at + 1))
 }
 
 /// The first `:` followed by a space or the end, outside flow brackets.
@@ -272,15 +333,34 @@ fn find_colon(content: &str) -> Option<usize> {
     (0..bytes.len()).find(|&i| bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' '))
 }
 
-/// A value written on one line: a flow collection or a scalar.
-fn inline(text: &str, line: usize, column0: usize) -> Outline {
+/// A value written on one line, at byte `start` of the text: a flow collection or a scalar.
+fn inline(text: &str, line: usize, column0: usize, start: usize) -> Outline {
     let chars: Vec<char> = text.chars().collect();
+    // The byte offset in the whole text of each character, and of the end.
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| start + b)
+        .chain([start + text.len()])
+        .collect();
+    let at = At {
+        line,
+        column0,
+        bytes: &bytes,
+    };
     let mut i = 0;
-    flow(&chars, &mut i, line, column0)
+    flow(&chars, &mut i, &at)
+}
+
+/// Where a line of flow values is: its number, the column and byte offsets of its characters.
+struct At<'a> {
+    line: usize,
+    column0: usize,
+    bytes: &'a [usize],
 }
 
 /// Reads one flow value at `chars[*i]`.
-fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
+fn flow(chars: &[char], i: &mut usize, at: &At) -> Outline {
+    let (line, column0) = (at.line, at.column0);
     while *i < chars.len() && chars[*i] == ' ' {
         *i += 1;
     }
@@ -299,18 +379,21 @@ fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
                     }
                     // A stray `}` ends no item: skipped, or the loop would never move on.
                     Some(',' | '}') => *i += 1,
-                    Some(_) => items.push(flow(chars, i, line, column0)),
+                    Some(_) => items.push(flow(chars, i, at)),
                 }
             }
             Outline {
                 line,
                 column: column0 + start + 1,
                 kind: OutlineKind::List(items),
+                span: at.bytes[start]..at.bytes[*i],
+                key_spans: Vec::new(),
             }
         }
         Some('{') => {
             *i += 1;
             let mut entries = Vec::new();
+            let mut key_spans = Vec::new();
             loop {
                 skip_spaces(chars, i);
                 match chars.get(*i) {
@@ -323,14 +406,16 @@ fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
                     Some(',' | ']') => *i += 1,
                     Some(_) => {
                         let key_start = *i;
-                        let key = flow_token(chars, i, true);
-                        let key = unquote(&key);
+                        let written = flow_token(chars, i, true);
+                        let key = unquote(&written);
                         skip_spaces(chars, i);
                         if chars.get(*i) == Some(&':') {
                             *i += 1;
                         }
-                        let value = flow(chars, i, line, column0);
+                        let value = flow(chars, i, at);
                         entries.push((key, (line, column0 + key_start + 1), value));
+                        let key_from = at.bytes[key_start];
+                        key_spans.push(key_from..key_from + written.len());
                     }
                 }
             }
@@ -338,14 +423,19 @@ fn flow(chars: &[char], i: &mut usize, line: usize, column0: usize) -> Outline {
                 line,
                 column: column0 + start + 1,
                 kind: OutlineKind::Map(entries),
+                span: at.bytes[start]..at.bytes[*i],
+                key_spans,
             }
         }
         _ => {
             let text = flow_token(chars, i, false);
+            let from = at.bytes[start];
             Outline {
                 line,
                 column: column0 + start + 1,
+                span: from..from + text.len(),
                 kind: OutlineKind::Scalar(text),
+                key_spans: Vec::new(),
             }
         }
     }
@@ -490,5 +580,24 @@ ultimo: x
         let o = outline("title: \"a\nb: [x}, y]\nc: {k: v], z: w}\"\n");
         assert_eq!(o.get("b").unwrap().item(1).unwrap().raw(), Some("y"));
         assert_eq!(o.get("c").unwrap().get("z").unwrap().raw(), Some("w"));
+    }
+
+    #[test]
+    fn values_and_keys_have_their_byte_spans() {
+        let text = "a: \"x\"  # c\r\nb: { k: v, \"q\": [1, è] }\r\nl:\r\n  - m: 1\r\n    n: |\r\n      t\r\nz:\r\n";
+        let o = outline(text);
+        let span = |v: &Outline| &text[v.span.clone()];
+        assert_eq!(span(o.get("a").unwrap()), "\"x\"");
+        let b = o.get("b").unwrap();
+        assert_eq!(span(b), "{ k: v, \"q\": [1, è] }");
+        assert_eq!(span(b.get("q").unwrap().item(1).unwrap()), "è");
+        let keys: Vec<&str> = b.key_spans.iter().map(|k| &text[k.clone()]).collect();
+        assert_eq!(keys, ["k", "\"q\""]);
+        let l = o.get("l").unwrap();
+        assert_eq!(span(l), "- m: 1\r\n    n: |\r\n      t");
+        assert_eq!(span(l.item(0).unwrap().get("n").unwrap()), "|\r\n      t");
+        let z = o.get("z").unwrap();
+        assert_eq!((z.span.start, z.span.end), (text.len() - 2, text.len() - 2));
+        assert_eq!(&text[o.key_spans[3].clone()], "z");
     }
 }

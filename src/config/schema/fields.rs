@@ -53,6 +53,7 @@ pub struct RawField {
     required: bool,
     default: Option<YamlValue>,
     description: Option<String>,
+    label: Option<String>,
     min: Option<f64>,
     max: Option<f64>,
     values: Option<Vec<String>>,
@@ -142,6 +143,8 @@ pub struct Field {
     pub default: Option<YamlValue>,
     /// What it means, for editors (errors, `wemi new`, JSON Schema).
     pub description: Option<String>,
+    /// Its name in the browser editor's form (`Orari di apertura`), when not its key.
+    pub label: Option<String>,
 }
 
 /// The schema of a section's pages.
@@ -203,6 +206,7 @@ fn fields_from_raw(
         .filter_map(|(name, f)| {
             let here = format!("{path}.{name}");
             let description = f.description.clone();
+            let label = f.label.clone();
             let required = f.required;
             let default = f.default.clone();
             kind_from_raw(&here, f, errors).map(|kind| Field {
@@ -211,6 +215,7 @@ fn fields_from_raw(
                 required,
                 default,
                 description,
+                label,
             })
         })
         .collect()

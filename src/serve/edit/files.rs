@@ -14,17 +14,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sha2::{Digest, Sha256};
-
 use crate::base::slug::slugify;
 
-/// The version of a file as the editor knows it: the hex SHA-256 of its bytes.
-pub fn version(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use super::form::version;
 
 /// What [`replace`] did.
 #[derive(Debug, PartialEq, Eq)]
@@ -218,7 +210,6 @@ mod tests {
 
     #[test]
     fn names_and_markdown() {
-        assert_eq!(version(b"").len(), 64);
         assert_eq!(image_stem("Foto del Cortile.JPEG"), "foto-del-cortile");
         assert_eq!(image_stem("../../.bashrc"), "immagine");
         assert_eq!(image_stem("../cortile.png"), "cortile");

@@ -263,7 +263,7 @@ impl Editor {
             Ok(opened) => opened,
             Err(answer) => return answer,
         };
-        let conflict = files::version(&original) != edit.version;
+        let conflict = form::version(&original) != edit.version;
         let text = match form::apply(
             &original,
             &config,
@@ -297,7 +297,7 @@ impl Editor {
             Ok(opened) => opened,
             Err(answer) => return answer,
         };
-        let on_disk = files::version(&original);
+        let on_disk = form::version(&original);
         if on_disk != edit.version {
             return conflict(&edit.page, &on_disk, lang);
         }
@@ -321,7 +321,7 @@ impl Editor {
         match files::replace(&file, &edit.version, &text) {
             Ok(files::Replaced::Written) => json_response(
                 200,
-                &json!({"version": files::version(&text), "url": links.url_of(&edit.page)}),
+                &json!({"version": form::version(&text), "url": links.url_of(&edit.page)}),
             ),
             Ok(files::Replaced::Conflict(on_disk)) => conflict(&edit.page, &on_disk, lang),
             Err(e) => io_failure(&edit.page, &e, lang),
