@@ -119,7 +119,7 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
     // Editing writes files: only for this machine, never on an address others can reach.
     let mut editor_problem = None;
     if options.bind.is_loopback() {
-        match edit::Editor::new(options.root.clone(), addr.port(), url.clone()) {
+        match edit::Editor::new(options.root.clone(), addr, url.clone()) {
             Ok(editor) => server.enable_editor(editor),
             Err(error) => {
                 editor_problem = Some(

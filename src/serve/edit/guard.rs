@@ -10,6 +10,7 @@
 //! a link: a symbolic link anywhere on the way is refused, and so is anything but a folder on
 //! the way and a regular file at the end. Nothing outside `content/` can be named.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use crate::base::i18n::{Text, msg};
@@ -20,8 +21,8 @@ use crate::base::layout::CONTENT_DIR;
 pub type Refusal = (u16, Text);
 
 /// True when `host` (the `Host` header) names this server by a loopback name: `127.0.0.1`,
-/// `localhost` or `[::1]`, with the bound `port`.
-pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
+/// `localhost`, `[::1]` or the loopback address it is `bound` to, with its port.
+pub fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
     let Some(host) = host else {
         return false;
     };
@@ -29,7 +30,12 @@ pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
         return false;
     };
     let name = name.to_ascii_lowercase();
-    matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]") && sent_port == port.to_string()
+    let own = match bound.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    (matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]") || name == own)
+        && sent_port == bound.port().to_string()
 }
 
 /// True when `origin` (the `Origin` header of a POST) is this very server, as the `Host`
@@ -140,24 +146,30 @@ mod tests {
 
     #[test]
     fn hosts_origins_and_tokens() {
+        let bound: SocketAddr = "127.0.0.1:4000".parse().unwrap();
         for ok in [
             "127.0.0.1:4000",
             "localhost:4000",
             "LOCALHOST:4000",
             "[::1]:4000",
         ] {
-            assert!(host_allowed(Some(ok), 4000), "{ok}");
+            assert!(host_allowed(Some(ok), bound), "{ok}");
         }
         for bad in [
             "evil.example:4000",
             "127.0.0.1:4001",
             "127.0.0.1",
             "127.0.0.1.evil.example:4000",
+            "127.0.0.2:4000",
             "",
         ] {
-            assert!(!host_allowed(Some(bad), 4000), "{bad}");
+            assert!(!host_allowed(Some(bad), bound), "{bad}");
         }
-        assert!(!host_allowed(None, 4000));
+        assert!(!host_allowed(None, bound));
+        assert!(host_allowed(
+            Some("127.0.0.2:4000"),
+            "127.0.0.2:4000".parse().unwrap()
+        ));
         assert!(origin_allowed(
             Some("http://localhost:4000"),
             Some("localhost:4000")

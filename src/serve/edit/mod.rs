@@ -15,7 +15,7 @@ mod files;
 mod form;
 mod guard;
 
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -58,8 +58,8 @@ pub struct Editor {
     root: PathBuf,
     /// 32 random bytes as hex, new for every run.
     token: String,
-    /// The port serve listens on: the only one `Host` and `Origin` may name.
-    port: u16,
+    /// The address serve listens on: its port is the only one `Host` and `Origin` may name.
+    bound: SocketAddr,
     /// The served site's address, which pages are checked and previewed with.
     base_url: String,
     previewer: Mutex<Previewer>,
@@ -72,8 +72,13 @@ pub struct Editor {
 pub type Refused = Response<'static>;
 
 impl Editor {
-    /// The editor of the site at `root`, served on `port` at `base_url`, with a new token.
-    pub fn new(root: PathBuf, port: u16, base_url: String) -> Result<Editor, getrandom::Error> {
+    /// The editor of the site at `root`, served on the loopback address `bound` at `base_url`,
+    /// with a new token.
+    pub fn new(
+        root: PathBuf,
+        bound: SocketAddr,
+        base_url: String,
+    ) -> Result<Editor, getrandom::Error> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)?;
         let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -81,7 +86,7 @@ impl Editor {
             previewer: Mutex::new(Previewer::new(root.clone(), base_url.clone())),
             root,
             token,
-            port,
+            bound,
             base_url,
             previews: AtomicU64::new(0),
         })
@@ -98,7 +103,7 @@ impl Editor {
     ) -> Result<Response<'static>, Refused> {
         let lang = language(request.headers.accept_language.as_deref());
         let host = request.headers.host.as_deref();
-        if !guard::host_allowed(host, self.port) {
+        if !guard::host_allowed(host, self.bound) {
             return Err(refusal(403, msg!("this address is not the editor's"), lang));
         }
         let route = target.path.strip_prefix(PREFIX).unwrap_or_default();
