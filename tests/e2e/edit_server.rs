@@ -205,6 +205,7 @@ fn every_attack_is_refused_and_nothing_on_disk_changes() {
         let refs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
         let reply = post(&refs);
         assert_eq!(reply.status, status, "{what}: {}", text(&reply));
+        assert_eq!(codes(&reply), ["edit.refused"], "{what}");
     }
     // A body over the limit is refused from its declared length, before it is read.
     let too_long = (1024 * 1024 + 1).to_string();
@@ -223,6 +224,12 @@ fn every_attack_is_refused_and_nothing_on_disk_changes() {
     )
     .unwrap();
     assert_eq!(oversize.status, 413, "{}", text(&oversize));
+    assert!(
+        json_of(&oversize)["error"]
+            .as_str()
+            .unwrap()
+            .contains("1 MiB")
+    );
     let huge_image = (32 * 1024 * 1024 + 1).to_string();
     let oversize = send(
         port,
@@ -314,7 +321,9 @@ fn every_attack_is_refused_and_nothing_on_disk_changes() {
         );
     }
     // Other methods, and POST elsewhere than the API.
-    assert_eq!(editor.get("/__wemi/edit/api/save").status, 405);
+    let wrong_method = editor.get("/__wemi/edit/api/save");
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(codes(&wrong_method), ["edit.refused"]);
     let elsewhere = send(
         port,
         "POST",

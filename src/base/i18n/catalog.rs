@@ -92,6 +92,26 @@ pub const CATALOG: &[(&str, &str)] = &[
         "l'editor non accetta questo tipo di dati",
     ),
     (
+        "the editor does not take this method here",
+        "l'editor non accetta questo metodo qui",
+    ),
+    (
+        "the request does not say how long its body is",
+        "la richiesta non dice quanto è lungo il suo contenuto",
+    ),
+    (
+        "the request is larger than the editor takes (at most {mib} MiB)",
+        "la richiesta è più grande di quanto l'editor accetti (al massimo {mib} MiB)",
+    ),
+    (
+        "the request took too long to arrive: try again",
+        "la richiesta ha impiegato troppo ad arrivare: riprova",
+    ),
+    (
+        "the request ended before its whole body arrived: try again",
+        "la richiesta si è interrotta prima che arrivasse tutto il contenuto: riprova",
+    ),
+    (
         "the request is not what the editor sends: {error}",
         "la richiesta non è come quelle che manda l'editor: {error}",
     ),

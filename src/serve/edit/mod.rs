@@ -134,7 +134,8 @@ impl Editor {
             }
             ("api/check" | "api/save" | "api/new" | "api/upload", true) => route,
             ("api/page" | "api/check" | "api/save" | "api/new" | "api/upload", _) => {
-                return Err(Response::text(405));
+                let text = msg!("the editor does not take this method here");
+                return Err(refusal(405, text, lang).header("Allow", "GET, HEAD, POST"));
             }
             _ => {
                 return Err(refusal(
@@ -170,7 +171,18 @@ impl Editor {
                 lang,
             ));
         }
-        let body = read_body(stream, request, limit)?;
+        let body = read_body(stream, request, limit).map_err(|refused| {
+            let text = match refused.status() {
+                411 => msg!("the request does not say how long its body is"),
+                413 => msg!(
+                    "the request is larger than the editor takes (at most {mib} MiB)",
+                    mib = limit / (1024 * 1024)
+                ),
+                408 => msg!("the request took too long to arrive: try again"),
+                _ => msg!("the request ended before its whole body arrived: try again"),
+            };
+            refusal(refused.status(), text, lang)
+        })?;
         if post == "api/upload" {
             return Ok(self.upload(
                 &query("page").unwrap_or_default(),

@@ -459,6 +459,11 @@ impl<'a> Response<'a> {
         Response::new(status, "text/plain; charset=utf-8", body.into_bytes())
     }
 
+    /// The answer's status.
+    pub(crate) fn status(&self) -> u16 {
+        self.status
+    }
+
     pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Response<'a> {
         self.headers.push((name, value.into()));
         self
