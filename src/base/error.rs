@@ -236,6 +236,15 @@ codes! {
     ImageInvalid = "image.invalid",
     /// An image larger than the build decodes (file size, width, height or pixels).
     ImageTooLarge = "image.too-large",
+    /// The editor of `wemi serve` refused a request (not from its page, or a path it may not
+    /// touch).
+    EditRefused = "edit.refused",
+    /// The editor's save of a page changed on disk since it was opened.
+    EditConflict = "edit.conflict",
+    /// An image uploaded in the editor without a text alternative.
+    UploadAlt = "upload.alt",
+    /// A file uploaded in the editor that is not a JPEG, PNG or WebP image the build reads.
+    UploadNotImage = "upload.not-image",
 }
 
 impl Code {

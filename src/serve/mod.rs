@@ -10,6 +10,10 @@
 //! `wemi build` would write. Open pages reload only when their own page changed. A rebuild
 //! that fails leaves the last good site served, with its errors over every page until they
 //! are fixed.
+//!
+//! On a loopback address, serve also has an editor ([`edit`]): each served page links to its
+//! form, and each section's list to a new page. The links are made from each site that builds
+//! ([`EditLinks`]); on any other address there is no editor at all.
 
 pub mod edit;
 pub mod http;
@@ -31,7 +35,8 @@ use crate::config::Config;
 use crate::content::cache::{self, DocumentCache};
 use crate::output::{OutputFile, OutputSet, assets};
 use crate::render::{self, bodies, view};
-use crate::serve::http::{Reload, Server, Snapshot};
+use crate::serve::http::{EditLinks, Reload, Server, Snapshot};
+use crate::site::Site;
 use watch::{Change, SiteWatcher};
 
 /// What `wemi serve` was asked to do.
@@ -81,6 +86,8 @@ pub struct Preview {
     last_good: Option<(RenderedSite, Arc<OutputSet>)>,
     /// The snapshot served now: the last good output, pages updated since, errors.
     served: Arc<Snapshot>,
+    /// True when the editor is on (serving on a loopback address): pages get its links.
+    editing: bool,
 }
 
 /// What one build of the preview did.
@@ -109,6 +116,24 @@ pub struct Rebuild {
 pub fn start(options: ServeOptions) -> Result<Preview, Error> {
     let (server, addr, port_taken) = bind(&options)?;
     let url = format!("http://{}/", display_addr(addr));
+    // Editing writes files: only for this machine, never on an address others can reach.
+    let mut editor_problem = None;
+    if options.bind.is_loopback() {
+        match edit::Editor::new(options.root.clone(), addr, url.clone()) {
+            Ok(editor) => server.enable_editor(editor),
+            Err(error) => {
+                editor_problem = Some(
+                    Diagnostic::new(
+                        Code::Io(std::io::ErrorKind::Other),
+                        "wemi serve",
+                        msg!("cannot start the editor: {error}", error = error),
+                    )
+                    .warning(),
+                )
+            }
+        }
+    }
+    let editing = editor_problem.is_none() && options.bind.is_loopback();
     let (watcher, changes) = watch::watch(&options.root, &[layout::default_output(&options.root)])
         .map_err(|e| {
             Error::usage(vec![Diagnostic::new(
@@ -131,8 +156,10 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         cache: DocumentCache::default(),
         last_good: None,
         served: Arc::new(Snapshot::default()),
+        editing,
     };
     preview.first = preview.rebuild(None);
+    preview.first.warnings.extend(editor_problem);
     if preview.options.open
         && let Err(warning) = open::browser(&preview.url)
     {
@@ -199,6 +226,7 @@ impl Preview {
                     site: output.clone(),
                     patches: Default::default(),
                     errors: Vec::new(),
+                    edit: self.editing.then(|| Arc::new(edit_links(&rendered.site))),
                 };
                 self.last_good = Some((rendered, output));
                 self.publish(snapshot, reload);
@@ -220,6 +248,7 @@ impl Preview {
             site: self.served.site.clone(),
             patches: self.served.patches.clone(),
             errors,
+            edit: self.served.edit.clone(),
         }
     }
 
@@ -281,6 +310,31 @@ impl Preview {
         self.publish(snapshot, Reload::Pages(vec![output.clone()]));
         Some(output)
     }
+}
+
+/// Where the editor's links of each page of `site` point: a page to its source, a section's
+/// list (not the home page's) to its folder, where a new page goes.
+fn edit_links(site: &Site) -> EditLinks {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                format!("{}index.html", p.path),
+                p.doc.source.relative.clone(),
+            )
+        })
+        .collect();
+    let sections = site
+        .sections
+        .iter()
+        .filter(|s| !s.doc.source.folder().is_empty())
+        .map(|s| {
+            let folder = s.doc.source.folder().to_string();
+            (format!("{}index.html", s.path), folder)
+        })
+        .collect();
+    EditLinks { pages, sections }
 }
 
 /// The output paths whose files differ between what is served and `next`.

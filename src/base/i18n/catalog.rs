@@ -54,6 +54,95 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Errors: {n}, in {ms} ms: the last good site is still served, with the errors over every page",
         "Errori: {n}, in {ms} ms: resta in anteprima l'ultima versione riuscita, con gli errori sopra ogni pagina",
     ),
+    // serve/edit: the editor of wemi serve (guard.rs, mod.rs).
+    (
+        "cannot start the editor: {error}",
+        "non riesco ad avviare l'editor: {error}",
+    ),
+    (
+        "`{page}` is not a page: only `.md` files can be edited",
+        "`{page}` non è una pagina: si possono modificare solo i file `.md`",
+    ),
+    (
+        "`{path}` is not a path inside content/",
+        "`{path}` non è un percorso dentro content/",
+    ),
+    (
+        "there is no `{path}` in content/ that the editor can open (links are never followed)",
+        "in content/ non c'è `{path}` che l'editor possa aprire (i collegamenti simbolici non sono mai seguiti)",
+    ),
+    (
+        "this address is not the editor's",
+        "questo indirizzo non è quello dell'editor",
+    ),
+    (
+        "there is no such page of the editor",
+        "l'editor non ha questa pagina",
+    ),
+    (
+        "the editor's token is missing or wrong: reload the editor's page",
+        "manca il codice dell'editor o è sbagliato: ricarica la pagina dell'editor",
+    ),
+    (
+        "the request does not come from the editor's page",
+        "la richiesta non viene dalla pagina dell'editor",
+    ),
+    (
+        "the editor does not accept this type of data",
+        "l'editor non accetta questo tipo di dati",
+    ),
+    (
+        "the editor does not take this method here",
+        "l'editor non accetta questo metodo qui",
+    ),
+    (
+        "the request does not say how long its body is",
+        "la richiesta non dice quanto è lungo il suo contenuto",
+    ),
+    (
+        "the request is larger than the editor takes (at most {mib} MiB)",
+        "la richiesta è più grande di quanto l'editor accetti (al massimo {mib} MiB)",
+    ),
+    (
+        "the request took too long to arrive: try again",
+        "la richiesta ha impiegato troppo ad arrivare: riprova",
+    ),
+    (
+        "the request ended before its whole body arrived: try again",
+        "la richiesta si è interrotta prima che arrivasse tutto il contenuto: riprova",
+    ),
+    (
+        "the request is not what the editor sends: {error}",
+        "la richiesta non è come quelle che manda l'editor: {error}",
+    ),
+    (
+        "the page was changed on disk after you opened it: your changes were not saved",
+        "la pagina è stata cambiata sul disco dopo che l'hai aperta: le tue modifiche non sono state salvate",
+    ),
+    (
+        "copy your changes, open the page again to see its text now, and make them again",
+        "copia le tue modifiche, riapri la pagina per vedere il testo di adesso e rifalle",
+    ),
+    (
+        "cannot read or write the page: {error}",
+        "non riesco a leggere o scrivere la pagina: {error}",
+    ),
+    (
+        "the image has no text alternative: it was not added",
+        "l'immagine non ha il testo alternativo: non è stata aggiunta",
+    ),
+    (
+        "describe what the image shows, for people who cannot see it",
+        "descrivi che cosa mostra l'immagine, per chi non la vede",
+    ),
+    (
+        "this file cannot be added as an image: {reason}",
+        "questo file non si può aggiungere come immagine: {reason}",
+    ),
+    (
+        "add a photo saved as JPEG, PNG or WebP",
+        "aggiungi una foto salvata come JPEG, PNG o WebP",
+    ),
     // serve/edit/form.rs: the browser editor's form.
     (
         "`{field}` is written in a way the editor cannot change in place",

@@ -31,8 +31,8 @@ use crate::output::state::stable_hash;
 use crate::output::{self, OutputFile, OutputSet};
 use crate::site::Site;
 
-pub use codec::Format;
 use codec::Refusal;
+pub use codec::{Format, Header, header};
 
 /// The folder of `.wemi/` holding the versions made by earlier builds.
 pub const CACHE_DIR: &str = "images";

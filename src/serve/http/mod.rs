@@ -16,14 +16,16 @@
 //!
 //! `server.rs` owns the server, its state and the routing of a request to an answer (and
 //! bounds what a client can hold); `snapshot.rs` holds what it serves; reading requests and
-//! writing answers is in `request.rs`, and what pages get added (the reload script and the
-//! error overlay) in `page.rs`.
+//! writing answers is in `request.rs`, and what pages get added (the reload script, the
+//! error overlay, the editor's links) in `page.rs`. Requests under `/__wemi/edit/` go to the
+//! [`Editor`](crate::serve::edit::Editor) when there is one (serve on loopback), and are
+//! unknown paths (404) otherwise.
 
 mod page;
-// Its request target parser is a fuzz target (`crate::fuzz`).
+// Its request target parser is a fuzz target (`crate::fuzz`); the editor reads requests too.
 pub(crate) mod request;
 mod server;
-mod snapshot;
+pub(crate) mod snapshot;
 
 pub use server::{Reload, Server};
-pub use snapshot::Snapshot;
+pub use snapshot::{EditLinks, Snapshot};

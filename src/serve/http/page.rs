@@ -1,30 +1,71 @@
 //! What `wemi serve` adds to the HTML pages it serves (and only there; the built site is never
-//! changed): the live reload script, and while the last build failed, an overlay listing its
-//! errors, escaped for HTML.
+//! changed): the live reload script, while the last build failed an overlay listing its
+//! errors, escaped for HTML, and when the editor is on, a link to edit the page ("Modifica
+//! questa pagina") and on a section's list a link to add one ("Nuova pagina").
 
 use crate::base::error::Diagnostic;
 use crate::base::i18n::Lang;
 use crate::base::markup::escape;
 
-use super::request::Response;
-use super::snapshot::Snapshot;
+use super::request::{Response, percent_encode};
+use super::snapshot::{EditLinks, Snapshot};
 
 /// Where pages listen for reloads (server-sent events).
 pub const EVENTS_PATH: &str = "/__wemi/events";
 
-/// An HTML page with the reload script, and the error overlay when the last build failed.
+/// The editor's page (`?page=` a source to edit, `?new=` a section to add a page to).
+const EDITOR_PATH: &str = "/__wemi/edit/";
+
+/// An HTML page with the reload script, the error overlay when the last build failed, and the
+/// editor's links when the page at output path `path` has a source the editor can open.
 pub(super) fn html_response(
     status: u16,
     html: &[u8],
     snapshot: &Snapshot,
     generation: u64,
+    path: Option<&str>,
 ) -> Response<'static> {
     let mut addition = String::new();
     if !snapshot.errors.is_empty() {
         addition.push_str(&error_overlay(&snapshot.errors));
     }
+    if let (Some(links), Some(path)) = (&snapshot.edit, path) {
+        addition.push_str(&edit_links(links, path));
+    }
     addition.push_str(&reload_script(generation));
     Response::new(status, "text/html; charset=utf-8", inject(html, &addition))
+}
+
+/// The editor's links for the page at output path `path`: a small bar fixed in a corner, each
+/// link in the tab order with a focus ring the site's styles cannot hide. Empty when the page
+/// has nothing to edit.
+fn edit_links(links: &EditLinks, path: &str) -> String {
+    let mut anchors = String::new();
+    if let Some(source) = links.pages.get(path) {
+        anchors.push_str(&format!(
+            "<a href=\"{EDITOR_PATH}?page={}\">Modifica questa pagina</a>",
+            escape(&percent_encode(source))
+        ));
+    }
+    if let Some(section) = links.sections.get(path) {
+        anchors.push_str(&format!(
+            "<a href=\"{EDITOR_PATH}?new={}\">Nuova pagina</a>",
+            escape(&percent_encode(section))
+        ));
+    }
+    if anchors.is_empty() {
+        return anchors;
+    }
+    format!(
+        "<style>#wemi-edit{{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;\
+         display:flex;gap:0.5rem;margin:0;padding:0;font:16px/1.4 system-ui,sans-serif}}\
+         #wemi-edit a{{display:inline-block;padding:0.5rem 0.875rem;border-radius:0.375rem;\
+         background:#00466e;color:#fff;text-decoration:none;font-weight:600;\
+         box-shadow:0 2px 8px rgba(0,0,0,0.3)}}\
+         #wemi-edit a:hover{{background:#002f4b;text-decoration:underline}}\
+         #wemi-edit a:focus-visible{{outline:3px solid #ffbf47!important;outline-offset:2px}}\
+         </style>\n<nav id=\"wemi-edit\" lang=\"it\" aria-label=\"Redazione\">{anchors}</nav>\n"
+    )
 }
 
 /// `addition` inserted before the last `</body>`, or at the end when there is none.

@@ -1,11 +1,16 @@
 //! The HTTP of `wemi serve`, as little of it as a local preview needs: reading a GET or HEAD
-//! request, splitting and percent-decoding its target and refusing any path that could name
-//! something outside the site, the Content-Type of an output path, and writing an answer.
+//! request (and a POST to the editor's API), splitting and percent-decoding its target and
+//! refusing any path that could name something outside the site, the Content-Type of an output
+//! path, and writing an answer.
 //!
 //! A request is read within fixed bounds, so that no client holds more than its own thread for
 //! long: its line and headers together are at most [`MAX_HEAD`] bytes (a longer line is 414, too
 //! many or too long headers 431), and they must all arrive within [`HEAD_DEADLINE`] however
-//! slowly they trickle in (408).
+//! slowly they trickle in (408). Only the headers the editor needs are kept ([`Headers`]), each
+//! at most once (a repeated one is 400, so that no two readers of a request could disagree on
+//! it). A body is read only when the editor asks for it ([`read_body`]): its length must be
+//! given (411), within the limit the editor sets (413), and it must arrive within
+//! [`BODY_DEADLINE`] (408).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -14,13 +19,20 @@ use std::net::{Shutdown, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The most bytes read of a request (line and headers); GET and HEAD have no body.
+/// The most bytes read of a request's line and headers.
 const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a client has to send its whole request line and headers. A browser sends them at
 /// once; a client sending one byte a second (slowloris) is cut off after this, not after each
 /// byte.
 const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+
+/// How long a client has to send a whole body once its headers have arrived: far longer than
+/// the largest upload takes on loopback.
+const BODY_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The only paths a POST may go to: the editor's API (anything else is 405).
+pub(crate) const POST_PREFIX: &str = "__wemi/edit/api/";
 
 /// How long, and how many bytes, a refused request may still send before the connection
 /// closes: reading them lets the client see the answer instead of a reset.
@@ -29,16 +41,67 @@ const LINGER_BYTES: u64 = 1024 * 1024;
 
 /// The parts of a request that matter here.
 #[derive(Debug)]
-pub(super) struct Request {
+pub(crate) struct Request {
     /// HEAD (answer without a body) rather than GET.
-    pub(super) head: bool,
+    pub(crate) head: bool,
+    /// POST (to the editor's API) rather than GET or HEAD.
+    pub(crate) post: bool,
     /// The request target, as sent.
-    pub(super) target: String,
+    pub(crate) target: String,
+    /// The headers the editor looks at.
+    pub(crate) headers: Headers,
+    /// Bytes of the body that arrived with the headers (read past them into the buffer).
+    early_body: Vec<u8>,
 }
 
-/// Reads the request line and skips the headers; anything but GET or HEAD is refused, and so
-/// is a request that is too large or too slow.
-pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response<'static>> {
+/// The request headers the editor looks at, as sent (without surrounding spaces); each may
+/// appear at most once.
+#[derive(Debug, Default)]
+pub(crate) struct Headers {
+    pub(crate) host: Option<String>,
+    pub(crate) origin: Option<String>,
+    /// `X-Wemi-Token`: the editor's per-run token.
+    pub(crate) token: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) content_length: Option<String>,
+    pub(crate) accept_language: Option<String>,
+    /// `Transfer-Encoding`, whatever its value: a body without a length, which is refused.
+    pub(crate) transfer_encoding: bool,
+}
+
+impl Headers {
+    /// Keeps `line` when it is one of the headers looked at; `Err` when it repeats one, or
+    /// one of them is not text.
+    fn add(&mut self, line: &[u8]) -> Result<(), ()> {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Ok(());
+        };
+        let name = &line[..colon];
+        let slot = match name.to_ascii_lowercase().as_slice() {
+            b"host" => &mut self.host,
+            b"origin" => &mut self.origin,
+            b"x-wemi-token" => &mut self.token,
+            b"content-type" => &mut self.content_type,
+            b"content-length" => &mut self.content_length,
+            b"accept-language" => &mut self.accept_language,
+            b"transfer-encoding" => {
+                self.transfer_encoding = true;
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let value = std::str::from_utf8(&line[colon + 1..]).map_err(|_| ())?;
+        if slot.is_some() {
+            return Err(());
+        }
+        *slot = Some(value.trim_matches([' ', '\t', '\r', '\n']).to_string());
+        Ok(())
+    }
+}
+
+/// Reads the request line and the headers; anything but GET, HEAD, or a POST to the editor's
+/// API is refused, and so is a request that is too large or too slow. The body is left unread.
+pub(crate) fn read_request(stream: &TcpStream) -> Result<Request, Response<'static>> {
     let timed = DeadlineReader {
         stream,
         deadline: Instant::now() + HEAD_DEADLINE,
@@ -47,14 +110,18 @@ pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response<'stat
     let mut reader = BufReader::new(timed.take(MAX_HEAD as u64 + 1));
     let mut used = 0;
     let line = read_line(&mut reader, &mut used).map_err(|e| e.response(414))?;
-    // The headers are read, though unused, so that closing the connection does not reset it
-    // under a client still sending them.
+    // Every header is read, the unused ones too, so that closing the connection does not
+    // reset it under a client still sending them.
+    let mut headers = Headers::default();
+    let mut repeated = false;
     loop {
         let header = read_line(&mut reader, &mut used).map_err(|e| e.response(431))?;
         if header.is_empty() || header == b"\r\n" || header == b"\n" {
             break;
         }
+        repeated |= headers.add(&header).is_err();
     }
+    let early_body = reader.buffer().to_vec();
     let line = String::from_utf8(line).map_err(|_| Response::text(400))?;
     let mut parts = line.trim_end_matches(['\r', '\n']).split(' ');
     let (Some(method), Some(target), Some(version), None) =
@@ -65,15 +132,67 @@ pub(super) fn read_request(stream: &TcpStream) -> Result<Request, Response<'stat
     if !version.starts_with("HTTP/1.") {
         return Err(Response::text(400));
     }
-    let head = match method {
-        "GET" => false,
-        "HEAD" => true,
+    let (head, post) = match method {
+        "GET" => (false, false),
+        "HEAD" => (true, false),
+        "POST" if parse_target(target).is_ok_and(|t| t.path.starts_with(POST_PREFIX)) => {
+            (false, true)
+        }
         _ => return Err(Response::text(405).header("Allow", "GET, HEAD")),
     };
+    if repeated {
+        return Err(Response::text(400));
+    }
     Ok(Request {
         head,
+        post,
         target: target.to_string(),
+        headers,
+        early_body,
     })
+}
+
+/// The body of `request`, read from `stream` when the editor asks for it: `Content-Length`
+/// bytes, at most `limit`, all arriving within [`BODY_DEADLINE`]. Without a length (or with a
+/// `Transfer-Encoding`) it is 411, over the limit 413, too slow 408; the connection then
+/// closes through [`refuse`], which drains what the client still sends.
+pub(crate) fn read_body(
+    stream: &TcpStream,
+    request: &mut Request,
+    limit: u64,
+) -> Result<Vec<u8>, Response<'static>> {
+    let length = match &request.headers.content_length {
+        _ if request.headers.transfer_encoding => return Err(Response::text(411)),
+        None => return Err(Response::text(411)),
+        Some(text) if text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.parse::<u64>().map_err(|_| Response::text(413))?
+        }
+        Some(_) => return Err(Response::text(400)),
+    };
+    if length > limit {
+        return Err(Response::text(413));
+    }
+    // `length` is at most the limit the editor set: allocating it is bounded.
+    let mut body = std::mem::take(&mut request.early_body);
+    body.truncate(length as usize);
+    let rest = DeadlineReader {
+        stream,
+        deadline: Instant::now() + BODY_DEADLINE,
+    };
+    let wanted = length - body.len() as u64;
+    match rest.take(wanted).read_to_end(&mut body) {
+        Ok(_) if body.len() as u64 == length => Ok(body),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Err(Response::text(408))
+        }
+        // The client closed the connection before sending its whole body.
+        _ => Err(Response::text(400)),
+    }
 }
 
 /// Why a line of the request could not be read.
@@ -140,7 +259,7 @@ impl Read for DeadlineReader<'_> {
 /// Sends the answer to a refused request, then reads (and drops) what the client may still be
 /// sending, for a bounded while, before the connection closes: closing a socket with unread
 /// bytes resets it, and the client could lose the answer.
-pub(super) fn refuse(stream: &mut TcpStream, response: Response) -> io::Result<()> {
+pub(crate) fn refuse(stream: &mut TcpStream, response: Response) -> io::Result<()> {
     response.write_to(stream, false)?;
     stream.shutdown(Shutdown::Write)?;
     let rest = DeadlineReader {
@@ -160,7 +279,7 @@ pub(crate) struct Target<'a> {
     /// The decoded path, without its leading `/`.
     pub(crate) path: String,
     /// The query, without its `?`.
-    pub(super) query: Option<&'a str>,
+    pub(crate) query: Option<&'a str>,
 }
 
 impl Target<'_> {
@@ -230,7 +349,7 @@ fn origin_form(target: &str) -> Option<&str> {
 }
 
 /// Decodes `%XX` escapes; `None` when one is malformed.
-fn percent_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn percent_decode(text: &str) -> Option<Vec<u8>> {
     let hex = |b: u8| (b as char).to_digit(16);
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -247,6 +366,18 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// `text` percent-encoded for a query value: everything but unreserved characters and `/`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The Content-Type of an output path, by its extension.
@@ -301,7 +432,7 @@ enum Body<'a> {
 }
 
 impl<'a> Response<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         status: u16,
         content_type: &str,
         body: impl Into<Cow<'a, [u8]>>,
@@ -323,12 +454,17 @@ impl<'a> Response<'a> {
     }
 
     /// A plain text answer saying only its status.
-    pub(super) fn text(status: u16) -> Response<'a> {
+    pub(crate) fn text(status: u16) -> Response<'a> {
         let body = format!("{status} {}\n", reason(status));
         Response::new(status, "text/plain; charset=utf-8", body.into_bytes())
     }
 
-    pub(super) fn header(mut self, name: &'static str, value: impl Into<String>) -> Response<'a> {
+    /// The answer's status.
+    pub(crate) fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Response<'a> {
         self.headers.push((name, value.into()));
         self
     }
@@ -369,12 +505,19 @@ impl<'a> Response<'a> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        409 => "Conflict",
+        411 => "Length Required",
+        413 => "Content Too Large",
         414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
         431 => "Request Header Fields Too Large",
         _ => "Internal Server Error",
     }
@@ -387,6 +530,7 @@ mod tests {
     #[test]
     fn decoding_and_content_types() {
         assert_eq!(percent_decode("/a%20b%C3%A8").unwrap(), "/a bè".as_bytes());
+        assert_eq!(percent_encode("spazi/è b&c.md"), "spazi/%C3%A8%20b%26c.md");
         for bad in ["%", "%2", "%g0", "%+f"] {
             assert_eq!(percent_decode(bad), None, "{bad}");
         }

@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,7 @@ use super::page::{EVENTS_PATH, html_response};
 use super::request::{Response, Target, content_type, parse_target, read_request, refuse};
 use super::snapshot::Snapshot;
 use crate::output::{self, OutputFile};
+use crate::serve::edit::{self, Editor};
 
 /// How often an idle event stream gets a comment: a page that vanished without closing its
 /// connection (a machine asleep) is noticed when the write fails.
@@ -80,6 +81,8 @@ struct Shared {
     /// Signalled when a connection ends (or the server stops).
     closed: Condvar,
     stopping: AtomicBool,
+    /// The editor, once [`Server::enable_editor`] has set it (serve on loopback only).
+    editor: OnceLock<Editor>,
 }
 
 /// The snapshot being served, and how many have been published before it.
@@ -165,6 +168,7 @@ impl Server {
             open: Mutex::new(0),
             closed: Condvar::new(),
             stopping: AtomicBool::new(false),
+            editor: OnceLock::new(),
         });
         let accepting = {
             let shared = Arc::clone(&shared);
@@ -178,6 +182,12 @@ impl Server {
             accepting: Some(accepting),
         };
         Ok((server, bound))
+    }
+
+    /// Answers the editor's paths (`/__wemi/edit/…`) with `editor` from now on; until then,
+    /// and when never called, they are unknown paths. Only the first call counts.
+    pub fn enable_editor(&self, editor: Editor) {
+        let _ = self.shared.editor.set(editor);
     }
 
     /// Serves `snapshot` from now on, and tells the open pages that `reload` names to reload.
@@ -255,11 +265,12 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
 /// One request, one answer, then the connection closes (event streams stay open).
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    let request = match read_request(&stream) {
+    let mut request = match read_request(&stream) {
         Ok(request) => request,
         Err(response) => return refuse(&mut stream, response),
     };
-    let target = match parse_target(&request.target) {
+    let target_text = std::mem::take(&mut request.target);
+    let target = match parse_target(&target_text) {
         Ok(target) => target,
         Err(response) => return response.write_to(&mut stream, request.head),
     };
@@ -267,6 +278,18 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
         return stream_events(stream, shared, target.since(), request.head);
     }
     let (snapshot, generation) = shared.current();
+    if target.path.starts_with(edit::PREFIX) {
+        let links = snapshot.edit.clone().unwrap_or_default();
+        let answer = match shared.editor.get() {
+            Some(editor) => editor.respond(&stream, &mut request, &target, &links),
+            // Without an editor these are unknown paths; a POST's body is drained.
+            None => Err(not_found(&snapshot, generation)),
+        };
+        return match answer {
+            Ok(response) => response.write_to(&mut stream, request.head),
+            Err(response) => refuse(&mut stream, response),
+        };
+    }
     respond(&target, &snapshot, generation).write_to(&mut stream, request.head)
 }
 
@@ -306,7 +329,7 @@ fn not_found(snapshot: &Snapshot, generation: u64) -> Response<'_> {
         None => {
             let page = "<!DOCTYPE html>\n<html lang=\"it\">\n<meta charset=\"utf-8\">\n\
                         <title>404</title>\n<body>\n<p>404</p>\n</body>\n</html>\n";
-            html_response(404, page.as_bytes(), snapshot, generation)
+            html_response(404, page.as_bytes(), snapshot, generation, None)
         }
     }
 }
@@ -324,7 +347,7 @@ fn serve_file<'s>(
     let html = content_type.starts_with("text/html");
     let source = match file {
         OutputFile::Rendered(bytes) if html => {
-            return html_response(status, bytes, snapshot, generation);
+            return html_response(status, bytes, snapshot, generation, Some(path));
         }
         OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
         // Builds for serve keep rendered files in memory: never `Kept`, `Placed` or `Dropped`.
@@ -335,7 +358,8 @@ fn serve_file<'s>(
         OutputFile::Copied(source) | OutputFile::Staged(source) => source,
     };
     let answer = if html {
-        std::fs::read(source).map(|bytes| html_response(status, &bytes, snapshot, generation))
+        std::fs::read(source)
+            .map(|bytes| html_response(status, &bytes, snapshot, generation, Some(path)))
     } else {
         Response::file(status, content_type, source)
     };

@@ -1,4 +1,5 @@
-//! What the preview server serves: a [`Snapshot`] of the last site that built.
+//! What the preview server serves: a [`Snapshot`] of the last site that built, and when the
+//! editor is on, which source each page comes from ([`EditLinks`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +17,34 @@ pub struct Snapshot {
     pub patches: HashMap<String, OutputFile>,
     /// The errors of the last build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
+    /// The sources of the pages, when the editor is on (never in a build's output).
+    pub edit: Option<Arc<EditLinks>>,
+}
+
+/// What the editor's links on served pages point to, by output path.
+#[derive(Debug, Default)]
+pub struct EditLinks {
+    /// A page's output path (`spazi/via-piazzetta/index.html`) → its source, relative to
+    /// `content/` (`spazi/via-piazzetta.md`).
+    pub pages: HashMap<String, String>,
+    /// A section's list page (`spazi/index.html`) → its folder under `content/` (`spazi`).
+    pub sections: HashMap<String, String>,
+}
+
+impl EditLinks {
+    /// The address a page's source is served at (`/spazi/via-piazzetta/`), when it is.
+    pub fn url_of(&self, source: &str) -> Option<String> {
+        let output = self
+            .pages
+            .iter()
+            .filter(|(_, page)| *page == source)
+            .map(|(output, _)| output)
+            .min()?;
+        Some(format!(
+            "/{}",
+            output.strip_suffix("index.html").unwrap_or(output)
+        ))
+    }
 }
 
 impl Snapshot {

@@ -274,8 +274,40 @@ pub fn fetch(port: u16, target: &str) -> Result<Reply, String> {
 
 /// [`fetch`] with these request headers added (`("Accept-Encoding", "br, gzip")`).
 pub fn fetch_with(port: u16, target: &str, headers: &[(&str, &str)]) -> Result<Reply, String> {
-    let mut stream = request_with(port, target, headers, FETCH_TIMEOUT)
+    let stream = request_with(port, target, headers, FETCH_TIMEOUT)
         .map_err(|e| format!("{target}: request: {e}"))?;
+    read_reply(stream, target)
+}
+
+/// `method target` with exactly these headers (no `Host` unless given; `Connection: close`
+/// added) and `body`, on a new connection; the answer read strictly, as by [`fetch`]. The
+/// body is sent as it is: a `Content-Length` is the caller's to give (or to leave out).
+pub fn send(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Reply, String> {
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("{target}: connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(FETCH_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut head = format!("{method} {target} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body))
+        .map_err(|e| format!("{target}: write: {e}"))?;
+    read_reply(stream, target)
+}
+
+/// The whole answer on `stream`, strictly: see [`fetch`].
+fn read_reply(mut stream: TcpStream, target: &str) -> Result<Reply, String> {
     let mut raw = Vec::new();
     stream
         .read_to_end(&mut raw)
@@ -316,16 +348,24 @@ pub fn fetch_with(port: u16, target: &str, headers: &[(&str, &str)]) -> Result<R
     })
 }
 
-/// `body` without what serve adds to HTML pages (the live reload script), so that it can be
-/// compared with the built file.
+/// `body` without what serve adds to HTML pages (the live reload script, and on loopback the
+/// editor's links), so that it can be compared with the built file.
 pub fn without_reload_script(body: &[u8]) -> Vec<u8> {
-    const START: &[u8] = b"<script>/* wemi serve: live reload */";
-    const END: &[u8] = b"</script>\n";
-    let Some(at) = body.windows(START.len()).position(|w| w == START) else {
+    let body = without_block(
+        body,
+        b"<script>/* wemi serve: live reload */",
+        b"</script>\n",
+    );
+    without_block(&body, b"<style>#wemi-edit", b"</nav>\n")
+}
+
+/// `body` without its first block from `start` to the end of `end`.
+fn without_block(body: &[u8], start: &[u8], end: &[u8]) -> Vec<u8> {
+    let Some(at) = body.windows(start.len()).position(|w| w == start) else {
         return body.to_vec();
     };
-    match body[at..].windows(END.len()).position(|w| w == END) {
-        Some(end) => [&body[..at], &body[at + end + END.len()..]].concat(),
+    match body[at..].windows(end.len()).position(|w| w == end) {
+        Some(to) => [&body[..at], &body[at + to + end.len()..]].concat(),
         None => body.to_vec(),
     }
 }

@@ -57,6 +57,7 @@ fn start(errors: Vec<Diagnostic>) -> Fixture {
         site: Arc::clone(&site),
         patches: Default::default(),
         errors,
+        edit: None,
     };
     let (server, addr) = Server::start("127.0.0.1:0".parse().unwrap(), first).unwrap();
     Fixture {
@@ -212,6 +213,7 @@ fn a_site_without_404_page_gets_a_bare_one() {
             site: Arc::default(),
             patches: Default::default(),
             errors,
+            edit: None,
         },
     )
     .unwrap();
@@ -311,6 +313,7 @@ fn errors_show_over_every_page_escaped_until_fixed() {
         site: Arc::clone(&f.site),
         patches: Default::default(),
         errors: vec![],
+        edit: None,
     };
     f.server.publish(fixed, Reload::Full);
     let a = get(f.addr, "/");
@@ -332,6 +335,7 @@ fn open_pages_hear_of_every_publish() {
         site: Arc::clone(&f.site),
         patches: Default::default(),
         errors: vec![],
+        edit: None,
     };
     f.server.publish(snapshot(), Reload::Full);
     assert!(read_until(
@@ -361,6 +365,7 @@ fn a_page_served_before_a_publish_reloads_when_it_connects() {
             site: Arc::clone(&f.site),
             patches: Default::default(),
             errors: vec![],
+            edit: None,
         },
         Reload::Pages(vec!["a/index.html".into()]),
     );

@@ -1,0 +1,1 @@
+/* PLACEHOLDER: the ui helper writes the editor script. */

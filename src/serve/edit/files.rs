@@ -1,0 +1,222 @@
+//! What the editor writes to disk, and how: a page saved over itself only when it is still the
+//! version the editor opened (else a conflict, and nothing is written), and an uploaded image
+//! added beside its page under a name no file has (never over one).
+//!
+//! Every write goes to a temporary file in the same folder first, named with a leading `.`
+//! (`.via-piazzetta.md.wemi-1234-0.tmp`) so that neither the build's walk nor the watcher
+//! ever sees it ([`crate::base::fs::is_ignored`]), written whole and synced to the disk,
+//! then renamed over the page (or linked to the image's new name, which fails when the name is
+//! taken): a reader sees the old file or the new one, never half of one, even if the machine
+//! stops in between.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::base::slug::slugify;
+
+use super::form::version;
+
+/// What [`replace`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Replaced {
+    /// The file now holds the new bytes.
+    Written,
+    /// The file on disk is not the version the editor opened (it has this version): nothing
+    /// was written.
+    Conflict(String),
+}
+
+/// Writes `bytes` over `file` atomically, only when the file on disk is still at `opened`
+/// (its version when the editor read it).
+pub fn replace(file: &Path, opened: &str, bytes: &[u8]) -> io::Result<Replaced> {
+    let on_disk = version(&std::fs::read(file)?);
+    if on_disk != opened {
+        return Ok(Replaced::Conflict(on_disk));
+    }
+    let temporary = write_temporary(file, bytes)?;
+    // Checked again just before the rename: a save from another editor's window, or a text
+    // editor, in the meantime is a conflict too (a change after this instant is not seen,
+    // as with any two programs writing one file).
+    let on_disk = version(&std::fs::read(file)?);
+    if on_disk != opened {
+        let _ = std::fs::remove_file(&temporary);
+        return Ok(Replaced::Conflict(on_disk));
+    }
+    let renamed = std::fs::rename(&temporary, file);
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    renamed?;
+    sync_folder(file);
+    Ok(Replaced::Written)
+}
+
+/// Writes `bytes` as a new file in `folder`, named `stem.extension`, or `stem-2.extension`,
+/// `stem-3.extension`… when that name is taken: never over an existing file. Returns the name.
+pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::Result<String> {
+    /// Past this many taken names, something is wrong (a folder cannot hold that many photos
+    /// of one name): an error rather than a long search.
+    const MAX_TRIES: usize = 1000;
+    let temporary = write_temporary(&folder.join(format!("{stem}.{extension}")), bytes)?;
+    let mut outcome = Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{stem}.{extension} and {MAX_TRIES} other names are taken"),
+    ));
+    for n in 1..=MAX_TRIES {
+        let name = match n {
+            1 => format!("{stem}.{extension}"),
+            n => format!("{stem}-{n}.{extension}"),
+        };
+        // A hard link to a name that exists fails, in the same call that would make it: no
+        // race with a file appearing meanwhile.
+        match std::fs::hard_link(&temporary, folder.join(&name)) {
+            Ok(()) => {
+                outcome = Ok(name);
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    std::fs::remove_file(&temporary)?;
+    if outcome.is_ok() {
+        sync_folder(&temporary);
+    }
+    outcome
+}
+
+/// The stem of an uploaded image's file name: `Foto del Cortile.JPEG` → `foto-del-cortile`;
+/// `immagine` when nothing of it makes a slug.
+pub fn image_stem(name: &str) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    let slug = slugify(stem);
+    if slug.is_empty() {
+        "immagine".to_string()
+    } else {
+        slug
+    }
+}
+
+/// The markdown of an image: `alt` with every ASCII punctuation mark escaped, so that no text
+/// of it can end the brackets, start a link or a shortcode (`{{`), and its line breaks as
+/// spaces. `path` is the image as the page reaches it.
+pub fn image_markdown(alt: &str, path: &str) -> String {
+    let mut escaped = String::with_capacity(alt.len());
+    for c in alt.trim().chars() {
+        if c.is_ascii_punctuation() {
+            escaped.push('\\');
+        }
+        escaped.push(if c.is_control() { ' ' } else { c });
+    }
+    format!("![{escaped}]({path})")
+}
+
+/// The number of the next temporary file of this process.
+static NEXT_TEMPORARY: AtomicU64 = AtomicU64::new(0);
+
+/// `bytes` written and synced into a new hidden file beside `target`; returns its path.
+fn write_temporary(target: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(
+        ".{name}.wemi-{}-{}.tmp",
+        std::process::id(),
+        NEXT_TEMPORARY.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file: File = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(temporary),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(e)
+        }
+    }
+}
+
+/// Syncs the folder of `file`, so that a rename or a new name in it survives a crash too
+/// (Unix; elsewhere folders cannot be opened to sync, and the rename is as durable as the
+/// system makes it).
+fn sync_folder(file: &Path) {
+    #[cfg(unix)]
+    if let Some(folder) = file.parent() {
+        let _ = File::open(folder).and_then(|f| f.sync_all());
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replace_is_refused_when_the_file_changed_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "uno").unwrap();
+        let opened = version(b"uno");
+        std::fs::write(&file, "due").unwrap();
+        assert_eq!(
+            replace(&file, &opened, b"tre").unwrap(),
+            Replaced::Conflict(version(b"due"))
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"due");
+        assert_eq!(
+            replace(&file, &version(b"due"), b"tre").unwrap(),
+            Replaced::Written
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"tre");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn new_files_never_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("foto.jpg"), "vecchia").unwrap();
+        assert_eq!(
+            add_new(dir.path(), "foto", "jpg", b"a").unwrap(),
+            "foto-2.jpg"
+        );
+        assert_eq!(
+            add_new(dir.path(), "foto", "jpg", b"b").unwrap(),
+            "foto-3.jpg"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("foto.jpg")).unwrap(),
+            b"vecchia"
+        );
+        assert_eq!(std::fs::read(dir.path().join("foto-3.jpg")).unwrap(), b"b");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn names_and_markdown() {
+        assert_eq!(image_stem("Foto del Cortile.JPEG"), "foto-del-cortile");
+        assert_eq!(image_stem("../../.bashrc"), "immagine");
+        assert_eq!(image_stem("../cortile.png"), "cortile");
+        assert_eq!(image_stem("???.png"), "immagine");
+        assert_eq!(
+            image_markdown(" L'ingresso [nuovo]\n{{ x() }} ", "foto.jpg"),
+            "![L\\'ingresso \\[nuovo\\] \\{\\{ x\\(\\) \\}\\}](foto.jpg)"
+        );
+    }
+}
