@@ -47,7 +47,7 @@ pub struct FieldError {
 /// `diagnostics` of one page placed: `front` is its front matter text (between the `---`
 /// lines) when fields can be found, and then a diagnostic after it is in the body.
 pub fn placed(diagnostics: &[Diagnostic], front: Option<&str>, lang: Lang) -> Vec<FieldError> {
-    let tree = front.map(|yaml| (yaml, outline(yaml)));
+    let tree = front.map(|yaml| (yaml, outline(yaml), line_starts(yaml)));
     diagnostics
         .iter()
         .map(|d| {
@@ -60,16 +60,16 @@ pub fn placed(diagnostics: &[Diagnostic], front: Option<&str>, lang: Lang) -> Ve
                 message: d.message_in(lang).to_string(),
                 hint: d.hint_in(lang).map(str::to_string),
             };
-            if let (Some((yaml, tree)), Some(line)) = (&tree, d.line) {
+            if let (Some((yaml, tree, starts)), Some(line)) = (&tree, d.line) {
                 // The file's line 1 is the opening `---`, then the front matter's lines, then
                 // the closing `---`.
-                let yaml_lines = yaml.matches('\n').count();
+                let yaml_lines = starts.len() - 1;
                 if line > yaml_lines + 2 {
                     error.body = true;
                     error.line = Some(line - yaml_lines - 2);
                 } else if line >= 2 {
                     let column = d.column.unwrap_or(1);
-                    error.field = offset_of(yaml, line - 1, column)
+                    error.field = offset_of(yaml, starts, line - 1, column)
                         .map(|offset| path_at(tree, offset))
                         .filter(|path| !path.is_empty());
                 }
@@ -79,14 +79,19 @@ pub fn placed(diagnostics: &[Diagnostic], front: Option<&str>, lang: Lang) -> Ve
         .collect()
 }
 
-/// The byte offset of 1-based `line`, `column` (in characters) of `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
-    let rest = text.get(start..)?;
+/// Where each line of `text` starts, and its end: one more entry than it has `\n`s.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// The byte offset of 1-based `line`, `column` (in characters) of `text`, whose lines start
+/// at `starts`.
+fn offset_of(text: &str, starts: &[usize], line: usize, column: usize) -> Option<usize> {
+    let start = *starts.get(line - 1)?;
+    let end = starts.get(line).copied().unwrap_or(text.len());
+    let rest = text.get(start..end)?;
     let within = rest
         .char_indices()
         .nth(column.saturating_sub(1))
@@ -101,20 +106,24 @@ fn path_at(tree: &Outline, offset: usize) -> Vec<Value> {
     let mut here = tree;
     loop {
         let next = match &here.kind {
-            OutlineKind::Map(entries) => {
-                entries
-                    .iter()
-                    .zip(&here.key_spans)
-                    .find_map(|((key, _, value), key_span)| {
-                        let at_key = key_span.contains(&offset);
-                        let in_value = value.span.contains(&offset) || value.span.start == offset;
-                        (at_key || in_value).then_some((Value::String(key.clone()), value, at_key))
-                    })
-            }
+            // Entries and items are in the order they are written: the one at `offset` is
+            // the last that starts before it (found by bisection, so that placing many errors
+            // in a long list stays linear).
+            OutlineKind::Map(entries) => here
+                .key_spans
+                .partition_point(|key| key.start <= offset)
+                .checked_sub(1)
+                .and_then(|i| {
+                    let ((key, _, value), key_span) = (entries.get(i)?, &here.key_spans[i]);
+                    let at_key = key_span.contains(&offset);
+                    let in_value = value.span.contains(&offset) || value.span.start == offset;
+                    (at_key || in_value).then_some((Value::String(key.clone()), value, at_key))
+                }),
             OutlineKind::List(items) => items
-                .iter()
-                .enumerate()
-                .find(|(_, item)| item.span.contains(&offset) || item.span.start == offset)
+                .partition_point(|item| item.span.start <= offset)
+                .checked_sub(1)
+                .map(|i| (i, &items[i]))
+                .filter(|(_, item)| item.span.contains(&offset) || item.span.start == offset)
                 .map(|(i, item)| (Value::from(i), item, false)),
             OutlineKind::Scalar(_) => None,
         };
