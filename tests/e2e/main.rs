@@ -9,6 +9,7 @@ mod architecture;
 mod build;
 mod command_line;
 mod deploy;
+mod edit_browser;
 mod editors;
 mod fuzz_corpus;
 mod hardening;

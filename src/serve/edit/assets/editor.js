@@ -17,7 +17,7 @@ const TEXTS = {
     lat: "Latitudine", lon: "Longitudine",
     body: "Testo della pagina (Markdown)",
     bodyHelp: "Il testo sotto i campi: titoli con ##, elenchi con -, link con [testo](indirizzo).",
-    preview: "Anteprima", previewNone: "L'anteprima compare quando la pagina non ha errori.",
+    preview: "Anteprima", previewNone: "Finché ci sono errori l'anteprima non cambia: mostra l'ultima versione senza errori.",
     save: "Salva", saving: "Salvataggio…", saved: "Salvato.", viewPage: "Vedi la pagina",
     draft: "La pagina è una bozza: si vede solo con wemi serve --drafts.",
     back: "Torna alla pagina",
@@ -52,7 +52,7 @@ const TEXTS = {
     lat: "Latitude", lon: "Longitude",
     body: "Text of the page (Markdown)",
     bodyHelp: "The text below the fields: headings with ##, lists with -, links with [text](address).",
-    preview: "Preview", previewNone: "The preview appears when the page has no errors.",
+    preview: "Preview", previewNone: "While there are errors the preview does not change: it shows the last version without errors.",
     save: "Save", saving: "Saving…", saved: "Saved.", viewPage: "View the page",
     draft: "The page is a draft: it is shown only by wemi serve --drafts.",
     back: "Back to the page",
@@ -516,7 +516,8 @@ async function openEditor() {
   form.append(h("div", { className: "fields" }, ...fields.map(([, f]) => f.node)),
     h("div", { className: "field body" }, h("label", { for: "body" }, T.body), bodyHelp, body, bodySlot.message),
     uploadPart(body, ctx),
-    h("div", { className: "actions" }, h("button", { type: "button", id: "save", className: "primary" }, T.save)));
+    // The outcome of saving is shown beside the Save button, where the focus is.
+    h("div", { className: "actions" }, h("button", { type: "button", id: "save", className: "primary" }, T.save), $("notice")));
   form.addEventListener("submit", (e) => e.preventDefault());
   $("save").addEventListener("click", save);
   document.addEventListener("keydown", (e) => {
@@ -524,7 +525,7 @@ async function openEditor() {
   });
 
   const frame = h("iframe", { id: "preview", sandbox: "allow-same-origin", title: T.preview });
-  const previewNone = h("p", { id: "preview-none", className: "help" }, T.previewNone);
+  const previewNone = h("p", { id: "preview-none", className: "help", hidden: true }, T.previewNone);
   let scroll = 0;
   frame.addEventListener("load", () => { try { frame.contentWindow.scrollTo(0, scroll); } catch { /* not loaded */ } });
   state.showPreview = (url) => {
@@ -705,7 +706,7 @@ function openNew() {
   const title = field(spec, undefined, { references: {}, changed: () => {} });
   const create = h("button", { type: "button", className: "primary", id: "create" }, T.create);
   const form = $("form");
-  form.append(title.node, h("div", { className: "actions" }, create));
+  form.append(title.node, h("div", { className: "actions" }, create, $("notice")));
   const run = async () => {
     const answer = await api("POST", "api/new", { section: PAGE, title: title.get() || "" });
     if (answer.status === 201) {

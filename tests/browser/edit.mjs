@@ -1,0 +1,167 @@
+// The page editor of `wemi serve` in headless Chromium, driven with the keyboard alone (Tab,
+// typing, Enter: no clicks): on a space's editor, types an invalid municipio, waits for the
+// server's message beside that field, fixes it, changes Monday's first time slot, and saves with
+// Enter on the Save button. Then "Nuova pagina": an empty title first (the server's error
+// beside it), then a title and Enter, which leads to the new page's editor. axe-core runs on
+// the editor with no errors, with errors shown, and on the new page form with and without its
+// error; a full Tab walk lists the controls focus never reaches or reaches without a visible
+// outline. Prints what it saw as JSON; the Rust test (tests/e2e/edit_browser.rs) judges it.
+// Usage: node edit.mjs EDIT_URL NEW_URL
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromiumArgs } from "./site-pages.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const [editUrl, newUrl] = process.argv.slice(2);
+const WAIT = { timeout: 20000 };
+
+/// axe-core's violations on the page, as "rule: targets" lines.
+async function axe(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/// Presses Tab until the focused element satisfies `test` (a function run in the page, given
+/// the focused element); fails after `limit` presses.
+async function tabTo(page, test, arg, limit = 300) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(([source, a]) => new Function("el", "arg", `return (${source})(el, arg)`)(document.activeElement, a), [test.toString(), arg])) return;
+  }
+  throw new Error(`Tab never reached ${test} (${arg})`);
+}
+
+/// The focused control's label text and its error message (what aria-describedby points at
+/// with the class `error`), and whether it is marked invalid.
+const focusedField = (page) => page.evaluate(() => {
+  const el = document.activeElement;
+  const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean)
+    .map((id) => document.getElementById(id)).filter((e) => e && e.classList.contains("error") && !e.hidden);
+  return {
+    label: el.labels && el.labels[0] ? el.labels[0].textContent : "",
+    invalid: el.getAttribute("aria-invalid"),
+    error: described.map((e) => e.textContent).join(" "),
+  };
+});
+
+/// A field's input, found by its label's first word, inside an optional fieldset legend.
+const labelled = (el, [word, legend]) => Boolean(el.labels && el.labels[0]
+  && el.labels[0].textContent.startsWith(word)
+  && (!legend || el.closest("fieldset")?.querySelector("legend")?.textContent === legend));
+
+/// Walks the whole page with Tab: the enabled, visible controls never focused, and those
+/// focused without a visible outline.
+async function tabWalk(page) {
+  await page.evaluate(() => {
+    window.focusSeen = new Set();
+    window.noOutline = [];
+    document.addEventListener("focusin", (e) => {
+      const el = e.target;
+      window.focusSeen.add(el);
+      const style = getComputedStyle(el);
+      if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) === 0) window.noOutline.push(el.id || el.outerHTML.slice(0, 80));
+    });
+    document.activeElement.blur();
+  });
+  const total = await page.evaluate(() => document.querySelectorAll("a, button, input, select, textarea, iframe").length);
+  for (let i = 0; i < total + 10; i++) await page.keyboard.press("Tab");
+  return page.evaluate(() => {
+    const controls = [...document.querySelectorAll("#main a[href], #main button, #main input, #main select, #main textarea, #links a")]
+      .filter((el) => !el.disabled && el.getClientRects().length > 0);
+    return {
+      controls: controls.length,
+      unreached: controls.filter((el) => !window.focusSeen.has(el)).map((el) => el.id || el.outerHTML.slice(0, 80)),
+      noOutline: window.noOutline,
+    };
+  });
+}
+
+/// Closes `page` as a user leaving it: whether the browser asked "leave the page?" first.
+function asksOnLeaving(page) {
+  return new Promise((resolve) => {
+    let asked = false;
+    page.on("dialog", (dialog) => {
+      if (dialog.type() === "beforeunload") asked = true;
+      dialog.accept();
+    });
+    page.on("close", () => resolve(asked));
+    page.close({ runBeforeUnload: true });
+  });
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+const out = {};
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "it-IT" });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await page.goto(editUrl);
+  await page.waitForSelector("#save", WAIT);
+  await page.waitForFunction(() => document.querySelector("#status .ok"), null, WAIT);
+  out.heading = await page.textContent("h1");
+  out.axeClean = await axe(page);
+  out.tabWalk = await tabWalk(page);
+
+  // An invalid municipio: the server's message beside the field.
+  await page.evaluate(() => document.activeElement.blur());
+  await tabTo(page, labelled, ["Municipio"]);
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("12");
+  await page.waitForFunction(() => document.activeElement.getAttribute("aria-invalid") === "true", null, WAIT);
+  out.invalid = await focusedField(page);
+  out.summary = await page.textContent("#status");
+  out.axeErrors = await axe(page);
+
+  // Fixed: the message goes away.
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("5");
+  await page.waitForFunction(() => document.activeElement.getAttribute("aria-invalid") === null
+    && document.querySelector("#status .ok"), null, WAIT);
+  out.fixed = await focusedField(page);
+
+  // Monday's first slot.
+  await tabTo(page, labelled, ["Fascia 1", "lunedì"]);
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("10:00-13:00");
+  // Saved with Enter on the Save button, reached with Tab.
+  await tabTo(page, (el) => el.id === "save");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /Salvato/.test(document.querySelector("#notice").textContent), null, WAIT);
+  out.saved = await page.textContent("#notice");
+  out.savedLink = await page.getAttribute("#notice a", "href");
+
+  // Leaving with unsaved changes asks first; after saving, it does not.
+  out.askedAfterSave = await asksOnLeaving(page);
+  const other = await context.newPage();
+  await other.goto(editUrl);
+  await other.waitForSelector("#save", WAIT);
+  await other.focus("#body");
+  await other.keyboard.type("Una riga in più.");
+  out.askedWithChanges = await asksOnLeaving(other);
+
+  // A new page: the empty title's error beside the field, then a title and Enter.
+  const fresh = await context.newPage();
+  fresh.on("pageerror", (e) => pageErrors.push(e.message));
+  await fresh.goto(newUrl);
+  await fresh.waitForSelector("#create", WAIT);
+  out.newHeading = await fresh.textContent("h1");
+  out.axeNew = await axe(fresh);
+  await tabTo(fresh, (el) => el.id === "create");
+  await fresh.keyboard.press("Enter");
+  await fresh.waitForFunction(() => document.querySelector("[aria-invalid=true]"), null, WAIT);
+  out.newEmpty = await fresh.evaluate(() => document.querySelector(".error:not([hidden])").textContent);
+  out.axeNewErrors = await axe(fresh);
+  await fresh.focus("input");
+  await fresh.keyboard.type("Spazio di prova");
+  await fresh.keyboard.press("Enter");
+  await fresh.waitForURL(/\?page=/, WAIT);
+  await fresh.waitForSelector("#save", WAIT);
+  out.newEditor = { url: fresh.url(), heading: await fresh.textContent("h1") };
+  out.pageErrors = pageErrors;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));

@@ -1,0 +1,97 @@
+//! The browser editor of `wemi serve` in headless Chromium, driven with the keyboard alone by
+//! `tests/browser/edit.mjs` against the real binary on the `edit` fixture: the message beside
+//! an invalid field is the CLI's own, the saved file differs from the one on disk only in the
+//! two values changed, "Nuova pagina" makes the page `wemi new` makes, and axe-core finds
+//! nothing on the editor (with and without errors shown) nor on the new page form.
+
+use crate::common::serve::serve;
+use crate::common::{self, Site};
+
+/// What `wemi check --lang it` says about `municipio: 12` in the fixture's space: the message
+/// after the place (`errore[code]: file:line:column: message`).
+fn cli_message_for_municipio_12() -> String {
+    let site = Site::fixture("edit");
+    let file = site.root.join("content/spazi/via-piazzetta.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("municipio: 4 ", "municipio: 12 ", 1)).unwrap();
+    let out = site.run("check", &["--lang", "it"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("errore[") && l.contains("municipio"))
+        .unwrap_or_else(|| panic!("no error about municipio in:\n{stderr}"));
+    let (_, message) = line
+        .split_once(".md:")
+        .and_then(|(_, rest)| rest.split_once(": "))
+        .unwrap_or_else(|| panic!("no place in {line:?}"));
+    message.to_string()
+}
+
+#[test]
+fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_the_rest() {
+    let site = Site::fixture("edit");
+    let file = site.root.join("content/spazi/via-piazzetta.md");
+    let before = std::fs::read_to_string(&file).unwrap();
+    for old in ["municipio: 4 #", "mon: 09:00-13:00\n"] {
+        assert_eq!(before.matches(old).count(), 1, "the fixture has {old:?} once");
+    }
+    let server = serve(&site);
+    let editor = format!("http://127.0.0.1:{}/__wemi/edit/", server.port);
+    let seen = common::tools::run_in_browser(
+        "edit.mjs",
+        [
+            format!("{editor}?page=spazi/via-piazzetta.md"),
+            format!("{editor}?new=spazi"),
+        ],
+    );
+    let text = |key: &str| seen[key].as_str().unwrap_or_default().to_string();
+
+    // The invalid value: the server's message, the CLI's Italian wording, beside the field.
+    let invalid = &seen["invalid"];
+    assert!(invalid["label"].as_str().unwrap().starts_with("Municipio"));
+    assert_eq!(invalid["invalid"], "true");
+    let message = cli_message_for_municipio_12();
+    let shown = invalid["error"].as_str().unwrap();
+    assert!(
+        shown.contains(&message),
+        "beside the field: {shown:?}; the CLI says {message:?}"
+    );
+    assert!(text("summary").contains(&message), "{}", text("summary"));
+    assert_eq!(seen["fixed"]["invalid"], serde_json::Value::Null);
+    assert_eq!(seen["fixed"]["error"], "");
+
+    // Saved: only the two values changed, comments, order and quoting kept.
+    assert!(text("saved").starts_with("Salvato"), "{}", text("saved"));
+    assert_eq!(text("savedLink"), "/spazi/via-piazzetta/");
+    let after = std::fs::read_to_string(&file).unwrap();
+    let expected = before
+        .replacen("municipio: 4 #", "municipio: 5 #", 1)
+        .replacen("mon: 09:00-13:00\n", "mon: 10:00-13:00\n", 1);
+    assert_eq!(after, expected);
+    assert_eq!(seen["askedAfterSave"], false);
+    assert_eq!(seen["askedWithChanges"], true, "unsaved changes are warned of");
+
+    // Nuova pagina: the server's error for an empty title, then the new page's editor.
+    assert!(text("newHeading").contains("spazi"));
+    assert!(!text("newEmpty").is_empty());
+    let new_page = site.root.join("content/spazi/spazio-di-prova.md");
+    let made = std::fs::read_to_string(&new_page)
+        .unwrap_or_else(|e| panic!("{}: {e}", new_page.display()));
+    assert!(made.contains("draft: true"), "{made}");
+    assert!(
+        seen["newEditor"]["heading"]
+            .as_str()
+            .unwrap()
+            .contains("spazi/spazio-di-prova.md")
+    );
+
+    // Keyboard alone and axe-core.
+    let walk = &seen["tabWalk"];
+    assert!(walk["controls"].as_u64().unwrap() > 20, "{walk}");
+    assert_eq!(walk["unreached"], serde_json::json!([]), "never focused");
+    assert_eq!(walk["noOutline"], serde_json::json!([]), "focus not shown");
+    for run in ["axeClean", "axeErrors", "axeNew", "axeNewErrors"] {
+        assert_eq!(seen[run], serde_json::json!([]), "axe-core: {run}");
+    }
+    assert_eq!(seen["pageErrors"], serde_json::json!([]), "script errors");
+}
