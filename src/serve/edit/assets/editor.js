@@ -179,11 +179,13 @@ class Slot {
   }
   /// The field's name, for the summary's link to it.
   name() {
-    return typeof this.label === "string" ? this.label : this.label.textContent;
+    // A label's first text is the field's name, without "(obbligatorio)".
+    return typeof this.label === "string" ? this.label : (this.label.firstChild || this.label).textContent;
   }
-  /// The element a link to this problem focuses.
+  /// The element a link to this problem focuses: the control, or a group's first control.
   target() {
-    return this.controls.find((c) => !c.disabled) || this.controls[0];
+    const control = this.controls[0];
+    return control.tagName === "FIELDSET" ? control.querySelector("input, select, textarea, button") || control : control;
   }
 }
 
@@ -204,13 +206,13 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 const SCALARS = new Set(["string", "text", "integer", "number", "bool", "date", "datetime", "enum",
   "url", "email", "phone", "reference"]);
 
-/// The field of `spec` holding `value`; `onChange` is called on every change.
+/// The field of `spec` holding `value`; `ctx.changed` is called on every change.
 function field(spec, value, ctx) {
   const kind = spec.kind;
   const fits = SCALARS.has(kind) ? !isObject(value) && !Array.isArray(value)
     : kind === "list" ? value === undefined || value === null || Array.isArray(value)
       : value === undefined || value === null || isObject(value);
-  if (spec.readOnly || !fits) return readOnlyField({ ...spec, readOnly: true }, value);
+  if (spec.readOnly || spec.read_only || !fits) return readOnlyField({ ...spec, readOnly: true }, value);
   if (kind === "list") return listField(spec, value, ctx);
   if (kind === "object" || kind === "geo") return objectField(spec, value, ctx);
   if (kind === "opening_hours") return hoursField(spec, value, ctx);
@@ -521,7 +523,7 @@ async function openEditor() {
   form.addEventListener("submit", (e) => e.preventDefault());
   $("save").addEventListener("click", save);
   document.addEventListener("keydown", (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); save(); }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
   });
 
   const frame = h("iframe", { id: "preview", sandbox: "allow-same-origin", title: T.preview });
