@@ -23,12 +23,12 @@ async function axe(page) {
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-/// Presses Tab until the focused element satisfies `test` (a function run in the page, given
-/// the focused element); fails after `limit` presses.
+/// Presses Tab until `test(arg)`, run in the page, says the focused element is the one
+/// wanted; fails after `limit` presses.
 async function tabTo(page, test, arg, limit = 300) {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press("Tab");
-    if (await page.evaluate(([source, a]) => new Function("el", "arg", `return (${source})(el, arg)`)(document.activeElement, a), [test.toString(), arg])) return;
+    if (await page.evaluate(test, arg)) return;
   }
   throw new Error(`Tab never reached ${test} (${arg})`);
 }
@@ -46,10 +46,15 @@ const focusedField = (page) => page.evaluate(() => {
   };
 });
 
-/// A field's input, found by its label's first word, inside an optional fieldset legend.
-const labelled = (el, [word, legend]) => Boolean(el.labels && el.labels[0]
-  && el.labels[0].textContent.startsWith(word)
-  && (!legend || el.closest("fieldset")?.querySelector("legend")?.textContent === legend));
+/// Whether the focused element is the input whose label starts with `word`, inside the
+/// fieldset with the legend `legend` when there is one.
+const labelled = ([word, legend]) => {
+  const el = document.activeElement;
+  return Boolean(el.labels && el.labels[0] && el.labels[0].textContent.startsWith(word)
+    && (!legend || el.closest("fieldset")?.querySelector("legend")?.textContent === legend));
+};
+/// Whether the focused element has the id `id`.
+const hasId = (id) => document.activeElement.id === id;
 
 /// Walks the whole page with Tab: the enabled, visible controls never focused, and those
 /// focused without a visible outline.
@@ -127,7 +132,7 @@ try {
   await page.keyboard.press("Control+a");
   await page.keyboard.type("10:00-13:00");
   // Saved with Enter on the Save button, reached with Tab.
-  await tabTo(page, (el) => el.id === "save");
+  await tabTo(page, hasId, "save");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => /Salvato/.test(document.querySelector("#notice").textContent), null, WAIT);
   out.saved = await page.textContent("#notice");
@@ -138,7 +143,7 @@ try {
   const other = await context.newPage();
   await other.goto(editUrl);
   await other.waitForSelector("#save", WAIT);
-  await other.focus("#body");
+  await other.focus("#body"); // (not part of the keyboard run)
   await other.keyboard.type("Una riga in più.");
   out.askedWithChanges = await asksOnLeaving(other);
 
@@ -149,12 +154,12 @@ try {
   await fresh.waitForSelector("#create", WAIT);
   out.newHeading = await fresh.textContent("h1");
   out.axeNew = await axe(fresh);
-  await tabTo(fresh, (el) => el.id === "create");
+  await tabTo(fresh, hasId, "create");
   await fresh.keyboard.press("Enter");
   await fresh.waitForFunction(() => document.querySelector("[aria-invalid=true]"), null, WAIT);
   out.newEmpty = await fresh.evaluate(() => document.querySelector(".error:not([hidden])").textContent);
   out.axeNewErrors = await axe(fresh);
-  await fresh.focus("input");
+  // The focus went back to the title, beside its error.
   await fresh.keyboard.type("Spazio di prova");
   await fresh.keyboard.press("Enter");
   await fresh.waitForURL(/\?page=/, WAIT);
