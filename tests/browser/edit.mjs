@@ -6,14 +6,15 @@
 // the editor with no errors, with errors shown, and on the new page form with and without its
 // error; a full Tab walk lists the controls focus never reaches or reaches without a visible
 // outline. Prints what it saw as JSON; the Rust test (tests/e2e/edit_browser.rs) judges it.
-// Usage: node edit.mjs EDIT_URL NEW_URL
+// Last, on the new page, uploads IMAGE with its alternative text.
+// Usage: node edit.mjs EDIT_URL NEW_URL IMAGE
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromiumArgs } from "./site-pages.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const [editUrl, newUrl] = process.argv.slice(2);
+const [editUrl, newUrl, image] = process.argv.slice(2);
 const WAIT = { timeout: 20000 };
 
 /// axe-core's violations on the page, as "rule: targets" lines.
@@ -165,6 +166,17 @@ try {
   await fresh.waitForURL(/\?page=/, WAIT);
   await fresh.waitForSelector("#save", WAIT);
   out.newEditor = { url: fresh.url(), heading: await fresh.textContent("h1") };
+
+  // An image, chosen and described with the keyboard, goes in the text at the cursor.
+  await tabTo(fresh, hasId, "image-file");
+  const [chooser] = await Promise.all([fresh.waitForEvent("filechooser", WAIT), fresh.keyboard.press("Space")]);
+  await chooser.setFiles(image);
+  await tabTo(fresh, hasId, "image-alt");
+  await fresh.keyboard.type("Una foto di prova");
+  await tabTo(fresh, hasId, "image-upload");
+  await fresh.keyboard.press("Enter");
+  await fresh.waitForFunction(() => document.querySelector("#body").value.includes("!["), null, WAIT);
+  out.uploaded = { body: await fresh.inputValue("#body"), status: await fresh.textContent(".upload-status") };
   out.pageErrors = pageErrors;
 } finally {
   await browser.close();

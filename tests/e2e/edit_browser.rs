@@ -1,8 +1,11 @@
 //! The browser editor of `wemi serve` in headless Chromium, driven with the keyboard alone by
 //! `tests/browser/edit.mjs` against the real binary on the `edit` fixture: the message beside
 //! an invalid field is the CLI's own, the saved file differs from the one on disk only in the
-//! two values changed, "Nuova pagina" makes the page `wemi new` makes, and axe-core finds
+//! two values changed, "Nuova pagina" makes the page `wemi new` makes, an image uploaded with
+//! its alternative text lands beside the page and in its text, and axe-core finds
 //! nothing on the editor (with and without errors shown) nor on the new page form.
+
+use std::path::Path;
 
 use crate::common::serve::serve;
 use crate::common::{self, Site};
@@ -37,11 +40,13 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
     }
     let server = serve(&site);
     let editor = format!("http://127.0.0.1:{}/__wemi/edit/", server.port);
+    let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xss/static/foto.jpg");
     let seen = common::tools::run_in_browser(
         "edit.mjs",
         [
             format!("{editor}?page=spazi/via-piazzetta.md"),
             format!("{editor}?new=spazi"),
+            image.display().to_string(),
         ],
     );
     let text = |key: &str| seen[key].as_str().unwrap_or_default().to_string();
@@ -83,6 +88,17 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
             .as_str()
             .unwrap()
             .contains("spazi/spazio-di-prova.md")
+    );
+
+    // The image: beside the new page, as it was, and in its text with the alternative text.
+    let uploaded = seen["uploaded"]["body"].as_str().unwrap();
+    assert!(
+        uploaded.contains("![Una foto di prova](foto.jpg)"),
+        "{uploaded:?}"
+    );
+    assert_eq!(
+        std::fs::read(site.root.join("content/spazi/foto.jpg")).unwrap(),
+        std::fs::read(&image).unwrap()
     );
 
     // Keyboard alone and axe-core.

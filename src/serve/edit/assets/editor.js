@@ -677,8 +677,13 @@ function uploadPart(body, ctx) {
     const query = `page=${encodeURIComponent(PAGE)}&name=${encodeURIComponent(file.name)}&alt=${encodeURIComponent(alt.value)}`;
     const answer = await api("POST", `api/upload?${query}`, file, file.type || "application/octet-stream");
     if (answer.status === 201) {
-      const at = body.selectionStart;
-      body.setRangeText(answer.json.markdown, at, body.selectionEnd, "end");
+      // The image goes in a paragraph of its own: blank lines around it where needed.
+      const [start, end] = [body.selectionStart, body.selectionEnd];
+      const before = body.value.slice(0, start);
+      const after = body.value.slice(end);
+      const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+      const tail = after.startsWith("\n\n") ? "" : after.startsWith("\n") || after === "" ? "\n" : "\n\n";
+      body.setRangeText(lead + answer.json.markdown + tail, start, end, "end");
       message.textContent = t("uploaded", { f: answer.json.file });
       fileInput.value = ""; alt.value = "";
       ctx.changed();
