@@ -36,7 +36,11 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
     let file = site.root.join("content/spazi/via-piazzetta.md");
     let before = std::fs::read_to_string(&file).unwrap();
     for old in ["municipio: 4 #", "mon: 09:00-13:00\n"] {
-        assert_eq!(before.matches(old).count(), 1, "the fixture has {old:?} once");
+        assert_eq!(
+            before.matches(old).count(),
+            1,
+            "the fixture has {old:?} once"
+        );
     }
     let server = serve(&site);
     let editor = format!("http://127.0.0.1:{}/__wemi/edit/", server.port);
@@ -74,7 +78,10 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
         .replacen("mon: 09:00-13:00\n", "mon: 10:00-13:00\n", 1);
     assert_eq!(after, expected);
     assert_eq!(seen["askedAfterSave"], false);
-    assert_eq!(seen["askedWithChanges"], true, "unsaved changes are warned of");
+    assert_eq!(
+        seen["askedWithChanges"], true,
+        "unsaved changes are warned of"
+    );
 
     // Nuova pagina: the server's error for an empty title, then the new page's editor.
     assert!(text("newHeading").contains("spazi"));
