@@ -1,12 +1,13 @@
 // Screenshots of the page editor of `wemi serve` for the editors' guide (docs/img/editor-*.png):
-// the editor's first screen, an error beside a field, the opening hours, the outcome of saving,
+// the editor's first screen, an error beside a field and in the summary at the top, the opening
+// hours, the outcome of saving,
 // the image upload and the "Nuova pagina" form, in Italian, light mode, 1280 px wide.
-// The script SAVES the page (municipio set to 5): run it on a copy of a site, such as the
+// The script SAVES the page (municipio 5, opening hours): run it on a copy of a site, such as the
 // `edit` test fixture:
 //   cp -r tests/fixtures/edit /tmp/s && cp -r tests/fixtures/_theme /tmp/s/themes/test
 //   wemi serve --root /tmp/s --port 1111 &
 //   node tests/browser/edit-screenshots.mjs docs/img http://127.0.0.1:1111 spazi/via-piazzetta.md spazi
-// The page needs a `municipio` field (a number from 1 to 9) and opening hours.
+// The page needs a `municipio` field (a number from 1 to 9) and an `opening_hours` field.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
 import { chromiumArgs } from "./site-pages.mjs";
@@ -19,17 +20,13 @@ if (!section) {
 const WAIT = { timeout: 20000 };
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
 
-/// Saves a screenshot of the area covering `selectors` (their union), with a margin.
-async function shot(page, name, ...selectors) {
-  const boxes = [];
-  for (const selector of selectors) boxes.push(await page.locator(selector).first().boundingBox());
-  const margin = 8;
-  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
-  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
-  const right = Math.max(...boxes.map((b) => b.x + b.width)) + margin;
-  const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + margin;
+/// Saves a screenshot of the element `selector`, with the Save bar (sticky at the bottom of
+/// the window) put back in its place so that it never covers the element.
+async function shot(page, name, selector) {
+  await page.evaluate(() => { document.querySelector(".actions").style.position = "static"; });
   const file = join(outDir, `editor-${name}.png`);
-  await page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y }, fullPage: true });
+  await page.locator(selector).first().screenshot({ path: file });
+  await page.evaluate(() => { document.querySelector(".actions").style.position = ""; });
   console.log(`screenshot: ${file}`);
 }
 
@@ -49,8 +46,17 @@ try {
   await municipio.fill("12");
   await page.waitForFunction(() => document.querySelector("[aria-invalid=true]"), null, WAIT);
   await municipio.blur();
-  await shot(page, "errore", "#status", ".field:has(> [aria-invalid=true])");
+  await shot(page, "errore", ".field:has(> [aria-invalid=true])");
+  await shot(page, "riepilogo", "#status");
   await municipio.fill("5");
+  await page.waitForFunction(() => document.querySelector("#status .ok"), null, WAIT);
+  // Monday from 9 to 13 and from 14 to 18, Sunday closed.
+  const monday = page.locator("fieldset.day").first();
+  for (const slot of ["09:00-13:00", "14:00-18:00"]) {
+    await monday.getByRole("button", { name: /^Aggiungi fascia/ }).click();
+    await page.keyboard.type(slot);
+  }
+  await page.locator("fieldset.day").last().getByLabel("chiuso").check();
   await page.waitForFunction(() => document.querySelector("#status .ok"), null, WAIT);
   await shot(page, "orari", "fieldset.hours");
   await shot(page, "immagine", "fieldset.upload");
@@ -61,7 +67,9 @@ try {
 
   await page.goto(`${base}/__wemi/edit/?new=${encodeURIComponent(section)}`);
   await page.waitForSelector("#create", WAIT);
-  await shot(page, "nuova", ".bar", "#editor");
+  const nuova = join(outDir, "editor-nuova.png");
+  await page.screenshot({ path: nuova, clip: { x: 0, y: 0, width: 660, height: 240 } });
+  console.log(`screenshot: ${nuova}`);
 } finally {
   await browser.close();
 }
