@@ -1,10 +1,10 @@
 // Screenshots of the page editor of `wemi serve` for the editors' guide (docs/img/editor-*.png):
 // the editor's first screen, an error beside a field and in the summary at the top, the opening
-// hours, the outcome of saving,
-// the image upload and the "Nuova pagina" form, in Italian, light mode, 1280 px wide.
-// The script SAVES the page (municipio 5, opening hours): run it on a copy of a site, such as the
-// `edit` test fixture:
-//   cp -r tests/fixtures/edit /tmp/s && cp -r tests/fixtures/_theme /tmp/s/themes/test
+// hours, the outcome of saving, the image upload and the "Nuova pagina" form, in Italian, light
+// mode, 1280 px wide (Debian's chromium shows dates in its only locale, en-US).
+// The script SAVES the page (municipio 5, Monday's hours, Sunday closed): run it on a copy of
+// the site. The guide's screenshots come from a copy of this repository's site:
+//   mkdir /tmp/s && cp -r site.yaml content themes data static /tmp/s/
 //   wemi serve --root /tmp/s --port 1111 &
 //   node tests/browser/edit-screenshots.mjs docs/img http://127.0.0.1:1111 spazi/via-piazzetta.md spazi
 // The page needs a `municipio` field (a number from 1 to 9) and an `opening_hours` field.
