@@ -4,7 +4,7 @@
 // mode, 1280 px wide (Debian's chromium shows dates in its only locale, en-US).
 // The script SAVES the page (municipio 5, Monday's hours, Sunday closed): run it on a copy of
 // the site. The guide's screenshots come from a copy of this repository's site:
-//   mkdir /tmp/s && cp -r site.yaml content themes data static /tmp/s/
+//   mkdir /tmp/s && cp -r site.yaml content themes data /tmp/s/
 //   wemi serve --root /tmp/s --port 1111 &
 //   node tests/browser/edit-screenshots.mjs docs/img http://127.0.0.1:1111 spazi/via-piazzetta.md spazi
 // The page needs a `municipio` field (a number from 1 to 9) and an `opening_hours` field.
