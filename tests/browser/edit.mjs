@@ -148,6 +148,13 @@ try {
   await other.keyboard.type("Una riga in più.");
   out.askedWithChanges = await asksOnLeaving(other);
 
+  // On a phone, nothing is wider than the screen.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "it-IT" });
+  await phone.goto(editUrl);
+  await phone.waitForSelector("#save", WAIT);
+  out.phoneOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await phone.close();
+
   // A new page: the empty title's error beside the field, then a title and Enter.
   const fresh = await context.newPage();
   fresh.on("pageerror", (e) => pageErrors.push(e.message));

@@ -114,6 +114,7 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
     assert!(walk["controls"].as_u64().unwrap() > 20, "{walk}");
     assert_eq!(walk["unreached"], serde_json::json!([]), "never focused");
     assert_eq!(walk["noOutline"], serde_json::json!([]), "focus not shown");
+    assert_eq!(seen["phoneOverflow"], 0, "wider than a phone's screen");
     for run in ["axeClean", "axeErrors", "axeNew", "axeNewErrors"] {
         assert_eq!(seen[run], serde_json::json!([]), "axe-core: {run}");
     }
