@@ -6,15 +6,19 @@
 // the editor with no errors, with errors shown, and on the new page form with and without its
 // error; a full Tab walk lists the controls focus never reaches or reaches without a visible
 // outline. Prints what it saw as JSON; the Rust test (tests/e2e/edit_browser.rs) judges it.
-// Last, on the new page, uploads IMAGE with its alternative text.
-// Usage: node edit.mjs EDIT_URL NEW_URL IMAGE
+// Then, while the page is open in another editor, appends a line to FILE (the page's file): saving
+// there is a conflict, and reloading shows the line. Last, on the new page, uploads IMAGE with
+// its alternative text.
+// Usage: node edit.mjs EDIT_URL NEW_URL IMAGE FILE
 import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromiumArgs } from "./site-pages.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const [editUrl, newUrl, image] = process.argv.slice(2);
+const [editUrl, newUrl, image, file] = process.argv.slice(2);
+/// What "another program" adds to the page's file while it is open in the editor.
+const OTHER_PROGRAM = "Riga scritta da un altro programma.\n";
 const WAIT = { timeout: 20000 };
 
 /// axe-core's violations on the page, as "rule: targets" lines.
@@ -147,6 +151,27 @@ try {
   await other.focus("#body"); // (not part of the keyboard run)
   await other.keyboard.type("Una riga in più.");
   out.askedWithChanges = await asksOnLeaving(other);
+
+  // The file changed on disk after the editor opened it: saving is refused and says so, the
+  // file stays as the other program wrote it; reloading (confirmed) shows the disk's text.
+  const third = await context.newPage();
+  third.on("dialog", (dialog) => dialog.accept());
+  await third.goto(editUrl);
+  await third.waitForSelector("#save", WAIT);
+  await third.waitForFunction(() => document.querySelector("#status .ok"), null, WAIT);
+  await tabTo(third, hasId, "body");
+  await third.keyboard.type("Testo scritto nell'editor.");
+  appendFileSync(file, OTHER_PROGRAM);
+  await tabTo(third, hasId, "save");
+  await third.keyboard.press("Enter");
+  await third.waitForFunction(() => /^Non salvato/.test(document.querySelector("#notice").textContent), null, WAIT);
+  out.conflict = await third.textContent("#notice");
+  await third.keyboard.press("Tab");
+  out.conflictFocus = await third.evaluate(() => document.activeElement.textContent);
+  await Promise.all([third.waitForEvent("load", WAIT), third.keyboard.press("Enter")]);
+  await third.waitForSelector("#save", WAIT);
+  out.reloadedBody = await third.inputValue("#body");
+  await third.close();
 
   // On a phone, nothing is wider than the screen.
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "it-IT" });

@@ -1,7 +1,8 @@
 //! The browser editor of `wemi serve` in headless Chromium, driven with the keyboard alone by
 //! `tests/browser/edit.mjs` against the real binary on the `edit` fixture: the message beside
 //! an invalid field is the CLI's own, the saved file differs from the one on disk only in the
-//! two values changed, "Nuova pagina" makes the page `wemi new` makes, an image uploaded with
+//! two values changed, a file changed on disk meanwhile is a conflict and never overwritten,
+//! "Nuova pagina" makes the page `wemi new` makes, an image uploaded with
 //! its alternative text lands beside the page and in its text, and axe-core finds
 //! nothing on the editor (with and without errors shown) nor on the new page form.
 
@@ -9,6 +10,9 @@ use std::path::Path;
 
 use crate::common::serve::serve;
 use crate::common::{self, Site};
+
+/// What `edit.mjs` appends to the page's file, as another program would, while it is open.
+const OTHER_PROGRAM: &str = "Riga scritta da un altro programma.\n";
 
 /// What `wemi check --lang it` says about `municipio: 12` in the fixture's space: the message
 /// after the place (`errore[code]: file:line:column: message`).
@@ -51,6 +55,7 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
             format!("{editor}?page=spazi/via-piazzetta.md"),
             format!("{editor}?new=spazi"),
             image.display().to_string(),
+            file.display().to_string(),
         ],
     );
     let text = |key: &str| seen[key].as_str().unwrap_or_default().to_string();
@@ -76,12 +81,23 @@ fn the_editor_in_a_browser_changes_two_values_with_the_keyboard_alone_and_keeps_
     let expected = before
         .replacen("municipio: 4 #", "municipio: 5 #", 1)
         .replacen("mon: 09:00-13:00\n", "mon: 10:00-13:00\n", 1);
-    assert_eq!(after, expected);
+    // (The last line is the one the script wrote as "another program", see below.)
+    assert_eq!(after, format!("{expected}{OTHER_PROGRAM}"));
     assert_eq!(seen["askedAfterSave"], false);
     assert_eq!(
         seen["askedWithChanges"], true,
         "unsaved changes are warned of"
     );
+
+    // The conflict: not saved, the file as the other program left it (above), and reloading
+    // (the button right after Save) shows its text.
+    assert!(
+        text("conflict").starts_with("Non salvato: il file è stato cambiato sul disco"),
+        "{}",
+        text("conflict")
+    );
+    assert!(text("conflictFocus").starts_with("Ricarica il file dal disco"));
+    assert!(text("reloadedBody").ends_with(OTHER_PROGRAM));
 
     // Nuova pagina: the server's error for an empty title, then the new page's editor.
     assert!(text("newHeading").contains("spazi"));
