@@ -203,6 +203,18 @@ function labelled(spec, forId) {
 // send (undefined: absent); `locate` the slot of a problem at `path` below the field.
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/// A copy of `base` with the value of each `[key, field]` set, or removed where the field gives
+/// none: keys no field shows stay as they came.
+function withValues(base, pairs) {
+  const out = { ...base };
+  for (const [key, f] of pairs) {
+    const v = f.get();
+    if (v === undefined) delete out[key];
+    else out[key] = v;
+  }
+  return out;
+}
 const SCALARS = new Set(["string", "text", "integer", "number", "bool", "date", "datetime", "enum",
   "url", "email", "phone", "reference"]);
 
@@ -303,12 +315,7 @@ function objectField(spec, value, ctx) {
   const slot = new Slot([fieldset], help, label);
   fieldset.append(slot.message, ...children.map(([, f]) => f.node));
   const get = () => {
-    const out = { ...own };
-    for (const [name, f] of children) {
-      const v = f.get();
-      if (v === undefined) delete out[name];
-      else out[name] = v;
-    }
+    const out = withValues(own, children);
     return Object.keys(out).length || isObject(value) ? out : undefined;
   };
   const locate = (path) => {
@@ -459,12 +466,7 @@ function hoursField(spec, value, ctx) {
   fieldset.append(h("div", { className: "week" }, ...days.map((d) => d.node)));
   const get = () => {
     // Keys that are not days stay as they are, for the server to report.
-    const out = { ...own };
-    for (const day of days) {
-      const v = day.get();
-      if (v === undefined) delete out[day.key];
-      else out[day.key] = v;
-    }
+    const out = withValues(own, days.map((day) => [day.key, day]));
     return Object.keys(out).length || isObject(value) ? out : undefined;
   };
   const locate = (path) => {
@@ -549,13 +551,7 @@ async function openEditor() {
 
 /// What the form holds now: the values (keys no field shows kept as they came) and the body.
 function current() {
-  const values = { ...state.values };
-  for (const [name, f] of state.fields) {
-    const v = f.get();
-    if (v === undefined) delete values[name];
-    else values[name] = v;
-  }
-  return { values, body: state.body.value };
+  return { values: withValues(state.values, state.fields), body: state.body.value };
 }
 
 const isDirty = () => JSON.stringify(current()) !== state.saved;
