@@ -175,3 +175,22 @@ fn the_editor_script_is_small_strict_and_loads_nothing_else() {
         assert!(page.contains(placeholder), "{placeholder}");
     }
 }
+
+/// Every page of the real site, opened in the browser editor and left untouched, is sent back
+/// (the first check) with the values and body the server gave the form: a save without changes
+/// changes nothing, whatever kinds of fields the page has.
+#[test]
+fn every_real_page_is_sent_back_by_the_browser_editor_as_it_came() {
+    let site = Site::real();
+    let server = serve(&site);
+    let seen = common::tools::run_in_browser(
+        "edit-roundtrip.mjs",
+        [
+            format!("http://127.0.0.1:{}", server.port),
+            site.root.join("content").display().to_string(),
+        ],
+    );
+    assert!(seen["pages"].as_u64().unwrap() > 50, "{seen}");
+    assert_eq!(seen["differ"], serde_json::json!([]));
+    assert_eq!(seen["scriptErrors"], serde_json::json!([]));
+}
