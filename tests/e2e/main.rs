@@ -9,6 +9,7 @@ mod architecture;
 mod build;
 mod command_line;
 mod deploy;
+mod edit_browser;
 mod edit_server;
 mod editors;
 mod fuzz_corpus;
