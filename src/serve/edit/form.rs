@@ -27,7 +27,8 @@ pub struct PageForm {
     pub section: String,
     /// Hex SHA-256 of the file's bytes as read.
     pub version: String,
-    /// Engine fields first, then the schema's in its order, then the page's other keys.
+    /// The title, whether it is a draft, the schema's other fields in its order, then the
+    /// page's other keys.
     pub fields: Vec<FieldSpec>,
     /// The front matter's values: a JSON object (see the contract's "Values").
     pub values: Value,
@@ -181,26 +182,27 @@ fn section_of(page: &str) -> (&str, bool) {
     }
 }
 
-/// The fields of a page of `section` (with `schema` when the page has one): engine fields the
-/// schema does not declare first, then the schema's.
+/// The fields of a page of `section` (with `schema` when the page has one): the title (the
+/// schema's, or the engine's), `draft` unless the schema declares it, then the schema's.
 fn specs(config: &Config, section: &str, with_schema: bool) -> Vec<FieldSpec> {
     let schema = with_schema.then(|| config.schemas.get(section)).flatten();
-    let declared = |name: &str| schema.is_some_and(|s| s.field(name).is_some());
-    let mut specs = Vec::new();
-    if !declared("title") {
-        let mut title = FieldSpec::new("title", Some("Titolo"), "string");
-        title.required = true;
-        specs.push(title);
-    }
-    if !declared("draft") {
+    let mut fields: Vec<FieldSpec> = schema
+        .iter()
+        .flat_map(|s| &s.fields)
+        .map(FieldSpec::of)
+        .collect();
+    // Every page needs a title, whatever its schema says; it comes first, then whether the
+    // page is a draft, then the schema's other fields in its order.
+    let mut title = match fields.iter().position(|f| f.name == "title") {
+        Some(i) => fields.remove(i),
+        None => FieldSpec::new("title", Some("Titolo"), "string"),
+    };
+    title.required = true;
+    let mut specs = vec![title];
+    if !fields.iter().any(|f| f.name == "draft") {
         specs.push(FieldSpec::new("draft", Some("Bozza"), "bool"));
     }
-    for field in schema.iter().flat_map(|s| &s.fields) {
-        let mut spec = FieldSpec::of(field);
-        // Every page needs a title, whatever its schema says.
-        spec.required |= field.name == "title";
-        specs.push(spec);
-    }
+    specs.extend(fields);
     specs
 }
 
