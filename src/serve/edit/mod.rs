@@ -189,6 +189,7 @@ impl Editor {
                 &query("name").unwrap_or_default(),
                 &query("alt").unwrap_or_default(),
                 &body,
+                links,
                 lang,
             ));
         }
@@ -374,6 +375,7 @@ impl Editor {
         name: &str,
         alt: &str,
         bytes: &[u8],
+        links: &EditLinks,
         lang: Lang,
     ) -> Response<'static> {
         let file = match guard::page(&self.root, page) {
@@ -410,17 +412,7 @@ impl Editor {
         let stem = files::image_stem(name);
         match files::add_new(folder, &stem, header.format.extension(), bytes) {
             Ok(added) => {
-                // A page in a folder of its own (`index.md`) and a section's `_index.md` are
-                // published at their folder's address, where the image is; another page one
-                // folder deeper (`spazi/via-piazzetta.md` at `/spazi/via-piazzetta/`).
-                let in_own_folder = file
-                    .file_name()
-                    .is_some_and(|n| n == "index.md" || n == "_index.md");
-                let path = if in_own_folder {
-                    added.clone()
-                } else {
-                    format!("../{added}")
-                };
+                let path = image_link(page, links.url_of(page).as_deref(), &added);
                 json_response(
                     201,
                     &json!({"file": added, "markdown": files::image_markdown(alt, &path)}),
@@ -576,9 +568,61 @@ fn io_failure(page: &str, error: &std::io::Error, lang: Lang) -> Response<'stati
     errors(500, placed(&[problem], None, lang))
 }
 
+/// The link from `page` to the image `added` beside it: relative to the address the page is
+/// served at (`/en/spazi/capuana/` → `../../../spazi/foto.jpg`), since an image is published
+/// next to its folder's output in every language. A page not served (a draft) is taken to be
+/// at its folder's address when it is `index.md` or `_index.md`, else one folder deeper.
+fn image_link(page: &str, served_at: Option<&str>, added: &str) -> String {
+    let folder: Vec<&str> = page.split('/').collect();
+    let (file_name, folder) = folder.split_last().unwrap_or((&"", &[]));
+    let address: Vec<&str> = match served_at {
+        Some(url) => url.split('/').filter(|s| !s.is_empty()).collect(),
+        None if *file_name == "index.md" || *file_name == "_index.md" => folder.to_vec(),
+        None => folder.iter().copied().chain([*file_name]).collect(),
+    };
+    let shared = address
+        .iter()
+        .zip(folder)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut link = "../".repeat(address.len() - shared);
+    for name in &folder[shared..] {
+        link.push_str(name);
+        link.push('/');
+    }
+    link.push_str(added);
+    link
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_uploaded_image_is_linked_from_the_address_its_page_is_served_at() {
+        let cases = [
+            ("spazi/x.md", Some("/spazi/x/"), "../foto.jpg"),
+            (
+                "spazi/x.en.md",
+                Some("/en/spazi/x/"),
+                "../../../spazi/foto.jpg",
+            ),
+            ("spazi/_index.md", Some("/spazi/"), "foto.jpg"),
+            (
+                "spazi/_index.en.md",
+                Some("/en/spazi/"),
+                "../../spazi/foto.jpg",
+            ),
+            ("spazi/y/index.md", Some("/spazi/y/"), "foto.jpg"),
+            ("_index.md", Some("/"), "foto.jpg"),
+            ("note.md", Some("/altro-nome/"), "../foto.jpg"),
+            ("spazi/bozza.md", None, "../foto.jpg"),
+            ("spazi/z/index.md", None, "foto.jpg"),
+        ];
+        for (page, served_at, link) in cases {
+            assert_eq!(image_link(page, served_at, "foto.jpg"), link, "{page}");
+        }
+    }
 
     #[test]
     fn language_queries_and_encoding() {
