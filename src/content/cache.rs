@@ -32,12 +32,20 @@ pub type Read = (Result<Arc<Document>, Rejected>, Option<(PathBuf, Cached)>);
 #[derive(Debug, Default)]
 pub struct DocumentCache {
     entries: HashMap<PathBuf, Cached>,
+    /// A file read as if it held another text, until [`DocumentCache::end_substitute`].
+    substitute: Option<(PathBuf, Result<Arc<Document>, Rejected>)>,
 }
 
 impl DocumentCache {
     /// The document of `source`, parsed again only when its file changed, and the entry to
     /// keep for it (none when it failed to parse).
     pub fn read(&self, source: SourceFile, config: &Config) -> Read {
+        if let Some((path, parsed)) = &self.substitute
+            && *path == source.path
+        {
+            // Not kept: the next run without the substitute reads the file again.
+            return (parsed.clone(), None);
+        }
         let stamp = stamp(&source.path);
         if let Some(cached) = self.entries.get(&source.path)
             && stamp.is_some()
@@ -72,9 +80,19 @@ impl DocumentCache {
         self.entries.insert(path, cached);
     }
 
-    /// Forgets the document of the file at `path`.
-    pub fn remove(&mut self, path: &std::path::Path) {
-        self.entries.remove(path);
+    /// Reads `source` as if its file held `text` (the browser editor's check of a text not
+    /// yet saved), whether it parses or not, until [`DocumentCache::end_substitute`]: a run
+    /// given the cache builds the site around it and reports all its errors, as a build would
+    /// with that text on disk.
+    pub fn substitute(&mut self, source: SourceFile, text: &str, config: &Config) {
+        let path = source.path.clone();
+        let parsed = document::parse(source, text, config).map(Arc::new);
+        self.substitute = Some((path, parsed));
+    }
+
+    /// Reads every file as it is on disk again.
+    pub fn end_substitute(&mut self) {
+        self.substitute = None;
     }
 
     /// Forgets every document.
@@ -88,22 +106,6 @@ impl DocumentCache {
 pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Rejected> {
     let stamp = stamp(&source.path);
     parse_stamped(source, config, stamp)
-}
-
-/// The entry of `source` as if its file held `text`: stamped with the file's present stamp,
-/// so that a run given the cache takes this document instead of the file's (the browser
-/// editor's preview of a text not yet saved; it removes the entry after the run).
-pub fn parse_text(source: SourceFile, text: &str, config: &Config) -> Result<Cached, Rejected> {
-    let stamp = stamp(&source.path);
-    let front_matter = front_matter::split(crate::base::fs::without_bom(text))
-        .map(|s| s.yaml.to_string())
-        .unwrap_or_default();
-    let doc = document::parse(source, text, config)?;
-    Ok(Cached {
-        stamp,
-        front_matter,
-        doc: Arc::new(doc),
-    })
 }
 
 /// [`parse`] with the stamp the caller took before reading.

@@ -2,11 +2,10 @@
 //!
 //! [`placed`] puts a diagnostic beside the field it is about (found by its line and column in
 //! the front matter, through the outline), in the body, or on the page as a whole.
-//! [`Previewer`] checks a submitted text with `document::parse`, then renders the whole site
-//! with that text in place of the file's (a parsed document put in its own
-//! [`DocumentCache`] under the file's present stamp, and taken out again after), so that
-//! every check of `wemi build` runs, and keeps the page's HTML: what the build writes for
-//! that page once the text is saved.
+//! [`Previewer`] renders the whole site with a submitted text in place of the file's (its own
+//! [`DocumentCache`] reads that file as the text, parsed or not, for one run), so that every
+//! check of `wemi build` runs and all its errors are found at once, and keeps the page's HTML:
+//! what the build writes for that page once the text is saved.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +20,7 @@ use crate::base::progress::Progress;
 use crate::base::yaml::outline::{Outline, OutlineKind, outline};
 use crate::build::{Mode, Run, render_site};
 use crate::config::Config;
-use crate::content::cache::{self, DocumentCache};
+use crate::content::cache::DocumentCache;
 use crate::content::{front_matter, source};
 use crate::output::OutputFile;
 
@@ -228,9 +227,9 @@ impl Previewer {
             }
         };
         let path = source.path.clone();
-        let cached = cache::parse_text(source, text, &config).map_err(|r| r.errors)?;
-        // The document is checked; now the site around it.
-        self.cache.insert(path.clone(), cached);
+        // The site is built around this text, parsed or not, so that every error a build
+        // would report with it on disk is found at once (a wrong field and a broken link).
+        self.cache.substitute(source, text, &config);
         let run = Run {
             root: &self.root,
             drafts: true,
@@ -239,7 +238,7 @@ impl Previewer {
         };
         let rendered = render_site(config, run);
         // The next run reads the file as it is on disk.
-        self.cache.remove(&path);
+        self.cache.end_substitute();
         let rendered = rendered.map_err(|e| e.diagnostics)?;
         let site = &rendered.site;
         let target = site
@@ -381,6 +380,52 @@ mod tests {
         assert!(String::from_utf8_lossy(&preview).contains("Testo."));
         let english = previewer.check(PAGE, &file, &text, Lang::En);
         assert!(english.errors.iter().any(|e| e.message.contains("image")));
+    }
+
+    /// A text whose front matter is wrong is still checked with the site around it: every
+    /// error `wemi check` reports with that text on disk is there, a broken link too.
+    #[test]
+    fn a_wrong_field_and_a_broken_link_are_both_reported_as_by_wemi_check() {
+        let (_dir, root) = typed_site();
+        let file = root.join("content").join(PAGE);
+        let text = edited(
+            &root,
+            |v| v["municipio"] = json!("0"),
+            "Vedi [un altro spazio](@/spazi/nessuno.md).\n",
+        );
+        let mut previewer = Previewer::new(root.clone(), "http://127.0.0.1:1111/".to_string());
+        let checked = previewer.check(PAGE, &file, &text, Lang::En);
+        let mut found: Vec<(String, Option<usize>)> = checked
+            .errors
+            .iter()
+            .map(|e| (e.code.clone(), e.line))
+            .collect();
+        found.sort();
+
+        std::fs::write(&file, &text).unwrap();
+        let options = crate::build::CheckOptions {
+            root: root.clone(),
+            drafts: true,
+            external: false,
+            strict: false,
+        };
+        let reported = crate::build::check(&options).unwrap_err().diagnostics;
+        let front_lines = text
+            .split(|b| *b == b'\n')
+            .skip(1)
+            .position(|l| l == b"---");
+        let mut expected: Vec<(String, Option<usize>)> = reported
+            .iter()
+            .map(|d| {
+                // The editor gives a body's lines from the body's start.
+                let body = d.line.zip(front_lines).filter(|(l, f)| *l > f + 2);
+                let line = body.map_or(d.line, |(l, f)| Some(l - f - 2));
+                (d.code.as_str().to_string(), line)
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(found, expected);
+        assert!(expected.len() >= 2, "{expected:?}");
     }
 
     #[test]
