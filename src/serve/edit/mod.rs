@@ -145,44 +145,7 @@ impl Editor {
                 ));
             }
         };
-        if !guard::origin_allowed(request.headers.origin.as_deref(), host) {
-            return Err(refusal(
-                403,
-                msg!("the request does not come from the editor's page"),
-                lang,
-            ));
-        }
-        let media_type = request
-            .headers
-            .content_type
-            .as_deref()
-            .and_then(|t| t.split(';').next())
-            .map(|t| t.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        let (wanted, limit) = if post == "api/upload" {
-            (IMAGE_TYPES.contains(&media_type.as_str()), MAX_UPLOAD)
-        } else {
-            (media_type == "application/json", MAX_JSON)
-        };
-        if !wanted {
-            return Err(refusal(
-                415,
-                msg!("the editor does not accept this type of data"),
-                lang,
-            ));
-        }
-        let body = read_body(stream, request, limit).map_err(|refused| {
-            let text = match refused.status() {
-                411 => msg!("the request does not say how long its body is"),
-                413 => msg!(
-                    "the request is larger than the editor takes (at most {mib} MiB)",
-                    mib = limit / (1024 * 1024)
-                ),
-                408 => msg!("the request took too long to arrive: try again"),
-                _ => msg!("the request ended before its whole body arrived: try again"),
-            };
-            refusal(refused.status(), text, lang)
-        })?;
+        let body = post_body(stream, request, post == "api/upload", lang)?;
         if post == "api/upload" {
             return Ok(self.upload(
                 &query("page").unwrap_or_default(),
@@ -592,6 +555,58 @@ fn image_link(page: &str, served_at: Option<&str>, added: &str) -> String {
     }
     link.push_str(added);
     link
+}
+
+/// The body of a POST to the editor's API, once it is shown to come from the editor's page
+/// (`Origin`) with the type the call takes (an image for an `upload`, else JSON), a length, at
+/// most the call's limit, in time.
+fn post_body(
+    stream: &TcpStream,
+    request: &mut Request,
+    upload: bool,
+    lang: Lang,
+) -> Result<Vec<u8>, Refused> {
+    if !guard::origin_allowed(
+        request.headers.origin.as_deref(),
+        request.headers.host.as_deref(),
+    ) {
+        return Err(refusal(
+            403,
+            msg!("the request does not come from the editor's page"),
+            lang,
+        ));
+    }
+    let media_type = request
+        .headers
+        .content_type
+        .as_deref()
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (wanted, limit) = if upload {
+        (IMAGE_TYPES.contains(&media_type.as_str()), MAX_UPLOAD)
+    } else {
+        (media_type == "application/json", MAX_JSON)
+    };
+    if !wanted {
+        return Err(refusal(
+            415,
+            msg!("the editor does not accept this type of data"),
+            lang,
+        ));
+    }
+    read_body(stream, request, limit).map_err(|refused| {
+        let text = match refused.status() {
+            411 => msg!("the request does not say how long its body is"),
+            413 => msg!(
+                "the request is larger than the editor takes (at most {mib} MiB)",
+                mib = limit / (1024 * 1024)
+            ),
+            408 => msg!("the request took too long to arrive: try again"),
+            _ => msg!("the request ended before its whole body arrived: try again"),
+        };
+        refusal(refused.status(), text, lang)
+    })
 }
 
 #[cfg(test)]
