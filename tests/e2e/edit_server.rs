@@ -320,6 +320,36 @@ fn every_attack_is_refused_and_nothing_on_disk_changes() {
             text(&reply)
         );
     }
+    // Hostile values with every right header: nesting far deeper than any schema, values of
+    // the wrong shape for their fields, a long list, a huge string. Each is refused or
+    // reported as errors; none crashes the server or writes a file.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let nested =
+        format!(r#"{{"page":"{PAGE}","version":"0","values":{{"municipio":{deep}}},"body":"x"}}"#);
+    for call in ["check", "save"] {
+        let reply = editor.post(
+            &format!("/__wemi/edit/api/{call}"),
+            "application/json",
+            nested.as_bytes(),
+        );
+        assert_eq!(reply.status, 400, "{call}: {}", text(&reply));
+        assert_eq!(codes(&reply), ["edit.refused"]);
+    }
+    let opened = json_of(&editor.get(&format!("/__wemi/edit/api/page?page={PAGE}")));
+    let mut values = opened["values"].clone();
+    values["address"] = json!("via Piazzetta 2");
+    values["opening_hours"] = json!([[1, 2], {"mon": {"x": []}}]);
+    values["municipio"] = json!({"a": [1, 2, 3]});
+    values["offers"] = json!(vec!["voce"; 20_000]);
+    values["description"] = json!("x".repeat(500_000));
+    let hostile =
+        json!({"page": PAGE, "version": opened["version"], "values": values, "body": "x"});
+    for call in ["check", "save"] {
+        let reply = editor.post_json(&format!("/__wemi/edit/api/{call}"), &hostile);
+        let expected = if call == "check" { 200 } else { 422 };
+        assert_eq!(reply.status, expected, "{call}: {}", text(&reply));
+        assert!(!codes(&reply).is_empty(), "{call}: no errors");
+    }
     // Other methods, and POST elsewhere than the API.
     let wrong_method = editor.get("/__wemi/edit/api/save");
     assert_eq!(wrong_method.status, 405);
