@@ -245,13 +245,7 @@ impl Editor {
             Err(answer) => return answer,
         };
         let conflict = form::version(&original) != edit.version;
-        let text = match form::apply(
-            &original,
-            &config,
-            section_of(&edit.page),
-            &edit.values,
-            &edit.body,
-        ) {
+        let text = match edit.applied_to(&original, &config) {
             Ok(text) => text,
             Err(problems) => {
                 return json_response(
@@ -282,13 +276,7 @@ impl Editor {
         if on_disk != edit.version {
             return conflict(&edit.page, &on_disk, lang);
         }
-        let text = match form::apply(
-            &original,
-            &config,
-            section_of(&edit.page),
-            &edit.values,
-            &edit.body,
-        ) {
+        let text = match edit.applied_to(&original, &config) {
             Ok(text) => text,
             Err(problems) => return errors(422, problems),
         };
@@ -418,6 +406,19 @@ struct PageRequest {
     version: String,
     values: Value,
     body: String,
+}
+
+impl PageRequest {
+    /// The page's file with this request's values and body in place of `original`'s.
+    fn applied_to(&self, original: &[u8], config: &Config) -> Result<Vec<u8>, Vec<FieldError>> {
+        form::apply(
+            original,
+            config,
+            section_of(&self.page),
+            &self.values,
+            &self.body,
+        )
+    }
 }
 
 /// The body of `api/new`.
