@@ -32,19 +32,20 @@ pub type Read = (Result<Arc<Document>, Rejected>, Option<(PathBuf, Cached)>);
 #[derive(Debug, Default)]
 pub struct DocumentCache {
     entries: HashMap<PathBuf, Cached>,
-    /// A file read as if it held another text, until [`DocumentCache::end_substitute`].
-    substitute: Option<(PathBuf, Result<Arc<Document>, Rejected>)>,
+    /// A file (by its path under `content/`) read as if it held another text, until
+    /// [`DocumentCache::end_substitute`].
+    substitute: Option<(String, String)>,
 }
 
 impl DocumentCache {
     /// The document of `source`, parsed again only when its file changed, and the entry to
     /// keep for it (none when it failed to parse).
     pub fn read(&self, source: SourceFile, config: &Config) -> Read {
-        if let Some((path, parsed)) = &self.substitute
-            && *path == source.path
+        if let Some((relative, text)) = &self.substitute
+            && *relative == source.relative
         {
             // Not kept: the next run without the substitute reads the file again.
-            return (parsed.clone(), None);
+            return (document::parse(source, text, config).map(Arc::new), None);
         }
         let stamp = stamp(&source.path);
         if let Some(cached) = self.entries.get(&source.path)
@@ -80,14 +81,12 @@ impl DocumentCache {
         self.entries.insert(path, cached);
     }
 
-    /// Reads `source` as if its file held `text` (the browser editor's check of a text not
-    /// yet saved), whether it parses or not, until [`DocumentCache::end_substitute`]: a run
-    /// given the cache builds the site around it and reports all its errors, as a build would
-    /// with that text on disk.
-    pub fn substitute(&mut self, source: SourceFile, text: &str, config: &Config) {
-        let path = source.path.clone();
-        let parsed = document::parse(source, text, config).map(Arc::new);
-        self.substitute = Some((path, parsed));
+    /// Reads the file at `relative` under `content/` as if it held `text` (the browser
+    /// editor's check of a text not yet saved), parsed in the run like any file, whether it
+    /// parses or not, until [`DocumentCache::end_substitute`]: a run given the cache builds the
+    /// site around it and reports all its errors, as a build would with that text on disk.
+    pub fn substitute(&mut self, relative: &str, text: &str) {
+        self.substitute = Some((relative.to_string(), text.to_string()));
     }
 
     /// Reads every file as it is on disk again.

@@ -149,7 +149,7 @@ pub fn shown_path(source: &SourceFile) -> PathBuf {
 
 /// A content file that did not parse: why, and the links of its body when that could be read,
 /// so that they are checked in the same build as its other errors.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Rejected {
     /// The file.
     pub source: SourceFile,

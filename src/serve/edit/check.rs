@@ -21,7 +21,7 @@ use crate::base::yaml::outline::{Outline, OutlineKind, outline};
 use crate::build::{Mode, Run, render_site};
 use crate::config::Config;
 use crate::content::cache::DocumentCache;
-use crate::content::{front_matter, source};
+use crate::content::front_matter;
 use crate::output::OutputFile;
 
 /// One problem, placed: beside a field, in the body, or for the page as a whole.
@@ -169,9 +169,9 @@ impl Previewer {
     /// Checks `text` as the content of `file` with the build's own code (the document's
     /// checks, then the whole site rendered with this file's text in place of the disk's, drafts
     /// included) and, when it renders, keeps the page's HTML as the preview of `page`.
-    pub fn check(&mut self, page: &str, file: &Path, text: &[u8], lang: Lang) -> Checked {
+    pub fn check(&mut self, page: &str, text: &[u8], lang: Lang) -> Checked {
         let shown = Path::new(CONTENT_DIR).join(page);
-        let outcome = self.render(page, file, text);
+        let outcome = self.render(page, text);
         let front = std::str::from_utf8(text)
             .ok()
             .and_then(|t| front_matter::split(crate::base::fs::without_bom(t)).ok())
@@ -207,29 +207,19 @@ impl Previewer {
     }
 
     /// The page's HTML rendered with `text` as its file's, or every error found.
-    fn render(&mut self, page: &str, file: &Path, text: &[u8]) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    fn render(&mut self, page: &str, text: &[u8]) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let config = Config::load(&self.root, Some(&self.base_url)).map_err(|e| e.diagnostics)?;
-        let full = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
-        let content = self.root.join(CONTENT_DIR);
-        let (files, _) = source::discover(&content, &config);
-        let Some(source) = files.into_iter().find(|f| f.relative == page) else {
-            return Err(Vec::new());
+        let Ok(text) = std::str::from_utf8(text) else {
+            let shown = Path::new(CONTENT_DIR).join(page);
+            return Err(vec![crate::base::error::Diagnostic::new(
+                crate::base::error::Code::FileEncoding,
+                shown,
+                crate::base::i18n::msg!("the file is not valid UTF-8 text"),
+            )]);
         };
-        let text = match std::str::from_utf8(text) {
-            Ok(text) => text,
-            Err(_) => {
-                let shown = Path::new(CONTENT_DIR).join(page);
-                return Err(vec![crate::base::error::Diagnostic::new(
-                    crate::base::error::Code::FileEncoding,
-                    shown,
-                    crate::base::i18n::msg!("the file is not valid UTF-8 text"),
-                )]);
-            }
-        };
-        let path = source.path.clone();
         // The site is built around this text, parsed or not, so that every error a build
         // would report with it on disk is found at once (a wrong field and a broken link).
-        self.cache.substitute(source, text, &config);
+        self.cache.substitute(page, text);
         let run = Run {
             root: &self.root,
             drafts: true,
@@ -246,7 +236,7 @@ impl Previewer {
             .iter()
             .map(|p| (&p.doc, &p.path))
             .chain(site.sections.iter().map(|s| (&s.doc, &s.path)))
-            .find(|(doc, _)| doc.source.path == path || doc.source.path == full)
+            .find(|(doc, _)| doc.source.relative == page)
             .map(|(_, path)| path.clone());
         let Some(site_path) = target else {
             return Err(Vec::new());
@@ -320,7 +310,7 @@ mod tests {
             "Lo spazio di via **Piazzetta**, rinnovato.\n",
         );
         let mut previewer = Previewer::new(root.clone(), "https://example.org/".to_string());
-        let checked = previewer.check(PAGE, &file, &text, Lang::It);
+        let checked = previewer.check(PAGE, &text, Lang::It);
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);
         assert!(checked.rendered);
         let preview = previewer.preview(PAGE).unwrap();
@@ -348,10 +338,9 @@ mod tests {
     #[test]
     fn errors_are_placed_beside_their_field_and_in_the_body_in_the_editors_language() {
         let (_dir, root) = typed_site();
-        let file = root.join("content").join(PAGE);
         let mut previewer = Previewer::new(root.clone(), "http://127.0.0.1:1111/".to_string());
         let good = edited(&root, |_| {}, "Testo.\n");
-        assert!(previewer.check(PAGE, &file, &good, Lang::It).rendered);
+        assert!(previewer.check(PAGE, &good, Lang::It).rendered);
         let text = edited(
             &root,
             |v| {
@@ -360,7 +349,7 @@ mod tests {
             },
             "Prima riga.\n\n![](foto.jpg)\n",
         );
-        let checked = previewer.check(PAGE, &file, &text, Lang::It);
+        let checked = previewer.check(PAGE, &text, Lang::It);
         assert!(!checked.rendered);
         let fields: Vec<Option<Vec<Value>>> =
             checked.errors.iter().map(|e| e.field.clone()).collect();
@@ -378,7 +367,7 @@ mod tests {
         // The last good preview stays.
         let preview = previewer.preview(PAGE).unwrap();
         assert!(String::from_utf8_lossy(&preview).contains("Testo."));
-        let english = previewer.check(PAGE, &file, &text, Lang::En);
+        let english = previewer.check(PAGE, &text, Lang::En);
         assert!(english.errors.iter().any(|e| e.message.contains("image")));
     }
 
@@ -394,7 +383,7 @@ mod tests {
             "Vedi [un altro spazio](@/spazi/nessuno.md).\n",
         );
         let mut previewer = Previewer::new(root.clone(), "http://127.0.0.1:1111/".to_string());
-        let checked = previewer.check(PAGE, &file, &text, Lang::En);
+        let checked = previewer.check(PAGE, &text, Lang::En);
         let mut found: Vec<(String, Option<usize>)> = checked
             .errors
             .iter()

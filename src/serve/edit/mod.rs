@@ -228,7 +228,7 @@ impl Editor {
             Err(diagnostics) => return errors(422, placed(&diagnostics, None, lang)),
         };
         let problems = match std::fs::read(&file) {
-            Ok(text) => self.previewer().check(page, &file, &text, lang).errors,
+            Ok(text) => self.previewer().check(page, &text, lang).errors,
             Err(e) => return io_failure(page, &e, lang),
         };
         let mut answer = serde_json::to_value(&form).unwrap_or_else(|_| json!({}));
@@ -240,7 +240,7 @@ impl Editor {
 
     /// `api/check`: the problems of the form's values, and a preview when the page renders.
     fn check(&self, edit: &PageRequest, lang: Lang) -> Response<'static> {
-        let (file, original, config) = match self.open(&edit.page, lang) {
+        let (_, original, config) = match self.open(&edit.page, lang) {
             Ok(opened) => opened,
             Err(answer) => return answer,
         };
@@ -254,7 +254,7 @@ impl Editor {
                 );
             }
         };
-        let checked = self.previewer().check(&edit.page, &file, &text, lang);
+        let checked = self.previewer().check(&edit.page, &text, lang);
         let preview = checked.rendered.then(|| {
             let n = self.previews.fetch_add(1, Ordering::Relaxed);
             format!("/{PREFIX}preview?page={}&n={n}", percent_encode(&edit.page))
@@ -283,7 +283,7 @@ impl Editor {
         // The previewer stays locked until the file is written: two saves of this editor
         // never interleave their conflict checks and writes.
         let mut previewer = self.previewer();
-        let checked = previewer.check(&edit.page, &file, &text, lang);
+        let checked = previewer.check(&edit.page, &text, lang);
         if !checked.errors.is_empty() {
             return errors(422, checked.errors);
         }
