@@ -95,7 +95,7 @@ fn run(content: &Path, reference: &Path, out: &Path) -> Result<String, String> {
 
     Ok(format!(
         "floor: read {} files ({} bytes), {} markdown bodies to {} bytes of HTML, wrote {} files \
-         ({} bytes) in {:.0} ms wall, {} CPU",
+         ({} bytes) in {:.1} ms wall, {} CPU",
         work.files_read,
         work.bytes_read,
         work.bodies,
@@ -103,7 +103,7 @@ fn run(content: &Path, reference: &Path, out: &Path) -> Result<String, String> {
         output.len(),
         written_bytes,
         wall * 1000.0,
-        cpu.map_or("? ms".to_string(), |s| format!("{:.0} ms", s * 1000.0)),
+        cpu.map_or("? ms".to_string(), |s| format!("{:.1} ms", s * 1000.0)),
     ))
 }
 
