@@ -136,6 +136,7 @@ def bench_size(a, n, wemi, hugo, floor):
                        "floor": harness.stats(runs["floor"]), "wemi-rebuild": harness.stats(rebuilds)},
               "checks": checks, "rebuild_problems": rebuild_problems, "wemi_summary": summary,
               "floor_summary": runs["floor"][-1]["stdout"].strip(),
+              "floor_process": [run["process"] for run in runs["floor"]],
               "only_wemi": sorted(wemi_files - hugo_files), "only_hugo": sorted(hugo_files - wemi_files)}
     with open(os.path.join(a.work, "results.jsonl"), "a") as f:
         f.write(json.dumps(dict(result, date=datetime.datetime.now(datetime.timezone.utc).isoformat())) + "\n")
