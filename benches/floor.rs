@@ -7,7 +7,7 @@
 //!
 //! First, untimed, it loads every file of REFERENCE (the output of a wemi build of the same site)
 //! into memory. Then, timed, on rayon's global pool as wemi (one thread per core, or
-//! `RAYON_NUM_THREADS`) and with wemi's allocator:
+//! `RAYON_NUM_THREADS`), with wemi's allocator and, as wemi, without transparent huge pages:
 //! 1. walks CONTENT;
 //! 2. reads every file, checks it is UTF-8 and, for a markdown file, runs pulldown-cmark (the
 //!    version and extensions of wemi: [`wemi::markdown::options`]) on its body, the text after
@@ -58,6 +58,13 @@ impl Work {
 }
 
 fn main() -> ExitCode {
+    // As the `wemi` binary (src/main.rs): without transparent huge pages, so that the floor's
+    // page faults are those wemi's own memory would take.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; no memory is touched.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [content, reference, out] = args.as_slice() else {
         eprintln!("usage: floor CONTENT REFERENCE OUT");
