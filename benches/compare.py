@@ -135,7 +135,9 @@ def bench_size(a, n, wemi, hugo, floor):
               "rows": {"wemi": harness.stats(runs["wemi"]), "hugo": harness.stats(runs["hugo"]),
                        "floor": harness.stats(runs["floor"]), "wemi-rebuild": harness.stats(rebuilds)},
               "checks": checks, "rebuild_problems": rebuild_problems, "wemi_summary": summary,
+              "wemi_summaries": [run["stdout"].strip() for run in runs["wemi"]],
               "floor_summary": runs["floor"][-1]["stdout"].strip(),
+              "floor_summaries": [run["stdout"].strip() for run in runs["floor"]],
               "floor_process": [run["process"] for run in runs["floor"]],
               "only_wemi": sorted(wemi_files - hugo_files), "only_hugo": sorted(hugo_files - wemi_files)}
     with open(os.path.join(a.work, "results.jsonl"), "a") as f:
