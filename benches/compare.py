@@ -56,11 +56,15 @@ import harness  # noqa: E402
 from harness import log  # noqa: E402
 
 
-def floor_reference(a, n, wemi, wemi_site, floor_dir):
-    """An untimed clean wemi build, whose output becomes the floor's reference: its path."""
+def floor_reference(a, n, wemi, wemi_site, floor_dir, clearer):
+    """An untimed clean wemi build, whose output becomes the floor's reference: its path. The
+    last output and reference are cleared as before a timed run (so moved aside with --clear
+    move: deleting them would slow the runs that follow on a disk)."""
     reference = os.path.join(floor_dir, "reference")
     log("  %d pages: wemi build for the floor's reference (untimed)" % n)
-    harness.remove(os.path.join(wemi_site, "public"), os.path.join(wemi_site, ".wemi"), reference)
+    clearer.clear(os.path.join(wemi_site, "public"))
+    clearer.clear(reference)
+    harness.remove(os.path.join(wemi_site, ".wemi"))
     harness.run_timed([wemi, "build", "--root", wemi_site], wemi_site, a.timeout,
                       "wemi build of %d pages for the floor" % n)
     os.makedirs(floor_dir, exist_ok=True)
@@ -68,10 +72,9 @@ def floor_reference(a, n, wemi, wemi_site, floor_dir):
     return reference
 
 
-def clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir):
+def clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clearer):
     """Alternating clean builds of both tools and runs of the floor: their run_timed results (the
     floor's with its own times)."""
-    clearer = harness.Clearer(a.work, a.clear)
     tools = {
         "wemi": ([wemi, "build", "--root", wemi_site], wemi_site, [os.path.join(wemi_site, ".wemi")]),
         "hugo": ([hugo, "--quiet"], hugo_site,
@@ -120,8 +123,9 @@ def bench_size(a, n, wemi, hugo, floor):
     wemi_site = harness.site_dir(a.work, n, "wemi", a.bench, a.seed)
     hugo_site = harness.site_dir(a.work, n, "hugo", a.bench, a.seed)
     floor_dir = os.path.join(os.path.dirname(wemi_site), "floor")
-    reference = floor_reference(a, n, wemi, wemi_site, floor_dir)
-    runs = clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir)
+    clearer = harness.Clearer(a.work, a.clear)
+    reference = floor_reference(a, n, wemi, wemi_site, floor_dir, clearer)
+    runs = clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clearer)
     summary = runs["wemi"][-1]["stdout"].strip()
     wemi_public, hugo_public = os.path.join(wemi_site, "public"), os.path.join(hugo_site, "public")
     floor_differences, floor_files = harness.tree_differences(reference, os.path.join(floor_dir, "public"))
