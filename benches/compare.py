@@ -140,7 +140,6 @@ def bench_size(a, n, wemi, hugo, floor):
                        "floor": harness.stats(runs["floor"]), "wemi-rebuild": harness.stats(rebuilds)},
               "checks": checks, "rebuild_problems": rebuild_problems, "wemi_summary": summary,
               "wemi_summaries": [run["stdout"].strip() for run in runs["wemi"]],
-              "floor_summary": runs["floor"][-1]["stdout"].strip(),
               "floor_summaries": [run["stdout"].strip() for run in runs["floor"]],
               "floor_process": [run["process"] for run in runs["floor"]],
               "only_wemi": sorted(wemi_files - hugo_files), "only_hugo": sorted(hugo_files - wemi_files)}
@@ -197,7 +196,7 @@ def notes(results):
                        "nothing written, ok"))
         out.append("  floor: output %s (%d files); last run: `%s`" % (
             "= wemi's, byte for byte" if c["floor"]["ok"] else "FAILED (%s)" % "; ".join(c["floor"]["problems"]),
-            c["floor"]["files"], r["floor_summary"]))
+            c["floor"]["files"], r["floor_summaries"][-1]))
         out.append("  last clean wemi build: `%s`" % r["wemi_summary"])
     return "\n".join(out)
 
