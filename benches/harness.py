@@ -156,6 +156,21 @@ def wemi_binary(given, no_build, script):
     return build_release(script)
 
 
+def floor_binary(given, no_build, script):
+    """The floor program (benches/floor.rs): `given`, else target/release/examples/floor (built
+    first unless `no_build`)."""
+    if given:
+        return os.path.abspath(given)
+    path = os.path.join(REPO, "target", "release", "examples", "floor")
+    if not no_build:
+        log("cargo build --release --example floor …")
+        if subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "floor"], cwd=REPO).returncode:
+            die(script, "cargo build --release --example floor failed; pass a built binary instead")
+    elif not os.path.isfile(path):
+        die(script, "no %s: run `cargo build --release --example floor`, or pass --floor PATH" % path)
+    return path
+
+
 def pin(path, work, name):
     """Copies a binary to <work>/bin/<name>, so that a rebuild of target/ cannot swap it mid-run."""
     if not os.path.isfile(path):
@@ -226,6 +241,21 @@ def run_timed(cmd, cwd, timeout, label):
         out.seek(0)
         return {"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
                 "rss_mib": usage.ru_maxrss / 1024, "stdout": out.read().decode(errors="replace")}
+
+
+FLOOR_LINE = re.compile(r"in ([\d.]+) ms wall, ([\d.]+|\?) ms CPU")
+
+
+def floor_own_times(run):
+    """A floor run with its own times of its timed part (it loads wemi's output first, untimed):
+    wall and CPU from the line it prints (CPU: the process's where the floor cannot measure its
+    own, off Linux); the process's times are kept under "process"."""
+    m = FLOOR_LINE.search(run["stdout"])
+    if not m:
+        die("harness", "the floor printed no timing line: %r" % run["stdout"][-300:])
+    process = {key: run[key] for key in ("wall_s", "user_s", "sys_s")}
+    cpu = float(m.group(2)) / 1000 if m.group(2) != "?" else process["user_s"] + process["sys_s"]
+    return dict(run, wall_s=float(m.group(1)) / 1000, user_s=cpu, sys_s=0.0, process=process)
 
 
 def stats(runs):
