@@ -77,7 +77,8 @@ struct DocumentView<'a> {
     extra: &'a YamlValue,
     relative_path: &'a str,
     ancestors: Vec<&'a str>,
-    translations: Vec<LinkView<'a>>,
+    /// As `content`: the links of the translations replace it ([`with_fields`]).
+    translations: (),
     assets: Vec<String>,
 }
 
@@ -150,7 +151,6 @@ fn document_view<'a>(
     doc: &'a Document,
     path: &str,
     ancestors: Vec<usize>,
-    translations: Vec<LinkView<'a>>,
     assets: &[String],
 ) -> DocumentView<'a> {
     let config = &site.config;
@@ -182,18 +182,30 @@ fn document_view<'a>(
             .into_iter()
             .map(|i| site.sections[i].doc.source.relative.as_str())
             .collect(),
-        translations,
+        translations: (),
         assets: assets.iter().map(|a| config.url(a)).collect(),
     }
 }
 
-fn link<'a>(config: &Config, doc: &'a Document, path: &str) -> LinkView<'a> {
-    LinkView {
+/// The link to a document published at `path`: what `previous`, `next` and `translations`
+/// hold.
+fn link(config: &Config, doc: &Document, path: &str) -> Result<Value, String> {
+    to_value(&LinkView {
         lang: &doc.source.lang,
         title: doc.meta.title.as_deref().unwrap_or_default(),
         path: config.url(path),
         permalink: config.permalink(path),
-    }
+    })
+}
+
+/// The link to every page, in the order of [`Site::pages`]: made once, each shared by the
+/// pages that link to it (its neighbours and translations).
+fn page_links(site: &Site) -> Vec<Result<Value, String>> {
+    site.pages
+        .par_iter()
+        .with_max_len(crate::base::PARALLEL_BATCH)
+        .map(|p| link(&site.config, &p.doc, &p.path))
+        .collect()
 }
 
 fn to_value(view: &impl Serialize) -> Result<Value, String> {
@@ -239,10 +251,16 @@ pub fn config_value(config: &Config) -> Result<Value, Diagnostic> {
 /// Tera cannot hold (reported per file).
 pub fn build(site: &Site, bodies: &Bodies) -> Result<SiteValues, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let links: Vec<Value> = page_links(site)
+        .into_iter()
+        .zip(&site.pages)
+        .map(|(link, page)| value_or_error(&page.doc, link, &mut errors))
+        .collect();
+    let link_to = |i: usize| Ok(links[i].clone());
     let pages: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
         .with_max_len(crate::base::PARALLEL_BATCH)
-        .map(|i| page_value(site, i, &site.pages[i].doc, &bodies.pages[i]))
+        .map(|i| page_value(site, i, &site.pages[i].doc, &bodies.pages[i], &link_to))
         .collect::<Vec<_>>()
         .into_iter()
         .zip(&site.pages)
@@ -298,13 +316,12 @@ fn section_values(
                 .translations
                 .iter()
                 .map(|&t| link(config, &site.sections[t].doc, &site.sections[t].path))
-                .collect();
+                .collect::<Result<Vec<Value>, String>>();
             let doc = document_view(
                 site,
                 &section.doc,
                 &section.path,
                 site.ancestors(section.parent),
-                translations,
                 &section.assets,
             );
             let subsections: Vec<SubsectionView> = section
@@ -326,6 +343,7 @@ fn section_values(
                 Ok(with_fields(
                     with_body(v, body),
                     [
+                        ("translations", Value::from(translations?)),
                         ("pages", Value::from(listed)),
                         ("subsections", to_value(&subsections)?),
                         (
@@ -413,35 +431,38 @@ fn taxonomy_values(
         .collect()
 }
 
-/// The value of page `index`, seen as `doc` with `body`, without its `fields`.
-fn page_value(site: &Site, index: usize, doc: &Document, body: &Body) -> Result<Value, String> {
-    let config = &site.config;
+/// The value of page `index`, seen as `doc` with `body`, without its `fields`; `link_to`
+/// gives the link to another page (by index).
+fn page_value(
+    site: &Site,
+    index: usize,
+    doc: &Document,
+    body: &Body,
+    link_to: &dyn Fn(usize) -> Result<Value, String>,
+) -> Result<Value, String> {
     let page = &site.pages[index];
     let translations = page
         .translations
         .iter()
-        .map(|&t| link(config, &site.pages[t].doc, &site.pages[t].path))
-        .collect();
+        .map(|&t| link_to(t))
+        .collect::<Result<Vec<Value>, String>>()?;
     let doc = document_view(
         site,
         doc,
         &page.path,
         site.ancestors(page.section),
-        translations,
         &page.assets,
     );
     let section = page
         .section
         .map(|s| site.sections[s].doc.source.relative.as_str());
-    let neighbour = |i: Option<usize>| {
-        i.map(|i| to_value(&link(config, &site.pages[i].doc, &site.pages[i].path)))
-            .transpose()
-    };
+    let neighbour = |i: Option<usize>| i.map(link_to).transpose();
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
     Ok(with_fields(
         with_body(to_value(&doc)?, body),
         [
+            ("translations", Value::from(translations)),
             ("slug", Value::from(page.slug.as_str())),
             ("section", Value::from(section)),
             ("previous", neighbour(page.previous)?.into()),
@@ -461,7 +482,11 @@ pub fn page_alone(
     body: &Body,
     pages: &[Value],
 ) -> Result<Value, String> {
-    let base = page_value(site, index, doc, body)?;
+    let link_to = |i: usize| {
+        let page = &site.pages[i];
+        link(&site.config, &page.doc, &page.path)
+    };
+    let base = page_value(site, index, doc, body, &link_to)?;
     let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
     let fields = crate::config::schema::object_value(&doc.fields, &resolve);
     Ok(with_fields(base, [("fields", fields)]))
