@@ -157,34 +157,32 @@ fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
         }
     }
 
-    let permalinks: Vec<String> = site
-        .pages
-        .iter()
-        .map(|p| config.permalink(&p.path))
-        .collect();
-    let dates: Vec<(Option<String>, Option<String>)> = site
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                p.doc.meta.date.as_ref().map(rfc3339),
-                p.doc.meta.updated.as_ref().map(rfc3339),
-            )
-        })
-        .collect();
     let mut out = Vec::new();
     for (base, title, lang, pages) in &listings {
+        let pages = &pages[..pages.len().min(config.feeds.limit)];
+        // Made for the pages a feed shows only: a listing can hold every page of the site.
+        let addresses: Vec<(String, Option<String>, Option<String>)> = pages
+            .iter()
+            .map(|&i| {
+                let page = &site.pages[i];
+                (
+                    config.permalink(&page.path),
+                    page.doc.meta.date.as_ref().map(rfc3339),
+                    page.doc.meta.updated.as_ref().map(rfc3339),
+                )
+            })
+            .collect();
         let entries: Vec<FeedEntry> = pages
             .iter()
-            .take(config.feeds.limit)
-            .map(|&i| {
+            .zip(&addresses)
+            .map(|(&i, (permalink, date, updated))| {
                 let doc = &site.pages[i].doc;
                 let body = &bodies.pages[i];
                 FeedEntry {
                     title: doc.meta.title.as_deref().unwrap_or_default(),
-                    permalink: &permalinks[i],
-                    date: dates[i].0.as_deref(),
-                    updated: dates[i].1.as_deref(),
+                    permalink,
+                    date: date.as_deref(),
+                    updated: updated.as_deref(),
                     summary: body.summary.as_deref(),
                     content: &body.html,
                     categories: doc
