@@ -326,7 +326,7 @@ def table(r):
                 clean["wall_s"] / f["wall_s"], "; output FAILED: " + "; ".join(f["problems"]) if f.get("problems")
                 else ""))
     h = r["hugo"]
-    run_row("Hugo %s, clean" % h.get("version", ""), h, " written",
+    run_row("Hugo %s, clean" % h["version"] if "version" in h else "Hugo, clean", h, " written",
             "" if "skipped" in h or "failed" in h else "wemi clean / Hugo: %.2f× time, %.2f× RSS" % (
                 clean["wall_s"] / h["wall_s"], clean["rss_mib"] / h["rss_mib"]))
     s = r["serve"]
@@ -423,10 +423,12 @@ def main():
         clearer.empty_trash()
         r["serve"] = {"skipped": "--no-serve"} if a.no_serve else serve_run(a, wemi, site)
     finally:
+        log("deleting the outputs …")
+        start = time.perf_counter()
         if not a.keep_output:
-            log("deleting the outputs (untimed) …")
             harness.remove(os.path.join(site, "public"), os.path.join(site, ".wemi"))
         clearer.empty_trash()
+        r["delete_s"] = time.perf_counter() - start
     info.append("load average at start: %s; at end: %s" % (load_at_start, harness.load()))
     for run in [r["builds"].get("clean"), r["builds"].get("no_change"), r["floor"], r["hugo"]]:
         if run:
@@ -436,7 +438,8 @@ def main():
                                 git=harness.git_state(), max_rss_gib=a.max_rss_gib)) + "\n")
     harness.print_report(info, table(r), "Wall time around each process; CPU and peak RSS from its rusage "
                          "(os.wait4); serve's RSS is its VmHWM. files/s: files written (clean builds), or the "
-                         "output's files checked (no-change build), per second of wall time.")
+                         "output's files checked (no-change build), per second of wall time. Deleting the "
+                         "outputs at the end took %.1f s." % r["delete_s"])
     failed = checks_failed(r)
     if failed:
         harness.die("million.py", "FAILED: " + " | ".join(failed))
