@@ -170,7 +170,8 @@ def day(rng, first_year, last_year):
 
 
 def make_pages(pages, seed):
-    """The site's pages as (section, slug, front matter dict, markdown body)."""
+    """The site's pages as (section, slug, front matter dict, markdown body), one at a time: the
+    bodies of a million pages would not fit in memory together."""
     rng = random.Random(seed)
     quartieri = sorted(QUARTIERI)
     n_spazi = max(1, pages // 10)
@@ -190,10 +191,10 @@ def make_pages(pages, seed):
             "lon": round(rng.uniform(9.08, 9.26), 6),
         }
         body = Writer(rng, ctx).body(table=rng.random() < 0.4)
-        spazi.append(("spazi", slugify(fields["title"]), fields, body, ctx))
-    notizie = []
+        spazi.append((slugify(fields["title"]), fields, ctx))
+        yield "spazi", spazi[-1][0], fields, body
     for i in range(pages - n_spazi):
-        _, spazio, space_fields, _, ctx = rng.choice(spazi)
+        spazio, space_fields, ctx = rng.choice(spazi)
         anno = rng.randint(2019, 2025)
         title = rng.choice(TITOLI_NOTIZIE).format(s=rng.choice(SERVIZI), anno=anno, **ctx)
         writer = Writer(rng, ctx)
@@ -206,8 +207,7 @@ def make_pages(pages, seed):
             "summary": writer.sentence(markup=False),
         }
         slug = "%s-%d" % (slugify(title)[:60].rstrip("-"), i + 1)
-        notizie.append(("notizie", slug, fields, writer.body(table=rng.random() < 0.15), ctx))
-    return [p[:4] for p in spazi + notizie]
+        yield "notizie", slug, fields, writer.body(table=rng.random() < 0.15)
 
 
 def yaml_value(value):

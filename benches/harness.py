@@ -65,34 +65,21 @@ def site_dir(work, pages, flavor, bench=None, seed=corpus.DEFAULT_SEED):
     around content/ (site.yaml and theme, or Hugo's config and layouts) are copied again on every
     call, so that an edited theme is always the one measured.
     """
-    if bench:
-        gen = os.path.join(bench, "gen.py")
-        folder = os.path.join(work, "shared-n%d" % pages, flavor)
-        made_by = {"generator": gen, "hash": file_hash(gen), "pages": pages}
-    else:
-        folder = os.path.join(work, "n%d" % pages, flavor)
-        made_by = {"generator": "benches/corpus.py", "hash": file_hash(corpus.__file__), "pages": pages,
-                   "seed": seed}
-    marker = os.path.join(folder, ".made-by.json")
-    try:
-        with open(marker) as f:
-            fresh = json.load(f) == made_by
-    except (OSError, ValueError):
-        fresh = False
+    folder, fresh = corpus_state(work, pages, flavor, bench, seed)
     if not fresh:
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(os.path.dirname(folder), exist_ok=True)
         log("writing the %s corpus of %d pages in %s …" % (flavor, pages, folder))
         if bench:
             shared_flavor = "canonical" if flavor == "wemi" else flavor
-            r = subprocess.run([sys.executable, gen, "--pages", str(pages), "--out", folder, "--flavor", shared_flavor],
+            r = subprocess.run([sys.executable, os.path.join(bench, "gen.py"), "--pages", str(pages), "--out", folder, "--flavor", shared_flavor],
                                capture_output=True, text=True)
             if r.returncode != 0:
                 die("harness", "%s failed:\n%s" % (gen, r.stderr))
         else:
             corpus.write_site(folder, pages, flavor, seed)
-        with open(marker, "w") as f:
-            json.dump(made_by, f)
+        with open(os.path.join(folder, MARKER), "w") as f:
+            json.dump(made_by(pages, bench, seed), f)
     if flavor == "wemi" and bench:
         corpus.copy_flavor_files(folder, "wemi")
         for section, keys in corpus.SECTION_KEYS["wemi"].items():
@@ -100,6 +87,30 @@ def site_dir(work, pages, flavor, bench=None, seed=corpus.DEFAULT_SEED):
     elif not bench:
         corpus.copy_flavor_files(folder, flavor)
     return folder
+
+
+# The file in a corpus folder that says what made it.
+MARKER = ".made-by.json"
+
+
+def made_by(pages, bench, seed):
+    """What makes a corpus: the generator, its hash and its arguments."""
+    if bench:
+        gen = os.path.join(bench, "gen.py")
+        return {"generator": gen, "hash": file_hash(gen), "pages": pages}
+    return {"generator": "benches/corpus.py", "hash": file_hash(corpus.__file__), "pages": pages, "seed": seed}
+
+
+def corpus_state(work, pages, flavor, bench=None, seed=corpus.DEFAULT_SEED):
+    """The folder of a corpus in the work dir, and whether it holds a corpus made by the same
+    generator with the same arguments (else site_dir writes it again)."""
+    folder = os.path.join(work, ("shared-n%d" if bench else "n%d") % pages, flavor)
+    try:
+        with open(os.path.join(folder, MARKER)) as f:
+            fresh = json.load(f) == made_by(pages, bench, seed)
+    except (OSError, ValueError):
+        fresh = False
+    return folder, fresh
 
 
 def add_front_matter(path, keys):
@@ -220,8 +231,13 @@ def git_state():
 # Timed runs
 
 
-def run_timed(cmd, cwd, timeout, label):
-    """Runs `cmd` once: wall/user/sys seconds, peak RSS in MiB and its stdout. Exits on failure."""
+def run_timed(cmd, cwd, timeout, label, max_rss_mib=None, check=True):
+    """Runs `cmd` once: wall/user/sys seconds, peak RSS in MiB and its stdout.
+
+    With `max_rss_mib`, a MemoryWatchdog kills the run when its RSS passes that many MiB. On
+    failure (an exit code other than 0, the timeout, the watchdog) it exits, or with
+    `check=False` returns the figures with "failed": why (and stderr's end under "stderr").
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
@@ -229,18 +245,73 @@ def run_timed(cmd, cwd, timeout, label):
         # Its own session: on timeout the child and anything it started are killed together.
         killer = threading.Timer(timeout, os.killpg, (child.pid, signal.SIGKILL))
         killer.start()
+        watchdog = MemoryWatchdog(child.pid, max_rss_mib) if max_rss_mib else None
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         killer.cancel()
+        if watchdog:
+            watchdog.stop()
         child.returncode = os.waitstatus_to_exitcode(status)
+        run = {"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+               "rss_mib": usage.ru_maxrss / 1024}
         if child.returncode != 0:
             err.seek(0)
-            why = "killed after %d s (--timeout)" % timeout if child.returncode == -signal.SIGKILL else \
-                "exited with %d" % child.returncode
-            die("harness", "%s %s:\n%s" % (label, why, err.read().decode(errors="replace")[-4000:]))
+            if watchdog and watchdog.killed_at_mib:
+                why = watchdog.verdict()
+            elif child.returncode == -signal.SIGKILL:
+                why = "killed after %d s (--timeout)" % timeout
+            else:
+                why = "exited with %d" % child.returncode
+            stderr = err.read().decode(errors="replace")[-4000:]
+            if check:
+                die("harness", "%s %s:\n%s" % (label, why, stderr))
+            return dict(run, failed=why, stderr=stderr, stdout="")
         out.seek(0)
-        return {"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
-                "rss_mib": usage.ru_maxrss / 1024, "stdout": out.read().decode(errors="replace")}
+        return dict(run, stdout=out.read().decode(errors="replace"))
+
+
+def rss_mib(pid):
+    """The resident memory of process `pid` and the processes it started, in MiB (0 once gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        m = re.search(r"VmRSS:\s+(\d+) kB", read("/proc/%d/status" % current))
+        total += int(m.group(1)) if m else 0
+        for task in os.listdir("/proc/%d/task" % current) if os.path.isdir("/proc/%d/task" % current) else []:
+            pending += [int(c) for c in read("/proc/%d/task/%s/children" % (current, task)).split()]
+    return total / 1024
+
+
+class MemoryWatchdog:
+    """Kills the process group of `pid` (a child started in its own session) when its RSS, with
+    its children's, passes `limit_mib`: a run that would make the machine swap or wake the OOM
+    killer (and take others' work with it) stops and says so instead. Polls every 0.2 s."""
+
+    def __init__(self, pid, limit_mib):
+        self.pid, self.limit_mib = pid, limit_mib
+        self.killed_at_mib = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.done.wait(0.2):
+            rss = rss_mib(self.pid)
+            if rss > self.limit_mib:
+                self.killed_at_mib = rss
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                return
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+
+    def verdict(self):
+        return "killed by the memory watchdog: its RSS reached %.0f MiB, past the limit of %.0f MiB " \
+               "(--max-rss-gib)" % (self.killed_at_mib, self.limit_mib)
 
 
 FLOOR_LINE = re.compile(r"in ([\d.]+) ms wall, ([\d.]+|\?) ms CPU")

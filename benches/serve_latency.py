@@ -57,14 +57,22 @@ def fetch(url):
         return None
 
 
-def wait_for(pred, timeout, what):
+class WaitFailed(Exception):
+    """What was waited for did not come: timed out, or the server stopped."""
+
+
+def wait_for(pred, timeout, what, server=None):
+    """Polls `pred` every 2 ms until it is true (its value), for `timeout` seconds at most;
+    raises WaitFailed when the time is up or `server` has stopped."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         value = pred()
         if value:
             return value
+        if server and server.proc.poll() is not None:
+            raise WaitFailed("the server stopped (exit code %d) while waiting for %s" % (server.proc.returncode, what))
         time.sleep(0.002)
-    sys.exit("serve_latency.py: timed out waiting for " + what)
+    raise WaitFailed("timed out waiting for " + what)
 
 
 def builds_logged(log_path, built):
@@ -79,15 +87,24 @@ class Server:
     def __init__(self, cmd, cwd, log_path, built):
         self.log_path, self.built = log_path, built
         self.log = open(log_path, "w")
+        self.started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
 
     def builds(self):
         return builds_logged(self.log_path, self.built)
 
+    def peak_rss_mib(self):
+        """The server's peak RSS so far (VmHWM), in MiB; None once it has stopped."""
+        m = re.search(r"VmHWM:\s+(\d+) kB", harness.read("/proc/%d/status" % self.proc.pid))
+        return int(m.group(1)) / 1024 if m else None
+
     def stop(self):
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=10)
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:  # already gone (killed by a watchdog)
+            pass
+        self.proc.wait(timeout=60)
         self.log.close()
 
 
@@ -97,13 +114,18 @@ def first_notizia(site):
     return slug, os.path.join(notizie, slug + ".md")
 
 
-def edit_latencies(server, url, md, edits):
+def served(url):
+    """True when `url` serves a whole page."""
+    return (b := fetch(url)) and "</html>" in b
+
+
+def edit_latencies(server, url, md, edits, first_build_timeout=300, rebuild_timeout=120):
     """Seconds from each save of `md` to the first response of `url` holding the new text."""
     with open(md, encoding="utf-8") as f:
         original = f.read()
     latencies = []
     try:
-        wait_for(lambda: (b := fetch(url)) and "</html>" in b, 300, "the first build")
+        wait_for(lambda: served(url), first_build_timeout, "the first build", server)
         time.sleep(1.0)
         for i in range(edits):
             done = len(server.builds())
@@ -111,9 +133,9 @@ def edit_latencies(server, url, md, edits):
             start = time.perf_counter()
             with open(md, "w", encoding="utf-8") as f:
                 f.write(original + "\nParagrafo aggiornato %s.\n" % marker)
-            wait_for(lambda: (b := fetch(url)) and marker in b, 120, "edit %d" % i)
+            wait_for(lambda: (b := fetch(url)) and marker in b, 120, "edit %d" % i, server)
             latencies.append(time.perf_counter() - start)
-            wait_for(lambda: len(server.builds()) > done, 120, "the rebuild after edit %d" % i)
+            wait_for(lambda: len(server.builds()) > done, rebuild_timeout, "the rebuild after edit %d" % i, server)
             time.sleep(0.3)
     finally:
         with open(md, "w", encoding="utf-8") as f:
@@ -129,7 +151,7 @@ def template_rebuild_ms(server, template):
     try:
         with open(template, "w", encoding="utf-8") as f:
             f.write(original + "\n{# TEMPLATE%d #}\n" % os.getpid())
-        wait_for(lambda: len(server.builds()) > done, 300, "the template rebuild")
+        wait_for(lambda: len(server.builds()) > done, 300, "the template rebuild", server)
         return server.builds()[-1]
     finally:
         with open(template, "w", encoding="utf-8") as f:
@@ -194,8 +216,11 @@ def main():
         a.bench = os.path.abspath(a.bench)
 
     wemi = harness.pin(harness.wemi_binary(a.wemi, False, "serve_latency.py"), a.work, "wemi")
-    latencies, template_ms, clean_ms = measure_wemi(a, wemi)
-    hugo = measure_hugo(a) if a.hugo else None
+    try:
+        latencies, template_ms, clean_ms = measure_wemi(a, wemi)
+        hugo = measure_hugo(a) if a.hugo else None
+    except WaitFailed as e:
+        sys.exit("serve_latency.py: %s" % e)
 
     print("| %d pages | median | min–max |" % a.pages)
     print("|---|---|---|")
