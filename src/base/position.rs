@@ -18,14 +18,12 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
-    /// Indexes the lines of `text` (one pass).
+    /// Indexes the lines of `text` (one pass). The line ends are found with the standard
+    /// library's `memchr` search, many bytes at a time, not byte by byte: every page's body
+    /// is indexed, and this pass showed in the read stage's profile.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter_map(|(i, b)| (b == b'\n').then_some(i + 1)),
-            )
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         LineIndex {
             text,

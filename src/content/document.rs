@@ -115,7 +115,8 @@ pub struct Document {
     /// The typed values of its section's schema fields, in schema order.
     pub fields: Vec<(String, Typed)>,
     /// Its body as HTML, with summary and table of contents; its links and shortcode calls are
-    /// placeholders until the finishing stage (`render::bodies`) fills them in.
+    /// placeholders until the finishing stage (`render::bodies`) fills them in. Its lists of
+    /// links are empty: they are moved, located, to `internal_links` and `external_links`.
     pub body: RenderedMarkdown,
     /// Its `@/…` links, in the order of `body.internal_links`.
     pub internal_links: Vec<LocatedLink>,
@@ -356,17 +357,13 @@ fn parse_body(
             })
             .collect::<Vec<_>>()
     })?;
-    let markdown = rendered.markdown;
+    let mut markdown = rendered.markdown;
     let shortcodes: Vec<LocatedCall> = rendered
         .calls
-        .iter()
+        .into_iter()
         .map(|call| {
             let (line, column) = lines.locate(body_start + call.offset);
-            LocatedCall {
-                call: call.clone(),
-                line,
-                column,
-            }
+            LocatedCall { call, line, column }
         })
         .collect();
     let refused: Vec<Diagnostic> = shortcodes
@@ -422,21 +419,22 @@ fn parse_body(
     if !without_alt.is_empty() {
         return Err(without_alt);
     }
-    let mut locate = |links: &[markdown::Link]| -> Vec<LocatedLink> {
+    // The links are moved out of the markdown, not copied: the document keeps each URL once.
+    let mut locate = |links: Vec<markdown::Link>| -> Vec<LocatedLink> {
         links
-            .iter()
+            .into_iter()
             .map(|l| {
                 let (line, column) = lines.locate(body_start + written.of(l.offset));
                 LocatedLink {
-                    url: l.url.clone(),
+                    url: l.url,
                     line,
                     column,
                 }
             })
             .collect()
     };
-    let internal_links = locate(&markdown.internal_links);
-    let external_links = locate(&markdown.external_links);
+    let internal_links = locate(std::mem::take(&mut markdown.internal_links));
+    let external_links = locate(std::mem::take(&mut markdown.external_links));
     Ok(ParsedBody {
         markdown,
         internal_links,

@@ -48,17 +48,17 @@ impl HeadingIds {
     /// given yet.
     pub fn unique(&mut self, wanted: &str) -> String {
         let base = if wanted.is_empty() { "heading" } else { wanted };
-        let mut candidate = base.to_string();
-        if self.used.contains(&candidate) {
-            let n = self.next_number.entry(candidate.clone()).or_insert(1);
-            // Ids are never taken back, so the numbers tried before are still taken.
-            loop {
-                candidate = format!("{base}-{n}");
-                *n += 1;
-                if !self.used.contains(&candidate) {
-                    break;
-                }
-            }
+        // Most ids are free: one look-up of the set both tells and takes it.
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next_number.entry(base.to_string()).or_insert(1);
+        // Ids are never taken back, so the numbers tried before are still taken.
+        let mut candidate = format!("{base}-{n}");
+        *n += 1;
+        while self.used.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            *n += 1;
         }
         self.used.insert(candidate.clone());
         candidate

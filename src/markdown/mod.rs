@@ -86,6 +86,13 @@ impl From<String> for SharedHtml {
     }
 }
 
+impl From<&str> for SharedHtml {
+    /// Copied once, straight into the Tera string.
+    fn from(html: &str) -> SharedHtml {
+        SharedHtml(tera::Value::from(html))
+    }
+}
+
 impl std::ops::Deref for SharedHtml {
     type Target = str;
 
@@ -312,12 +319,12 @@ fn render_with(
     }
     .map(|s| s.trim_start_matches('\n'))
     .filter(|s| !s.trim().is_empty())
-    .map(|s| SharedHtml::from(s.to_string()));
+    .map(SharedHtml::from);
     RenderedMarkdown {
         // Copied once into a Tera string, which has no slack.
         html: SharedHtml::from(html),
         summary,
-        toc: nest(&events.flat_toc),
+        toc: nest(events.flat_toc),
         word_count: events.word_count,
         internal_links: events.internal_links,
         external_links: events.external_links,
@@ -714,17 +721,18 @@ fn heading_number(level: HeadingLevel) -> u8 {
 }
 
 /// Nests a flat list of headings: each one goes under the closest previous higher heading.
-fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
+/// Their ids and titles are moved, not copied.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
     let mut roots: Vec<Heading> = Vec::new();
     for (level, id, title) in flat {
         let heading = Heading {
-            level: *level,
-            id: id.clone(),
-            title: title.clone(),
+            level,
+            id,
+            title,
             children: Vec::new(),
         };
         let mut siblings = &mut roots;
-        while siblings.last().is_some_and(|last| last.level < *level) {
+        while siblings.last().is_some_and(|last| last.level < level) {
             siblings = &mut siblings.last_mut().expect("checked above").children;
         }
         siblings.push(heading);

@@ -205,13 +205,7 @@ fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usiz
                 .collect(),
         ),
         serde_yaml::Value::Mapping(map) => {
-            // Each key's place, indexed once: a front matter may have thousands of keys.
-            let mut outlined = HashMap::new();
-            if let Some(OutlineKind::Map(entries)) = outline.map(|o| &o.kind) {
-                for (key, position, value) in entries {
-                    outlined.entry(key.as_str()).or_insert((*position, value));
-                }
-            }
+            let outlined = OutlinedKeys::new(outline);
             NodeValue::Map(
                 map.iter()
                     .map(|(k, v)| {
@@ -222,8 +216,8 @@ fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usiz
                                 .trim()
                                 .to_string(),
                         };
-                        let (key_at, child) = match outlined.get(key.as_str()) {
-                            Some(&(position, child)) => (position, Some(child)),
+                        let (key_at, child) = match outlined.get(&key) {
+                            Some((position, child)) => (position, Some(child)),
                             None => (here, None),
                         };
                         let node = to_node(v, child, key_at);
@@ -238,6 +232,46 @@ fn to_node(value: &serde_yaml::Value, outline: Option<&Outline>, fallback: (usiz
         value,
         line,
         column,
+    }
+}
+
+/// The outlined entries of a map, by key: the first entry of each key.
+enum OutlinedKeys<'o> {
+    /// A small map (most are), searched from its start: cheaper than hashing every key.
+    Few(&'o [(String, (usize, usize), Outline)]),
+    /// A large one, indexed once: a front matter may have thousands of keys.
+    Many(HashMap<&'o str, ((usize, usize), &'o Outline)>),
+}
+
+impl<'o> OutlinedKeys<'o> {
+    /// Up to this many entries a map is searched rather than indexed.
+    const FEW: usize = 16;
+
+    /// The entries of `outline` if it is a map (none otherwise).
+    fn new(outline: Option<&'o Outline>) -> OutlinedKeys<'o> {
+        let entries = match outline.map(|o| &o.kind) {
+            Some(OutlineKind::Map(entries)) => entries.as_slice(),
+            _ => &[],
+        };
+        if entries.len() <= Self::FEW {
+            return OutlinedKeys::Few(entries);
+        }
+        let mut index = HashMap::new();
+        for (key, position, value) in entries {
+            index.entry(key.as_str()).or_insert((*position, value));
+        }
+        OutlinedKeys::Many(index)
+    }
+
+    /// The position of the first entry of `key`, and its value.
+    fn get(&self, key: &str) -> Option<((usize, usize), &'o Outline)> {
+        match self {
+            OutlinedKeys::Few(entries) => entries
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, position, value)| (*position, value)),
+            OutlinedKeys::Many(index) => index.get(key).copied(),
+        }
     }
 }
 
@@ -919,6 +953,28 @@ mod tests {
             panic!()
         };
         assert_eq!((items[1].line, items[1].column), (5, 8));
+    }
+
+    /// Small maps are searched and large ones indexed: both find the first entry of a key,
+    /// where it is written.
+    #[test]
+    fn keys_are_placed_in_small_and_large_maps() {
+        for keys in [3, OutlinedKeys::FEW + 1, 40] {
+            let mut text: String = (0..keys).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("k1: again\n");
+            let outline = outline::outline(&text);
+            let outlined = OutlinedKeys::new(Some(&outline));
+            let place = |key: &str| outlined.get(key).map(|(at, value)| (at, value.raw()));
+            assert_eq!(place("k1"), Some(((2, 1), Some("1"))), "{keys} keys");
+            let last = format!("k{}", keys - 1);
+            assert_eq!(place(&last).unwrap().0, (keys, 1), "{keys} keys");
+            assert_eq!(place("k"), None, "{keys} keys");
+            // Through the nodes too, without the repeated key (an error for serde_yaml).
+            let text = &text[..text.len() - "k1: again\n".len()];
+            let node = Parsed::new(text).unwrap().nodes();
+            let value = node.get(&last).unwrap();
+            assert_eq!((value.line, value.column), (keys, last.len() + 3));
+        }
     }
 
     #[test]

@@ -335,6 +335,12 @@ fn find_colon(content: &str) -> Option<usize> {
 
 /// A value written on one line, at byte `start` of the text: a flow collection or a scalar.
 fn inline(text: &str, line: usize, column0: usize, start: usize) -> Outline {
+    if !text.starts_with(['[', '{', ' ']) {
+        // A scalar, as most values are: read from the text itself, without the tables of
+        // characters and offsets that a flow collection needs.
+        let token = scalar_token(text);
+        return scalar(token.to_string(), line, column0, start..start + token.len());
+    }
     let chars: Vec<char> = text.chars().collect();
     // The byte offset in the whole text of each character, and of the end.
     let bytes: Vec<usize> = text
@@ -481,6 +487,26 @@ fn flow_token(chars: &[char], i: &mut usize, is_key: bool) -> String {
         .to_string()
 }
 
+/// The scalar that starts `text`, as [`flow_token`] reads a value (not a key) from its first
+/// character: a quoted one up to its closing quote (all of `text` when there is none), a plain
+/// one up to the first `,` `]` or `}`, without the blanks after it.
+fn scalar_token(text: &str) -> &str {
+    let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        let end = text.find([',', ']', '}']).unwrap_or(text.len());
+        return text[..end].trim_end();
+    };
+    let mut chars = text.char_indices().skip(1);
+    while let Some((at, c)) = chars.next() {
+        if c == '\\' && quote == '"' {
+            // The escaped character, whatever it is, does not close the text.
+            chars.next();
+        } else if c == quote {
+            return &text[..at + 1];
+        }
+    }
+    text
+}
+
 fn unquote(text: &str) -> String {
     let t = text.trim();
     if t.len() >= 2
@@ -599,5 +625,42 @@ ultimo: x
         let z = o.get("z").unwrap();
         assert_eq!((z.span.start, z.span.end), (text.len() - 2, text.len() - 2));
         assert_eq!(&text[o.key_spans[3].clone()], "z");
+    }
+
+    /// The shortcut for scalars must read what the flow reader (which it replaces for them)
+    /// reads, and place it as it did.
+    #[test]
+    fn a_scalar_reads_as_the_flow_reader_reads_it() {
+        for text in [
+            "",
+            "Milano",
+            "a, b",
+            "via Roma 1 ]x",
+            "x }",
+            "45.46   ",
+            "\"Via Ornato 48, Milano\" resto",
+            "\"non chiuso, Milano",
+            "\"a \\\" b\", c",
+            "\"fine \\",
+            "\"è \\è\"x",
+            "'a '' b', c",
+            "'non chiuso",
+            "perché: sì, no",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let mut i = 0;
+            assert_eq!(
+                scalar_token(text),
+                flow_token(&chars, &mut i, false),
+                "{text:?}"
+            );
+            if text.is_empty() {
+                continue;
+            }
+            let value = outline(&format!("k: {text}\n"));
+            let value = value.get("k").unwrap();
+            assert_eq!(value.raw(), Some(scalar_token(text)), "{text:?}");
+            assert_eq!((value.column, value.span.start), (4, 3), "{text:?}");
+        }
     }
 }

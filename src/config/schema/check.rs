@@ -126,7 +126,6 @@ impl Checker<'_> {
 
     /// Checks one value; `None` when it is wrong (the error is recorded).
     pub fn value(&mut self, kind: &Kind, node: &Node, name: &str) -> Option<Typed> {
-        let found = describe(node);
         let (text, is_string) = match &node.value {
             NodeValue::Scalar { text, is_string } => (Some(text.as_str()), *is_string),
             _ => (None, false),
@@ -139,7 +138,8 @@ impl Checker<'_> {
                     "`{field}`: expected {expected}, found {found}",
                     field = name,
                     expected = expected,
-                    found = &found
+                    // Described only for the message: most values are right.
+                    found = describe(node)
                 ),
                 hint,
             );
