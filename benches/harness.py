@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -231,6 +232,27 @@ def git_state():
 # Timed runs
 
 
+# Linux counts a process's peak RSS (ru_maxrss) from before its exec, while it is still a copy
+# of the process that started it: started from this script, a tool would be charged with the
+# script's own memory (hundreds of MiB while it compares 100,000 output files). So every timed
+# command is started by this launcher, a fresh Python without site packages (about 10 MiB),
+# which runs it and writes its exit status and rusage to the pipe named by its first argument.
+# A peak RSS below ~10 MiB is the launcher's, not the tool's.
+LAUNCHER = """
+import json, os, sys
+report, cmd = int(sys.argv[1]), sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+os.write(report, json.dumps([status, ru.ru_utime, ru.ru_stime, ru.ru_maxrss]).encode())
+"""
+
+
 def run_timed(cmd, cwd, timeout, label, max_rss_mib=None, check=True):
     """Runs `cmd` once: wall/user/sys seconds, peak RSS in MiB and its stdout.
 
@@ -238,10 +260,13 @@ def run_timed(cmd, cwd, timeout, label, max_rss_mib=None, check=True):
     failure (an exit code other than 0, the timeout, the watchdog) it exits, or with
     `check=False` returns the figures with "failed": why (and stderr's end under "stderr").
     """
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                 start_new_session=True)
+        child = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(write_end), *cmd],
+                                 cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                 start_new_session=True, pass_fds=(write_end,))
+        os.close(write_end)
         # Its own session: on timeout the child and anything it started are killed together.
         killer = threading.Timer(timeout, os.killpg, (child.pid, signal.SIGKILL))
         killer.start()
@@ -251,6 +276,12 @@ def run_timed(cmd, cwd, timeout, label, max_rss_mib=None, check=True):
         killer.cancel()
         if watchdog:
             watchdog.stop()
+        with os.fdopen(read_end, "rb") as report:
+            launched = report.read()
+        if launched:
+            # The command's own status and rusage; else the launcher was killed with it.
+            status, user_s, sys_s, maxrss_kib = json.loads(launched)
+            usage = types.SimpleNamespace(ru_utime=user_s, ru_stime=sys_s, ru_maxrss=maxrss_kib)
         child.returncode = os.waitstatus_to_exitcode(status)
         run = {"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
                "rss_mib": usage.ru_maxrss / 1024}
