@@ -236,11 +236,13 @@ def git_state():
 # of the process that started it: started from this script, a tool would be charged with the
 # script's own memory (hundreds of MiB while it compares 100,000 output files). So every timed
 # command is started by this launcher, a fresh Python without site packages (about 10 MiB),
-# which runs it and writes its exit status and rusage to the pipe named by its first argument.
-# A peak RSS below ~10 MiB is the launcher's, not the tool's.
+# which runs it and writes its exit status, wall time and rusage to the pipe named by its first
+# argument (the wall time is its own, so the launcher's start-up is not counted). A peak RSS
+# below ~10 MiB is the launcher's, not the tool's.
 LAUNCHER = """
-import json, os, sys
+import json, os, sys, time
 report, cmd = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     os.close(report)
@@ -249,7 +251,8 @@ if pid == 0:
     finally:
         os._exit(127)
 _, status, ru = os.wait4(pid, 0)
-os.write(report, json.dumps([status, ru.ru_utime, ru.ru_stime, ru.ru_maxrss]).encode())
+wall = time.perf_counter() - start
+os.write(report, json.dumps([status, wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss]).encode())
 """
 
 
@@ -280,7 +283,7 @@ def run_timed(cmd, cwd, timeout, label, max_rss_mib=None, check=True):
             launched = report.read()
         if launched:
             # The command's own status and rusage; else the launcher was killed with it.
-            status, user_s, sys_s, maxrss_kib = json.loads(launched)
+            status, wall, user_s, sys_s, maxrss_kib = json.loads(launched)
             usage = types.SimpleNamespace(ru_utime=user_s, ru_stime=sys_s, ru_maxrss=maxrss_kib)
         child.returncode = os.waitstatus_to_exitcode(status)
         run = {"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
