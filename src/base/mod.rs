@@ -19,3 +19,25 @@ pub mod yaml;
 /// The most items of a big parallel loop (files, pages, render jobs) one rayon job takes: items
 /// differ in cost, and small jobs let both cores finish a loop together.
 pub(crate) const PARALLEL_BATCH: usize = 32;
+
+/// A small deterministic generator of numbers for tests of random inputs (no crate): the same
+/// numbers for the same seed, so that a failing case can be run again.
+#[cfg(test)]
+pub(crate) struct TestRandom(u64);
+
+#[cfg(test)]
+impl TestRandom {
+    /// A generator starting from `seed`.
+    pub(crate) fn new(seed: u64) -> TestRandom {
+        TestRandom(seed)
+    }
+
+    /// The next number, below `n`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize % n
+    }
+}

@@ -899,13 +899,8 @@ ultimo: x
         let alphabet: Vec<char> = "ab :#-'\"\\{}[],&*!|>%@`?\n\t è☕\u{2028}"
             .chars()
             .collect();
-        let mut seed: u64 = 0x5eed;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = crate::base::TestRandom::new(0x5eed);
+        let mut next = |n: usize| random.below(n);
         let texts = [
             "a: x\n",
             "a: [x]\n",

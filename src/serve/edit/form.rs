@@ -1020,13 +1020,8 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
     fn random_values_read_back_as_sent() {
         let (_dir, config) = site();
         let alphabet: Vec<char> = "ab :#-'\"\\{}[],&*!|>%@`?\n\t è☕".chars().collect();
-        let mut seed: u64 = 17;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = crate::base::TestRandom::new(17);
+        let mut next = |n: usize| random.below(n);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("content/spazi/x.md");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
