@@ -31,6 +31,10 @@ struct Job<'a> {
     position: Option<(usize, usize)>,
     lang: &'a str,
     objects: Vec<(&'static str, Value)>,
+    /// For a page, its index in the site's pages when its `page` object is the page as
+    /// listed, to be completed for its own template when the job runs ([`view::own_page`]):
+    /// so only the pages being rendered hold what only their own template sees.
+    own_page: Option<usize>,
     /// How many entries the page lists (0 for a page of content): a measure of its cost.
     listed: usize,
 }
@@ -68,8 +72,14 @@ fn paginated<'a>(
         .collect()
 }
 
-/// The job of one page, with its template.
-fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, Diagnostic> {
+/// The job of page `index`, with its template; `value` is its `page` object, as listed when
+/// `listed` (completed when the job runs), else whole.
+fn page_job<'a>(
+    tera: &Tera,
+    (index, page): (usize, &'a Page),
+    value: &Value,
+    listed: bool,
+) -> Result<Job<'a>, Diagnostic> {
     let top = top_folder(&page.doc.source.relative);
     let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
         .map_err(|msg| Diagnostic::new(Code::TemplateMissing, shown_path(&page.doc.source), msg))?;
@@ -80,6 +90,7 @@ fn page_job<'a>(tera: &Tera, page: &'a Page, value: &Value) -> Result<Job<'a>, D
         position: None,
         lang: &page.doc.source.lang,
         objects: vec![("page", value.clone())],
+        own_page: listed.then_some(index),
         listed: 0,
     })
 }
@@ -115,6 +126,13 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagno
     context.insert("current_path", &site.config.url(&job.path));
     context.insert("current_url", &site.config.permalink(&job.path));
     for (name, value) in job.objects {
+        let value = match job.own_page {
+            Some(index) if name == "page" => {
+                let doc = &site.pages[index].doc;
+                view::own_page(site, index, doc, &value).map_err(|e| view::values_error(doc, &e))?
+            }
+            _ => value,
+        };
         context.insert_value(name, value);
     }
     // Bytes, not a `String`: they go to a file, so checking them as UTF-8 would be wasted.
@@ -127,14 +145,15 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagno
     Ok(html)
 }
 
-/// Renders page `index` of `site` alone, seen as `value`: its output path and bytes.
+/// Renders page `index` of `site` alone, seen as `value` (as its own template sees it,
+/// [`view::page_alone`]): its output path and bytes.
 pub fn render_page(
     site: &Site,
     index: usize,
     value: &Value,
     renderer: &Renderer,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    let job = page_job(renderer.tera(), &site.pages[index], value)?;
+    let job = page_job(renderer.tera(), (index, &site.pages[index]), value, false)?;
     let output = job.output();
     Ok((output, run_job(site, renderer, job)?))
 }
@@ -197,8 +216,9 @@ fn page_jobs<'s>(
     let page_jobs: Vec<Result<Job, Diagnostic>> = site
         .pages
         .par_iter()
+        .enumerate()
         .zip(&values.pages)
-        .map(|(page, value)| page_job(tera, page, value))
+        .map(|(page, value)| page_job(tera, page, value, true))
         .collect();
     values_or_errors(page_jobs, errors)
 }
@@ -243,6 +263,7 @@ fn section_jobs<'s>(
             position: None,
             lang: &section.doc.source.lang,
             objects: vec![("section", value.clone())],
+            own_page: None,
             listed: 0,
         };
         jobs.extend(paginated(
@@ -293,6 +314,7 @@ fn taxonomy_jobs<'s>(
             position: None,
             lang: &index.lang,
             objects: vec![("taxonomy", taxonomy_value.clone())],
+            own_page: None,
             listed: index.terms.len(),
         });
         for (term, term_value) in index.terms.iter().zip(terms) {
@@ -307,6 +329,7 @@ fn taxonomy_jobs<'s>(
                     ("taxonomy", taxonomy_value.clone()),
                     ("term", term_value.clone()),
                 ],
+                own_page: None,
                 listed: 0,
             };
             jobs.extend(paginated(site, first, &items, taxonomy.paginate_by));
@@ -329,6 +352,7 @@ fn output_jobs<'s>(site: &'s Site, tera: &Tera, errors: &mut Vec<Diagnostic>) ->
             position: output.position,
             lang: &site.config.language,
             objects: Vec::new(),
+            own_page: None,
             listed: 0,
         };
         match named(tera, &output.template) {

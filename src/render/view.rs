@@ -1,10 +1,14 @@
 //! What templates see: view structs borrowing from the [`Site`], turned into Tera values once.
 //!
-//! Each page and section becomes one `tera::Value` up front; a listing holds clones of those
-//! values, which share their data (Tera values are reference-counted), so no template context
-//! copies the site. The README's "Templates" section documents every field here.
+//! Each page becomes one `tera::Value` up front, as listings see it; a listing holds clones of
+//! those values, which share their data (Tera values are reference-counted), so no template
+//! context copies the site. What only a page's own template sees (its `toc`, `previous`,
+//! `next`, `aliases`, `assets`, `ancestors`) is added when its page is rendered and let go
+//! with it ([`own_page`]), so that the views of a big site stay small. Sections are whole from
+//! the start. The README's "Templates" section documents every field here.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -52,7 +56,8 @@ struct LinkView<'a> {
     permalink: String,
 }
 
-/// Fields shared by pages and sections.
+/// Fields shared by pages and sections. The `Option`s are left out of a page as listed and
+/// given to its own template only ([`own_page`]); a section has them all.
 #[derive(Serialize)]
 struct DocumentView<'a> {
     title: &'a str,
@@ -67,20 +72,58 @@ struct DocumentView<'a> {
     content: (),
     /// As `content`.
     summary: (),
-    toc: &'a [Heading],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    toc: Option<&'a [Heading]>,
     word_count: usize,
     reading_time: usize,
     draft: bool,
     weight: Option<i64>,
-    aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aliases: Option<Vec<String>>,
     taxonomies: &'a BTreeMap<String, Vec<String>>,
     extra: &'a YamlValue,
     relative_path: &'a str,
-    ancestors: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ancestors: Option<Vec<&'a str>>,
     /// As `content`: the links of the translations replace it ([`with_fields`]).
     translations: (),
-    assets: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assets: Option<Vec<String>>,
 }
+
+/// The keys of a page's object for its own template, in order: those of the page as listed,
+/// with the ones only its template sees ([`OWN_KEYS`]) in their places.
+const PAGE_KEYS: [&str; 26] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "path",
+    "permalink",
+    "lang",
+    "content",
+    "summary",
+    "toc",
+    "word_count",
+    "reading_time",
+    "draft",
+    "weight",
+    "aliases",
+    "taxonomies",
+    "extra",
+    "relative_path",
+    "ancestors",
+    "translations",
+    "assets",
+    "slug",
+    "section",
+    "previous",
+    "next",
+    "fields",
+];
+
+/// The keys of a page only its own template sees.
+const OWN_KEYS: [&str; 6] = ["toc", "aliases", "ancestors", "assets", "previous", "next"];
 
 /// Root-relative URLs of the feeds of a listing.
 #[derive(Serialize)]
@@ -146,13 +189,9 @@ pub struct SiteValues {
     pub taxonomies: Vec<(Value, Vec<Value>)>,
 }
 
-fn document_view<'a>(
-    site: &'a Site,
-    doc: &'a Document,
-    path: &str,
-    ancestors: Vec<usize>,
-    assets: &[String],
-) -> DocumentView<'a> {
+/// The view of `doc`, published at `path`, without the fields only its own template sees:
+/// [`DocumentView::own`] adds them.
+fn document_view<'a>(site: &'a Site, doc: &'a Document, path: &str) -> DocumentView<'a> {
     let config = &site.config;
     let meta = &doc.meta;
     DocumentView {
@@ -165,24 +204,67 @@ fn document_view<'a>(
         lang: &doc.source.lang,
         content: (),
         summary: (),
-        toc: &doc.body.toc,
+        toc: None,
         word_count: doc.body.word_count,
         reading_time: doc.body.word_count.div_ceil(200).max(1),
         draft: meta.draft,
         weight: meta.weight,
-        aliases: meta
+        aliases: None,
+        taxonomies: &meta.taxonomies,
+        extra: &meta.extra,
+        relative_path: &doc.source.relative,
+        ancestors: None,
+        translations: (),
+        assets: None,
+    }
+}
+
+impl<'a> DocumentView<'a> {
+    /// The view with the fields only its own template sees: the table of contents, aliases,
+    /// the sections it is in (`ancestors`, indices from the outermost) and its `assets`.
+    fn own(
+        mut self,
+        site: &'a Site,
+        doc: &'a Document,
+        ancestors: Vec<usize>,
+        assets: &[String],
+    ) -> Self {
+        let own = own_fields(site, doc, ancestors, assets);
+        self.toc = Some(own.toc);
+        self.aliases = Some(own.aliases);
+        self.ancestors = Some(own.ancestors);
+        self.assets = Some(own.assets);
+        self
+    }
+}
+
+/// What only a document's own template sees, besides a page's neighbours.
+struct OwnFields<'a> {
+    toc: &'a [Heading],
+    aliases: Vec<String>,
+    ancestors: Vec<&'a str>,
+    assets: Vec<String>,
+}
+
+fn own_fields<'a>(
+    site: &'a Site,
+    doc: &'a Document,
+    ancestors: Vec<usize>,
+    assets: &[String],
+) -> OwnFields<'a> {
+    let config = &site.config;
+    OwnFields {
+        toc: &doc.body.toc,
+        aliases: doc
+            .meta
             .aliases
             .iter()
             .map(|a| format!("/{}", a.path))
             .collect(),
-        taxonomies: &meta.taxonomies,
-        extra: &meta.extra,
-        relative_path: &doc.source.relative,
         ancestors: ancestors
             .into_iter()
             .map(|i| site.sections[i].doc.source.relative.as_str())
             .collect(),
-        translations: (),
         assets: assets.iter().map(|a| config.url(a)).collect(),
     }
 }
@@ -196,16 +278,6 @@ fn link(config: &Config, doc: &Document, path: &str) -> Result<Value, String> {
         path: config.url(path),
         permalink: config.permalink(path),
     })
-}
-
-/// The link to every page, in the order of [`Site::pages`]: made once, each shared by the
-/// pages that link to it (its neighbours and translations).
-fn page_links(site: &Site) -> Vec<Result<Value, String>> {
-    site.pages
-        .par_iter()
-        .with_max_len(crate::base::PARALLEL_BATCH)
-        .map(|p| link(&site.config, &p.doc, &p.path))
-        .collect()
 }
 
 fn to_value(view: &impl Serialize) -> Result<Value, String> {
@@ -251,12 +323,16 @@ pub fn config_value(config: &Config) -> Result<Value, Diagnostic> {
 /// Tera cannot hold (reported per file).
 pub fn build(site: &Site, bodies: &Bodies) -> Result<SiteValues, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let links: Vec<Value> = page_links(site)
-        .into_iter()
-        .zip(&site.pages)
-        .map(|(link, page)| value_or_error(&page.doc, link, &mut errors))
-        .collect();
-    let link_to = |i: usize| Ok(links[i].clone());
+    // The link to a page (in another's `translations`) is made once, shared by the pages that
+    // show it.
+    let links: Vec<OnceLock<Result<Value, String>>> =
+        site.pages.iter().map(|_| OnceLock::new()).collect();
+    let link_to = |i: usize| {
+        let page = &site.pages[i];
+        links[i]
+            .get_or_init(|| link(&site.config, &page.doc, &page.path))
+            .clone()
+    };
     let pages: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
         .with_max_len(crate::base::PARALLEL_BATCH)
@@ -288,14 +364,7 @@ fn value_or_error(
     errors: &mut Vec<Diagnostic>,
 ) -> Value {
     view.unwrap_or_else(|e| {
-        errors.push(Diagnostic::new(
-            Code::TemplateValues,
-            shown_path(&doc.source),
-            msg!(
-                "cannot pass this file's values to the templates: {error}",
-                error = e
-            ),
-        ));
+        errors.push(values_error(doc, &e));
         Value::none()
     })
 }
@@ -317,10 +386,9 @@ fn section_values(
                 .iter()
                 .map(|&t| link(config, &site.sections[t].doc, &site.sections[t].path))
                 .collect::<Result<Vec<Value>, String>>();
-            let doc = document_view(
+            let doc = document_view(site, &section.doc, &section.path).own(
                 site,
                 &section.doc,
-                &section.path,
                 site.ancestors(section.parent),
                 &section.assets,
             );
@@ -431,8 +499,8 @@ fn taxonomy_values(
         .collect()
 }
 
-/// The value of page `index`, seen as `doc` with `body`, without its `fields`; `link_to`
-/// gives the link to another page (by index).
+/// The value of page `index` as listed, seen as `doc` with `body`, without its `fields`;
+/// `link_to` gives the link to another page (by index).
 fn page_value(
     site: &Site,
     index: usize,
@@ -446,35 +514,75 @@ fn page_value(
         .iter()
         .map(|&t| link_to(t))
         .collect::<Result<Vec<Value>, String>>()?;
-    let doc = document_view(
-        site,
-        doc,
-        &page.path,
-        site.ancestors(page.section),
-        &page.assets,
-    );
     let section = page
         .section
         .map(|s| site.sections[s].doc.source.relative.as_str());
-    let neighbour = |i: Option<usize>| i.map(link_to).transpose();
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
     Ok(with_fields(
-        with_body(to_value(&doc)?, body),
+        with_body(to_value(&document_view(site, doc, &page.path))?, body),
         [
             ("translations", Value::from(translations)),
             ("slug", Value::from(page.slug.as_str())),
             ("section", Value::from(section)),
-            ("previous", neighbour(page.previous)?.into()),
-            ("next", neighbour(page.next)?.into()),
         ],
     ))
 }
 
-/// The value of page `index` alone, with `doc` (the page's document parsed again, its front
-/// matter unchanged) and `body` in place of the site's, and its `fields` with references
-/// resolved to `pages` (the values of the last full build): what `wemi serve` shows at once
-/// after a page's text changed, before the whole site is built again.
+/// Page `index`, seen as `doc`, as its own template sees it: `listed`, its value as listings
+/// see it, with what only its template sees ([`OWN_KEYS`]) in their places.
+pub fn own_page(
+    site: &Site,
+    index: usize,
+    doc: &Document,
+    listed: &Value,
+) -> Result<Value, String> {
+    let config = &site.config;
+    let page = &site.pages[index];
+    let own = own_fields(site, doc, site.ancestors(page.section), &page.assets);
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| link(config, &site.pages[i].doc, &site.pages[i].path))
+            .transpose()
+            .map(Value::from)
+    };
+    let own: [(&str, Value); OWN_KEYS.len()] = [
+        ("toc", to_value(&own.toc)?),
+        ("aliases", Value::from(own.aliases)),
+        ("ancestors", to_value(&own.ancestors)?),
+        ("assets", Value::from(own.assets)),
+        ("previous", neighbour(page.previous)?),
+        ("next", neighbour(page.next)?),
+    ];
+    let listed = listed.as_map().ok_or("the page has no values")?;
+    let mut map = tera::Map::with_capacity(listed.len() + own.len());
+    for key in PAGE_KEYS {
+        let value = match own.iter().find(|(k, _)| *k == key) {
+            Some((_, value)) => Some(value.clone()),
+            None => listed.get(&tera::value::Key::from(key)).cloned(),
+        };
+        if let Some(value) = value {
+            map.insert(key.into(), value);
+        }
+    }
+    Ok(Value::from(map))
+}
+
+/// A diagnostic on `doc`: its values could not be passed to the templates (`error`).
+pub fn values_error(doc: &Document, error: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::TemplateValues,
+        shown_path(&doc.source),
+        msg!(
+            "cannot pass this file's values to the templates: {error}",
+            error = error
+        ),
+    )
+}
+
+/// Page `index` alone as its own template sees it, with `doc` (the page's document parsed
+/// again, its front matter unchanged) and `body` in place of the site's, and its `fields` with
+/// references resolved to `pages` (the values of the last full build): what `wemi serve` shows
+/// at once after a page's text changed, before the whole site is built again.
 pub fn page_alone(
     site: &Site,
     index: usize,
@@ -489,7 +597,7 @@ pub fn page_alone(
     let base = page_value(site, index, doc, body, &link_to)?;
     let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
     let fields = crate::config::schema::object_value(&doc.fields, &resolve);
-    Ok(with_fields(base, [("fields", fields)]))
+    own_page(site, index, doc, &with_fields(base, [("fields", fields)]))
 }
 
 /// `pages` with their `fields`. A reference holds the page it points to with that page's own
@@ -501,9 +609,7 @@ fn add_fields(site: &Site, pages: Vec<Value>) -> Vec<Value> {
         crate::config::schema::object_value(&site.pages[i].doc.fields, resolve)
     };
     let without_fields = |target: &str| site.page_index(target).map(|i| pages[i].clone());
-    let referred: Vec<std::sync::OnceLock<Value>> = (0..pages.len())
-        .map(|_| std::sync::OnceLock::new())
-        .collect();
+    let referred: Vec<OnceLock<Value>> = (0..pages.len()).map(|_| OnceLock::new()).collect();
     let resolve = |target: &str| {
         site.page_index(target).map(|i| {
             referred[i]

@@ -542,3 +542,88 @@ fn the_real_sites_feeds_parse() {
 fn xmllint_accepts_the_real_sites_sitemap() {
     assert_valid_sitemap(&build_real_site().path().join("sitemap.xml"));
 }
+
+/// A page's own template sees every field of `page`, in the documented order; the same page as
+/// listed (in its section, or found by `get_page`) has all of them but the six only its own
+/// template sees, in the same order; a section has its own ones too, in the same places.
+#[test]
+fn a_listed_page_has_every_field_but_those_only_its_own_template_sees() {
+    let site = Site::fixture("listings");
+    let keys = |object: &str| {
+        format!(
+            "<ol class=\"{object}\">{{% for k, v in {object} %}}<li>{{{{ k }}}}</li>{{% endfor %}}</ol>"
+        )
+    };
+    site.write(
+        "templates/notizie/page.html",
+        format!(
+            "{{% set own_section = get_section(path=page.section) %}}\
+             {{% set listed = [p for p in own_section.pages if p.relative_path == page.relative_path] | first %}}\
+             {{% set found = get_page(path=page.relative_path) %}}{}{}{}",
+            keys("page"),
+            keys("listed"),
+            keys("found"),
+        ),
+    );
+    site.write("templates/notizie/section.html", keys("section"));
+    site.build_ok(&[]);
+    let page = site.html("notizie/notizia-3/index.html");
+    let own = texts(&page, "ol.page li");
+    assert_eq!(
+        own,
+        [
+            "title",
+            "description",
+            "date",
+            "updated",
+            "path",
+            "permalink",
+            "lang",
+            "content",
+            "summary",
+            "toc",
+            "word_count",
+            "reading_time",
+            "draft",
+            "weight",
+            "aliases",
+            "taxonomies",
+            "extra",
+            "relative_path",
+            "ancestors",
+            "translations",
+            "assets",
+            "slug",
+            "section",
+            "previous",
+            "next",
+            "fields",
+        ]
+    );
+    let only_own = ["toc", "aliases", "ancestors", "assets", "previous", "next"];
+    let listed: Vec<&String> = own
+        .iter()
+        .filter(|k| !only_own.contains(&k.as_str()))
+        .collect();
+    assert_eq!(
+        texts(&page, "ol.listed li").iter().collect::<Vec<_>>(),
+        listed
+    );
+    assert_eq!(
+        texts(&page, "ol.found li").iter().collect::<Vec<_>>(),
+        listed
+    );
+    let section = texts(&site.html("notizie/index.html"), "ol.section li");
+    let shared: Vec<&String> = own.iter().filter(|k| section.contains(k)).collect();
+    assert_eq!(
+        section
+            .iter()
+            .filter(|k| own.contains(k))
+            .collect::<Vec<_>>(),
+        shared,
+        "a section's fields are in the order of a page's"
+    );
+    for key in only_own.iter().take(4) {
+        assert!(section.iter().any(|k| k == key), "a section has its {key}");
+    }
+}
