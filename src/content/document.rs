@@ -29,6 +29,42 @@ use crate::content::source::{SourceFile, SourceKind};
 use crate::markdown::shortcodes;
 use crate::markdown::{self, RenderedMarkdown};
 
+/// A document's terms: taxonomy name → its terms as written, by name. A short list, not a
+/// `BTreeMap`, whose first node alone takes about half a kilobyte for every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taxonomies(Vec<(String, Vec<String>)>);
+
+impl Taxonomies {
+    /// The terms of `taxonomy`, when the document names any.
+    pub fn get(&self, taxonomy: &str) -> Option<&Vec<String>> {
+        self.position(taxonomy).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Every taxonomy's terms, by taxonomy name.
+    pub fn values(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.0.iter().map(|(_, terms)| terms)
+    }
+
+    /// Sets the terms of `taxonomy`.
+    fn insert(&mut self, taxonomy: String, terms: Vec<String>) {
+        match self.position(&taxonomy) {
+            Ok(i) => self.0[i].1 = terms,
+            Err(i) => self.0.insert(i, (taxonomy, terms)),
+        }
+    }
+
+    fn position(&self, taxonomy: &str) -> Result<usize, usize> {
+        self.0
+            .binary_search_by(|(name, _)| name.as_str().cmp(taxonomy))
+    }
+}
+
+impl serde::Serialize for Taxonomies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, terms)| (name, terms)))
+    }
+}
+
 /// The checked front matter of a page or section.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
@@ -51,7 +87,7 @@ pub struct FrontMatter {
     /// Template to render with, instead of the default.
     pub template: Option<String>,
     /// Taxonomy name → terms.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub taxonomies: Taxonomies,
     /// Free values for templates.
     pub extra: YamlValue,
     /// How a section lists its pages (defaults for a page).
@@ -835,8 +871,8 @@ impl<'a> FrontMatterCheck<'a> {
         other: BTreeMap<String, YamlValue>,
         config: &Config,
         has_schema: bool,
-    ) -> (BTreeMap<String, Vec<String>>, KeptKeys) {
-        let mut taxonomies = BTreeMap::new();
+    ) -> (Taxonomies, KeptKeys) {
+        let mut taxonomies = Taxonomies::default();
         let mut kept = Vec::new();
         for (key, value) in other {
             if config.taxonomies.iter().any(|t| t.name == key) {
@@ -1046,7 +1082,10 @@ mod tests {
             crate::base::date::rfc3339(doc.meta.date.as_ref().unwrap()),
             "2018-10-26T17:00:00+02:00"
         );
-        assert_eq!(doc.meta.taxonomies["municipio"], vec!["4"]);
+        assert_eq!(
+            doc.meta.taxonomies.get("municipio"),
+            Some(&vec!["4".to_string()])
+        );
         assert!(doc.body.html.contains("<h1 id=\"testo\">Testo</h1>"));
     }
 
@@ -1265,6 +1304,20 @@ mod tests {
             Some(
                 "`via` non è un valore: scrivi il testo tra virgolette (\"via\"), un numero, true o false"
             )
+        );
+    }
+
+    #[test]
+    fn taxonomies_are_kept_by_name_and_serialise_as_a_map() {
+        let mut terms = Taxonomies::default();
+        terms.insert("servizi".into(), vec!["a".into()]);
+        terms.insert("municipio".into(), vec!["4".into()]);
+        terms.insert("servizi".into(), vec!["b".into()]);
+        assert_eq!(terms.get("servizi"), Some(&vec!["b".to_string()]));
+        assert_eq!(terms.get("tags"), None);
+        assert_eq!(
+            serde_json::to_string(&terms).unwrap(),
+            r#"{"municipio":["4"],"servizi":["b"]}"#
         );
     }
 }

@@ -20,7 +20,7 @@ use crate::base::i18n::msg;
 use crate::base::layout::CONFIG_FILE;
 use crate::base::yaml::YamlValue;
 use crate::config::{Config, MenuItem};
-use crate::content::document::{Document, shown_path};
+use crate::content::document::{Document, Taxonomies, shown_path};
 use crate::markdown::{Heading, SharedHtml};
 use crate::render::bodies::{Bodies, Body};
 use crate::site::{Site, lang_prefix};
@@ -80,7 +80,7 @@ struct DocumentView<'a> {
     weight: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<String>>,
-    taxonomies: &'a BTreeMap<String, Vec<String>>,
+    taxonomies: &'a Taxonomies,
     extra: &'a YamlValue,
     relative_path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 //! Assembling the parsed documents into a [`Site`]: URLs, sections and their pages,
 //! translations, co-located assets, and the checks that need the whole site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -263,7 +263,7 @@ fn implicit_home(config: &Config) -> Document {
             weight: None,
             aliases: Vec::new(),
             template: None,
-            taxonomies: BTreeMap::new(),
+            taxonomies: Default::default(),
             extra: YamlValue::default(),
             listing: Listing::default(),
         },
