@@ -58,8 +58,8 @@ pub fn assemble(
         &config,
         pages
             .par_iter()
-            .map(|p| (&*p.doc, p.path.as_str()))
-            .chain(sections.par_iter().map(|s| (&*s.doc, s.path.as_str()))),
+            .map(|p| (&p.doc, p.path.as_str()))
+            .chain(sections.par_iter().map(|s| (&s.doc, s.path.as_str()))),
     );
 
     let taxonomies = taxonomy::index(&config, &pages, &titles, |lang| lang_prefix(&config, lang));

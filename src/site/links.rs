@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -27,7 +27,20 @@ use crate::markdown::{Heading, INTERNAL_HREF};
 #[derive(Debug, Clone)]
 struct Target {
     url: String,
-    anchors: HashSet<String>,
+    doc: Arc<Document>,
+    /// The ids of its headings, gathered the first time a link names one: most pages are
+    /// never the target of such a link, and a set for each took ~0.4 KB a page.
+    anchors: OnceLock<HashSet<String>>,
+}
+
+impl Target {
+    fn anchors(&self) -> &HashSet<String> {
+        self.anchors.get_or_init(|| {
+            let mut anchors = HashSet::new();
+            collect_ids(&self.doc.body.toc, &mut anchors);
+            anchors
+        })
+    }
 }
 
 /// Every published content file, by its path relative to `content/`.
@@ -43,15 +56,14 @@ impl LinkTargets {
     /// Indexes documents with their site paths.
     pub fn new<'a>(
         config: &Config,
-        docs: impl IndexedParallelIterator<Item = (&'a Document, &'a str)>,
+        docs: impl IndexedParallelIterator<Item = (&'a Arc<Document>, &'a str)>,
     ) -> Self {
         let targets: Vec<(Vec<String>, Target)> = docs
             .map(|(doc, path)| {
-                let mut anchors = HashSet::new();
-                collect_ids(&doc.body.toc, &mut anchors);
                 let target = Target {
                     url: config.url(path),
-                    anchors,
+                    doc: Arc::clone(doc),
+                    anchors: OnceLock::new(),
                 };
                 (doc.source.lookup_keys(), target)
             })
@@ -159,8 +171,9 @@ impl LinkTargets {
         };
         let mut url = target.url.clone();
         if let Some(anchor) = anchor {
-            if !target.anchors.contains(anchor) {
-                let mut ids: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+            let anchors = target.anchors();
+            if !anchors.contains(anchor) {
+                let mut ids: Vec<&str> = anchors.iter().map(String::as_str).collect();
                 ids.sort_unstable();
                 let hint = match closest(anchor, ids.iter().copied()) {
                     Some(best) => msg!("did you mean `{best}`?", best = format!("#{best}")),
