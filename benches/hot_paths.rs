@@ -121,10 +121,13 @@ fn prepare() -> RenderedSite {
 #[divan::bench(sample_count = 20)]
 fn render_site(bencher: divan::Bencher) {
     let p = prepare();
+    let (bodies, _) = Bodies::linked(&p.site, &Unparsed::default());
+    let (bodies, _) = bodies.with_shortcodes(&p.site, &p.renderer);
     bencher.bench(|| {
         render::render(
             &p.site,
             &p.values,
+            &bodies,
             &p.renderer,
             Keeping::Memory,
             &Progress::default(),

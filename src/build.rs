@@ -563,7 +563,7 @@ fn render(
         Mode::Serve(_) => Keeping::Memory,
     };
     let (output, generated_files) = rayon::join(
-        || render::render(site, values, renderer, keeping, run.progress),
+        || render::render(site, values, bodies, renderer, keeping, run.progress),
         || generated::files(site, bodies),
     );
     let mut output = output?;

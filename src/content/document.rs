@@ -1086,7 +1086,7 @@ mod tests {
             doc.meta.taxonomies.get("municipio"),
             Some(&vec!["4".to_string()])
         );
-        assert!(doc.body.html.contains("<h1 id=\"testo\">Testo</h1>"));
+        assert!(doc.body.html.text().contains("<h1 id=\"testo\">Testo</h1>"));
     }
 
     #[test]

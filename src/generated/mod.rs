@@ -161,7 +161,7 @@ fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
     for (base, title, lang, pages) in &listings {
         let pages = &pages[..pages.len().min(config.feeds.limit)];
         // Made for the pages a feed shows only: a listing can hold every page of the site.
-        let addresses: Vec<(String, Option<String>, Option<String>)> = pages
+        let addresses: Vec<(String, Option<String>, Option<String>, String)> = pages
             .iter()
             .map(|&i| {
                 let page = &site.pages[i];
@@ -169,13 +169,14 @@ fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
                     config.permalink(&page.path),
                     page.doc.meta.date.as_ref().map(rfc3339),
                     page.doc.meta.updated.as_ref().map(rfc3339),
+                    bodies.pages[i].html.text(),
                 )
             })
             .collect();
         let entries: Vec<FeedEntry> = pages
             .iter()
             .zip(&addresses)
-            .map(|(&i, (permalink, date, updated))| {
+            .map(|(&i, (permalink, date, updated, content))| {
                 let doc = &site.pages[i].doc;
                 let body = &bodies.pages[i];
                 FeedEntry {
@@ -184,7 +185,7 @@ fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
                     date: date.as_deref(),
                     updated: updated.as_deref(),
                     summary: body.summary.as_deref(),
-                    content: &body.html,
+                    content,
                     categories: doc
                         .meta
                         .taxonomies

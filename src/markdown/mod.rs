@@ -21,6 +21,7 @@ pub mod shortcodes;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
@@ -67,9 +68,9 @@ pub fn is_relative_markdown_link(url: &str) -> bool {
 /// the link's index in [`RenderedMarkdown::internal_links`].
 pub const INTERNAL_HREF: &str = "wemi-internal:";
 
-/// HTML text made once and then shared, never copied, by all that shows it: it is held as a
-/// Tera string (reference-counted), so that the values templates see hold this very text.
-/// The bodies of the pages are the largest part of a site in memory.
+/// HTML text made once and then shared, never copied, by all that shows it (a page's summary,
+/// in every listing of it): it is held as a Tera string (reference-counted), so that the
+/// values templates see hold this very text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedHtml(tera::Value);
 
@@ -114,11 +115,49 @@ impl PartialEq<&str> for SharedHtml {
     }
 }
 
+/// A page's whole body as HTML, held compressed (LZ4, about 2.7 times smaller) from the time
+/// it is read until its page is rendered: every page's body is alive at once while a site
+/// renders (a listing needs every page first), and bodies are the largest part of a site in
+/// memory. Unpacked where it is shown, and let go after.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PackedHtml(Arc<[u8]>);
+
+impl PackedHtml {
+    /// `html`, compressed.
+    pub fn pack(html: &str) -> PackedHtml {
+        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()).into())
+    }
+
+    /// The HTML.
+    pub fn text(&self) -> String {
+        // Only `pack` makes these bytes, from a `str`: they always unpack, to UTF-8.
+        let bytes = lz4_flex::decompress_size_prepended(&self.0).unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The HTML as a Tera value.
+    pub fn to_value(&self) -> tera::Value {
+        tera::Value::from(self.text())
+    }
+
+    /// Whether `other` is this very text, not a copy.
+    #[cfg(test)]
+    pub fn is_shared_with(&self, other: &PackedHtml) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for PackedHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
 /// A markdown body turned into HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMarkdown {
     /// The whole body.
-    pub html: SharedHtml,
+    pub html: PackedHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
     pub summary: Option<SharedHtml>,
     /// The headings, nested by level.
@@ -226,9 +265,10 @@ pub fn render_body(body: &str, unsafe_html: bool) -> Result<RenderedBody, Vec<Ca
                 })
             })
             .collect();
-        let renumbered = |html: &str| SharedHtml::from(shortcodes::renumber(html, &numbers));
-        markdown.summary = markdown.summary.as_deref().map(renumbered);
-        markdown.html = renumbered(&markdown.html);
+        let renumbered = |html: &str| shortcodes::renumber(html, &numbers);
+        markdown.summary =
+            (markdown.summary.as_deref()).map(|summary| SharedHtml::from(renumbered(summary)));
+        markdown.html = PackedHtml::pack(&renumbered(&markdown.html.text()));
         let mut in_code = in_code.iter();
         calls.retain(|_| in_code.next() == Some(&false));
     }
@@ -321,8 +361,7 @@ fn render_with(
     .filter(|s| !s.trim().is_empty())
     .map(SharedHtml::from);
     RenderedMarkdown {
-        // Copied once into a Tera string, which has no slack.
-        html: SharedHtml::from(html),
+        html: PackedHtml::pack(&html),
         summary,
         toc: nest(events.flat_toc),
         word_count: events.word_count,
@@ -751,13 +790,13 @@ mod tests {
             false,
         );
         assert!(
-            r.html.contains(r#"<h1 id="orari-d-apertura">"#),
+            r.html.text().contains(r#"<h1 id="orari-d-apertura">"#),
             "{}",
-            r.html
+            r.html.text()
         );
-        assert!(r.html.contains(r#"<h2 id="dove">"#));
-        assert!(r.html.contains(r#"<h2 id="dove-1">"#));
-        assert!(r.html.contains(r#"<h3 id="info">"#));
+        assert!(r.html.text().contains(r#"<h2 id="dove">"#));
+        assert!(r.html.text().contains(r#"<h2 id="dove-1">"#));
+        assert!(r.html.text().contains(r#"<h3 id="info">"#));
         assert_eq!(r.toc.len(), 1);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].title, "Più info");
@@ -783,7 +822,11 @@ mod tests {
                 "opening-hours"
             ]
         );
-        assert!(r.html.contains(r#"<h2 id="-x">-x</h2>"#), "{}", r.html);
+        assert!(
+            r.html.text().contains(r#"<h2 id="-x">-x</h2>"#),
+            "{}",
+            r.html.text()
+        );
     }
 
     #[test]
@@ -797,11 +840,11 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_by_default() {
         let r = render("Ciao <script>alert(1)</script>\n\n<div>x</div>\n", false);
-        assert!(!r.html.contains("<script>"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;"));
-        assert!(!r.html.contains("<div>"));
+        assert!(!r.html.text().contains("<script>"), "{}", r.html.text());
+        assert!(r.html.text().contains("&lt;script&gt;"));
+        assert!(!r.html.text().contains("<div>"));
         let r = render("<div>x</div>\n", true);
-        assert!(r.html.contains("<div>x</div>"));
+        assert!(r.html.text().contains("<div>x</div>"));
     }
 
     #[test]
@@ -810,8 +853,8 @@ mod tests {
             "[x](javascript:alert(1)) [y](https://comune.milano.it)",
             false,
         );
-        assert!(r.html.contains(r##"href="#""##), "{}", r.html);
-        assert!(r.html.contains(r#"href="https://comune.milano.it""#));
+        assert!(r.html.text().contains(r##"href="#""##), "{}", r.html.text());
+        assert!(r.html.text().contains(r#"href="https://comune.milano.it""#));
     }
 
     #[test]
@@ -822,16 +865,24 @@ mod tests {
             [j](data:text/html,%3Cb%3E) [k](DATA:text/html;base64,PGI+) <javascript:alert(1)> \
             [l][ref] ![m](javascript:x) ![n](data:image/svg+xml,x)\n\n[ref]: javascript:alert(2)\n";
         let r = render(text, false);
-        let doc = scraper::Html::parse_fragment(&r.html);
+        let doc = scraper::Html::parse_fragment(&r.html.text());
         let hrefs: Vec<&str> = doc
             .select(&scraper::Selector::parse("a[href], img[src]").unwrap())
             .map(|e| e.attr("href").or(e.attr("src")).unwrap())
             .collect();
-        assert_eq!(hrefs.len(), 15, "{}", r.html);
-        assert!(hrefs.iter().all(|h| *h == "#"), "{hrefs:?}\n{}", r.html);
+        assert_eq!(hrefs.len(), 15, "{}", r.html.text());
+        assert!(
+            hrefs.iter().all(|h| *h == "#"),
+            "{hrefs:?}\n{}",
+            r.html.text()
+        );
         // With raw HTML allowed, the editor is trusted with addresses too.
         let r = render("[a](javascript:alert(1))", true);
-        assert!(r.html.contains("javascript:alert(1)"), "{}", r.html);
+        assert!(
+            r.html.text().contains("javascript:alert(1)"),
+            "{}",
+            r.html.text()
+        );
     }
 
     #[test]
@@ -843,18 +894,25 @@ mod tests {
         );
         assert!(
             r.html
+                .text()
                 .contains(r#"<h2 id="orari" class="evidenza">Orari</h2>"#),
             "{}",
-            r.html
+            r.html.text()
         );
         assert!(
-            r.html.contains(r#"<h2 id="a-b-c" class="ok">Dove</h2>"#),
-            "{}",
             r.html
+                .text()
+                .contains(r#"<h2 id="a-b-c" class="ok">Dove</h2>"#),
+            "{}",
+            r.html.text()
         );
         assert_eq!(r.toc[1].id, "a-b-c");
         let r = render("## Orari {#orari onfocus=alert(1)}\n", true);
-        assert!(r.html.contains(r#"onfocus="alert(1)""#), "{}", r.html);
+        assert!(
+            r.html.text().contains(r#"onfocus="alert(1)""#),
+            "{}",
+            r.html.text()
+        );
     }
 
     #[test]
@@ -866,8 +924,12 @@ mod tests {
         for unsafe_html in [false, true] {
             let r = render(&text, unsafe_html);
             // Only the paragraph that is the placeholder keeps it.
-            assert_eq!(r.html.matches(&p).count(), 1, "{}", r.html);
-            assert!(r.html.starts_with(&format!("<p>{p}</p>")), "{}", r.html);
+            assert_eq!(r.html.text().matches(&p).count(), 1, "{}", r.html.text());
+            assert!(
+                r.html.text().starts_with(&format!("<p>{p}</p>")),
+                "{}",
+                r.html.text()
+            );
         }
     }
 
@@ -878,7 +940,7 @@ mod tests {
             r.summary.as_deref(),
             Some("<p>Primo.</p>\n<p>Secondo.</p>\n")
         );
-        assert!(!r.html.contains("more"));
+        assert!(!r.html.text().contains("more"));
         let r = render("## Titolo\n\nPrimo paragrafo.\n\nAltro.\n", false);
         assert_eq!(r.summary.as_deref(), Some("<p>Primo paragrafo.</p>\n"));
         assert_eq!(render("", false).summary, None);
@@ -935,7 +997,11 @@ mod tests {
         let r = render(text, false);
         assert_eq!(r.internal_links[0].url, "@/spazi/a.md#orari");
         assert_eq!(r.internal_links[0].offset, 5);
-        assert!(r.html.contains(r#"href="wemi-internal:0""#), "{}", r.html);
+        assert!(
+            r.html.text().contains(r#"href="wemi-internal:0""#),
+            "{}",
+            r.html.text()
+        );
         assert_eq!(r.external_links[0].url, "https://comune.milano.it");
         assert_eq!(&text[r.external_links[0].offset..][..3], "[il");
     }
@@ -944,7 +1010,7 @@ mod tests {
     fn calls_run(body: &str) -> (Vec<String>, String) {
         let r = render_body(body, false).unwrap();
         let names = r.calls.iter().map(|c| c.name.clone()).collect();
-        (names, r.markdown.html.to_string())
+        (names, r.markdown.html.text())
     }
 
     #[test]
@@ -984,7 +1050,7 @@ mod tests {
         let names: Vec<&str> = r.calls.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["card", "figura", "card"]);
         assert_eq!(&body[r.calls[0].offset..][..7], "{{ card");
-        let html = &r.markdown.html;
+        let html = r.markdown.html.text();
         for n in 0..3 {
             assert_eq!(
                 html.matches(&shortcodes::placeholder(n)).count(),
@@ -1029,8 +1095,16 @@ mod tests {
         let urls: Vec<&str> = r.internal_links.iter().map(|l| l.url.as_str()).collect();
         // An image is never a page: only links are resolved.
         assert_eq!(urls, ["altro.md", "../altro.md#orari", "./sub/_index.md"]);
-        assert!(r.html.contains(r#"href="wemi-internal:2""#), "{}", r.html);
-        assert!(r.html.contains(r#"href="doc.pdf""#), "{}", r.html);
+        assert!(
+            r.html.text().contains(r#"href="wemi-internal:2""#),
+            "{}",
+            r.html.text()
+        );
+        assert!(
+            r.html.text().contains(r#"href="doc.pdf""#),
+            "{}",
+            r.html.text()
+        );
     }
 
     #[test]
@@ -1039,10 +1113,34 @@ mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~no~~ - [x] fatto\n\nNota[^1]\n\n[^1]: testo\n\n\"ciao\"",
             false,
         );
-        assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<del>no</del>"));
-        assert!(r.html.contains("footnote"));
-        assert!(r.html.contains("“ciao”"));
+        assert!(r.html.text().contains("<table>"));
+        assert!(r.html.text().contains("<del>no</del>"));
+        assert!(r.html.text().contains("footnote"));
+        assert!(r.html.text().contains("“ciao”"));
         assert_eq!(render("uno due  tre", false).word_count, 3);
+    }
+
+    #[test]
+    fn packed_bodies_unpack_to_the_same_text_and_take_less_room() {
+        for text in ["", "<p>è “così” 𝄞</p>\n", "x"] {
+            assert_eq!(PackedHtml::pack(text).text(), text);
+        }
+        let body = render(
+            &"Un paragrafo *di prova* sugli spazi WeMi.\n\n".repeat(50),
+            false,
+        );
+        let html = body.html.text();
+        assert!(
+            html.starts_with("<p>Un paragrafo <em>di prova</em>"),
+            "{html}"
+        );
+        let packed = PackedHtml::pack(&html);
+        assert!(
+            packed.0.len() * 4 < html.len(),
+            "{} of {}",
+            packed.0.len(),
+            html.len()
+        );
+        assert_eq!(packed.to_value().as_str(), Some(html.as_str()));
     }
 }

@@ -16,7 +16,7 @@ use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::{Text, msg};
 use crate::content::document::{Document, LocatedCall, shown_path};
 use crate::content::theme::Theme;
-use crate::markdown::{SharedHtml, shortcodes};
+use crate::markdown::{PackedHtml, SharedHtml, shortcodes};
 use crate::render::templates::{Renderer, Templates};
 use crate::site::Site;
 use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
@@ -25,7 +25,7 @@ use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
     /// The whole body.
-    pub html: SharedHtml,
+    pub html: PackedHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
     pub summary: Option<SharedHtml>,
 }
@@ -42,7 +42,7 @@ impl Body {
     /// The body with `change` made to its HTML and summary.
     fn map(self, change: impl Fn(&str) -> String) -> Body {
         Body {
-            html: SharedHtml::from(change(&self.html)),
+            html: PackedHtml::pack(&change(&self.html.text())),
             summary: self.summary.map(|s| SharedHtml::from(change(&s))),
         }
     }
@@ -398,28 +398,37 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let (bodies, errors) = Bodies::linked(&site, &Unparsed::default());
         assert_eq!(
-            bodies.pages[0].html,
+            bodies.pages[0].html.text(),
             "<p><a href=\"/b/\">b</a> e <a href=\"wemi-internal:1\">c</a>.</p>\n"
         );
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].column), (Some(4), Some(15)));
-        assert_eq!(
-            bodies.pages[1].html.as_ptr(),
-            site.pages[1].doc.body.html.as_ptr(),
+        assert!(
+            (bodies.pages[1].html).is_shared_with(&site.pages[1].doc.body.html),
             "a body without links is not copied"
         );
 
-        // The views hold that very text too, in the place of `content`.
+        // A page as listed has no `content`; its own template sees the body in its place.
         let values = crate::render::view::build(&site, &bodies).unwrap();
-        let page = values.pages[1].as_map().unwrap();
-        let keys: Vec<String> = page.keys().map(|k| k.to_string()).collect();
-        assert_eq!(keys[7..9], ["content", "summary"], "{keys:?}");
-        let content = page
-            .get(&tera::value::Key::from("content"))
-            .and_then(|v| v.as_str());
+        let keys = |page: &tera::Value| -> Vec<String> {
+            page.as_map()
+                .unwrap()
+                .keys()
+                .map(|k| k.to_string())
+                .collect()
+        };
+        let listed = &values.pages[0];
+        assert_eq!(keys(listed)[7], "summary", "{:?}", keys(listed));
+        let doc = &site.pages[0].doc;
+        let own = crate::render::view::own_page(&site, 0, doc, &bodies.pages[0], listed).unwrap();
+        assert_eq!(keys(&own)[7..9], ["content", "summary"]);
+        let content = own
+            .as_map()
+            .unwrap()
+            .get(&tera::value::Key::from("content"));
         assert_eq!(
-            content.map(str::as_ptr),
-            Some(site.pages[1].doc.body.html.as_ptr())
+            content.and_then(|v| v.as_str()),
+            Some(bodies.pages[0].html.text().as_str())
         );
 
         // A file that exists but did not parse is no broken link.

@@ -14,6 +14,7 @@ use crate::base::i18n::msg;
 use crate::base::progress::{Phase, Progress};
 use crate::content::document::shown_path;
 use crate::output::{self, Keeping, OutputFile, OutputPath, OutputSet};
+use crate::render::bodies::{Bodies, Body};
 use crate::render::templates::Renderer;
 use crate::render::view::{self, SiteValues};
 use crate::site::{Page, Site};
@@ -31,10 +32,11 @@ struct Job<'a> {
     position: Option<(usize, usize)>,
     lang: &'a str,
     objects: Vec<(&'static str, Value)>,
-    /// For a page, its index in the site's pages when its `page` object is the page as
-    /// listed, to be completed for its own template when the job runs ([`view::own_page`]):
-    /// so only the pages being rendered hold what only their own template sees.
-    own_page: Option<usize>,
+    /// For a page, its index in the site's pages and its body when its `page` object is the
+    /// page as listed, to be completed for its own template when the job runs
+    /// ([`view::own_page`]): so only the pages being rendered hold their whole body and what
+    /// else only their own template sees.
+    own_page: Option<(usize, &'a Body)>,
     /// How many entries the page lists (0 for a page of content): a measure of its cost.
     listed: usize,
 }
@@ -72,13 +74,13 @@ fn paginated<'a>(
         .collect()
 }
 
-/// The job of page `index`, with its template; `value` is its `page` object, as listed when
-/// `listed` (completed when the job runs), else whole.
+/// The job of page `index`, with its template; `value` is its `page` object: as listed when
+/// its `body` is given (completed when the job runs), else whole.
 fn page_job<'a>(
     tera: &Tera,
     (index, page): (usize, &'a Page),
     value: &Value,
-    listed: bool,
+    body: Option<&'a Body>,
 ) -> Result<Job<'a>, Diagnostic> {
     let top = top_folder(&page.doc.source.relative);
     let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
@@ -90,7 +92,7 @@ fn page_job<'a>(
         position: None,
         lang: &page.doc.source.lang,
         objects: vec![("page", value.clone())],
-        own_page: listed.then_some(index),
+        own_page: body.map(|body| (index, body)),
         listed: 0,
     })
 }
@@ -127,9 +129,10 @@ fn run_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Vec<u8>, Diagno
     context.insert("current_url", &site.config.permalink(&job.path));
     for (name, value) in job.objects {
         let value = match job.own_page {
-            Some(index) if name == "page" => {
+            Some((index, body)) if name == "page" => {
                 let doc = &site.pages[index].doc;
-                view::own_page(site, index, doc, &value).map_err(|e| view::values_error(doc, &e))?
+                view::own_page(site, index, doc, body, &value)
+                    .map_err(|e| view::values_error(doc, &e))?
             }
             _ => value,
         };
@@ -153,7 +156,7 @@ pub fn render_page(
     value: &Value,
     renderer: &Renderer,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    let job = page_job(renderer.tera(), (index, &site.pages[index]), value, false)?;
+    let job = page_job(renderer.tera(), (index, &site.pages[index]), value, None)?;
     let output = job.output();
     Ok((output, run_job(site, renderer, job)?))
 }
@@ -164,13 +167,14 @@ pub fn render_page(
 pub fn render(
     site: &Site,
     values: &SiteValues,
+    bodies: &Bodies,
     renderer: &Renderer,
     keeping: Keeping,
     progress: &Progress,
 ) -> Result<OutputSet, Vec<Diagnostic>> {
     let tera = renderer.tera();
     let mut errors = Vec::new();
-    let mut jobs = page_jobs(site, values, tera, &mut errors);
+    let mut jobs = page_jobs(site, values, bodies, tera, &mut errors);
     jobs.extend(section_jobs(site, values, tera, &mut errors));
     jobs.extend(taxonomy_jobs(site, values, tera, &mut errors));
     let outputs = output_jobs(site, tera, &mut errors);
@@ -206,10 +210,11 @@ pub fn render(
     Ok(set)
 }
 
-/// The job of every page.
+/// The job of every page, with `bodies`.
 fn page_jobs<'s>(
     site: &'s Site,
     values: &SiteValues,
+    bodies: &'s Bodies,
     tera: &Tera,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Job<'s>> {
@@ -218,7 +223,8 @@ fn page_jobs<'s>(
         .par_iter()
         .enumerate()
         .zip(&values.pages)
-        .map(|(page, value)| page_job(tera, page, value, true))
+        .zip(&bodies.pages)
+        .map(|((page, value), body)| page_job(tera, page, value, Some(body)))
         .collect();
     values_or_errors(page_jobs, errors)
 }

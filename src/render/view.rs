@@ -67,10 +67,11 @@ struct DocumentView<'a> {
     path: String,
     permalink: String,
     lang: &'a str,
-    /// Always `()`, holding the key's place: the body's shared text replaces it
-    /// ([`with_body`]).
-    content: (),
-    /// As `content`.
+    /// `()` holding the key's place: the body replaces it ([`with_body`]). Left out of a page
+    /// as listed, as the `Option`s below are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<()>,
+    /// `()` holding the key's place: the body's shared summary replaces it.
     summary: (),
     #[serde(skip_serializing_if = "Option::is_none")]
     toc: Option<&'a [Heading]>,
@@ -123,7 +124,15 @@ const PAGE_KEYS: [&str; 26] = [
 ];
 
 /// The keys of a page only its own template sees.
-const OWN_KEYS: [&str; 6] = ["toc", "aliases", "ancestors", "assets", "previous", "next"];
+const OWN_KEYS: [&str; 7] = [
+    "content",
+    "toc",
+    "aliases",
+    "ancestors",
+    "assets",
+    "previous",
+    "next",
+];
 
 /// Root-relative URLs of the feeds of a listing.
 #[derive(Serialize)]
@@ -202,7 +211,7 @@ fn document_view<'a>(site: &'a Site, doc: &'a Document, path: &str) -> DocumentV
         path: config.url(path),
         permalink: config.permalink(path),
         lang: &doc.source.lang,
-        content: (),
+        content: None,
         summary: (),
         toc: None,
         word_count: doc.body.word_count,
@@ -230,6 +239,7 @@ impl<'a> DocumentView<'a> {
         assets: &[String],
     ) -> Self {
         let own = own_fields(site, doc, ancestors, assets);
+        self.content = Some(());
         self.toc = Some(own.toc);
         self.aliases = Some(own.aliases);
         self.ancestors = Some(own.ancestors);
@@ -519,9 +529,11 @@ fn page_value(
         .map(|s| site.sections[s].doc.source.relative.as_str());
     // The page's own fields are added to the document's map: serde's `flatten` would
     // serialise it key by key as a map, with a new string for every key.
+    let summary = body.summary.as_ref().map(SharedHtml::to_value);
     Ok(with_fields(
-        with_body(to_value(&document_view(site, doc, &page.path))?, body),
+        to_value(&document_view(site, doc, &page.path))?,
         [
+            ("summary", summary.into()),
             ("translations", Value::from(translations)),
             ("slug", Value::from(page.slug.as_str())),
             ("section", Value::from(section)),
@@ -529,12 +541,13 @@ fn page_value(
     ))
 }
 
-/// Page `index`, seen as `doc`, as its own template sees it: `listed`, its value as listings
-/// see it, with what only its template sees ([`OWN_KEYS`]) in their places.
+/// Page `index`, seen as `doc` with `body`, as its own template sees it: `listed`, its value
+/// as listings see it, with what only its template sees ([`OWN_KEYS`]) in their places.
 pub fn own_page(
     site: &Site,
     index: usize,
     doc: &Document,
+    body: &Body,
     listed: &Value,
 ) -> Result<Value, String> {
     let config = &site.config;
@@ -546,6 +559,7 @@ pub fn own_page(
             .map(Value::from)
     };
     let own: [(&str, Value); OWN_KEYS.len()] = [
+        ("content", body.html.to_value()),
         ("toc", to_value(&own.toc)?),
         ("aliases", Value::from(own.aliases)),
         ("ancestors", to_value(&own.ancestors)?),
@@ -597,7 +611,13 @@ pub fn page_alone(
     let base = page_value(site, index, doc, body, &link_to)?;
     let resolve = |target: &str| site.page_index(target).and_then(|i| pages.get(i).cloned());
     let fields = crate::config::schema::object_value(&doc.fields, &resolve);
-    own_page(site, index, doc, &with_fields(base, [("fields", fields)]))
+    own_page(
+        site,
+        index,
+        doc,
+        body,
+        &with_fields(base, [("fields", fields)]),
+    )
 }
 
 /// `pages` with their `fields`. A reference holds the page it points to with that page's own
@@ -716,8 +736,8 @@ pub fn page_path(base: &str, number: usize) -> String {
     }
 }
 
-/// `view`, the value of a document, with `body`'s text as its `content` and `summary`: the
-/// same text, shared, in the places the view kept for them.
+/// `view`, the value of a section, with `body`'s text as its `content` and `summary`, in the
+/// places the view kept for them (the summary shared, not copied).
 fn with_body(view: Value, body: &Body) -> Value {
     let summary = body.summary.as_ref().map(SharedHtml::to_value);
     with_fields(

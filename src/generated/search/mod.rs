@@ -260,7 +260,7 @@ fn to_json(value: &impl Serialize) -> String {
 /// shows under the title: the description, or the start of the text cut at a word.
 fn weighted_words(entry: &Entry) -> (HashMap<String, u32>, String) {
     let meta = &entry.doc.meta;
-    let text = plain_text(&entry.body.html);
+    let text = plain_text(&entry.body.html.text());
     let parts = [
         (meta.title.as_deref().unwrap_or_default(), TITLE_WEIGHT),
         (
