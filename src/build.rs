@@ -238,9 +238,11 @@ pub enum Mode<'a> {
     Check,
     /// `wemi build`: each changed file is staged on disk as soon as it is rendered.
     Build(&'a output::Stage),
-    /// `wemi serve`: in memory; the documents of files unchanged since the cache saw them are
-    /// not parsed again, and the cache learns this run's files.
-    Serve(&'a mut DocumentCache),
+    /// `wemi serve`: staged on disk in serve's own folder as `wemi build` does (committed by
+    /// serve), or in memory without a stage (the editor's check of a page); the documents of
+    /// files unchanged since the cache saw them are not parsed again, and the cache learns
+    /// this run's files.
+    Serve(&'a mut DocumentCache, Option<&'a output::Stage>),
 }
 
 /// One run of the pipeline over a site.
@@ -289,7 +291,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     // this run would publish, and warnings on a draft it leaves out (still to be completed)
     // and in a preview. A file that did not parse is never published: on it they are errors,
     // beside the others, unless previewing.
-    let preview = run.drafts || matches!(run.mode, Mode::Serve(_));
+    let preview = run.drafts || matches!(run.mode, Mode::Serve(..));
     for doc in &inputs.documents {
         let placeholders = doc.placeholders.iter().cloned();
         if preview || doc.meta.draft {
@@ -437,7 +439,7 @@ fn parse_all(
     progress: &Progress,
 ) -> (Vec<Arc<Document>>, Vec<Rejected>) {
     let cache = match mode {
-        Mode::Serve(cache) => Some(&mut **cache),
+        Mode::Serve(cache, _) => Some(&mut **cache),
         Mode::Check | Mode::Build(_) => None,
     };
     let known = cache.as_deref();
@@ -544,10 +546,10 @@ struct Copies<'a> {
     theme_assets: &'a Assets,
 }
 
-/// Every output file: each page rendered (with [`Mode::Build`], staged on disk as soon as it
-/// is) while the files made without templates (feeds, sitemap, redirects) are made, then
-/// the resized images the templates asked for (made unless checking) and the files copied
-/// as they are.
+/// Every output file: each page rendered (staged on disk as soon as it is, with a stage)
+/// while the files made without templates (feeds, sitemap, redirects) are made, then the
+/// resized images the templates asked for (made unless checking) and the files copied as
+/// they are.
 fn render(
     site: &Site,
     bodies: &Bodies,
@@ -558,9 +560,9 @@ fn render(
     run: &Run,
 ) -> std::result::Result<(OutputSet, ImageReport), Vec<Diagnostic>> {
     let keeping = match &run.mode {
-        Mode::Build(stage) => Keeping::Staged(stage),
+        Mode::Build(stage) | Mode::Serve(_, Some(stage)) => Keeping::Staged(stage),
         Mode::Check => Keeping::Nowhere,
-        Mode::Serve(_) => Keeping::Memory,
+        Mode::Serve(_, None) => Keeping::Memory,
     };
     let (output, generated_files) = rayon::join(
         || render::render(site, values, bodies, renderer, keeping, run.progress),

@@ -27,6 +27,9 @@ pub const DATA_DIR: &str = "data";
 pub const I18N_DIR: &str = "i18n";
 /// The build's own bookkeeping (manifests and journals of the output folders), at the root.
 pub const STATE_DIR: &str = ".wemi";
+/// Inside [`STATE_DIR`], the folders `wemi serve` builds the site into (one for each serve
+/// running on the site at once), never published.
+pub const SERVE_DIR: &str = "serve";
 /// The output folder when none is given, at the root.
 pub const DEFAULT_OUTPUT: &str = "public";
 

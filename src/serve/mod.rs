@@ -1,6 +1,12 @@
-//! `wemi serve`: the site built in memory, served on loopback, watched, and rebuilt after
-//! every change, with the browser told to reload; with `--open`, opened in the browser
-//! ([`open`]) once the first build is ready.
+//! `wemi serve`: the site built, served on loopback, watched, and rebuilt after every change,
+//! with the browser told to reload; with `--open`, opened in the browser ([`open`]) once the
+//! first build is ready.
+//!
+//! Each full build writes the site into a folder of serve's own under `.wemi/serve/`
+//! ([`folder`]) as `wemi build` writes an output folder: only changed files are written, and
+//! a build that fails leaves it as it was. The server reads a file from there when asked for
+//! it, so memory never holds the rendered site; requests wait while a build's files go into
+//! place, so none sees half of a new site.
 //!
 //! A rebuild reuses what did not change: documents whose files are untouched are not parsed
 //! again ([`DocumentCache`]), and a change that touches only static files that the site
@@ -16,12 +22,14 @@
 //! ([`EditLinks`]); on any other address there is no editor at all.
 
 pub mod edit;
+pub mod folder;
 pub mod http;
 pub mod open;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -33,10 +41,11 @@ use crate::base::progress::Progress;
 use crate::build::{Mode, RenderedSite, Run, render_site};
 use crate::config::Config;
 use crate::content::cache::{self, DocumentCache};
-use crate::output::{OutputFile, OutputSet, assets};
+use crate::output::{OutputFile, OutputSet, Stage, assets};
 use crate::render::{self, bodies, view};
 use crate::serve::http::{EditLinks, Reload, Server, Snapshot};
 use crate::site::Site;
+use folder::Folder;
 use watch::{Change, SiteWatcher};
 
 /// What `wemi serve` was asked to do.
@@ -82,6 +91,8 @@ pub struct Preview {
     changes: Receiver<Change>,
     options: ServeOptions,
     cache: DocumentCache,
+    /// The folder the site is built into and served from.
+    folder: Folder,
     /// The last site that built, its output shared with the server.
     last_good: Option<(RenderedSite, Arc<OutputSet>)>,
     /// The snapshot served now: the last good output, pages updated since, errors.
@@ -134,6 +145,17 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         }
     }
     let editing = editor_problem.is_none() && options.bind.is_loopback();
+    let folder = Folder::take(&options.root).map_err(|e| {
+        let dir = options.root.join(layout::STATE_DIR).join(layout::SERVE_DIR);
+        Error::usage(vec![Diagnostic::new(
+            Code::io(&e),
+            dir,
+            msg!(
+                "cannot make the folder the preview is built into: {error}",
+                error = e
+            ),
+        )])
+    })?;
     let (watcher, changes) = watch::watch(&options.root, &[layout::default_output(&options.root)])
         .map_err(|e| {
             Error::usage(vec![Diagnostic::new(
@@ -154,6 +176,7 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         changes,
         options,
         cache: DocumentCache::default(),
+        folder,
         last_good: None,
         served: Arc::new(Snapshot::default()),
         editing,
@@ -204,53 +227,83 @@ impl Preview {
         // (at 100k pages that held 3.0 GB and took a rebuild's peak from 3.0 to 4.9 GB). What
         // is served (the last output) stays until the new one replaces it.
         self.last_good = None;
-        let result = Config::load(&self.options.root, Some(&self.url)).and_then(|config| {
-            let run = Run {
-                root: &self.options.root,
-                drafts: self.options.drafts,
-                mode: Mode::Serve(&mut self.cache),
-                progress: &Progress::default(),
-            };
-            render_site(config, run)
-        });
-        match result {
-            Ok(mut rendered) => {
-                let output = Arc::new(std::mem::take(&mut rendered.output));
-                rebuild.built = Some((rendered.site.pages.len(), rendered.site.sections.len()));
-                rebuild.warnings = std::mem::take(&mut rendered.warnings);
-                let changed = changed_paths(&self.served, &output);
-                rebuild.files_changed = changed.len();
-                // An edited stylesheet has a new hashed name: the pages linking it changed and
-                // reload (fetching the stylesheets again would ask for the old name).
-                let reload = match &change {
-                    // Pages showing errors reload to clear them; else only changed ones.
-                    Some(_) if self.served.errors.is_empty() => Reload::Pages(changed),
-                    _ => Reload::Full,
-                };
-                let snapshot = Snapshot {
-                    site: output.clone(),
-                    patches: Default::default(),
-                    errors: Vec::new(),
-                    edit: self.editing.then(|| Arc::new(edit_links(&rendered.site))),
-                };
-                self.last_good = Some((rendered, output));
-                self.publish(snapshot, reload);
+        match self.build() {
+            Ok((mut rendered, stage)) => {
+                let mut output = std::mem::take(&mut rendered.output);
+                // Copied files are served from their source (one edited in place needs no
+                // build); the rest from the folder, once the stage is committed.
+                let copies: HashMap<String, OutputFile> = output
+                    .files()
+                    .filter(|(_, file)| matches!(file, OutputFile::Copied(_)))
+                    .map(|(path, file)| (path.to_string(), file.clone()))
+                    .collect();
+                let edit = self.editing.then(|| Arc::new(edit_links(&rendered.site)));
+                // Requests wait while the folder changes: none sees half of the new site.
+                let paused = self.server.pause();
+                if let Err(errors) = stage.commit(&mut output, None) {
+                    drop(paused);
+                    self.failed(&mut rebuild, errors);
+                } else {
+                    let output = Arc::new(output);
+                    let site = &rendered.site;
+                    rebuild.built = Some((site.pages.len(), site.sections.len()));
+                    rebuild.warnings = std::mem::take(&mut rendered.warnings);
+                    let changed = changed_paths(&self.served, &output, self.folder.path());
+                    rebuild.files_changed = changed.len();
+                    // An edited stylesheet has a new hashed name: the pages linking it changed
+                    // and reload (fetching the stylesheets again would ask for the old name).
+                    let reload = match &change {
+                        // Pages showing errors reload to clear them; else only changed ones.
+                        Some(_) if self.served.errors.is_empty() => Reload::Pages(changed),
+                        _ => Reload::Full,
+                    };
+                    let snapshot = Arc::new(Snapshot {
+                        site: output.clone(),
+                        folder: Some(self.folder.path().to_path_buf()),
+                        copies: Arc::new(copies),
+                        patches: Default::default(),
+                        errors: Vec::new(),
+                        edit,
+                    });
+                    self.served = snapshot.clone();
+                    paused.publish(snapshot, reload);
+                    self.last_good = Some((rendered, output));
+                }
             }
-            Err(err) => {
-                rebuild.errors = err.diagnostics;
-                let snapshot = self.served_with(rebuild.errors.clone());
-                self.publish(snapshot, Reload::Full);
-            }
+            Err(err) => self.failed(&mut rebuild, err.diagnostics),
         }
         rebuild.change = change;
         rebuild.elapsed = started.elapsed();
         rebuild
     }
 
+    /// Renders the whole site, each file staged into serve's folder (to be committed).
+    fn build(&mut self) -> Result<(RenderedSite, Stage), Error> {
+        let config = Config::load(&self.options.root, Some(&self.url))?;
+        let stage = Stage::open(self.folder.path(), self.folder.state()).map_err(Error::site)?;
+        let run = Run {
+            root: &self.options.root,
+            drafts: self.options.drafts,
+            mode: Mode::Serve(&mut self.cache, Some(&stage)),
+            progress: &Progress::default(),
+        };
+        let rendered = render_site(config, run)?;
+        Ok((rendered, stage))
+    }
+
+    /// A build that failed with `errors`: the last good site stays served, with them.
+    fn failed(&mut self, rebuild: &mut Rebuild, errors: Vec<Diagnostic>) {
+        rebuild.errors = errors;
+        let snapshot = self.served_with(rebuild.errors.clone());
+        self.publish(snapshot, Reload::Full);
+    }
+
     /// What is served now (the last good site and its patches), with `errors`.
     fn served_with(&self, errors: Vec<Diagnostic>) -> Snapshot {
         Snapshot {
             site: self.served.site.clone(),
+            folder: self.served.folder.clone(),
+            copies: self.served.copies.clone(),
             patches: self.served.patches.clone(),
             errors,
             edit: self.served.edit.clone(),
@@ -273,7 +326,7 @@ impl Preview {
             && self.served.errors.is_empty()
             && change.paths.iter().all(|p| {
                 self.options.root.join(p).is_file()
-                    && self.served.site.copies(p)
+                    && self.served.copies(p)
                     && !p.to_str().is_some_and(assets::is_hashed)
             })
     }
@@ -342,11 +395,20 @@ fn edit_links(site: &Site) -> EditLinks {
     EditLinks { pages, sections }
 }
 
-/// The output paths whose files differ between what is served and `next`.
-fn changed_paths(served: &Snapshot, next: &OutputSet) -> Vec<String> {
+/// The output paths whose files differ between what is served and `next`, just committed
+/// into `folder`. A file the build kept holds the bytes the last build left there, which are
+/// those served, unless a page rendered alone is served instead: its bytes are compared with
+/// the file's.
+fn changed_paths(served: &Snapshot, next: &OutputSet, folder: &Path) -> Vec<String> {
     let mut changed: Vec<String> = next
-        .paths()
-        .filter(|p| served.get(p) != next.get(p))
+        .files()
+        .filter(|(path, file)| match served.patches.get(path.as_str()) {
+            Some(OutputFile::Rendered(bytes)) => {
+                std::fs::read(folder.join(path.as_str())).ok().as_ref() != Some(bytes)
+            }
+            _ => served.get(path.as_str()).is_none() || !matches!(file, OutputFile::Kept(_)),
+        })
+        .map(|(path, _)| path.as_str())
         .chain(served.site.paths().filter(|p| next.get(p).is_none()))
         .map(str::to_string)
         .collect();

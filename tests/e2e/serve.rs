@@ -96,6 +96,42 @@ fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
     );
 }
 
+/// The rendered site is kept on disk in serve's own folder, `.wemi/serve/<n>/` (as a build
+/// writes it: without the reload script), not in memory; a second serve on the site takes a
+/// folder of its own; a failed build leaves the folder as it was.
+#[test]
+fn the_served_site_is_kept_in_a_folder_of_serves_own() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let page = site
+        .root
+        .join(".wemi/serve/1/spazi/via-piazzetta/index.html");
+    let on_disk = std::fs::read_to_string(&page).unwrap();
+    assert!(on_disk.contains("WeMi Piazzetta"), "{on_disk}");
+    assert!(!on_disk.contains("EventSource"), "added when serving only");
+    let second = serve(&site);
+    let (status, body) = get(second.port, "/spazi/via-piazzetta/");
+    assert!(status == 200 && body.contains("WeMi Piazzetta"), "{body}");
+    assert!(
+        site.root
+            .join(".wemi/serve/2/spazi/via-piazzetta/index.html")
+            .is_file()
+    );
+    drop(second);
+    site.write(
+        "content/spazi/via-piazzetta.md",
+        "---\ntitle: x\nweight: tre\n---\n",
+    );
+    eventually(server.port, "/spazi/via-piazzetta/", 200, |b| {
+        b.contains("role=\"alert\"") && b.contains("WeMi Piazzetta")
+    });
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), on_disk);
+    assert!(
+        !site.root.join("public").exists(),
+        "serve never writes public/"
+    );
+}
+
 #[test]
 fn a_change_sends_the_reload_event() {
     let site = Site::fixture("basic");

@@ -11,6 +11,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "non riesco a controllare le modifiche di questa cartella: {error}",
     ),
     (
+        "cannot make the folder the preview is built into: {error}",
+        "non riesco a creare la cartella in cui si costruisce l'anteprima: {error}",
+    ),
+    (
         "cannot listen on this address: {error}",
         "non riesco ad aprire l'anteprima su questo indirizzo: {error}",
     ),

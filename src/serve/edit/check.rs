@@ -223,7 +223,7 @@ impl Previewer {
         let run = Run {
             root: &self.root,
             drafts: true,
-            mode: Mode::Serve(&mut self.cache),
+            mode: Mode::Serve(&mut self.cache, None),
             progress: &Progress::default(),
         };
         let rendered = render_site(config, run);

@@ -1,12 +1,14 @@
 //! The HTTP server of `wemi serve`: the local preview of the site.
 //!
-//! The server owns what it serves: a [`Snapshot`] of the last site that built, kept in memory
-//! as an [`OutputSet`](crate::output::OutputSet). A URL is only ever looked up as a key of
-//! that set, never turned into a filesystem path, so no URL can reach a file outside the
-//! site, whatever links there are on disk. Files the build copies
+//! The server owns what it serves: a [`Snapshot`] of the last site that built, its
+//! [`OutputSet`](crate::output::OutputSet). A URL is only ever looked up as a key of that set:
+//! a file the build wrote is then read from serve's folder at that output path, opened only if
+//! no part of it is a link ([`crate::serve::folder::open_inside`]), so no URL can reach a file
+//! outside the site. Files the build copies
 //! ([`OutputFile::Copied`](crate::output::OutputFile::Copied)) are read when asked for, from
-//! the path the build recorded. Paths with `..`, backslashes, NUL or encoded slashes are refused
-//! outright, and folders are never listed.
+//! the path the build recorded, and pages rendered alone since the last build from memory.
+//! Paths with `..`, backslashes, NUL or encoded slashes are refused outright, and folders are
+//! never listed.
 //!
 //! Every HTML response gets a small script that listens on [`page::EVENTS_PATH`] (server-sent
 //! events): [`Server::publish`] swaps in a new snapshot and tells every open page to reload, or

@@ -16,7 +16,6 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The most bytes read of a request's line and headers.
@@ -444,9 +443,8 @@ impl<'a> Response<'a> {
         }
     }
 
-    /// An answer whose body is the file at `path`, read while it is sent.
-    pub(super) fn file(status: u16, content_type: &str, path: &Path) -> io::Result<Response<'a>> {
-        let file = File::open(path)?;
+    /// An answer whose body is `file` (open), read while it is sent.
+    pub(super) fn file(status: u16, content_type: &str, file: File) -> io::Result<Response<'a>> {
         let length = file.metadata()?.len();
         let mut response = Response::new(status, content_type, Vec::new());
         response.body = Body::File(file, length);

@@ -8,11 +8,12 @@
 //! [`CLOSED_CHECK_EVERY`], taking its thread, socket and subscription with it.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, RwLock, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,7 @@ use super::request::{Response, Target, content_type, parse_target, read_request,
 use super::snapshot::Snapshot;
 use crate::output::{self, OutputFile};
 use crate::serve::edit::{self, Editor};
+use crate::serve::folder::open_inside;
 
 /// How often an idle event stream gets a comment: a page that vanished without closing its
 /// connection (a machine asleep) is noticed when the write fails.
@@ -192,21 +194,44 @@ impl Server {
 
     /// Serves `snapshot` from now on, and tells the open pages that `reload` names to reload.
     pub fn publish(&self, snapshot: impl Into<Arc<Snapshot>>, reload: Reload) {
-        // The snapshot changes before anyone is told, and event streams subscribe before they
-        // read the generation: a page connecting meanwhile either gets this event or sees
-        // that its generation is old (see `stream_events`).
-        let generation = {
-            let mut current = self
+        self.pause().publish(snapshot, reload);
+    }
+
+    /// Holds every request (they wait) until the [`Paused`] returned is dropped or publishes:
+    /// meanwhile the files of the site being served can be changed on disk, and no request
+    /// sees some of them changed and others not.
+    pub fn pause(&self) -> Paused<'_> {
+        Paused {
+            current: self
                 .shared
                 .current
                 .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            current.snapshot = snapshot.into();
-            current.generation += 1;
-            current.generation
-        };
+                .unwrap_or_else(PoisonError::into_inner),
+            shared: &self.shared,
+        }
+    }
+}
+
+/// The server with its requests held: see [`Server::pause`].
+pub struct Paused<'a> {
+    current: RwLockWriteGuard<'a, Current>,
+    shared: &'a Shared,
+}
+
+impl Paused<'_> {
+    /// Serves `snapshot` from now on (answering the requests held), and tells the open pages
+    /// that `reload` names to reload.
+    pub fn publish(mut self, snapshot: impl Into<Arc<Snapshot>>, reload: Reload) {
+        // The snapshot changes before anyone is told, and event streams subscribe before they
+        // read the generation: a page connecting meanwhile either gets this event or sees
+        // that its generation is old (see `stream_events`).
+        self.current.snapshot = snapshot.into();
+        self.current.generation += 1;
+        let generation = self.current.generation;
+        let shared = self.shared;
+        drop(self);
         let message = reload.event(generation);
-        self.shared
+        shared
             .subscribers()
             .retain(|_, page| page.send(message.clone()).is_ok());
     }
@@ -345,24 +370,36 @@ fn serve_file<'s>(
 ) -> Response<'s> {
     let content_type = content_type(path);
     let html = content_type.starts_with("text/html");
-    let source = match file {
-        OutputFile::Rendered(bytes) if html => {
+    let opened = match (file, &snapshot.folder) {
+        (OutputFile::Rendered(bytes), _) if html => {
             return html_response(status, bytes, snapshot, generation, Some(path));
         }
-        OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
-        // Builds for serve keep rendered files in memory: never `Kept`, `Placed` or `Dropped`.
-        OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Dropped(_) => {
-            return not_found(snapshot, generation);
-        }
+        (OutputFile::Rendered(bytes), _) => return Response::new(status, content_type, bytes),
         // The path comes from the site's own files, never from the URL.
-        OutputFile::Copied(source) | OutputFile::Staged(source) => source,
+        (OutputFile::Copied(source), _) => File::open(source),
+        // Written by the build into serve's folder: `path` is an output path the build
+        // listed, opened only inside that folder.
+        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged(_), Some(folder)) => {
+            open_inside(folder, path)
+        }
+        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged(_), None)
+        | (OutputFile::Dropped(_), _) => return not_found(snapshot, generation),
     };
-    let answer = if html {
-        std::fs::read(source)
-            .map(|bytes| html_response(status, &bytes, snapshot, generation, Some(path)))
-    } else {
-        Response::file(status, content_type, source)
-    };
+    let answer = opened.and_then(|mut opened| {
+        if html {
+            let mut bytes = Vec::new();
+            opened.read_to_end(&mut bytes)?;
+            Ok(html_response(
+                status,
+                &bytes,
+                snapshot,
+                generation,
+                Some(path),
+            ))
+        } else {
+            Response::file(status, content_type, opened)
+        }
+    });
     match answer {
         Ok(answer) => answer,
         // Removed since the build: the next build drops it from the site too.

@@ -2,6 +2,7 @@
 //! editor is on, which source each page comes from ([`EditLinks`]).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::base::error::Diagnostic;
@@ -11,8 +12,16 @@ use crate::output::{OutputFile, OutputSet};
 /// the last build when it failed (shown over every page).
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Every file of the last site that built.
+    /// Every file of the last site that built. A file written by the build
+    /// ([`OutputFile::Kept`], [`OutputFile::Placed`], [`OutputFile::Staged`]) is read from
+    /// `folder` when asked for.
     pub site: Arc<OutputSet>,
+    /// The folder the build wrote the site into (serve's own, under `.wemi/serve/`).
+    pub folder: Option<PathBuf>,
+    /// The site's files copied as they are (output path → [`OutputFile::Copied`]), served
+    /// from their source rather than from `folder`: one edited in place is served at once,
+    /// without a build.
+    pub copies: Arc<HashMap<String, OutputFile>>,
     /// Files rendered again since, served instead of the site's (output path → file).
     pub patches: HashMap<String, OutputFile>,
     /// The errors of the last build; empty when it succeeded.
@@ -50,6 +59,17 @@ impl EditLinks {
 impl Snapshot {
     /// The file served at output path `path`.
     pub fn get(&self, path: &str) -> Option<&OutputFile> {
-        self.patches.get(path).or_else(|| self.site.get(path))
+        self.patches
+            .get(path)
+            .or_else(|| self.copies.get(path))
+            .or_else(|| self.site.get(path))
+    }
+
+    /// True when some file served is a copy of the file at `source` (a path relative to the
+    /// site root, such as `static/css/site.css`).
+    pub fn copies(&self, source: &Path) -> bool {
+        self.copies
+            .values()
+            .any(|file| matches!(file, OutputFile::Copied(src) if src.ends_with(source)))
     }
 }

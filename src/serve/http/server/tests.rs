@@ -58,6 +58,7 @@ fn start(errors: Vec<Diagnostic>) -> Fixture {
         patches: Default::default(),
         errors,
         edit: None,
+        ..Default::default()
     };
     let (server, addr) = Server::start("127.0.0.1:0".parse().unwrap(), first).unwrap();
     Fixture {
@@ -179,6 +180,85 @@ fn copied_files_are_read_when_asked_for() {
     assert_eq!(get(f.addr, "/img/logo.png").status, 404);
 }
 
+/// Files the build wrote into serve's folder are read from it, only through the paths the
+/// site lists, and never through a link: not even one pointing inside the folder.
+#[test]
+fn written_files_are_read_from_the_folder_and_never_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("serve");
+    let outside = dir.path().join("outside");
+    for (path, text) in [
+        ("serve/notizie/a/index.html", "<html><body>A</body></html>"),
+        ("serve/css/site.css", "p {}"),
+        ("serve/extra.html", "not listed"),
+        ("outside/index.html", "<p>secret</p>"),
+        ("outside/secret.txt", "secret"),
+    ] {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut listed = vec!["notizie/a/index.html", "css/site.css"];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(&outside, folder.join("fuori")).unwrap();
+        symlink(outside.join("secret.txt"), folder.join("segreto.txt")).unwrap();
+        symlink(folder.join("notizie"), folder.join("dentro")).unwrap();
+        listed.extend(["fuori/index.html", "segreto.txt", "dentro/a/index.html"]);
+    }
+    let mut set = OutputSet::default();
+    for path in listed {
+        let stamp = crate::base::fingerprint::stamp(&folder.join(path)).unwrap();
+        let file = OutputFile::Kept(stamp);
+        let path = crate::output::OutputPath::new(path).unwrap();
+        set.insert(path, file, "x".into()).unwrap();
+    }
+    let snapshot = Snapshot {
+        site: Arc::new(set),
+        folder: Some(folder.canonicalize().unwrap()),
+        ..Default::default()
+    };
+    let (_server, addr) = Server::start("127.0.0.1:0".parse().unwrap(), snapshot).unwrap();
+    let a = get(addr, "/notizie/a/");
+    assert_eq!(a.status, 200);
+    assert!(a.body.starts_with("<html><body>A<script>"), "{}", a.body);
+    let a = get(addr, "/css/site.css");
+    assert_eq!((a.status, a.body.as_str()), (200, "p {}"));
+    for target in [
+        "/extra.html",
+        "/fuori/",
+        "/segreto.txt",
+        "/dentro/a/",
+        "/../outside/secret.txt",
+    ] {
+        let a = get(addr, target);
+        assert!(a.status >= 400, "{target}: {}", a.status);
+        assert!(!a.body.contains("secret"), "{target}");
+    }
+}
+
+/// While the server is paused, requests wait: they are answered from what is published.
+#[test]
+fn requests_wait_while_the_server_is_paused() {
+    let f = start(vec![]);
+    let paused = f.server.pause();
+    let addr = f.addr;
+    let asking = thread::spawn(move || get(addr, "/spazi/"));
+    thread::sleep(Duration::from_millis(100));
+    assert!(!asking.is_finished(), "answered while paused");
+    let mut set = OutputSet::default();
+    let path = crate::output::OutputPath::new("spazi/index.html").unwrap();
+    set.insert(path, rendered("<p>Nuovi</p>"), "x".into())
+        .unwrap();
+    let snapshot = Snapshot {
+        site: Arc::new(set),
+        ..Default::default()
+    };
+    paused.publish(snapshot, Reload::Full);
+    assert!(asking.join().unwrap().body.starts_with("<p>Nuovi</p>"));
+}
+
 #[test]
 fn a_folder_without_its_slash_redirects() {
     let f = start(vec![]);
@@ -214,6 +294,7 @@ fn a_site_without_404_page_gets_a_bare_one() {
             patches: Default::default(),
             errors,
             edit: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -314,6 +395,7 @@ fn errors_show_over_every_page_escaped_until_fixed() {
         patches: Default::default(),
         errors: vec![],
         edit: None,
+        ..Default::default()
     };
     f.server.publish(fixed, Reload::Full);
     let a = get(f.addr, "/");
@@ -336,6 +418,7 @@ fn open_pages_hear_of_every_publish() {
         patches: Default::default(),
         errors: vec![],
         edit: None,
+        ..Default::default()
     };
     f.server.publish(snapshot(), Reload::Full);
     assert!(read_until(
@@ -366,6 +449,7 @@ fn a_page_served_before_a_publish_reloads_when_it_connects() {
             patches: Default::default(),
             errors: vec![],
             edit: None,
+            ..Default::default()
         },
         Reload::Pages(vec!["a/index.html".into()]),
     );
