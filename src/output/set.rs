@@ -18,9 +18,10 @@ pub enum OutputFile {
     Rendered(Vec<u8>),
     /// A file copied as is, from this path.
     Copied(PathBuf),
-    /// Changed bytes waiting beside their target under this temporary name, to be renamed
+    /// Changed bytes waiting beside their target under its temporary name
+    /// (`.<name>.wemi-tmp`, derived from the target's: nothing stored per file), to be renamed
     /// into place when the build commits.
-    Staged(PathBuf),
+    Staged,
     /// Bytes identical to what the output folder already holds, with the file's stamp.
     Kept(Stamp),
     /// A new file, already in its place (removed again if the build fails), with its stamp.

@@ -282,7 +282,7 @@ impl Stage {
         let temporary = sibling(&target, TEMPORARY);
         let file = self.write_temporary(&temporary, bytes)?;
         if !is_new {
-            return Ok(OutputFile::Staged(temporary));
+            return Ok(OutputFile::Staged);
         }
         std::fs::rename(&temporary, &target)
             .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
@@ -406,9 +406,9 @@ impl Stage {
             match file {
                 OutputFile::Kept(_) => report.unchanged += 1,
                 OutputFile::Placed(_) => report.written += 1,
-                OutputFile::Staged(temporary) => {
+                OutputFile::Staged => {
                     let old = set_aside(&target)?;
-                    std::fs::rename(temporary, &target).map_err(|e| {
+                    std::fs::rename(sibling(&target, TEMPORARY), &target).map_err(|e| {
                         vec![io_error(
                             &target,
                             &e,

@@ -350,12 +350,16 @@ fn serve_file<'s>(
             return html_response(status, bytes, snapshot, generation, Some(path));
         }
         OutputFile::Rendered(bytes) => return Response::new(status, content_type, bytes),
-        // Builds for serve keep rendered files in memory: never `Kept`, `Placed` or `Dropped`.
-        OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Dropped(_) => {
+        // Builds for serve keep rendered files in memory: never `Kept`, `Placed`, `Staged` or
+        // `Dropped`.
+        OutputFile::Kept(_)
+        | OutputFile::Placed(_)
+        | OutputFile::Staged
+        | OutputFile::Dropped(_) => {
             return not_found(snapshot, generation);
         }
         // The path comes from the site's own files, never from the URL.
-        OutputFile::Copied(source) | OutputFile::Staged(source) => source,
+        OutputFile::Copied(source) => source,
     };
     let answer = if html {
         std::fs::read(source)
