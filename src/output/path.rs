@@ -9,7 +9,9 @@
 //! long to leave room for a temporary sibling. Such a path can only name a file inside the
 //! folder it is joined to, and the same file on every static host.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::base::site_path::{self, SegmentProblem};
 
@@ -19,9 +21,10 @@ const MAX_SEGMENT: usize = 200;
 /// The longest whole path, in bytes.
 const MAX_PATH: usize = 2048;
 
-/// A checked path inside the output folder (`spazi/via-piazzetta/index.html`).
+/// A checked path inside the output folder (`spazi/via-piazzetta/index.html`). Its text is
+/// shared: a clone (the build's journal, the output set's folders) costs no copy of it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OutputPath(String);
+pub struct OutputPath(Arc<str>);
 
 /// Why a path cannot be an output path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +47,12 @@ impl OutputPath {
     /// Checks `path`; see the module documentation for the rules.
     pub fn new(path: &str) -> Result<OutputPath, UnsafePath> {
         check(path)?;
-        Ok(OutputPath(path.to_string()))
+        Ok(OutputPath(Arc::from(path)))
+    }
+
+    /// Its text, shared with this path (no copy).
+    pub(super) fn shared(&self) -> Arc<str> {
+        Arc::clone(&self.0)
     }
 
     /// The path, `/`-separated.
@@ -63,9 +71,10 @@ impl OutputPath {
     }
 
     /// The form two paths are compared in to find a collision on hosts that ignore case or
-    /// the composition of accented letters (Windows, macOS): NFC, lower case.
-    pub fn folded(&self) -> String {
-        site_path::fold(&self.0).into_owned()
+    /// the composition of accented letters (Windows, macOS): NFC, lower case. Borrowed when
+    /// the path is already in that form.
+    pub fn folded(&self) -> Cow<'_, str> {
+        site_path::fold(&self.0)
     }
 }
 
