@@ -9,8 +9,9 @@
 //! long to leave room for a temporary sibling. Such a path can only name a file inside the
 //! folder it is joined to, and the same file on every static host.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::base::site_path::{self, SegmentProblem};
@@ -93,6 +94,52 @@ impl std::borrow::Borrow<str> for OutputPath {
 impl AsRef<str> for OutputPath {
     fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+/// A folder of an output path (or of its folded form), `/`-separated: the start of that
+/// path's text, which it shares (no copy). Compared and hashed as its text, and found by it.
+#[derive(Debug, Clone)]
+pub(super) struct Folder {
+    path: Arc<str>,
+    len: usize,
+}
+
+impl Folder {
+    /// The first `len` bytes of `path`, which end where a segment does.
+    pub(super) fn new(path: Arc<str>, len: usize) -> Folder {
+        debug_assert_eq!(path.as_bytes().get(len), Some(&b'/'));
+        Folder { path, len }
+    }
+
+    /// The folder, `/`-separated, without a trailing `/`.
+    pub(super) fn as_str(&self) -> &str {
+        &self.path[..self.len]
+    }
+
+    /// The whole path it is the start of.
+    pub(super) fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl PartialEq for Folder {
+    fn eq(&self, other: &Folder) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Folder {}
+
+impl Hash for Folder {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl Borrow<str> for Folder {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 

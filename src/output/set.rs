@@ -2,13 +2,11 @@
 //! files that a case-insensitive host would mix up or that need each other's name for a
 //! folder.
 
-use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::path::{OutputPath, UnsafePath};
+use super::path::{Folder, OutputPath, UnsafePath};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::Text;
@@ -42,43 +40,9 @@ pub struct OutputSet {
     /// The paths that a case-insensitive host sees in another form ([`OutputPath::folded`]),
     /// by that form. A path already in that form (every slug is) is found among `files`.
     unfolded: HashMap<Arc<str>, OutputPath>,
-    /// Each folder the paths need, in that form.
+    /// Each folder the paths need, in that form: the start of the folded form of the first
+    /// path that needs it, which it shares.
     folders: HashSet<Folder>,
-}
-
-/// A folder some path needs, in folded form: the start of the folded form of the first path
-/// that needs it, which it shares.
-#[derive(Debug)]
-struct Folder {
-    path: Arc<str>,
-    len: usize,
-}
-
-impl Folder {
-    fn as_str(&self) -> &str {
-        &self.path[..self.len]
-    }
-}
-
-impl PartialEq for Folder {
-    fn eq(&self, other: &Folder) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Folder {}
-
-/// As its text, so that a folder is found by its text.
-impl Hash for Folder {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl Borrow<str> for Folder {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
 }
 
 impl OutputSet {
@@ -117,7 +81,7 @@ impl OutputSet {
         let clash = self
             .folders
             .get(&*folded)
-            .and_then(|folder| self.holder(&folder.path))
+            .and_then(|folder| self.holder(folder.path()))
             .or_else(|| folders_of(&folded).find_map(|folder| self.holder(folder)));
         if let Some(other) = clash {
             let (_, first) = &self.files[other];
@@ -145,11 +109,8 @@ impl OutputSet {
             if self.folders.contains(folder) {
                 break;
             }
-            let len = folder.len();
-            self.folders.insert(Folder {
-                path: Arc::clone(&folded),
-                len,
-            });
+            let folder = Folder::new(Arc::clone(&folded), folder.len());
+            self.folders.insert(folder);
         }
         self.files.insert(path, (file, origin.into_boxed_str()));
         Ok(())
