@@ -9,7 +9,10 @@
 //! long to leave room for a temporary sibling. Such a path can only name a file inside the
 //! folder it is joined to, and the same file on every static host.
 
+use std::borrow::{Borrow, Cow};
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use crate::base::site_path::{self, SegmentProblem};
 
@@ -19,9 +22,10 @@ const MAX_SEGMENT: usize = 200;
 /// The longest whole path, in bytes.
 const MAX_PATH: usize = 2048;
 
-/// A checked path inside the output folder (`spazi/via-piazzetta/index.html`).
+/// A checked path inside the output folder (`spazi/via-piazzetta/index.html`). Its text is
+/// shared: a clone (the build's journal, the output set's folders) costs no copy of it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OutputPath(String);
+pub struct OutputPath(Arc<str>);
 
 /// Why a path cannot be an output path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +48,12 @@ impl OutputPath {
     /// Checks `path`; see the module documentation for the rules.
     pub fn new(path: &str) -> Result<OutputPath, UnsafePath> {
         check(path)?;
-        Ok(OutputPath(path.to_string()))
+        Ok(OutputPath(Arc::from(path)))
+    }
+
+    /// Its text, shared with this path (no copy).
+    pub(super) fn shared(&self) -> Arc<str> {
+        Arc::clone(&self.0)
     }
 
     /// The path, `/`-separated.
@@ -63,9 +72,10 @@ impl OutputPath {
     }
 
     /// The form two paths are compared in to find a collision on hosts that ignore case or
-    /// the composition of accented letters (Windows, macOS): NFC, lower case.
-    pub fn folded(&self) -> String {
-        site_path::fold(&self.0).into_owned()
+    /// the composition of accented letters (Windows, macOS): NFC, lower case. Borrowed when
+    /// the path is already in that form.
+    pub fn folded(&self) -> Cow<'_, str> {
+        site_path::fold(&self.0)
     }
 }
 
@@ -84,6 +94,52 @@ impl std::borrow::Borrow<str> for OutputPath {
 impl AsRef<str> for OutputPath {
     fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+/// A folder of an output path (or of its folded form), `/`-separated: the start of that
+/// path's text, which it shares (no copy). Compared and hashed as its text, and found by it.
+#[derive(Debug, Clone)]
+pub(super) struct Folder {
+    path: Arc<str>,
+    len: usize,
+}
+
+impl Folder {
+    /// The first `len` bytes of `path`, which end where a segment does.
+    pub(super) fn new(path: Arc<str>, len: usize) -> Folder {
+        debug_assert_eq!(path.as_bytes().get(len), Some(&b'/'));
+        Folder { path, len }
+    }
+
+    /// The folder, `/`-separated, without a trailing `/`.
+    pub(super) fn as_str(&self) -> &str {
+        &self.path[..self.len]
+    }
+
+    /// The whole path it is the start of.
+    pub(super) fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl PartialEq for Folder {
+    fn eq(&self, other: &Folder) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Folder {}
+
+impl Hash for Folder {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl Borrow<str> for Folder {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 

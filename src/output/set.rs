@@ -2,10 +2,11 @@
 //! files that a case-insensitive host would mix up or that need each other's name for a
 //! folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::path::{OutputPath, UnsafePath};
+use super::path::{Folder, OutputPath, UnsafePath};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::Text;
@@ -18,9 +19,10 @@ pub enum OutputFile {
     Rendered(Vec<u8>),
     /// A file copied as is, from this path.
     Copied(PathBuf),
-    /// Changed bytes waiting beside their target under this temporary name, to be renamed
+    /// Changed bytes waiting beside their target under its temporary name
+    /// (`.<name>.wemi-tmp`, derived from the target's: nothing stored per file), to be renamed
     /// into place when the build commits.
-    Staged(PathBuf),
+    Staged,
     /// Bytes identical to what the output folder already holds, with the file's stamp.
     Kept(Stamp),
     /// A new file, already in its place (removed again if the build fails), with its stamp.
@@ -34,11 +36,13 @@ pub enum OutputFile {
 /// Every file of the site: output path → content, and where it comes from.
 #[derive(Debug, Default)]
 pub struct OutputSet {
-    files: BTreeMap<OutputPath, (OutputFile, String)>,
-    /// Each path in the form a case-insensitive host sees it ([`OutputPath::folded`]).
-    folded: HashMap<String, OutputPath>,
-    /// Each folder the paths need, in that form, with the first path that needs it.
-    folders: HashMap<String, OutputPath>,
+    files: BTreeMap<OutputPath, (OutputFile, Box<str>)>,
+    /// The paths that a case-insensitive host sees in another form ([`OutputPath::folded`]),
+    /// by that form. A path already in that form (every slug is) is found among `files`.
+    unfolded: HashMap<Arc<str>, OutputPath>,
+    /// Each folder the paths need, in that form: the start of the folded form of the first
+    /// path that needs it, which it shares.
+    folders: HashSet<Folder>,
 }
 
 impl OutputSet {
@@ -51,7 +55,8 @@ impl OutputSet {
         file: OutputFile,
         origin: String,
     ) -> Result<(), Diagnostic> {
-        if let Some(first) = self.folded.get(&path.folded()) {
+        let folded = path.folded();
+        if let Some(first) = self.holder(&folded) {
             let (_, first_origin) = &self.files[first];
             let message = if *first == path {
                 msg!(
@@ -72,12 +77,12 @@ impl OutputSet {
             return Err(Diagnostic::new(Code::OutputCollision, origin, message)
                 .hint(msg!("rename or remove one of them")));
         }
-        let folded = path.folded();
         // A file where another file needs a folder, or inside a folder that is another file.
         let clash = self
             .folders
-            .get(&folded)
-            .or_else(|| folders_of(&folded).find_map(|folder| self.folded.get(folder)));
+            .get(&*folded)
+            .and_then(|folder| self.holder(folder.path()))
+            .or_else(|| folders_of(&folded).find_map(|folder| self.holder(folder)));
         if let Some(other) = clash {
             let (_, first) = &self.files[other];
             return Err(Diagnostic::new(
@@ -93,15 +98,31 @@ impl OutputSet {
             )
             .hint(msg!("rename or remove one of them")));
         }
+        let folded = if folded == path.as_str() {
+            path.shared()
+        } else {
+            let folded = Arc::<str>::from(folded);
+            self.unfolded.insert(Arc::clone(&folded), path.clone());
+            folded
+        };
         for folder in folders_of(&folded) {
-            if self.folders.contains_key(folder) {
+            if self.folders.contains(folder) {
                 break;
             }
-            self.folders.insert(folder.to_string(), path.clone());
+            let folder = Folder::new(Arc::clone(&folded), folder.len());
+            self.folders.insert(folder);
         }
-        self.folded.insert(folded, path.clone());
-        self.files.insert(path, (file, origin));
+        self.files.insert(path, (file, origin.into_boxed_str()));
         Ok(())
+    }
+
+    /// The path of the set whose folded form is `folded`.
+    fn holder(&self, folded: &str) -> Option<&OutputPath> {
+        self.unfolded.get(folded).or_else(|| {
+            let (path, _) = self.files.get_key_value(folded)?;
+            // A path is its own folded form unless it is among the unfolded ones.
+            (path.folded() == folded).then_some(path)
+        })
     }
 
     /// Number of files.
@@ -142,7 +163,7 @@ impl OutputSet {
     pub fn files_with_origins(&self) -> impl Iterator<Item = (&OutputPath, &OutputFile, &str)> {
         self.files
             .iter()
-            .map(|(path, (file, origin))| (path, file, origin.as_str()))
+            .map(|(path, (file, origin))| (path, file, &**origin))
     }
 
     pub(super) fn files_mut(&mut self) -> impl Iterator<Item = (&OutputPath, &mut OutputFile)> {
@@ -257,6 +278,33 @@ mod tests {
         );
         assert!(set.insert(path("a/c.html"), file(), "z".into()).is_ok());
         assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn a_folder_of_a_path_not_in_folded_form_collides_with_a_file_in_any_case() {
+        let mut set = OutputSet::default();
+        let file = || OutputFile::Rendered(vec![]);
+        set.insert(path("Città/x.html"), file(), "a".into())
+            .unwrap();
+        for (clash, origin) in [
+            ("città", "b"),
+            ("CITTA\u{300}", "c"),
+            ("città/x.html/y", "d"),
+        ] {
+            let d = set.insert(path(clash), file(), origin.into()).unwrap_err();
+            let expected = format!("{origin} would be written to {clash} and a to Città/x.html");
+            assert!(d.message.starts_with(&expected), "{}", d.message);
+            assert!(d.message.contains("for a folder"), "{}", d.message);
+        }
+        set.insert(path("città/y.html"), file(), "e".into())
+            .unwrap();
+        set.insert(path("città.html"), file(), "f".into()).unwrap();
+        assert_eq!(
+            set.files_with_origins()
+                .map(|(p, _, o)| format!("{p} {o}"))
+                .collect::<Vec<_>>(),
+            ["Città/x.html a", "città.html f", "città/y.html e"]
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use rayon::prelude::*;
 
 use super::compress::{self, Encoding};
-use super::path::OutputPath;
+use super::path::{Folder, OutputPath};
 use super::set::{OutputFile, OutputSet, checked};
 use super::state::{Record, State};
 use super::{assets, minify};
@@ -49,10 +49,10 @@ pub struct Stage {
     earlier: Vec<OutputPath>,
     created_out_dir: bool,
     /// Files (new ones, and temporary ones) and folders this build created, in order.
-    created: Mutex<Vec<PathBuf>>,
-    /// Folders of the output folder (relative, `/`-separated) known to be real folders now:
-    /// `true` when this build created it or a folder above it (so no file in it was there).
-    folders: Mutex<HashMap<String, bool>>,
+    created: Mutex<Vec<Created>>,
+    /// Folders of the output folder known to be real folders now: `true` when this build
+    /// created it or a folder above it (so no file in it was there).
+    folders: Mutex<HashMap<Folder, bool>>,
     /// The output paths already in the journal ([`Stage::plan`]).
     planned: RwLock<HashSet<OutputPath>>,
     /// Minification and precompression of what the build writes.
@@ -60,6 +60,26 @@ pub struct Stage {
     /// The compressed copies kept so far, each with the path of its file: added to the
     /// build's files on commit.
     companions: Mutex<Vec<(OutputPath, OutputFile, String)>>,
+}
+
+/// A file or folder a build created in the output folder, removed again if the build fails.
+enum Created {
+    /// The new file at this path.
+    File(OutputPath),
+    /// The temporary file beside this path.
+    Temporary(OutputPath),
+    /// A folder.
+    Folder(Folder),
+}
+
+impl Created {
+    /// Where it is, relative to the output folder.
+    fn path(&self) -> &str {
+        match self {
+            Created::File(path) | Created::Temporary(path) => path.as_str(),
+            Created::Folder(folder) => folder.as_str(),
+        }
+    }
 }
 
 /// What writing did.
@@ -280,13 +300,13 @@ impl Stage {
                 }
             };
         let temporary = sibling(&target, TEMPORARY);
-        let file = self.write_temporary(&temporary, bytes)?;
+        let file = self.write_temporary(path, &temporary, bytes)?;
         if !is_new {
-            return Ok(OutputFile::Staged(temporary));
+            return Ok(OutputFile::Staged);
         }
         std::fs::rename(&temporary, &target)
             .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
-        self.remember(target.clone());
+        self.remember(Created::File(path.clone()));
         // Asked of the open file, after the rename (which changes its change time): no second
         // walk of the path at the end of the build.
         let meta = file
@@ -406,9 +426,9 @@ impl Stage {
             match file {
                 OutputFile::Kept(_) => report.unchanged += 1,
                 OutputFile::Placed(_) => report.written += 1,
-                OutputFile::Staged(temporary) => {
+                OutputFile::Staged => {
                     let old = set_aside(&target)?;
-                    std::fs::rename(temporary, &target).map_err(|e| {
+                    std::fs::rename(sibling(&target, TEMPORARY), &target).map_err(|e| {
                         vec![io_error(
                             &target,
                             &e,
@@ -493,7 +513,13 @@ impl Stage {
         })
     }
 
-    fn write_temporary(&self, temporary: &Path, bytes: &[u8]) -> Result<File, Diagnostic> {
+    /// Writes `bytes` to `temporary`, the temporary file beside output `path`.
+    fn write_temporary(
+        &self,
+        path: &OutputPath,
+        temporary: &Path,
+        bytes: &[u8],
+    ) -> Result<File, Diagnostic> {
         let create = || {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -509,21 +535,21 @@ impl Stage {
         });
         let mut file =
             file.map_err(|e| io_error(temporary, &e, msg!("cannot write: {error}", error = e)))?;
-        self.remember(temporary.to_path_buf());
+        self.remember(Created::Temporary(path.clone()));
         file.write_all(bytes)
             .map_err(|e| io_error(temporary, &e, msg!("cannot write: {error}", error = e)))?;
         Ok(file)
     }
 
-    fn created_mut(&self) -> MutexGuard<'_, Vec<PathBuf>> {
+    fn created_mut(&self) -> MutexGuard<'_, Vec<Created>> {
         self.created.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn remember(&self, path: PathBuf) {
-        self.created_mut().push(path);
+    fn remember(&self, created: Created) {
+        self.created_mut().push(created);
     }
 
-    fn folders(&self) -> MutexGuard<'_, HashMap<String, bool>> {
+    fn folders(&self) -> MutexGuard<'_, HashMap<Folder, bool>> {
         self.folders.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -549,10 +575,11 @@ impl Stage {
                 None => {
                     let full = self.out_dir.join(current);
                     let created = make_folder(&full)?;
+                    let current = Folder::new(path.shared(), end);
                     if created {
-                        self.remember(full);
+                        self.remember(Created::Folder(current.clone()));
                     }
-                    self.folders().insert(current.to_string(), new || created);
+                    self.folders().insert(current, new || created);
                     new || created
                 }
             };
@@ -570,10 +597,15 @@ impl Drop for Stage {
         // What is inside a folder before the folder. Not simply the reverse of the order they
         // were remembered in: a thread may put a file in a folder that another thread has
         // just made but not yet remembered.
-        created.sort_by_key(|path| std::cmp::Reverse(path.components().count()));
+        created.sort_by_key(|c| std::cmp::Reverse(c.path().matches('/').count()));
         let mut clean = true;
-        for path in &created {
-            let removed = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
+        for c in &created {
+            let target = self.out_dir.join(c.path());
+            let path = match c {
+                Created::Temporary(_) => sibling(&target, TEMPORARY),
+                Created::File(_) | Created::Folder(_) => target,
+            };
+            let removed = std::fs::remove_file(&path).or_else(|_| std::fs::remove_dir(&path));
             clean &= removed.is_ok() || !path.exists();
         }
         if clean && !self.inherited_journal {
@@ -884,8 +916,9 @@ mod tests {
         // One thread makes `a/` and, before it remembers it, another puts a file in it.
         std::fs::create_dir(f.out.join("a")).unwrap();
         std::fs::write(f.out.join("a/index.html"), "a").unwrap();
-        stage.remember(f.out.join("a/index.html"));
-        stage.remember(f.out.join("a"));
+        let path = OutputPath::new("a/index.html").unwrap();
+        stage.remember(Created::File(path.clone()));
+        stage.remember(Created::Folder(super::Folder::new(path.shared(), 1)));
         drop(stage);
         assert!(!f.out.exists(), "{:?}", f.listing());
     }

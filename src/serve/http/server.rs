@@ -379,10 +379,10 @@ fn serve_file<'s>(
         (OutputFile::Copied(source), _) => File::open(source),
         // Written by the build into serve's folder: `path` is an output path the build
         // listed, opened only inside that folder.
-        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged(_), Some(folder)) => {
+        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged, Some(folder)) => {
             open_inside(folder, path)
         }
-        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged(_), None)
+        (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged, None)
         | (OutputFile::Dropped(_), _) => return not_found(snapshot, generation),
     };
     let answer = opened.and_then(|mut opened| {
