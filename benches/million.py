@@ -25,7 +25,7 @@ content and output together), this
 5. with --hugo, times a clean Hugo build of the Hugo flavor when it fits: Hugo needs ~52 KB of
    memory a page (5.2 GiB at 100k pages), so ~50 GB at a million; beyond --max-rss-gib it is
    not run, and the output says so.
-6. starts `wemi serve` on the site (it builds the site in memory first): the time until the
+6. starts `wemi serve` on the site (it builds the site first, into .wemi/serve/): the time until the
    first notizia is served, its peak RSS (VmHWM), then --edits times the latency from saving an
    edited page to the edited page being served (as benches/serve_latency.py measures it), with
    the time serve logs for its fast path and for the full rebuild that follows each edit.
