@@ -443,13 +443,17 @@ fn parse_all(
         Mode::Check | Mode::Build(_) => None,
     };
     let known = cache.as_deref();
+    let pack = crate::markdown::packs_bodies(texts.len());
     let parsed: Vec<_> = texts
         .into_par_iter()
         .with_max_len(base::PARALLEL_BATCH)
         .map(|file| {
             let doc = match known {
-                Some(cache) => cache.read(file, config),
-                None => (document::read(file, config).map(Arc::new), None),
+                Some(cache) => cache.read(file, config, pack),
+                None => (
+                    document::read(file, config).map(|doc| Arc::new(doc.packed_if(pack))),
+                    None,
+                ),
             };
             progress.step();
             doc

@@ -39,8 +39,8 @@ pub struct DocumentCache {
 
 impl DocumentCache {
     /// The document of `source`, parsed again only when its file changed, and the entry to
-    /// keep for it (none when it failed to parse).
-    pub fn read(&self, source: SourceFile, config: &Config) -> Read {
+    /// keep for it (none when it failed to parse); its body is compressed when `pack` says so.
+    pub fn read(&self, source: SourceFile, config: &Config, pack: bool) -> Read {
         if let Some((relative, text)) = &self.substitute
             && *relative == source.relative
         {
@@ -57,7 +57,7 @@ impl DocumentCache {
                 Some((source.path.clone(), cached.clone())),
             );
         }
-        match parse_stamped(source, config, stamp) {
+        match parse_stamped(source, config, stamp, pack) {
             Ok(cached) => (
                 Ok(Arc::clone(&cached.doc)),
                 Some((cached.doc.source.path.clone(), cached)),
@@ -101,10 +101,11 @@ impl DocumentCache {
 }
 
 /// Reads and parses `source` now, for the cache. Its stamp is taken before reading, so a
-/// write during the read makes the next comparison fail rather than keep old text.
+/// write during the read makes the next comparison fail rather than keep old text. One
+/// document alone: its body is not compressed.
 pub fn parse(source: SourceFile, config: &Config) -> Result<Cached, Rejected> {
     let stamp = stamp(&source.path);
-    parse_stamped(source, config, stamp)
+    parse_stamped(source, config, stamp, false)
 }
 
 /// [`parse`] with the stamp the caller took before reading.
@@ -112,6 +113,7 @@ fn parse_stamped(
     source: SourceFile,
     config: &Config,
     stamp: Option<Stamp>,
+    pack: bool,
 ) -> Result<Cached, Rejected> {
     let text = match document::read_text(&source) {
         Ok(text) => text,
@@ -124,6 +126,6 @@ fn parse_stamped(
     Ok(Cached {
         stamp,
         front_matter,
-        doc: Arc::new(doc),
+        doc: Arc::new(doc.packed_if(pack)),
     })
 }

@@ -168,6 +168,17 @@ pub struct Document {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Document {
+    /// This document, its body compressed when `pack` says so (on a big site:
+    /// [`crate::markdown::packs_bodies`]).
+    pub fn packed_if(mut self, pack: bool) -> Document {
+        if pack {
+            self.body.html = self.body.html.packed();
+        }
+        self
+    }
+}
+
 /// A shortcode call, located in its file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocatedCall {

@@ -14,6 +14,7 @@ use crate::render::view::{ATOM_FILE, RSS_FILE, page_path};
 use crate::site::Site;
 use feed::{Feed, FeedEntry};
 use sitemap::SitemapEntry;
+use std::borrow::Cow;
 
 /// A file made without a template.
 pub struct GeneratedFile {
@@ -161,7 +162,7 @@ fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String, String)> {
     for (base, title, lang, pages) in &listings {
         let pages = &pages[..pages.len().min(config.feeds.limit)];
         // Made for the pages a feed shows only: a listing can hold every page of the site.
-        let addresses: Vec<(String, Option<String>, Option<String>, String)> = pages
+        let addresses: Vec<(_, _, _, Cow<str>)> = pages
             .iter()
             .map(|&i| {
                 let page = &site.pages[i];

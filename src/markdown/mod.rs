@@ -18,6 +18,7 @@
 pub mod heading_ids;
 pub mod shortcodes;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -115,39 +116,87 @@ impl PartialEq<&str> for SharedHtml {
     }
 }
 
-/// A page's whole body as HTML, held compressed (LZ4, about 2.7 times smaller) from the time
-/// it is read until its page is rendered: every page's body is alive at once while a site
-/// renders (a listing needs every page first), and bodies are the largest part of a site in
-/// memory. Unpacked where it is shown, and let go after.
+/// A page's whole body as HTML. Every page's body is alive at once while a site renders (a
+/// listing needs every page first), and bodies are the largest part of a big site in memory:
+/// there, each is held compressed (LZ4, about 2.7 times smaller) from the time it is read until
+/// its page is rendered ([`BodyHtml::packed`], [`packs_bodies`]). A smaller site keeps them as
+/// they are, shared as [`SharedHtml`]: compressing and unpacking would cost it time for memory
+/// it does not need.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PackedHtml(Arc<[u8]>);
+pub enum BodyHtml {
+    /// The text, shared.
+    Plain(SharedHtml),
+    /// The text, compressed; only [`BodyHtml::packed`] makes these bytes, from a `str`.
+    Packed(Arc<[u8]>),
+}
 
-impl PackedHtml {
-    /// `html`, compressed.
-    pub fn pack(html: &str) -> PackedHtml {
-        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()).into())
+/// From how many pages on a site holds its bodies compressed ([`BodyHtml::packed`]): at
+/// 20,000 pages of a few kilobytes, plain bodies take about 90 MiB.
+const PACKED_FROM_PAGES: usize = 20_000;
+
+/// Whether a site of `pages` pages holds its bodies compressed.
+pub fn packs_bodies(pages: usize) -> bool {
+    pages >= PACKED_FROM_PAGES
+}
+
+impl BodyHtml {
+    /// This text, compressed.
+    pub fn packed(self) -> BodyHtml {
+        match self {
+            BodyHtml::Plain(html) => {
+                BodyHtml::Packed(lz4_flex::compress_prepend_size(html.as_bytes()).into())
+            }
+            packed => packed,
+        }
     }
 
     /// The HTML.
-    pub fn text(&self) -> String {
-        // Only `pack` makes these bytes, from a `str`: they always unpack, to UTF-8.
-        let bytes = lz4_flex::decompress_size_prepended(&self.0).unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            BodyHtml::Plain(html) => Cow::Borrowed(html),
+            BodyHtml::Packed(bytes) => {
+                // Only `packed` makes these bytes, from a `str`: they always unpack, to UTF-8.
+                let bytes = lz4_flex::decompress_size_prepended(bytes).unwrap_or_default();
+                Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+            }
+        }
     }
 
-    /// The HTML as a Tera value.
+    /// `html` in this form: compressed if this body is.
+    pub fn with_text(&self, html: String) -> BodyHtml {
+        let plain = BodyHtml::from(html);
+        match self {
+            BodyHtml::Plain(_) => plain,
+            BodyHtml::Packed(_) => plain.packed(),
+        }
+    }
+
+    /// The HTML as a Tera value: the very text when it is plain.
     pub fn to_value(&self) -> tera::Value {
-        tera::Value::from(self.text())
+        match self {
+            BodyHtml::Plain(html) => html.to_value(),
+            BodyHtml::Packed(_) => tera::Value::from(self.text().into_owned()),
+        }
     }
 
     /// Whether `other` is this very text, not a copy.
     #[cfg(test)]
-    pub fn is_shared_with(&self, other: &PackedHtml) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+    pub fn is_shared_with(&self, other: &BodyHtml) -> bool {
+        match (self, other) {
+            (BodyHtml::Plain(a), BodyHtml::Plain(b)) => std::ptr::eq(a.as_ptr(), b.as_ptr()),
+            (BodyHtml::Packed(a), BodyHtml::Packed(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 }
 
-impl std::fmt::Debug for PackedHtml {
+impl From<String> for BodyHtml {
+    fn from(html: String) -> BodyHtml {
+        BodyHtml::Plain(SharedHtml::from(html))
+    }
+}
+
+impl std::fmt::Debug for BodyHtml {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.text().fmt(f)
     }
@@ -157,7 +206,7 @@ impl std::fmt::Debug for PackedHtml {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMarkdown {
     /// The whole body.
-    pub html: PackedHtml,
+    pub html: BodyHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
     pub summary: Option<SharedHtml>,
     /// The headings, nested by level.
@@ -268,7 +317,7 @@ pub fn render_body(body: &str, unsafe_html: bool) -> Result<RenderedBody, Vec<Ca
         let renumbered = |html: &str| shortcodes::renumber(html, &numbers);
         markdown.summary =
             (markdown.summary.as_deref()).map(|summary| SharedHtml::from(renumbered(summary)));
-        markdown.html = PackedHtml::pack(&renumbered(&markdown.html.text()));
+        markdown.html = BodyHtml::from(renumbered(&markdown.html.text()));
         let mut in_code = in_code.iter();
         calls.retain(|_| in_code.next() == Some(&false));
     }
@@ -361,7 +410,7 @@ fn render_with(
     .filter(|s| !s.trim().is_empty())
     .map(SharedHtml::from);
     RenderedMarkdown {
-        html: PackedHtml::pack(&html),
+        html: BodyHtml::from(html),
         summary,
         toc: nest(events.flat_toc),
         word_count: events.word_count,
@@ -1010,7 +1059,7 @@ mod tests {
     fn calls_run(body: &str) -> (Vec<String>, String) {
         let r = render_body(body, false).unwrap();
         let names = r.calls.iter().map(|c| c.name.clone()).collect();
-        (names, r.markdown.html.text())
+        (names, r.markdown.html.text().into_owned())
     }
 
     #[test]
@@ -1123,24 +1172,58 @@ mod tests {
     #[test]
     fn packed_bodies_unpack_to_the_same_text_and_take_less_room() {
         for text in ["", "<p>è “così” 𝄞</p>\n", "x"] {
-            assert_eq!(PackedHtml::pack(text).text(), text);
+            let packed = BodyHtml::from(text.to_string()).packed();
+            assert!(matches!(packed, BodyHtml::Packed(_)));
+            assert_eq!(packed.text(), text);
+            assert_eq!(
+                packed.with_text(format!("{text}!")).text(),
+                format!("{text}!")
+            );
         }
         let body = render(
             &"Un paragrafo *di prova* sugli spazi WeMi.\n\n".repeat(50),
             false,
         );
-        let html = body.html.text();
+        assert!(matches!(body.html, BodyHtml::Plain(_)));
+        let html = body.html.text().into_owned();
         assert!(
             html.starts_with("<p>Un paragrafo <em>di prova</em>"),
             "{html}"
         );
-        let packed = PackedHtml::pack(&html);
+        let packed = body.html.clone().packed();
+        let BodyHtml::Packed(bytes) = &packed else {
+            panic!("not packed: {packed:?}");
+        };
         assert!(
-            packed.0.len() * 4 < html.len(),
+            bytes.len() * 4 < html.len(),
             "{} of {}",
-            packed.0.len(),
+            bytes.len(),
             html.len()
         );
         assert_eq!(packed.to_value().as_str(), Some(html.as_str()));
+        assert_eq!(packed.packed().text(), html);
+    }
+
+    #[test]
+    fn plain_bodies_are_shared_not_copied() {
+        let body = render(&"Un paragrafo. ".repeat(20), false).html;
+        assert!(matches!(
+            body.with_text("<p>altro</p>".into()),
+            BodyHtml::Plain(_)
+        ));
+        let value = body.to_value();
+        assert_eq!(value.as_str(), Some(body.text().as_ref()));
+        assert!(value.as_str().unwrap().starts_with("<p>Un paragrafo. Un"));
+        assert!(std::ptr::eq(
+            value.as_str().unwrap().as_ptr(),
+            body.text().as_ptr()
+        ));
+    }
+
+    #[test]
+    fn only_big_sites_pack_their_bodies() {
+        assert!(!packs_bodies(0));
+        assert!(!packs_bodies(PACKED_FROM_PAGES - 1));
+        assert!(packs_bodies(PACKED_FROM_PAGES));
     }
 }

@@ -16,7 +16,7 @@ use crate::base::error::{Code, Diagnostic, closest};
 use crate::base::i18n::{Text, msg};
 use crate::content::document::{Document, LocatedCall, shown_path};
 use crate::content::theme::Theme;
-use crate::markdown::{PackedHtml, SharedHtml, shortcodes};
+use crate::markdown::{BodyHtml, SharedHtml, shortcodes};
 use crate::render::templates::{Renderer, Templates};
 use crate::site::Site;
 use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
@@ -25,7 +25,7 @@ use crate::site::links::{LinkTargets, Unparsed, fill_hrefs};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
     /// The whole body.
-    pub html: PackedHtml,
+    pub html: BodyHtml,
     /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
     pub summary: Option<SharedHtml>,
 }
@@ -42,7 +42,7 @@ impl Body {
     /// The body with `change` made to its HTML and summary.
     fn map(self, change: impl Fn(&str) -> String) -> Body {
         Body {
-            html: PackedHtml::pack(&change(&self.html.text())),
+            html: self.html.with_text(change(&self.html.text())),
             summary: self.summary.map(|s| SharedHtml::from(change(&s))),
         }
     }
@@ -428,7 +428,7 @@ mod tests {
             .get(&tera::value::Key::from("content"));
         assert_eq!(
             content.and_then(|v| v.as_str()),
-            Some(bodies.pages[0].html.text().as_str())
+            Some(bodies.pages[0].html.text().as_ref())
         );
 
         // A file that exists but did not parse is no broken link.
