@@ -3,7 +3,10 @@
 //! While the site renders, [`Stage::keep`] compares each file with what the folder holds:
 //! identical bytes are left alone; a new file is written under a temporary name beside its
 //! target and renamed into place at once (a file is whole or absent, even if the process is
-//! killed); a changed file waits under its temporary name. Before anything is created or
+//! killed); a changed file waits under its temporary name. When the output folder does not
+//! exist yet, the build writes its files straight into a hidden folder beside it, which
+//! [`Stage::commit`] renames to the output folder: until then there is no output folder, and
+//! a killed build leaves only that hidden folder, which the next build removes. Before anything is created or
 //! changed, its path is appended to the journal ([`super::state`]). [`Stage::commit`] then
 //! renames the changed files into place and moves the files of earlier builds that are gone
 //! aside, keeping every old version until the new manifest is written: if any step fails,
@@ -36,10 +39,16 @@ use crate::config::Publish;
 const TEMPORARY: &str = "wemi-tmp";
 /// What the old version of a replaced or removed file is called until the build commits.
 const OLD: &str = "wemi-old";
+/// What a new output folder is called while its first build writes it: `.<name>.wemi-new`.
+const NEW: &str = "wemi-new";
 
 /// A build's writes into one output folder; see the module documentation.
 pub struct Stage {
+    /// Where this build writes: the output folder, or the hidden folder beside it that becomes
+    /// the output folder (`new_out_dir`).
     out_dir: PathBuf,
+    /// The output folder, when it did not exist: `out_dir` is renamed to it on commit.
+    new_out_dir: Option<PathBuf>,
     state: State,
     /// Open for appending, and locked: one build at a time writes an output folder.
     journal: File,
@@ -47,7 +56,6 @@ pub struct Stage {
     inherited_journal: bool,
     /// The output paths an earlier build may have written.
     earlier: Vec<OutputPath>,
-    created_out_dir: bool,
     /// Files (new ones, and temporary ones) and folders this build created, in order.
     created: Mutex<Vec<Created>>,
     /// Folders of the output folder known to be real folders now: `true` when this build
@@ -135,15 +143,34 @@ enum Done {
     },
     /// `target`, a file of an earlier build, was moved to `old`.
     Removed { target: PathBuf, old: PathBuf },
+    /// The new output folder was moved from where it was written (`from`) into place (`to`).
+    Moved { from: PathBuf, to: PathBuf },
 }
 
 impl Stage {
-    /// Prepares to write into `out_dir` (created if missing, and removed again if the build
-    /// fails before anything is written). When the last build was killed, its temporary files
-    /// are removed first.
+    /// Prepares to write into `out_dir`; when it is missing, into a new hidden folder beside
+    /// it, which becomes `out_dir` on commit (and is removed if the build fails). When the
+    /// last build was killed, its temporary files (or its hidden folder) are removed first.
     pub fn open(out_dir: &Path, state: State) -> Result<Stage, Vec<Diagnostic>> {
         let created_out_dir = !out_dir.exists();
-        std::fs::create_dir_all(out_dir).map_err(|e| {
+        let writing = if created_out_dir {
+            sibling(out_dir, NEW)
+        } else {
+            out_dir.to_path_buf()
+        };
+        let create = || {
+            if created_out_dir {
+                // A link there is removed, not followed.
+                let _ = std::fs::remove_dir_all(&writing);
+                if let Some(parent) = writing.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::create_dir(&writing)
+            } else {
+                Ok(())
+            }
+        };
+        create().map_err(|e| {
             vec![io_error(
                 out_dir,
                 &e,
@@ -179,12 +206,12 @@ impl Stage {
         // The staging folder of older versions of wemi.
         let _ = std::fs::remove_dir_all(out_dir.join(".wemi-staging"));
         Ok(Stage {
-            out_dir: out_dir.to_path_buf(),
+            out_dir: writing,
+            new_out_dir: created_out_dir.then(|| out_dir.to_path_buf()),
             state,
             journal,
             inherited_journal,
             earlier,
-            created_out_dir,
             created: Mutex::new(Vec::new()),
             folders: Mutex::new(HashMap::new()),
             planned: RwLock::new(HashSet::new()),
@@ -276,6 +303,12 @@ impl Stage {
             self.journal(&[path])?;
         }
         let target = self.out_dir.join(path.as_str());
+        if self.new_out_dir.is_some() {
+            // Nobody sees this folder before the commit: the file goes straight to its name.
+            self.make_folders(path)?;
+            let file = self.write_new(&target, bytes)?;
+            return Ok(OutputFile::Placed(stamp_of(&file, &target)?));
+        }
         let is_new = self.make_folders(path)?
             || match std::fs::symlink_metadata(&target) {
                 Ok(meta) if holds(&meta, &target, bytes) => {
@@ -307,12 +340,8 @@ impl Stage {
         std::fs::rename(&temporary, &target)
             .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
         self.remember(Created::File(path.clone()));
-        // Asked of the open file, after the rename (which changes its change time): no second
-        // walk of the path at the end of the build.
-        let meta = file
-            .metadata()
-            .map_err(|e| io_error(&target, &e, msg!("cannot write: {error}", error = e)))?;
-        Ok(OutputFile::Placed(Stamp::of(&meta)))
+        // Asked after the rename, which changes its change time.
+        Ok(OutputFile::Placed(stamp_of(&file, &target)?))
     }
 
     /// Keeps every file of `set` still in memory or to be copied, as [`Stage::keep`] does.
@@ -389,7 +418,7 @@ impl Stage {
                         Done::Removed { old, .. } => {
                             let _ = std::fs::remove_file(old);
                         }
-                        Done::Replaced { old: None, .. } => {}
+                        Done::Replaced { old: None, .. } | Done::Moved { .. } => {}
                     }
                 }
                 // The folders of the files that are gone, emptied now (or by a killed build).
@@ -478,6 +507,19 @@ impl Stage {
                 _ => Stamp::of_output(&self.out_dir, path.as_str()),
             })
             .collect();
+        if let Some(new_out_dir) = &self.new_out_dir {
+            std::fs::rename(&self.out_dir, new_out_dir).map_err(|e| {
+                vec![io_error(
+                    new_out_dir,
+                    &e,
+                    msg!("cannot create the output folder: {error}", error = e),
+                )]
+            })?;
+            done.push(Done::Moved {
+                from: self.out_dir.clone(),
+                to: new_out_dir.clone(),
+            });
+        }
         let paths: Vec<&str> = set.paths().collect();
         let outputs = stamps.map_or(0, |s| {
             crate::base::fingerprint::of_outputs(paths.iter().copied().zip(s))
@@ -541,6 +583,15 @@ impl Stage {
         Ok(file)
     }
 
+    /// Writes `bytes` to `target`, a new file in the new output folder.
+    fn write_new(&self, target: &Path, bytes: &[u8]) -> Result<File, Diagnostic> {
+        let error =
+            |e: std::io::Error| io_error(target, &e, msg!("cannot write: {error}", error = e));
+        let mut file = File::create_new(target).map_err(error)?;
+        file.write_all(bytes).map_err(error)?;
+        Ok(file)
+    }
+
     fn created_mut(&self) -> MutexGuard<'_, Vec<Created>> {
         self.created.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -559,12 +610,12 @@ impl Stage {
     fn make_folders(&self, path: &OutputPath) -> Result<bool, Diagnostic> {
         let folder = path.folder();
         if folder.is_empty() {
-            return Ok(self.created_out_dir);
+            return Ok(self.new_out_dir.is_some());
         }
         if let Some(&new) = self.folders().get(folder) {
             return Ok(new);
         }
-        let mut new = self.created_out_dir;
+        let mut new = self.new_out_dir.is_some();
         let mut end = 0;
         while end < folder.len() {
             end = folder[end..].find('/').map_or(folder.len(), |i| end + i);
@@ -594,6 +645,11 @@ impl Drop for Stage {
     /// when nothing is left behind and no killed build's paths were in it.
     fn drop(&mut self) {
         let mut created = std::mem::take(&mut *self.created_mut());
+        if self.new_out_dir.is_some() {
+            // Renamed to the output folder on commit; else nobody saw it.
+            created.clear();
+            let _ = std::fs::remove_dir_all(&self.out_dir);
+        }
         // What is inside a folder before the folder. Not simply the reverse of the order they
         // were remembered in: a thread may put a file in a folder that another thread has
         // just made but not yet remembered.
@@ -611,10 +667,6 @@ impl Drop for Stage {
         if clean && !self.inherited_journal {
             self.state.drop_journal();
         }
-        if self.created_out_dir {
-            // Only when empty: a successful build has filled it.
-            let _ = std::fs::remove_dir(&self.out_dir);
-        }
     }
 }
 
@@ -629,9 +681,14 @@ fn undo(done: Vec<Done>) -> Vec<Diagnostic> {
             }
             | Done::Removed { target, old } => std::fs::rename(old, target),
             Done::Replaced { target, old: None } => std::fs::remove_file(target),
+            Done::Moved { from, to } => std::fs::rename(to, from),
         };
-        if let (Err(e), Done::Replaced { target, .. } | Done::Removed { target, .. }) =
-            (result, &step)
+        if let (
+            Err(e),
+            Done::Replaced { target, .. }
+            | Done::Removed { target, .. }
+            | Done::Moved { to: target, .. },
+        ) = (result, &step)
         {
             errors.push(io_error(
                 target,
@@ -674,7 +731,15 @@ fn set_aside(target: &Path) -> Result<Option<PathBuf>, Vec<Diagnostic>> {
     }
 }
 
-/// The hidden file beside `target` that holds its temporary or old version.
+/// The stamp of `file`, just written at `target`.
+fn stamp_of(file: &File, target: &Path) -> Result<Stamp, Diagnostic> {
+    file.metadata()
+        .map(|meta| Stamp::of(&meta))
+        .map_err(|e| io_error(target, &e, msg!("cannot write: {error}", error = e)))
+}
+
+/// The hidden file beside `target` that holds its temporary or old version (or, beside a new
+/// output folder, the folder its first build writes).
 fn sibling(target: &Path, kind: &str) -> PathBuf {
     let name = target
         .file_name()
@@ -910,8 +975,9 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_first_build_leaves_no_output_folder_whatever_the_order_of_its_threads() {
+    fn a_failed_build_removes_its_folders_whatever_the_order_of_its_threads() {
         let f = Folder::new();
+        f.build(&[("index.html", "home")]).unwrap();
         let stage = f.stage();
         // One thread makes `a/` and, before it remembers it, another puts a file in it.
         std::fs::create_dir(f.out.join("a")).unwrap();
@@ -920,7 +986,48 @@ mod tests {
         stage.remember(Created::File(path.clone()));
         stage.remember(Created::Folder(super::Folder::new(path.shared(), 1)));
         drop(stage);
-        assert!(!f.out.exists(), "{:?}", f.listing());
+        assert_eq!(f.listing(), ["index.html"]);
+    }
+
+    #[test]
+    fn a_first_build_shows_its_output_folder_only_once_complete() {
+        let f = Folder::new();
+        let hidden = f.root.join(".public.wemi-new");
+        let page = |path: &str| OutputPath::new(path).unwrap();
+
+        // Failed: no output folder, and nothing beside it.
+        let stage = f.stage();
+        stage.keep(&page("a/index.html"), b"a").unwrap();
+        assert!(!f.out.exists() && hidden.join("a/index.html").is_file());
+        drop(stage);
+        assert!(!f.out.exists() && !hidden.exists());
+
+        // Killed: only the hidden folder is left, and the next build removes it.
+        let stage = f.stage();
+        stage.keep(&page("a/index.html"), b"a").unwrap();
+        stage.journal.unlock().unwrap();
+        std::mem::forget(stage);
+        assert!(!f.out.exists() && hidden.is_dir());
+        let stage = f.stage();
+        assert!(
+            !hidden.join("a").exists(),
+            "the killed build's files are gone"
+        );
+        let mut files = set(&[("a/index.html", "A"), ("b.html", "b")]);
+        let report = stage.commit(&mut files, None).unwrap();
+        assert_eq!(report.written, 2);
+        assert!(!hidden.exists());
+        assert_eq!(f.listing(), ["a/", "a/index.html", "b.html"]);
+        assert_eq!(f.read("a/index.html").as_deref(), Some("A"));
+
+        // The next build writes into the output folder, as it is.
+        let report = f.build(&[("a/index.html", "A"), ("c.html", "c")]).unwrap();
+        assert_eq!(
+            (report.written, report.unchanged, report.removed),
+            (1, 1, 1)
+        );
+        assert_eq!(f.listing(), ["a/", "a/index.html", "c.html"]);
+        assert!(!hidden.exists());
     }
 
     #[test]
