@@ -558,24 +558,27 @@ pub fn own_page(
             .transpose()
             .map(Value::from)
     };
-    let own: [(&str, Value); OWN_KEYS.len()] = [
-        ("content", body.html.to_value()),
-        ("toc", to_value(&own.toc)?),
-        ("aliases", Value::from(own.aliases)),
-        ("ancestors", to_value(&own.ancestors)?),
-        ("assets", Value::from(own.assets)),
-        ("previous", neighbour(page.previous)?),
-        ("next", neighbour(page.next)?),
+    let own_values = [
+        body.html.to_value(),
+        to_value(&own.toc)?,
+        Value::from(own.aliases),
+        to_value(&own.ancestors)?,
+        Value::from(own.assets),
+        neighbour(page.previous)?,
+        neighbour(page.next)?,
     ];
     let listed = listed.as_map().ok_or("the page has no values")?;
-    let mut map = tera::Map::with_capacity(listed.len() + own.len());
+    let mut map = tera::Map::with_capacity(PAGE_KEYS.len());
+    // Both in the order of PAGE_KEYS: merged, a key looked up only if it is out of place.
+    let mut own = OWN_KEYS.into_iter().zip(own_values).peekable();
+    let mut in_order = listed.iter().peekable();
     for key in PAGE_KEYS {
-        let value = match own.iter().find(|(k, _)| *k == key) {
-            Some((_, value)) => Some(value.clone()),
-            None => listed.get(&tera::value::Key::from(key)).cloned(),
-        };
-        if let Some(value) = value {
+        if let Some((_, value)) = own.next_if(|(k, _)| *k == key) {
             map.insert(key.into(), value);
+        } else if let Some((k, value)) = in_order.next_if(|(k, _)| k.as_str() == Some(key)) {
+            map.insert(k.clone(), value.clone());
+        } else if let Some(value) = listed.get(&tera::value::Key::from(key)) {
+            map.insert(key.into(), value.clone());
         }
     }
     Ok(Value::from(map))
