@@ -152,31 +152,6 @@ impl Stage {
     /// it, which becomes `out_dir` on commit (and is removed if the build fails). When the
     /// last build was killed, its temporary files (or its hidden folder) are removed first.
     pub fn open(out_dir: &Path, state: State) -> Result<Stage, Vec<Diagnostic>> {
-        let created_out_dir = !out_dir.exists();
-        let writing = if created_out_dir {
-            sibling(out_dir, NEW)
-        } else {
-            out_dir.to_path_buf()
-        };
-        let create = || {
-            if created_out_dir {
-                // A link there is removed, not followed.
-                let _ = std::fs::remove_dir_all(&writing);
-                if let Some(parent) = writing.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::create_dir(&writing)
-            } else {
-                Ok(())
-            }
-        };
-        create().map_err(|e| {
-            vec![io_error(
-                out_dir,
-                &e,
-                msg!("cannot create the output folder: {error}", error = e),
-            )]
-        })?;
         let inherited_journal = state.interrupted();
         let earlier = state.earlier_outputs();
         let journal = state.open_journal().map_err(|e| {
@@ -205,6 +180,32 @@ impl Stage {
         }
         // The staging folder of older versions of wemi.
         let _ = std::fs::remove_dir_all(out_dir.join(".wemi-staging"));
+        // Looked at once this build holds the lock: no other build can make it meanwhile.
+        let created_out_dir = !out_dir.exists();
+        let writing = if created_out_dir {
+            sibling(out_dir, NEW)
+        } else {
+            out_dir.to_path_buf()
+        };
+        let create = || {
+            if created_out_dir {
+                // What a killed first build left; a link there is removed, not followed.
+                let _ = std::fs::remove_dir_all(&writing);
+                if let Some(parent) = writing.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::create_dir(&writing)
+            } else {
+                Ok(())
+            }
+        };
+        create().map_err(|e| {
+            vec![io_error(
+                out_dir,
+                &e,
+                msg!("cannot create the output folder: {error}", error = e),
+            )]
+        })?;
         Ok(Stage {
             out_dir: writing,
             new_out_dir: created_out_dir.then(|| out_dir.to_path_buf()),
@@ -232,6 +233,10 @@ impl Stage {
         &self,
         paths: impl IntoIterator<Item = &'p OutputPath>,
     ) -> Result<(), Diagnostic> {
+        if self.new_out_dir.is_some() {
+            // What a first build writes goes (or is removed) with its hidden folder.
+            return Ok(());
+        }
         let mut planned = self.planned.write().unwrap_or_else(PoisonError::into_inner);
         let new: Vec<&OutputPath> = paths
             .into_iter()
@@ -294,6 +299,13 @@ impl Stage {
 
     /// [`Stage::keep`] of bytes as they are.
     fn keep_bytes(&self, path: &OutputPath, bytes: &[u8]) -> Result<OutputFile, Diagnostic> {
+        let target = self.out_dir.join(path.as_str());
+        if self.new_out_dir.is_some() {
+            // Nobody sees this folder before the commit: the file goes straight to its name.
+            self.make_folders(path)?;
+            let file = self.write_new(&target, bytes)?;
+            return Ok(OutputFile::Placed(stamp_of(&file, &target)?));
+        }
         let planned = self
             .planned
             .read()
@@ -301,13 +313,6 @@ impl Stage {
             .contains(path);
         if !planned {
             self.journal(&[path])?;
-        }
-        let target = self.out_dir.join(path.as_str());
-        if self.new_out_dir.is_some() {
-            // Nobody sees this folder before the commit: the file goes straight to its name.
-            self.make_folders(path)?;
-            let file = self.write_new(&target, bytes)?;
-            return Ok(OutputFile::Placed(stamp_of(&file, &target)?));
         }
         let is_new = self.make_folders(path)?
             || match std::fs::symlink_metadata(&target) {
@@ -627,7 +632,8 @@ impl Stage {
                     let full = self.out_dir.join(current);
                     let created = make_folder(&full)?;
                     let current = Folder::new(path.shared(), end);
-                    if created {
+                    // A new output folder goes as a whole if the build fails.
+                    if created && self.new_out_dir.is_none() {
                         self.remember(Created::Folder(current.clone()));
                     }
                     self.folders().insert(current, new || created);

@@ -501,8 +501,17 @@ fn a_build_killed_at_any_moment_leaves_every_file_whole_and_the_next_one_repairs
                 );
             }
         }
-        if mixed.1 > 0 && mixed.1 < new.len() - new.values().filter(|v| v.is_none()).count() {
+        let complete = new.len() - new.values().filter(|v| v.is_none()).count();
+        if mixed.1 > 0 && mixed.1 < complete {
             partial_seen += 1;
+        }
+        if !into_existing {
+            // A first build shows its output folder only once it is complete.
+            assert!(
+                after.is_empty() || mixed.1 == complete,
+                "kill {kill} after {wait} ms: a first build left {} of {complete} files",
+                mixed.1
+            );
         }
         // The next build is of either version: after a build of B was killed, a build of A
         // must also remove the pages only B has, which the killed build may have written.
@@ -525,6 +534,10 @@ fn a_build_killed_at_any_moment_leaves_every_file_whole_and_the_next_one_repairs
             wrong.is_empty(),
             "kill {kill} after {wait} ms, then a build of {}: not repaired: {wrong:?}",
             if next == &site.a { "A" } else { "B" }
+        );
+        assert!(
+            !dir.join(".out.wemi-new").exists(),
+            "kill {kill}: the hidden folder of a killed first build is left"
         );
     }
     // The kills must have landed while files were being written, not only before or after.
