@@ -71,8 +71,9 @@ struct DocumentView<'a> {
     /// as listed, as the `Option`s below are.
     #[serde(skip_serializing_if = "Option::is_none")]
     content: Option<()>,
-    /// `()` holding the key's place: the body's shared summary replaces it.
-    summary: (),
+    /// A page's shared summary; none in a section's until the body's replaces it
+    /// ([`with_body`]).
+    summary: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     toc: Option<&'a [Heading]>,
     word_count: usize,
@@ -86,10 +87,18 @@ struct DocumentView<'a> {
     relative_path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     ancestors: Option<Vec<&'a str>>,
-    /// As `content`: the links of the translations replace it ([`with_fields`]).
-    translations: (),
+    /// A page's links to its translations; none in a section's until they replace it
+    /// ([`with_fields`]).
+    translations: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     assets: Option<Vec<String>>,
+    /// A page's slug (a section has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<&'a str>,
+    /// A page's section (its `relative_path`, none for a page outside any); a section has no
+    /// such key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<Option<&'a str>>,
 }
 
 /// The keys of a page's object for its own template, in order: those of the page as listed,
@@ -212,7 +221,7 @@ fn document_view<'a>(site: &'a Site, doc: &'a Document, path: &str) -> DocumentV
         permalink: config.permalink(path),
         lang: &doc.source.lang,
         content: None,
-        summary: (),
+        summary: Value::none(),
         toc: None,
         word_count: doc.body.word_count,
         reading_time: doc.body.word_count.div_ceil(200).max(1),
@@ -223,8 +232,10 @@ fn document_view<'a>(site: &'a Site, doc: &'a Document, path: &str) -> DocumentV
         extra: &meta.extra,
         relative_path: &doc.source.relative,
         ancestors: None,
-        translations: (),
+        translations: Value::none(),
         assets: None,
+        slug: None,
+        section: None,
     }
 }
 
@@ -527,18 +538,15 @@ fn page_value(
     let section = page
         .section
         .map(|s| site.sections[s].doc.source.relative.as_str());
-    // The page's own fields are added to the document's map: serde's `flatten` would
-    // serialise it key by key as a map, with a new string for every key.
-    let summary = body.summary.as_ref().map(SharedHtml::to_value);
-    Ok(with_fields(
-        to_value(&document_view(site, doc, &page.path))?,
-        [
-            ("summary", summary.into()),
-            ("translations", Value::from(translations)),
-            ("slug", Value::from(page.slug.as_str())),
-            ("section", Value::from(section)),
-        ],
-    ))
+    // One map, made once: the summary and the links are Tera values already, passed through
+    // as they are (the summary shared, not copied).
+    to_value(&DocumentView {
+        summary: body.summary.as_ref().map(SharedHtml::to_value).into(),
+        translations: Value::from(translations),
+        slug: Some(&page.slug),
+        section: Some(section),
+        ..document_view(site, doc, &page.path)
+    })
 }
 
 /// Page `index`, seen as `doc` with `body`, as its own template sees it: `listed`, its value
@@ -558,7 +566,7 @@ pub fn own_page(
             .transpose()
             .map(Value::from)
     };
-    let own_values = [
+    let own = [
         body.html.to_value(),
         to_value(&own.toc)?,
         Value::from(own.aliases),
@@ -568,20 +576,39 @@ pub fn own_page(
         neighbour(page.next)?,
     ];
     let listed = listed.as_map().ok_or("the page has no values")?;
-    let mut map = tera::Map::with_capacity(PAGE_KEYS.len());
-    // Both in the order of PAGE_KEYS: merged, a key looked up only if it is out of place.
-    let mut own = OWN_KEYS.into_iter().zip(own_values).peekable();
-    let mut in_order = listed.iter().peekable();
-    for key in PAGE_KEYS {
-        if let Some((_, value)) = own.next_if(|(k, _)| *k == key) {
-            map.insert(key.into(), value);
-        } else if let Some((k, value)) = in_order.next_if(|(k, _)| k.as_str() == Some(key)) {
-            map.insert(k.clone(), value.clone());
-        } else if let Some(value) = listed.get(&tera::value::Key::from(key)) {
-            map.insert(key.into(), value.clone());
+    to_value(&OwnPage { listed, own })
+}
+
+/// A page as its own template sees it ([`own_page`]): made by serde into one map, the
+/// values passed through as they are.
+struct OwnPage<'a> {
+    /// The page as listed.
+    listed: &'a tera::Map,
+    /// The values of [`OWN_KEYS`], in order.
+    own: [Value; OWN_KEYS.len()],
+}
+
+impl Serialize for OwnPage<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut page = serializer.serialize_struct("page", PAGE_KEYS.len())?;
+        // Both in the order of PAGE_KEYS: merged, a key looked up only if it is out of place.
+        let mut own = OWN_KEYS.iter().zip(&self.own).peekable();
+        let mut in_order = self.listed.iter().peekable();
+        for key in PAGE_KEYS {
+            let value = match own.next_if(|(k, _)| **k == key) {
+                Some((_, value)) => Some(value),
+                None => match in_order.next_if(|(k, _)| k.as_str() == Some(key)) {
+                    Some((_, value)) => Some(value),
+                    None => self.listed.get(&tera::value::Key::from(key)),
+                },
+            };
+            if let Some(value) = value {
+                page.serialize_field(key, value)?;
+            }
         }
+        page.end()
     }
-    Ok(Value::from(map))
 }
 
 /// A diagnostic on `doc`: its values could not be passed to the templates (`error`).
