@@ -6,8 +6,9 @@
 //! killed); a changed file waits under its temporary name. When the output folder does not
 //! exist yet, the build writes its files straight into a hidden folder beside it, which
 //! [`Stage::commit`] renames to the output folder: until then there is no output folder, and
-//! a killed build leaves only that hidden folder, which the next build removes. Before anything is created or
-//! changed, its path is appended to the journal ([`super::state`]). [`Stage::commit`] then
+//! a killed build leaves only that hidden folder, which the next build removes. Otherwise,
+//! before anything is created or changed, its path is appended to the journal
+//! ([`super::state`]). [`Stage::commit`] then
 //! renames the changed files into place and moves the files of earlier builds that are gone
 //! aside, keeping every old version until the new manifest is written: if any step fails,
 //! everything is put back. Dropping a stage that was not committed removes what it created.
