@@ -32,7 +32,9 @@ pub struct Folder {
 
 impl Folder {
     /// Takes the first folder of `.wemi/serve/` of the site at `root` that no other serve
-    /// holds, creating it (and the state folder, ignored by git) when missing.
+    /// holds (creating the state folder, ignored by git, when missing). A folder not there yet
+    /// is made by the first build that commits into it, written whole beside it and renamed
+    /// into place as `wemi build` makes a new output folder.
     pub fn take(root: &Path) -> io::Result<Folder> {
         let state = root.join(layout::STATE_DIR);
         if !state.is_dir() {
@@ -53,11 +55,9 @@ impl Folder {
             if lock.try_lock().is_err() {
                 continue;
             }
-            let dir = base.join(n.to_string());
-            std::fs::create_dir_all(&dir)?;
             return Ok(Folder {
                 root: root.canonicalize()?,
-                dir: dir.canonicalize()?,
+                dir: base.canonicalize()?.join(n.to_string()),
                 _lock: lock,
             });
         }
@@ -124,6 +124,8 @@ mod tests {
         let second = Folder::take(dir.path()).unwrap();
         assert_ne!(first.path(), second.path());
         assert!(first.path().ends_with(".wemi/serve/1"), "{first:?}");
+        // Made whole by the first build that commits, as a new output folder is.
+        assert!(!first.path().exists());
         assert!(dir.path().join(".wemi/.gitignore").is_file());
         let first_path = first.path().to_path_buf();
         drop(first);

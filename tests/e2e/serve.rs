@@ -97,8 +97,9 @@ fn errors_show_an_overlay_until_fixed_and_the_last_good_site_stays() {
 }
 
 /// The rendered site is kept on disk in serve's own folder, `.wemi/serve/<n>/` (as a build
-/// writes it: without the reload script), not in memory; a second serve on the site takes a
-/// folder of its own; a failed build leaves the folder as it was.
+/// writes it: without the reload script, the first time into a hidden folder renamed into
+/// place), not in memory; a second serve on the site takes a folder of its own; a failed build
+/// leaves the folder as it was.
 #[test]
 fn the_served_site_is_kept_in_a_folder_of_serves_own() {
     let site = Site::fixture("basic");
@@ -109,6 +110,10 @@ fn the_served_site_is_kept_in_a_folder_of_serves_own() {
     let on_disk = std::fs::read_to_string(&page).unwrap();
     assert!(on_disk.contains("WeMi Piazzetta"), "{on_disk}");
     assert!(!on_disk.contains("EventSource"), "added when serving only");
+    assert!(
+        !site.root.join(".wemi/serve/.1.wemi-new").exists(),
+        "the folder was written whole beside its place, then renamed"
+    );
     let second = serve(&site);
     let (status, body) = get(second.port, "/spazi/via-piazzetta/");
     assert!(status == 200 && body.contains("WeMi Piazzetta"), "{body}");
