@@ -5,6 +5,8 @@ pub mod feed;
 pub mod search;
 pub mod sitemap;
 
+use std::borrow::Cow;
+
 use crate::base::date::rfc3339;
 use crate::base::error::Diagnostic;
 use crate::content::document::{Document, shown_path};
@@ -14,7 +16,6 @@ use crate::render::view::{ATOM_FILE, RSS_FILE, page_path};
 use crate::site::Site;
 use feed::{Feed, FeedEntry};
 use sitemap::SitemapEntry;
-use std::borrow::Cow;
 
 /// A file made without a template.
 pub struct GeneratedFile {
