@@ -2,48 +2,68 @@
 //!
 //! A file may hold thousands of located things (links, shortcode calls, rows of a table).
 //! Counting the lines from the top of the file for each of them costs the file's length every
-//! time; a [`LineIndex`] finds the line of an offset by binary search among the line starts,
-//! and counts the characters of the column from the last offset it was asked for when that one
-//! is earlier on the same line, so that offsets asked in order cost one pass over the text
-//! however long its lines are.
+//! time. A [`LineIndex`] counts forward from the last offset it located, so that offsets asked
+//! in order cost one pass over the text up to the last of them; the first offset asked out of
+//! order makes it index the line starts, found then by binary search, so that any order costs
+//! one pass plus a search per offset.
 
-/// The line starts of a text, and the last offset located in it.
+use memchr::{memchr_iter, memrchr};
+
+/// A text's lines, located forward from the last offset, then by its line starts once an
+/// offset is asked out of order.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// Byte offset where each line starts: 0, then one after each `\n`.
-    starts: Vec<usize>,
-    /// The last offset located, with its 1-based column.
-    last: (usize, usize),
+    /// Byte offset where each line starts (0, then one after each `\n`): made when an offset
+    /// comes before the last one located.
+    starts: Option<Vec<usize>>,
+    /// The last offset located, with its 1-based line and column.
+    last: (usize, usize, usize),
 }
 
 impl<'a> LineIndex<'a> {
-    /// Indexes the lines of `text` (one pass). The line ends are found with the standard
-    /// library's `memchr` search, many bytes at a time, not byte by byte: every page's body
-    /// is indexed, and this pass showed in the read stage's profile.
+    /// An index of the lines of `text`, which reads nothing yet.
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         LineIndex {
             text,
-            starts,
-            last: (0, 1),
+            starts: None,
+            last: (0, 1, 1),
         }
     }
 
     /// 1-based line and column (in characters) of byte `offset` (the end of the text past it).
     pub fn locate(&mut self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        // The line whose start is the last one at or before `offset`.
-        let line = self.starts.partition_point(|&start| start <= offset);
-        let line_start = self.starts[line - 1];
-        let (from, column) = match self.last {
-            (last, column) if last >= line_start && last <= offset => (last, column),
-            _ => (line_start, 1),
+        let bytes = self.text.as_bytes();
+        let (last, line, column) = self.last;
+        if offset < last && self.starts.is_none() {
+            let ends = memchr_iter(b'\n', bytes).map(|i| i + 1);
+            self.starts = Some(std::iter::once(0).chain(ends).collect());
+        }
+        let (line, column) = match &self.starts {
+            // Forward, counting the lines in between many bytes at a time.
+            None => {
+                let between = &bytes[last..offset];
+                match memrchr(b'\n', between) {
+                    None => (line, column + chars_in(between)),
+                    Some(end) => (
+                        line + memchr_iter(b'\n', between).count(),
+                        1 + chars_in(&between[end + 1..]),
+                    ),
+                }
+            }
+            // The line whose start is the last one at or before `offset`.
+            Some(starts) => {
+                let line = starts.partition_point(|&start| start <= offset);
+                let line_start = starts[line - 1];
+                let (from, column) = match (last, column) {
+                    (last, column) if last >= line_start && last <= offset => (last, column),
+                    _ => (line_start, 1),
+                };
+                (line, column + chars_in(&bytes[from..offset]))
+            }
         };
-        let column = column + chars_in(&self.text.as_bytes()[from..offset]);
-        self.last = (offset, column);
+        self.last = (offset, line, column);
         (line, column)
     }
 }
