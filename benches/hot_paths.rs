@@ -113,6 +113,7 @@ fn prepare() -> RenderedSite {
         drafts: false,
         mode: Mode::Check,
         progress: &Progress::default(),
+        listing: None,
     };
     build::render_site(config, run).unwrap()
 }

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::cache::DocumentCache;
 use crate::content::data;
 use crate::content::document::{self, Document, Rejected};
-use crate::content::source::{self, SourceFile, SourceKind};
+use crate::content::source::{self, Listing, SourceFile, SourceKind};
 use crate::content::theme::{self, Theme};
 use crate::output::assets::Assets;
 use crate::output::{self, Keeping, OutputFile, OutputSet, WriteReport};
@@ -99,6 +99,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         drafts: options.drafts,
         mode: Mode::Check,
         progress: &Progress::default(),
+        listing: None,
     };
     let rendered = render_site(config, run)?;
     let site = &rendered.site;
@@ -142,21 +143,32 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
     let root = absolute(&options.root);
     let out_dir = output_dir(&root, options.output.as_deref())?;
     let state = output::state::State::for_output(&root, &out_dir);
-    let inputs = fingerprint::inputs(&options.root, &(&options.base_url, options.drafts));
-    if let Some((record, files)) = inputs.and_then(|i| state.unchanged_since(&out_dir, i)) {
-        return Ok(BuildReport {
-            pages: record.pages,
-            sections: record.sections,
-            write: WriteReport {
-                unchanged: files,
-                ..WriteReport::default()
-            },
-            elapsed: progress.elapsed(),
-            phases: progress.timings(),
-            warnings: Vec::new(),
-            images: ImageReport::default(),
-        });
-    }
+    let fingerprint = || fingerprint::inputs(&options.root, &(&options.base_url, options.drafts));
+    // With a record of the last build, the inputs' fingerprint may show that there is nothing
+    // to do. Without one it is only kept for the next build, so it is taken while content/ is
+    // listed: both end before any file is read.
+    let (inputs, listing) = if state.has_record() {
+        let inputs = fingerprint();
+        if let Some((record, files)) = inputs.and_then(|i| state.unchanged_since(&out_dir, i)) {
+            return Ok(BuildReport {
+                pages: record.pages,
+                sections: record.sections,
+                write: WriteReport {
+                    unchanged: files,
+                    ..WriteReport::default()
+                },
+                elapsed: progress.elapsed(),
+                phases: progress.timings(),
+                warnings: Vec::new(),
+                images: ImageReport::default(),
+            });
+        }
+        (inputs, None)
+    } else {
+        let list = || source::discover(&options.root, &config);
+        let (inputs, listing) = rayon::join(fingerprint, list);
+        (inputs, Some(listing))
+    };
     let stage = output::Stage::open(&out_dir, state)
         .map_err(Error::site)?
         .publishing(config.publish);
@@ -165,6 +177,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         drafts: options.drafts,
         mode: Mode::Build(&stage),
         progress,
+        listing,
     };
     let mut rendered = render_site(config, run)?;
     progress.start(Phase::Write, rendered.output.len());
@@ -255,6 +268,9 @@ pub struct Run<'a> {
     pub mode: Mode<'a>,
     /// Told how far the run has got.
     pub progress: &'a Progress,
+    /// The files of content/, when they were listed before the run (see [`build`]); `None`:
+    /// the run lists them.
+    pub listing: Option<Listing>,
 }
 
 /// What a run of the pipeline made.
@@ -285,7 +301,15 @@ pub struct RenderedSite {
 pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     let progress = run.progress;
     let mut errors = Vec::new();
-    let inputs = read(&config, run.root, &mut run.mode, progress, &mut errors);
+    let listing = run.listing.take();
+    let inputs = read(
+        &config,
+        run.root,
+        listing,
+        &mut run.mode,
+        progress,
+        &mut errors,
+    );
     let mut warnings = Vec::new();
     // A page with placeholders of `wemi new` is never published: they are errors on a page
     // this run would publish, and warnings on a draft it leaves out (still to be completed)
@@ -374,27 +398,14 @@ struct Inputs {
 fn read(
     config: &Config,
     root: &Path,
+    listing: Option<Listing>,
     mode: &mut Mode,
     progress: &Progress,
     errors: &mut Vec<Diagnostic>,
 ) -> Inputs {
     progress.start(Phase::Read, 0);
-    let content_dir = root.join(layout::CONTENT_DIR);
-    let files = if content_dir.is_dir() {
-        let (files, mut found) = source::discover(&content_dir, config);
-        errors.append(&mut found);
-        files
-    } else {
-        errors.push(
-            Diagnostic::new(
-                Code::ContentMissing,
-                layout::CONTENT_DIR,
-                msg!("the site has no content/ folder"),
-            )
-            .hint(msg!("create content/_index.md for the home page")),
-        );
-        Vec::new()
-    };
+    let (files, mut found) = listing.unwrap_or_else(|| source::discover(root, config));
+    errors.append(&mut found);
     let theme = theme::load(root, config).unwrap_or_else(|mut e| {
         errors.append(&mut e);
         Theme::default()

@@ -71,10 +71,22 @@ impl SourceFile {
     }
 }
 
-/// Lists the files under `content_dir`, classified. Unreadable entries and symlink loops are
-/// diagnostics; the walk goes on past them.
-pub fn discover(content_dir: &Path, config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
-    let root = content_dir.parent().unwrap_or(content_dir);
+/// The files of a site's `content/`, classified, and what went wrong listing them.
+pub type Listing = (Vec<SourceFile>, Vec<Diagnostic>);
+
+/// Lists the files under the `content/` folder of the site at `root`, classified. Unreadable
+/// entries and symlink loops are diagnostics; the walk goes on past them. A site without the
+/// folder has one diagnostic and no files.
+pub fn discover(root: &Path, config: &Config) -> Listing {
+    if !root.join(CONTENT_DIR).is_dir() {
+        let missing = Diagnostic::new(
+            Code::ContentMissing,
+            CONTENT_DIR,
+            msg!("the site has no content/ folder"),
+        )
+        .hint(msg!("create content/_index.md for the home page"));
+        return (Vec::new(), vec![missing]);
+    }
     let (found, mut errors) = fs::walk(root, Path::new(CONTENT_DIR));
     let classified = found.into_iter().map(|file| {
         classify(&file.relative, config).map(|source| SourceFile {

@@ -117,6 +117,12 @@ impl State {
         ))
     }
 
+    /// True when the last build left its record and finished: a build may then find that
+    /// nothing changed since ([`State::unchanged_since`]).
+    pub fn has_record(&self) -> bool {
+        self.manifest.exists() && !self.journal.exists()
+    }
+
     /// True when a journal is there: the last build was killed before it finished.
     pub fn interrupted(&self) -> bool {
         self.journal.exists()

@@ -286,6 +286,7 @@ impl Preview {
             drafts: self.options.drafts,
             mode: Mode::Serve(&mut self.cache, Some(&stage)),
             progress: &Progress::default(),
+            listing: None,
         };
         let rendered = render_site(config, run)?;
         Ok((rendered, stage))

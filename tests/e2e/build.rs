@@ -836,6 +836,7 @@ fn check_keeps_no_rendered_page_in_memory() {
         drafts: false,
         mode: Mode::Check,
         progress: &Progress::default(),
+        listing: None,
     };
     let rendered = render_site(config, run).unwrap();
     let pages: Vec<_> = rendered

@@ -225,6 +225,7 @@ impl Previewer {
             drafts: true,
             mode: Mode::Serve(&mut self.cache, None),
             progress: &Progress::default(),
+            listing: None,
         };
         let rendered = render_site(config, run);
         // The next run reads the file as it is on disk.
