@@ -138,19 +138,19 @@ pub fn deepest(text: &str, limit: usize) -> Option<usize> {
     // The deepest reader in each state: at most one entry per state.
     let mut readers: Vec<(State, usize)> = Vec::new();
     let mut stepped: Vec<(State, usize)> = Vec::new();
-    let mut chars = text.char_indices().peekable();
+    let mut offset = 0;
     let mut line_start = true;
-    while let Some((offset, c)) = chars.next() {
+    while let Some(c) = text[offset..].chars().next() {
         if readers.is_empty() {
-            // No bracket open: skip to the next one.
-            let skip = text[offset..].find(['[', '{'])?;
+            // No bracket open: skip to the next one, many bytes at a time.
+            let skip = memchr::memchr2(b'[', b'{', &text.as_bytes()[offset..])?;
             if skip > 0 {
                 line_start = text[..offset + skip].ends_with(is_break);
-                while chars.next_if(|&(i, _)| i < offset + skip).is_some() {}
+                offset += skip;
                 continue;
             }
         }
-        let next = chars.peek().map(|&(_, c)| c);
+        let next = text[offset + c.len_utf8()..].chars().next();
         // A new reader at a bracket, in case it starts a list or map.
         let new_reader = (c == '[' || c == '{').then_some((State::Token, 1));
         let steps = readers
@@ -168,6 +168,7 @@ pub fn deepest(text: &str, limit: usize) -> Option<usize> {
         }
         std::mem::swap(&mut readers, &mut stepped);
         line_start = is_break(c);
+        offset += c.len_utf8();
     }
     None
 }
