@@ -20,6 +20,12 @@ pub mod yaml;
 /// differ in cost, and small jobs let both cores finish a loop together.
 pub(crate) const PARALLEL_BATCH: usize = 32;
 
+/// Whether `text` holds `needle`, searched many bytes at a time (`str::contains` goes about a
+/// byte at a time): for the searches over every page's whole text.
+pub fn holds(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
 /// A small deterministic generator of numbers for tests of random inputs (no crate): the same
 /// numbers for the same seed, so that a failing case can be run again.
 #[cfg(test)]

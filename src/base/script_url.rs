@@ -27,18 +27,19 @@ const LONGEST: usize = "javascript".len();
 /// decoded: markdown has decoded them already, and templates escape `&`, so `&#106;` stays
 /// text there.
 pub fn scheme(url: &str) -> Option<&'static str> {
-    let mut name = String::with_capacity(LONGEST);
-    for c in url
+    let mut name = [0u8; LONGEST];
+    let chars = url
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-    {
+        .filter(|c| !c.is_whitespace() && !c.is_control());
+    for (len, c) in chars.enumerate() {
         if c == ':' {
-            return SCRIPT_SCHEMES.into_iter().find(|s| *s == name);
+            let name = &name[..len];
+            return SCRIPT_SCHEMES.into_iter().find(|s| s.as_bytes() == name);
         }
-        if name.len() == LONGEST || !c.is_ascii_alphabetic() {
+        if len == LONGEST || !c.is_ascii_alphabetic() {
             return None;
         }
-        name.push(c.to_ascii_lowercase());
+        name[len] = c.to_ascii_lowercase() as u8;
     }
     None
 }

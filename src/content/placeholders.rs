@@ -21,6 +21,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, Parser};
 
 use crate::base::error::{Code, Diagnostic};
+use crate::base::holds;
 use crate::base::i18n::msg;
 use crate::base::position::LineIndex;
 use crate::base::yaml::{self, Node, NodeValue, YamlValue};
@@ -270,7 +271,7 @@ fn field_paths(lines: &[&str], wanted: impl Fn(usize) -> bool) -> Vec<Option<Str
 /// The HTML comments `<!-- DA COMPLETARE …` of the body (`text[body_start..]`), outside code.
 fn in_body(path: &Path, text: &str, body_start: usize) -> Vec<Diagnostic> {
     let body = &text[body_start..];
-    if !body.contains(BODY_START) {
+    if !holds(body, BODY_START) {
         return Vec::new();
     }
     let mut lines = LineIndex::new(text);

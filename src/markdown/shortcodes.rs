@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::base::holds;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::markup::numbered_placeholders;
@@ -117,7 +118,7 @@ pub struct Extracted<'b> {
 /// code is for markdown to say (see [`crate::markdown::render_body`]), which puts the calls it
 /// finds in code back as written. A call is on one line.
 pub fn extract(body: &str) -> Extracted<'_> {
-    if !body.contains("{{") {
+    if !holds(body, "{{") {
         return Extracted {
             text: Cow::Borrowed(body),
             calls: Vec::new(),
