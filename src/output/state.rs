@@ -321,4 +321,19 @@ mod tests {
         assert!(!state.interrupted());
         assert!(!out.join(LEGACY_MANIFEST).exists());
     }
+
+    #[test]
+    fn only_a_finished_build_leaves_a_record_to_compare_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        let state = State::for_output(dir.path(), &out);
+        assert!(!state.has_record(), "no build yet");
+        state.write_manifest(None, 0, &["a.html"]).unwrap();
+        assert!(state.has_record());
+        drop(state.open_journal().unwrap());
+        assert!(!state.has_record(), "a build was killed after the manifest");
+        state.finish();
+        assert!(state.has_record());
+    }
 }
