@@ -580,6 +580,27 @@ fn a_template_that_recurses_for_ever_is_a_bounded_clear_error() {
 }
 
 #[test]
+fn a_site_without_content_is_told_what_to_create() {
+    // Both a first build (content/ listed beside the fingerprint) and one after a build
+    // (listed when read) say the same.
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    fs::remove_dir_all(site.root.join("content")).unwrap();
+    let after_a_build = site.build_err(&[], 1);
+    fs::remove_dir_all(site.root.join("public")).unwrap();
+    fs::remove_dir_all(site.root.join(".wemi")).unwrap();
+    let first = site.build_err(&[], 1);
+    for stderr in [&after_a_build, &first] {
+        assert!(
+            stderr.contains("error[content.missing]: content: the site has no content/ folder"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("create content/_index.md"), "{stderr}");
+    }
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
 fn a_missing_theme_is_named_with_the_fix() {
     let site = Site::fixture("basic");
     let yaml = fs::read_to_string(site.root.join("site.yaml")).unwrap();
