@@ -19,6 +19,12 @@ pub fn escape_attr(text: &str) -> String {
 }
 
 fn escape_with(text: &str, attribute: bool) -> String {
+    // Most texts (URLs, titles) have nothing to escape or drop: one look at their bytes. `\t`
+    // and `\n` are below a space, and U+FFFE and U+FFFF start with 0xEF.
+    let plain = |b: &u8| !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0..=0x1f | 0xef);
+    if text.as_bytes().iter().all(plain) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -76,6 +82,25 @@ mod tests {
         assert_eq!(escape("a\tb\nc\rd\u{0}e\u{1f}f\u{FFFE}"), "a\tb\nc&#13;def");
         assert_eq!(escape_attr("a\tb\nc"), "a&#9;b&#10;c");
         assert_eq!(escape("città – ☕"), "città – ☕");
+    }
+
+    #[test]
+    fn texts_with_nothing_to_escape_come_back_as_they_are_and_others_do_not() {
+        let url = "https://wemi.example.org/spazi/via-piazzetta/?p=2";
+        assert_eq!(escape(url), url);
+        assert_eq!(
+            escape("\u{F000}\u{FFFD}\u{7f}\u{85}"),
+            "\u{F000}\u{FFFD}\u{7f}\u{85}"
+        );
+        for (c, escaped) in [
+            ('&', "&amp;"),
+            ('<', "&lt;"),
+            ('>', "&gt;"),
+            ('"', "&quot;"),
+        ] {
+            assert_eq!(escape(&format!("{url}{c}")), format!("{url}{escaped}"));
+        }
+        assert_eq!(escape(&format!("{url}\u{1}\u{FFFF}")), url);
     }
 
     #[test]
