@@ -213,6 +213,21 @@ mod tests {
     }
 
     #[test]
+    fn texts_in_any_script_are_read_by_whole_characters() {
+        // Letters of two, three and four bytes before, between and inside the brackets, and
+        // a line break of three bytes (U+2028): the offsets found are those of the `[`.
+        for text in [
+            "città: [perché, [[è]]] # ☕\n",
+            "😀😀: [€ [é [x]]]\n",
+            "a: [\u{2028}ü, [\u{2028}[ß]]]\n",
+        ] {
+            let third = text.match_indices('[').nth(2).map(|(i, _)| i);
+            assert_eq!(deepest(text, 2), third, "{text}");
+            assert_eq!(deepest(text, 3), None, "{text}");
+        }
+    }
+
+    #[test]
     fn brackets_outside_lists_may_only_seem_deeper() {
         // In a block text, brackets are letters; taken as possible starts, they add up only
         // when they are left open.
