@@ -232,11 +232,13 @@ pub fn read(source: SourceFile, config: &Config) -> Result<Document, Rejected> {
 
 /// The text of a page or section file; an error when it cannot be read or is not UTF-8.
 pub fn read_text(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
-    // Read into a buffer that holds most pages whole, rather than asking the file's size first
-    // as `fs::read` does: one system call less per file. Longer files grow it as they are read.
+    // Read into a buffer that holds most pages whole, rather than asking the file's size and
+    // position first as `File::read_to_end` does: two system calls less per file. Through
+    // `take`, the plain reading loop runs; longer files grow the buffer as they are read.
     const MOST_PAGES: usize = 16 * 1024;
     let mut bytes = Vec::with_capacity(MOST_PAGES);
-    let read = std::fs::File::open(&source.path).and_then(|mut file| file.read_to_end(&mut bytes));
+    let read = std::fs::File::open(&source.path)
+        .and_then(|file| file.take(u64::MAX).read_to_end(&mut bytes));
     read.map_err(|err| {
         vec![Diagnostic::new(
             Code::io(&err),
