@@ -413,12 +413,12 @@ impl Config {
 
     /// The root-relative URL (with the base path) of a site path such as `spazi/x/`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+        [self.base_path.as_str(), path.trim_start_matches('/')].concat()
     }
 
     /// The absolute URL of a site path such as `spazi/x/`.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        [self.base_url.as_str(), path.trim_start_matches('/')].concat()
     }
 }
 
