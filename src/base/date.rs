@@ -215,22 +215,25 @@ pub fn format(text: &str, format: DateFormat, lang: &str) -> Result<String, Text
         _ => None,
     };
     let english = lang == "en";
-    let month = usize::try_from(date.month() - 1).unwrap_or(0);
-    let weekday = usize::try_from(date.weekday().to_monday_zero_offset()).unwrap_or(0);
-    let day = if !english && date.day() == 1 {
-        "1°".to_string()
-    } else {
-        date.day().to_string()
+    let long = || {
+        let month = usize::try_from(date.month() - 1).unwrap_or(0);
+        match (english, date.day()) {
+            (true, day) => format!("{day} {} {}", MONTHS_EN[month], date.year()),
+            (false, 1) => format!("1° {} {}", MONTHS_IT[month], date.year()),
+            (false, day) => format!("{day} {} {}", MONTHS_IT[month], date.year()),
+        }
     };
-    let long = if english {
-        format!("{} {} {}", date.day(), MONTHS_EN[month], date.year())
-    } else {
-        format!("{day} {} {}", MONTHS_IT[month], date.year())
+    let weekday = || {
+        let index = usize::try_from(date.weekday().to_monday_zero_offset()).unwrap_or(0);
+        if english {
+            WEEKDAYS_EN[index]
+        } else {
+            WEEKDAYS_IT[index]
+        }
     };
     Ok(match format {
-        DateFormat::Long => long,
-        DateFormat::Full if english => format!("{} {long}", WEEKDAYS_EN[weekday]),
-        DateFormat::Full => format!("{} {long}", WEEKDAYS_IT[weekday]),
+        DateFormat::Long => long(),
+        DateFormat::Full => format!("{} {}", weekday(), long()),
         DateFormat::Short => format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()),
         DateFormat::Iso => date.to_string(),
         DateFormat::Time => time.unwrap_or("00:00").to_string(),
@@ -333,6 +336,15 @@ mod tests {
             format("2019-02-01", DateFormat::Long, "en").unwrap(),
             "1 February 2019"
         );
+        assert_eq!(
+            format("2019-02-01", DateFormat::Full, "it").unwrap(),
+            "venerdì 1° febbraio 2019"
+        );
+        assert_eq!(
+            format("2019-02-01", DateFormat::Full, "en").unwrap(),
+            "Friday 1 February 2019"
+        );
+        assert_eq!(format(d, DateFormat::Iso, "it").unwrap(), "2018-10-26");
         assert!(format("ieri", DateFormat::Long, "it").is_err());
     }
 
