@@ -28,8 +28,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 // As the `wemi` binary: its allocator is part of what the floor's work costs.
+#[path = "../src/allocator.rs"]
+mod allocator;
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::MiMalloc = allocator::MiMalloc;
 
 /// A file to write: its path under the output folder and its bytes.
 struct OutputFile {

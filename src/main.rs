@@ -1,9 +1,11 @@
 //! The `wemi` binary: parses the command line and hands over to the library.
 
+mod allocator;
+
 // A build allocates many small, short-lived values on every thread; mimalloc's per-thread
 // heaps make that much cheaper than the system allocator (see the README's "Speed").
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::MiMalloc = allocator::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     // With transparent huge pages the allocator's memory is taken from the system 2 MiB at a

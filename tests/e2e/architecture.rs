@@ -11,7 +11,8 @@
 //! from), unless its own code uses a re-exported name (any identifier of that name counts,
 //! even a local one).
 //! Inline modules (`mod tests { … }`) are modules of their own, children of their file's.
-//! `lib.rs`, `main.rs` and `fuzz.rs` stand outside the stages and may import from any.
+//! `lib.rs`, `main.rs` and `fuzz.rs` stand outside the stages and may import from any;
+//! `allocator.rs` is the binary's, not the library's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -451,10 +452,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The module a file under `src/` holds; `None` for `main.rs`, the binary's own crate.
+/// The module a file under `src/` holds; `None` for the binary's own crate: `main.rs` and
+/// `allocator.rs`, its module.
 fn file_module(file: &str) -> Option<ModPath> {
     let stem = file.strip_suffix(".rs")?;
-    if stem == "main" {
+    if stem == "main" || stem == "allocator" {
         return None;
     }
     let mut parts: ModPath = stem.split('/').map(str::to_string).collect();
