@@ -196,10 +196,15 @@ fn netlify_s_command_downloads_checks_and_runs_a_release_for_the_site_s_address(
         &dist,
     );
     let site = Site::fixture("basic");
+    // The command's own temporary folder, to see that it leaves nothing behind.
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir(&scratch).unwrap();
+    let left_behind = || std::fs::read_dir(&scratch).unwrap().count();
     let netlify = |context: &str| {
         Command::new("bash")
             .args(["-c", &netlify_command()])
             .current_dir(&site.root)
+            .env("TMPDIR", &scratch)
             .env("WEMI_RELEASE", format!("file://{}", dist.display()))
             .env("CONTEXT", context)
             .env("URL", "https://wemi.example.org/sottosito")
@@ -214,6 +219,7 @@ fn netlify_s_command_downloads_checks_and_runs_a_release_for_the_site_s_address(
         assert_success(&netlify(context));
         let canonical = attrs(&site.html("index.html"), "link[rel=canonical]", "href");
         assert_eq!(canonical, [address], "{context}");
+        assert_eq!(left_behind(), 0, "the download was left in TMPDIR");
     }
 
     // A package that does not match its checksum is not run.
@@ -222,6 +228,7 @@ fn netlify_s_command_downloads_checks_and_runs_a_release_for_the_site_s_address(
     assert!(!out.status.success(), "a changed package was run");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("did NOT match"), "{said}");
+    assert_eq!(left_behind(), 0, "the download was left in TMPDIR");
 }
 
 #[test]
