@@ -83,7 +83,7 @@ impl State {
     /// files it wrote into `out_dir` are as it left them: what it recorded and how many files
     /// it wrote.
     pub fn unchanged_since(&self, out_dir: &Path, inputs: u64) -> Option<(Record, usize)> {
-        if self.journal.exists() {
+        if self.interrupted() {
             return None;
         }
         let text = std::fs::read_to_string(&self.manifest).ok()?;
@@ -120,7 +120,7 @@ impl State {
     /// True when the last build left its record and finished: a build may then find that
     /// nothing changed since ([`State::unchanged_since`]).
     pub fn has_record(&self) -> bool {
-        self.manifest.exists() && !self.journal.exists()
+        self.manifest.exists() && !self.interrupted()
     }
 
     /// True when a journal is there: the last build was killed before it finished.
