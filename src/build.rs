@@ -347,7 +347,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
 
     progress.start(Phase::Finish, 0);
     let images = Arc::new(Images::new(&site, &theme, run.root));
-    let bodies = finish(
+    let (bodies, shortcode_values) = finish(
         &site,
         &unparsed,
         &theme,
@@ -360,7 +360,11 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
     };
 
     progress.start(Phase::Views, 0);
-    let values = view::build(&site, &bodies).map_err(Error::site)?;
+    let values = match shortcode_values {
+        Some(values) => view::with_sections(values, &site, &bodies),
+        None => view::build(&site, &bodies),
+    }
+    .map_err(Error::site)?;
     let renderer = templates.renderer(&site, &values.pages, &values.sections, &images);
     let copies = Copies {
         theme: &theme,
@@ -510,6 +514,10 @@ fn without_drafts(mut inputs: Inputs, drafts: bool) -> Inputs {
 /// body. Shortcodes are rendered only on a site without errors so far (a call may look up
 /// any page) whose templates loaded; otherwise their names (and, when the templates loaded,
 /// their arguments) alone are checked.
+///
+/// With the bodies come the values made for the shortcodes to see, when they are still
+/// right for the final bodies but for the sections' ([`view::with_sections`]): when no
+/// page's summary changed, the one part of a body a page's value holds.
 fn finish(
     site: &Site,
     unparsed: &[Rejected],
@@ -517,7 +525,7 @@ fn finish(
     templates: Option<&Templates>,
     images: &Arc<Images>,
     errors: &mut Vec<Diagnostic>,
-) -> Bodies {
+) -> (Bodies, Option<SiteValues>) {
     let unparsed_files = Unparsed::new(unparsed.iter().map(|r| &r.source));
     for rejected in unparsed {
         let (_, mut link_errors) =
@@ -531,24 +539,26 @@ fn finish(
     errors.append(&mut link_errors);
     let Some(templates) = templates.filter(|_| whole) else {
         errors.append(&mut bodies::check_calls(site, theme, templates));
-        return bodies;
+        return (bodies, None);
     };
     if !Bodies::have_shortcodes(site) {
-        return bodies;
+        return (bodies, None);
     }
     // Shortcodes see the pages as they are before shortcodes are rendered.
     match view::build(site, &bodies) {
         Ok(values) => {
+            let summaries = bodies.shortcode_summaries(site);
             let (bodies, mut shortcode_errors) = bodies.with_shortcodes(
                 site,
                 &templates.renderer(site, &values.pages, &values.sections, images),
             );
             errors.append(&mut shortcode_errors);
-            bodies
+            let kept = bodies.same_summaries(&summaries).then_some(values);
+            (bodies, kept)
         }
         Err(mut e) => {
             errors.append(&mut e);
-            bodies
+            (bodies, None)
         }
     }
 }

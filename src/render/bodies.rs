@@ -76,6 +76,22 @@ impl Bodies {
         site.documents().any(|doc| !doc.shortcodes.is_empty())
     }
 
+    /// The summary of each page of `site` that calls a shortcode, with its index: what
+    /// [`Bodies::with_shortcodes`] may change of the bodies that values of pages hold.
+    pub fn shortcode_summaries(&self, site: &Site) -> Vec<(usize, Option<SharedHtml>)> {
+        (site.pages.iter().zip(&self.pages).enumerate())
+            .filter(|(_, (page, _))| !page.doc.shortcodes.is_empty())
+            .map(|(i, (_, body))| (i, body.summary.clone()))
+            .collect()
+    }
+
+    /// Whether these bodies' pages have the `summaries` ([`Bodies::shortcode_summaries`]).
+    pub fn same_summaries(&self, summaries: &[(usize, Option<SharedHtml>)]) -> bool {
+        summaries
+            .iter()
+            .all(|(i, summary)| self.pages[*i].summary == *summary)
+    }
+
     /// These bodies (of `site`) with their shortcodes rendered by `renderer`, and an error
     /// per call that failed (its body then stays as it was).
     pub fn with_shortcodes(self, site: &Site, renderer: &Renderer) -> (Bodies, Vec<Diagnostic>) {

@@ -378,6 +378,22 @@ pub fn build(site: &Site, bodies: &Bodies) -> Result<SiteValues, Vec<Diagnostic>
     })
 }
 
+/// `values`, made by [`build`] from other bodies of `site` whose pages had the same
+/// summaries as `bodies` (the one part of a body a page's value holds), with the sections'
+/// values made again from `bodies`: what [`build`] would make from `bodies`.
+pub fn with_sections(
+    values: SiteValues,
+    site: &Site,
+    bodies: &Bodies,
+) -> Result<SiteValues, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let sections = section_values(site, &bodies.sections, &values.pages, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SiteValues { sections, ..values })
+}
+
 /// `view`, or `none` with an error on `doc` when Tera cannot hold it.
 fn value_or_error(
     doc: &Document,

@@ -276,6 +276,50 @@ fn shortcodes_render_theme_templates() {
     assert_eq!(texts(&page, ".content figcaption"), ["Ingresso"]);
 }
 
+/// Shortcodes see the site's values as they are before shortcodes are rendered; the templates
+/// then see the final bodies: the section's own text with its shortcode, and each page's
+/// summary as rendered, whether a shortcode is in it or after it.
+#[test]
+fn templates_see_bodies_with_shortcodes_rendered_in_summaries_and_sections() {
+    let site = Site::fixture("listings");
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}\
+         <div class=\"intro\">{{ section.content | safe }}</div>\
+         <ol>{% for p in section.pages %}<li data-title=\"{{ p.title }}\">{{ p.summary | safe }}</li>{% endfor %}</ol>\
+         {% endblock %}",
+    );
+    site.write(
+        "content/spazi/_index.md",
+        "---\ntitle: Spazi\nsort_by: title\n---\nIl primo: {{ card(spazio=\"via-piazzetta\") }}\n",
+    );
+    let cards = |page: &Html, selector: &str| texts(page, &format!("{selector} div.card a"));
+    let summary = |page: &Html, title: &str| texts(page, &format!("li[data-title=\"{title}\"]"));
+
+    // No summary holds a shortcode: Ornato's comes before its card.
+    site.build_ok(&[]);
+    let spazi = site.html("spazi/index.html");
+    assert_eq!(cards(&spazi, ".intro"), ["Piazzetta"]);
+    assert_eq!(cards(&spazi, "li"), Vec::<String>::new());
+    let ornato = summary(&spazi, "Ornato").concat();
+    assert!(
+        ornato.starts_with("Vedi anche Piazzetta e le notizie"),
+        "{ornato}"
+    );
+
+    // Brera's summary does.
+    site.write(
+        "content/spazi/brera.md",
+        "---\ntitle: Brera\n---\nVicino a {{ card(spazio=\"ornato\") }} in centro.\n\nAltro.\n",
+    );
+    site.build_ok(&[]);
+    let spazi = site.html("spazi/index.html");
+    assert_eq!(cards(&spazi, ".intro"), ["Piazzetta"]);
+    assert_eq!(cards(&spazi, "li[data-title=Brera]"), ["Ornato"]);
+    assert_eq!(summary(&spazi, "Ornato").concat(), ornato);
+    assert!(!spazi.html().contains("WEMISHORTCODE"));
+}
+
 #[test]
 fn shortcode_errors_point_into_the_markdown() {
     let site = Site::fixture("listings");
