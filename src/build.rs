@@ -365,7 +365,7 @@ pub fn render_site(config: Config, mut run: Run) -> Result<RenderedSite> {
         None => view::build(&site, &bodies),
     }
     .map_err(Error::site)?;
-    let renderer = templates.renderer(&site, &values.pages, &values.sections, &images);
+    let renderer = templates.renderer(&site, values.views(), &images);
     let copies = Copies {
         theme: &theme,
         theme_assets: &theme_assets,
@@ -548,10 +548,8 @@ fn finish(
     match view::build(site, &bodies) {
         Ok(values) => {
             let summaries = bodies.shortcode_summaries(site);
-            let (bodies, mut shortcode_errors) = bodies.with_shortcodes(
-                site,
-                &templates.renderer(site, &values.pages, &values.sections, images),
-            );
+            let (bodies, mut shortcode_errors) =
+                bodies.with_shortcodes(site, &templates.renderer(site, values.views(), images));
             errors.append(&mut shortcode_errors);
             let kept = bodies.same_summaries(&summaries).then_some(values);
             (bodies, kept)

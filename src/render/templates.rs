@@ -1,6 +1,6 @@
 //! The theme's templates in Tera 2: loaded and checked once ([`Templates`]), then made into a
 //! [`Renderer`] for the values of a site, with wemi's functions (`get_page`, `get_section`,
-//! `url`, `asset`, `asset_integrity`, `trans`, `resize_image`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
+//! `get_taxonomy`, `url`, `asset`, `asset_integrity`, `trans`, `resize_image`) and filters (`date`, `tel`, `json_ld`, and `json` and `csv` for the
 //! files that Tera does not escape).
 //!
 //! A template error becomes a diagnostic naming the template file, its line and column, and
@@ -124,18 +124,12 @@ impl Templates {
         &self.tera
     }
 
-    /// A renderer of these templates for `site`, whose pages and sections templates see as
-    /// `pages` and `sections` (their values, in the order of the site's), and whose
-    /// `resize_image` notes in `images` the versions it gives.
-    pub fn renderer(
-        &self,
-        site: &Site,
-        pages: &[Value],
-        sections: &[Value],
-        images: &Arc<Images>,
-    ) -> Renderer {
+    /// A renderer of these templates for `site`, whose pages, sections and taxonomies
+    /// templates see as `values` (`SiteValues`' in their order), and whose `resize_image`
+    /// notes in `images` the versions it gives.
+    pub fn renderer(&self, site: &Site, values: SiteViews, images: &Arc<Images>) -> Renderer {
         let mut tera = self.tera.clone();
-        let lookups = Lookups::new(site, pages, sections);
+        let lookups = Lookups::new(site, values);
         register_lookups(&mut tera, lookups, &self.own_errors);
         register_resize_image(
             &mut tera,
@@ -328,7 +322,19 @@ fn joined(parts: &[Text]) -> Text {
     }
 }
 
-/// What `get_page` and `get_section` find.
+/// The values of a site's pages, sections and taxonomies (`(taxonomy, terms)`), in the order
+/// of the site's, as the view stage made them.
+#[derive(Clone, Copy)]
+pub struct SiteViews<'a> {
+    /// One per page.
+    pub pages: &'a [Value],
+    /// One per section.
+    pub sections: &'a [Value],
+    /// One per taxonomy index: the taxonomy and its terms.
+    pub taxonomies: &'a [(Value, Vec<Value>)],
+}
+
+/// What `get_page`, `get_section` and `get_taxonomy` find.
 #[derive(Default)]
 struct Lookups {
     /// Every lookup key of a page or section → its index in the site's pages, then sections.
@@ -337,20 +343,37 @@ struct Lookups {
     pages: Arc<[Value]>,
     /// The sections' values, by path relative to `content/`.
     sections: Arc<HashMap<String, Value>>,
+    /// Every taxonomy of the site by name: its values by language (those it has pages in,
+    /// and the site's language).
+    taxonomies: Arc<HashMap<String, HashMap<String, Value>>>,
+    /// The site's language, for `get_taxonomy` called outside a page.
+    language: String,
 }
 
 impl Lookups {
-    fn new(site: &Site, pages: &[Value], sections: &[Value]) -> Lookups {
+    fn new(site: &Site, values: SiteViews) -> Lookups {
+        let mut taxonomies: HashMap<String, HashMap<String, Value>> = (site.config.taxonomies)
+            .iter()
+            .map(|t| (t.name.clone(), HashMap::new()))
+            .collect();
+        for (index, (value, _)) in site.taxonomies.iter().zip(values.taxonomies) {
+            let name = &site.config.taxonomies[index.taxonomy].name;
+            if let Some(by_lang) = taxonomies.get_mut(name) {
+                by_lang.insert(index.lang.clone(), value.clone());
+            }
+        }
         Lookups {
             keys: site.links.keys(),
-            pages: pages.into(),
+            pages: values.pages.into(),
             sections: Arc::new(
                 site.sections
                     .iter()
-                    .zip(sections)
+                    .zip(values.sections)
                     .map(|(s, v)| (s.doc.source.relative.clone(), v.clone()))
                     .collect(),
             ),
+            taxonomies: Arc::new(taxonomies),
+            language: site.config.language.clone(),
         }
     }
 }
@@ -361,6 +384,8 @@ fn register_lookups(tera: &mut Tera, lookups: Lookups, own: &OwnErrors) {
         keys,
         pages,
         sections,
+        taxonomies,
+        language,
     } = lookups;
     let errors = own.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
@@ -389,6 +414,26 @@ fn register_lookups(tera: &mut Tera, lookups: Lookups, own: &OwnErrors) {
                 path = key
             ))
         })
+    });
+    let errors = own.clone();
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, state: &State| {
+        let kind: &str = kwargs.must_get("kind")?;
+        let lang = lang_argument(&kwargs, state, &language)?;
+        let required = kwargs.get::<bool>("required")?.unwrap_or(true);
+        let Some(by_lang) = taxonomies.get(kind) else {
+            if !required {
+                return Ok(Value::none());
+            }
+            let mut names: Vec<&str> = taxonomies.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            return Err(errors.raise(msg!(
+                "get_taxonomy: the site has no taxonomy `{kind}` (its taxonomies: {names})",
+                kind = kind,
+                names = names.join(", ")
+            )));
+        };
+        // A taxonomy no page of the language uses has no terms there.
+        Ok(by_lang.get(&lang).cloned().unwrap_or_else(Value::none))
     });
 }
 

@@ -23,6 +23,7 @@ use crate::config::{Config, MenuItem};
 use crate::content::document::{Document, Taxonomies, shown_path};
 use crate::markdown::{Heading, SharedHtml};
 use crate::render::bodies::{Bodies, Body};
+use crate::render::templates::SiteViews;
 use crate::site::{Site, lang_prefix};
 
 #[derive(Serialize)]
@@ -205,6 +206,17 @@ pub struct SiteValues {
     /// One per taxonomy index, in the order of [`Site::taxonomies`]: `(taxonomy, terms)`,
     /// each term carrying all its pages.
     pub taxonomies: Vec<(Value, Vec<Value>)>,
+}
+
+impl SiteValues {
+    /// These values, as a renderer takes them.
+    pub fn views(&self) -> SiteViews<'_> {
+        SiteViews {
+            pages: &self.pages,
+            sections: &self.sections,
+            taxonomies: &self.taxonomies,
+        }
+    }
 }
 
 /// The view of `doc`, published at `path`, without the fields only its own template sees:

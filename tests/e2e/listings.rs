@@ -320,6 +320,49 @@ fn templates_see_bodies_with_shortcodes_rendered_in_summaries_and_sections() {
     assert!(!spazi.html().contains("WEMISHORTCODE"));
 }
 
+/// `get_taxonomy` gives any template a taxonomy as its list page sees it, in the language
+/// asked (none in one no page uses); a name the site does not declare is an error naming those
+/// it does, or none with `required=false`.
+#[test]
+fn get_taxonomy_gives_a_taxonomy_with_its_terms_to_any_template() {
+    let site = Site::fixture("listings");
+    site.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block main %}\
+         {% set t = get_taxonomy(kind=\"municipio\") %}<h1>{{ t.title }}</h1>\
+         <ul class=\"terms\">{% for term in t.terms %}<li><a href=\"{{ term.path }}\">{{ term.title }}</a> \
+         <span class=\"count\">{{ term.count }}</span></li>{% endfor %}</ul>\
+         {% if get_taxonomy(kind=\"tags\", lang=\"en\") is none %}<p class=\"none\">en</p>{% endif %}\
+         {% if get_taxonomy(kind=\"nessuna\", required=false) is none %}<p class=\"none\">nessuna</p>{% endif %}\
+         {% endblock %}",
+    );
+    site.build_ok(&[]);
+    let home = site.html("index.html");
+    let list = site.html("municipio/index.html");
+    assert_eq!(texts(&home, "h1"), texts(&list, "h1"));
+    for selector in [".terms a", ".terms .count"] {
+        assert_eq!(texts(&home, selector), texts(&list, selector), "{selector}");
+    }
+    assert_eq!(
+        attrs(&home, ".terms a", "href"),
+        attrs(&list, ".terms a", "href")
+    );
+    assert!(!texts(&home, ".terms a").is_empty());
+    assert_eq!(texts(&home, "p.none"), ["en", "nessuna"]);
+
+    site.write(
+        "templates/index.html",
+        "{% set t = get_taxonomy(kind=\"municipi\") %}{{ t.title }}",
+    );
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.contains(
+            "get_taxonomy: the site has no taxonomy `municipi` (its taxonomies: municipio, tags)"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn shortcode_errors_point_into_the_markdown() {
     let site = Site::fixture("listings");

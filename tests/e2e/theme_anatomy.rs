@@ -430,3 +430,62 @@ fn every_card_shortcode_of_the_news_shows_its_space() {
     }
     assert!(calls > 0, "the real site's news call no card any more");
 }
+
+/// A long news listing, 113 items on 12 pages: each page links to the first, the last and the
+/// pages beside it, not to every other (the pages would grow with the listing's length), and
+/// its topics are the terms of `tags`, as the taxonomy's own page lists them.
+#[test]
+fn a_long_news_listing_links_a_handful_of_its_pages_and_the_topics_of_tags() {
+    let site = Site::real();
+    for i in 0..110 {
+        site.write(
+            &format!("content/notizie/prova-{i}.md"),
+            format!(
+                "---\ntitle: \"Prova {i}\"\ndescription: \"Una notizia di prova.\"\n\
+                 date: 2019-01-{:02}\ntags: [prova-{}]\n---\nTesto.\n",
+                i % 28 + 1,
+                i % 4
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let numbers = |path: &str| {
+        let doc = site.html(path);
+        let current = texts(&doc, ".pagination__list a[aria-current] ");
+        (texts(&doc, ".pagination__list a:not([rel])"), current)
+    };
+    let shown = |numbers: &[u32]| -> Vec<String> {
+        numbers.iter().map(|n| format!("Pagina {n}")).collect()
+    };
+    assert_eq!(
+        numbers("notizie/index.html"),
+        (shown(&[1, 2, 12]), shown(&[1]))
+    );
+    assert_eq!(
+        numbers("notizie/page/2/index.html"),
+        (shown(&[1, 2, 3, 12]), shown(&[2]))
+    );
+    assert_eq!(
+        numbers("notizie/page/6/index.html"),
+        (shown(&[1, 5, 6, 7, 12]), shown(&[6]))
+    );
+    assert_eq!(
+        numbers("notizie/page/11/index.html"),
+        (shown(&[1, 10, 11, 12]), shown(&[11]))
+    );
+    assert_eq!(
+        numbers("notizie/page/12/index.html"),
+        (shown(&[1, 11, 12]), shown(&[12]))
+    );
+
+    let tags = site.html("tags/index.html");
+    let listing = site.html("notizie/page/6/index.html");
+    let topics = "nav.topic-nav a[data-element=news-category-link]";
+    assert_eq!(
+        attrs(&listing, topics, "href"),
+        attrs(&tags, ".term-list a", "href")
+    );
+    let names = texts(&listing, topics);
+    assert!(names.contains(&"Prova 3".to_string()), "{names:?}");
+    assert!(names.contains(&"#SostieneMilano".to_string()), "{names:?}");
+}

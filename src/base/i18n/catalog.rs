@@ -1073,6 +1073,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "get_section: la sezione content/{path} non esiste",
     ),
     (
+        "get_taxonomy: the site has no taxonomy `{kind}` (its taxonomies: {names})",
+        "get_taxonomy: il sito non ha la tassonomia `{kind}` (le sue tassonomie: {names})",
+    ),
+    (
         "date: unknown format `{format}` (use long, full, short, time or iso)",
         "date: formato sconosciuto `{format}` (usa long, full, short, time o iso)",
     ),
