@@ -125,8 +125,8 @@ impl Templates {
     }
 
     /// A renderer of these templates for `site`, whose pages, sections and taxonomies
-    /// templates see as `values` (`SiteValues`' in their order), and whose `resize_image`
-    /// notes in `images` the versions it gives.
+    /// templates see as `values`, and whose `resize_image` notes in `images` the versions it
+    /// gives.
     pub fn renderer(&self, site: &Site, values: SiteViews, images: &Arc<Images>) -> Renderer {
         let mut tera = self.tera.clone();
         let lookups = Lookups::new(site, values);
@@ -322,8 +322,8 @@ fn joined(parts: &[Text]) -> Text {
     }
 }
 
-/// The values of a site's pages, sections and taxonomies (`(taxonomy, terms)`), in the order
-/// of the site's, as the view stage made them.
+/// The values the view stage made of a site's pages, sections and taxonomies, each in the
+/// order of the site's, borrowed for a renderer.
 #[derive(Clone, Copy)]
 pub struct SiteViews<'a> {
     /// One per page.
