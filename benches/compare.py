@@ -17,7 +17,9 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
 3. times clean builds, alternating wemi, Hugo and the floor (`--runs` each, after --warmup
    untimed runs of each). The floor (benches/floor.rs) is what any generator must do for the
    site: walk content/, read every file, run pulldown-cmark on every body, write the reference's
-   files into `n<SIZE>/floor/public`. Before every run, untimed: the output folder and the tool's
+   files into `n<SIZE>/floor/public`. "floor + kept crates" is the floor run with
+   --kept-crates: it also parses each front matter with serde_yaml and renders each page with
+   Tera, the least those two crates must do (into `n<SIZE>/floor/kept/public`). Before every run, untimed: the output folder and the tool's
    state (wemi's .wemi/, Hugo's lock and resources/) are deleted, or with --clear move the output
    is moved aside into <work>/trash (deleted after the runs of that size); then sync. A run's
    wall time is taken around the child process, its CPU time and peak RSS from the rusage of
@@ -28,8 +30,8 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
    public/ changes its modification time.
 5. checks both outputs: each holds every page, listing page, term page, the feed and the
    sitemap the corpus asks for, and the pages both wrote say the same thing (same words and
-   links; see differing_pages in benches/harness.py for what may differ); and the floor's
-   output is its reference, byte for byte.
+   links; see differing_pages in benches/harness.py for what may differ); and both floors'
+   outputs are the reference, byte for byte.
 
 Then it prints a markdown table. Every timed run is killed after --timeout seconds (default
 900). Results are also appended as JSON lines to <work>/results.jsonl.
@@ -81,12 +83,16 @@ def clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clear
                  [os.path.join(hugo_site, name) for name in (".hugo_build.lock", "resources")]),
         "floor": ([floor, os.path.join(wemi_site, "content"), os.path.join(floor_dir, "reference"),
                    os.path.join(floor_dir, "public")], floor_dir, []),
+        "floor-kept": ([floor, "--kept-crates", os.path.join(wemi_site, "content"),
+                        os.path.join(floor_dir, "reference"), os.path.join(floor_dir, "kept", "public")],
+                       os.path.join(floor_dir, "kept"), []),
     }
+    os.makedirs(os.path.join(floor_dir, "kept"), exist_ok=True)
     runs = {tool: [] for tool in tools}
     total = (a.warmup + a.runs) * len(tools)
     done = 0
     for i in range(a.warmup + a.runs):
-        for tool, (cmd, site, state) in tools.items():  # wemi, Hugo, floor, wemi, Hugo, floor, …
+        for tool, (cmd, site, state) in tools.items():  # wemi, Hugo, floor, floor-kept, wemi, …
             done += 1
             warm = i < a.warmup
             log("  %d pages: %s clean build %d/%d%s" % (n, tool, done, total, " (warm-up)" if warm else ""))
@@ -94,7 +100,7 @@ def clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clear
             harness.remove(*state)
             os.sync()
             run = harness.run_timed(cmd, site, a.timeout, "%s clean build of %d pages" % (tool, n))
-            if tool == "floor":
+            if tool.startswith("floor"):
                 run = harness.floor_own_times(run)
             if not warm:
                 runs[tool].append(run)
@@ -129,18 +135,22 @@ def bench_size(a, n, wemi, hugo, floor):
     summary = runs["wemi"][-1]["stdout"].strip()
     wemi_public, hugo_public = os.path.join(wemi_site, "public"), os.path.join(hugo_site, "public")
     floor_differences, floor_files = harness.tree_differences(reference, os.path.join(floor_dir, "public"))
+    kept_differences, kept_files = harness.tree_differences(reference, os.path.join(floor_dir, "kept", "public"))
     checks = {"wemi": harness.missing_pages(wemi_site, wemi_public),
               "hugo": harness.missing_pages(wemi_site, hugo_public),
               "differing": harness.differing_pages(wemi_public, hugo_public),
-              "floor": {"ok": not floor_differences, "problems": floor_differences[:8], "files": floor_files}}
+              "floor": {"ok": not floor_differences, "problems": floor_differences[:8], "files": floor_files},
+              "floor-kept": {"ok": not kept_differences, "problems": kept_differences[:8], "files": kept_files}}
     wemi_files, hugo_files = set(harness.mtimes(wemi_public)), set(harness.mtimes(hugo_public))
     rebuilds, rebuild_problems = no_change_rebuilds(a, n, wemi, wemi_site)
     result = {"pages": n, "corpus": "shared" if a.bench else "benches/corpus.py seed %d" % a.seed,
               "rows": {"wemi": harness.stats(runs["wemi"]), "hugo": harness.stats(runs["hugo"]),
-                       "floor": harness.stats(runs["floor"]), "wemi-rebuild": harness.stats(rebuilds)},
+                       "floor": harness.stats(runs["floor"]), "floor-kept": harness.stats(runs["floor-kept"]),
+                       "wemi-rebuild": harness.stats(rebuilds)},
               "checks": checks, "rebuild_problems": rebuild_problems, "wemi_summary": summary,
               "wemi_summaries": [run["stdout"].strip() for run in runs["wemi"]],
               "floor_summaries": [run["stdout"].strip() for run in runs["floor"]],
+              "floor_kept_summaries": [run["stdout"].strip() for run in runs["floor-kept"]],
               "floor_process": [run["process"] for run in runs["floor"]],
               "only_wemi": sorted(wemi_files - hugo_files), "only_hugo": sorted(hugo_files - wemi_files)}
     with open(os.path.join(a.work, "results.jsonl"), "a") as f:
@@ -154,13 +164,14 @@ def seconds(x):
 
 def table(results, hugo_version):
     lines = ["| pages | tool | median s | min–max s | CPU s | peak RSS MiB | wemi/Hugo time | wemi/floor time "
-             "| wemi/Hugo RSS | no-change/clean |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| wemi/(floor + kept crates) time | wemi/Hugo RSS | no-change/clean |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         w, h, f, rb = r["rows"]["wemi"], r["rows"]["hugo"], r["rows"]["floor"], r["rows"]["wemi-rebuild"]
+        fk = r["rows"]["floor-kept"]
 
         def row(name, s, *ratios):
-            cells = list(ratios) + [""] * (4 - len(ratios))
+            cells = list(ratios) + [""] * (5 - len(ratios))
             lines.append("| {:,} | {} | {} | {}–{} | {} | {:.0f} | {} |".format(
                 r["pages"], name, seconds(s["wall_median_s"]), seconds(s["wall_min_s"]), seconds(s["wall_max_s"]),
                 seconds(s["cpu_median_s"]), s["rss_median_mib"], " | ".join(cells)))
@@ -169,10 +180,11 @@ def table(results, hugo_version):
             return "%.2f" % (x[key] / y[key])
 
         row("wemi (clean)", w, ratio(w, h, "wall_median_s"), ratio(w, f, "wall_median_s"),
-            ratio(w, h, "rss_median_mib"))
+            ratio(w, fk, "wall_median_s"), ratio(w, h, "rss_median_mib"))
         row("Hugo %s (clean)" % hugo_version, h)
         row("floor (clean)", f)
-        row("wemi no-change rebuild", rb, ratio(rb, h, "wall_median_s"), "", ratio(rb, h, "rss_median_mib"),
+        row("floor + kept crates (clean)", fk)
+        row("wemi no-change rebuild", rb, ratio(rb, h, "wall_median_s"), "", "", ratio(rb, h, "rss_median_mib"),
             ratio(rb, w, "wall_median_s"))
     return "\n".join(lines)
 
@@ -194,9 +206,10 @@ def notes(results):
                        ", ".join(r["only_hugo"][:8]) or "none",
                        "FAILED (%s)" % "; ".join(r["rebuild_problems"][:3]) if r["rebuild_problems"] else
                        "nothing written, ok"))
-        out.append("  floor: output %s (%d files); last run: `%s`" % (
-            "= wemi's, byte for byte" if c["floor"]["ok"] else "FAILED (%s)" % "; ".join(c["floor"]["problems"]),
-            c["floor"]["files"], r["floor_summaries"][-1]))
+        for floor, summaries in (("floor", "floor_summaries"), ("floor-kept", "floor_kept_summaries")):
+            out.append("  %s: output %s (%d files); last run: `%s`" % (
+                floor, "= wemi's, byte for byte" if c[floor]["ok"] else "FAILED (%s)" % "; ".join(c[floor]["problems"]),
+                c[floor]["files"], r[summaries][-1]))
         out.append("  last clean wemi build: `%s`" % r["wemi_summary"])
     return "\n".join(out)
 

@@ -3,7 +3,7 @@
 //! multiple of it.
 //!
 //! `cargo build --release --example floor`, then
-//! `target/release/examples/floor CONTENT REFERENCE OUT`
+//! `target/release/examples/floor [--kept-crates] CONTENT REFERENCE OUT`
 //!
 //! First, untimed, it loads every file of REFERENCE (the output of a wemi build of the same site)
 //! into memory. Then, timed, on rayon's global pool as wemi (one thread per core, or
@@ -18,6 +18,13 @@
 //! It leaves out what is wemi's own choice: front matter, templates, listings, feeds, the
 //! sitemap, the state folder. It prints one line: what it did and how long it took (wall and
 //! CPU time of the timed part only, and the wall time of steps 1–2 and of step 3).
+//!
+//! With `--kept-crates`, step 2 also does, for each markdown file, the least that the other two
+//! crates this project keeps (serde_yaml and Tera) must do for a page: it parses the front matter
+//! into a `serde_yaml::Value`, and renders a page with Tera ([`PAGE_TEMPLATES`]: the bench
+//! theme's `page.html` on its `base.html`, with a `url` function that only joins paths) from
+//! that value and the body's HTML. The rendered bytes are counted, not written: step 3 writes
+//! the reference.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +32,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 // As the `wemi` binary: its allocator is part of what the floor's work costs.
@@ -32,6 +41,27 @@ use walkdir::WalkDir;
 mod allocator;
 #[global_allocator]
 static ALLOCATOR: allocator::MiMalloc = allocator::MiMalloc;
+
+/// What `--kept-crates` renders for each page: the bench theme's `page.html` on its
+/// `base.html`.
+const PAGE_TEMPLATES: [(&str, &str); 2] = [
+    (
+        "base.html",
+        include_str!("site/themes/bench/templates/base.html"),
+    ),
+    (
+        "page.html",
+        include_str!("site/themes/bench/templates/page.html"),
+    ),
+];
+
+/// The `page` a template of [`PAGE_TEMPLATES`] sees.
+#[derive(Serialize)]
+struct PageValue<'a> {
+    title: &'a str,
+    content: &'a str,
+    fields: &'a serde_yaml::Value,
+}
 
 /// A file to write: its path under the output folder and its bytes.
 struct OutputFile {
@@ -46,6 +76,7 @@ struct Work {
     bytes_read: usize,
     bodies: usize,
     html_bytes: usize,
+    rendered_bytes: usize,
 }
 
 impl Work {
@@ -55,6 +86,7 @@ impl Work {
             bytes_read: self.bytes_read + other.bytes_read,
             bodies: self.bodies + other.bodies,
             html_bytes: self.html_bytes + other.html_bytes,
+            rendered_bytes: self.rendered_bytes + other.rendered_bytes,
         }
     }
 }
@@ -67,12 +99,28 @@ fn main() -> ExitCode {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let kept_crates = args.first().is_some_and(|a| a == "--kept-crates");
+    if kept_crates {
+        args.remove(0);
+    }
     let [content, reference, out] = args.as_slice() else {
-        eprintln!("usage: floor CONTENT REFERENCE OUT");
+        eprintln!("usage: floor [--kept-crates] CONTENT REFERENCE OUT");
         return ExitCode::from(2);
     };
-    match run(Path::new(content), Path::new(reference), Path::new(out)) {
+    let tera = match kept_crates.then(page_tera).transpose() {
+        Ok(tera) => tera,
+        Err(e) => {
+            eprintln!("floor: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(
+        Path::new(content),
+        Path::new(reference),
+        Path::new(out),
+        tera.as_ref(),
+    ) {
         Ok(line) => {
             println!("{line}");
             ExitCode::SUCCESS
@@ -84,8 +132,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads the reference, then times the floor's work; the line to print.
-fn run(content: &Path, reference: &Path, out: &Path) -> Result<String, String> {
+/// Tera with [`PAGE_TEMPLATES`], their `url` function and the bench site's `config` (untimed).
+fn page_tera() -> Result<Tera, String> {
+    let mut tera = Tera::new();
+    tera.register_function("url", |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        Ok::<_, tera::Error>(format!("/{}", path.trim_start_matches('/')))
+    });
+    tera.add_raw_templates(PAGE_TEMPLATES)
+        .map_err(|e| format!("templates: {e}"))?;
+    let mut config = std::collections::BTreeMap::new();
+    config.insert("title", "WeMi Milano");
+    config.insert("base_url", "https://wemi.example.org/");
+    tera.global_context().insert("config", &config);
+    Ok(tera)
+}
+
+/// Loads the reference, then times the floor's work (with `tera`, the kept crates' too); the
+/// line to print.
+fn run(
+    content: &Path,
+    reference: &Path,
+    out: &Path,
+    tera: Option<&Tera>,
+) -> Result<String, String> {
     if out.exists() {
         return Err(format!(
             "{} exists: the floor writes into a new folder",
@@ -97,19 +167,26 @@ fn run(content: &Path, reference: &Path, out: &Path) -> Result<String, String> {
 
     let cpu_start = cpu_seconds();
     let start = Instant::now();
-    let work = read_and_parse(content)?;
+    let work = read_and_parse(content, tera)?;
     let read_and_parse_wall = start.elapsed().as_secs_f64();
     write(out, &output)?;
     let wall = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
 
     Ok(format!(
-        "floor: read {} files ({} bytes), {} markdown bodies to {} bytes of HTML, wrote {} files \
+        "floor: read {} files ({} bytes), {} markdown bodies to {} bytes of HTML{}, wrote {} files \
          ({} bytes) in {:.1} ms wall, {} CPU (walk, read and markdown {:.1} ms, write {:.1} ms)",
         work.files_read,
         work.bytes_read,
         work.bodies,
         work.html_bytes,
+        match tera {
+            Some(_) => format!(
+                ", front matters and Tera pages of {} bytes",
+                work.rendered_bytes
+            ),
+            None => String::new(),
+        },
         output.len(),
         written_bytes,
         wall * 1000.0,
@@ -131,8 +208,9 @@ fn load(reference: &Path) -> Result<Vec<OutputFile>, String> {
         .collect()
 }
 
-/// Steps 1 and 2: walks `content`, reads every file, renders every markdown body.
-fn read_and_parse(content: &Path) -> Result<Work, String> {
+/// Steps 1 and 2: walks `content`, reads every file, renders every markdown body (with `tera`,
+/// also parses its front matter and renders its page).
+fn read_and_parse(content: &Path, tera: Option<&Tera>) -> Result<Work, String> {
     files_under(content)?
         .into_par_iter()
         .map(|path| {
@@ -148,31 +226,59 @@ fn read_and_parse(content: &Path) -> Result<Work, String> {
                     ..Work::default()
                 });
             }
-            let body = body_of(&text);
+            let (front_matter, body) = split(&text);
             let mut html = String::with_capacity(body.len() * 3 / 2);
             pulldown_cmark::html::push_html(
                 &mut html,
                 pulldown_cmark::Parser::new_ext(body, wemi::markdown::options()),
             );
+            let rendered_bytes = match tera {
+                Some(tera) => render_page(tera, front_matter, &html)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                None => 0,
+            };
             Ok(Work {
                 files_read,
                 bytes_read,
                 bodies: 1,
                 html_bytes: html.len(),
+                rendered_bytes,
             })
         })
         .try_reduce(Work::default, |a, b| Ok(a.add(b)))
 }
 
-/// The markdown after a front matter fenced by `---` lines (the whole text without one).
-fn body_of(text: &str) -> &str {
+/// The front matter fenced by `---` lines and the markdown after it (an empty front matter and
+/// the whole text without one).
+fn split(text: &str) -> (&str, &str) {
     let Some(rest) = text.strip_prefix("---\n") else {
-        return text;
+        return ("", text);
     };
     match rest.find("\n---\n") {
-        Some(end) => &rest[end + "\n---\n".len()..],
-        None => text,
+        Some(end) => (&rest[..end + 1], &rest[end + "\n---\n".len()..]),
+        None => ("", text),
     }
+}
+
+/// The kept crates' least work for a page: `front_matter` parsed by serde_yaml, the page
+/// rendered by Tera with it and the body's `html`; the length of what it rendered.
+fn render_page(tera: &Tera, front_matter: &str, html: &str) -> Result<usize, String> {
+    let fields: serde_yaml::Value =
+        serde_yaml::from_str(front_matter).map_err(|e| format!("front matter: {e}"))?;
+    let title = fields.get("title").and_then(|t| t.as_str()).unwrap_or("");
+    let mut context = Context::new();
+    context.insert(
+        "page",
+        &PageValue {
+            title,
+            content: html,
+            fields: &fields,
+        },
+    );
+    let mut page = Vec::with_capacity(8 * 1024);
+    tera.render_to("page.html", &context, &mut page)
+        .map_err(|e| format!("page.html: {e}"))?;
+    Ok(page.len())
 }
 
 /// Step 3: every file of `output` written under `out`, with the folders it needs.
