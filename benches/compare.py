@@ -14,14 +14,15 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
    writes them instead (into `shared-n<SIZE>/`), the corpus the README's tables were measured on.
 2. builds the site once with wemi, untimed, and keeps its output as the floor's reference
    (`n<SIZE>/floor/reference`).
-3. times clean builds, alternating wemi, Hugo and the floor (`--runs` each, after --warmup
+3. times clean builds, alternating wemi, Hugo and both floors (`--runs` each, after --warmup
    untimed runs of each). The floor (benches/floor.rs) is what any generator must do for the
    site: walk content/, read every file, run pulldown-cmark on every body, write the reference's
    files into `n<SIZE>/floor/public`. "floor + kept crates" is the floor run with
    --kept-crates: it also parses each front matter with serde_yaml and renders each page with
-   Tera, the least those two crates must do (into `n<SIZE>/floor/kept/public`). Before every run, untimed: the output folder and the tool's
-   state (wemi's .wemi/, Hugo's lock and resources/) are deleted, or with --clear move the output
-   is moved aside into <work>/trash (deleted after the runs of that size); then sync. A run's
+   Tera, the least those two crates must do (into `n<SIZE>/floor/kept/public`). Before every
+   run, untimed: the output folder and the tool's state (wemi's .wemi/, Hugo's lock and
+   resources/) are deleted, or with --clear move the output is moved aside into <work>/trash
+   (deleted after the runs of that size); then sync. A run's
    wall time is taken around the child process, its CPU time and peak RSS from the rusage of
    os.wait4; the floor's wall and CPU time are those it measures itself, without its loading of
    the reference (its peak RSS includes the reference, held in memory).
@@ -264,7 +265,7 @@ def main():
         "wemi: %s (%s, git %s)" % (harness.output_of([wemi, "--version"]), wemi_src, harness.git_state()),
         "hugo: %s (%s)" % (hugo_line.splitlines()[0] if hugo_line else "?", hugo),
         "floor: %s (benches/floor.rs)" % floor,
-        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo/floor; clean = output %s "
+        "runs: %d timed + %d warm-up per tool and size, alternating wemi/Hugo/floor/floor + kept crates; clean = output %s "
         "before each run (untimed)" % (a.runs, a.warmup,
                                        "deleted" if a.clear == "delete" else "moved aside (deleted after the runs)"),
     ]
