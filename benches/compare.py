@@ -21,8 +21,8 @@ For each size (1000 and 10000 pages; also 100000 with --big) this
    --kept-crates: it also parses each front matter with serde_yaml and renders each page with
    Tera, the least those two crates must do (into `n<SIZE>/floor/kept/public`). Before every
    run, untimed: the output folder and the tool's state (wemi's .wemi/, Hugo's lock and
-   resources/) are deleted, or with --clear move the output is moved aside into <work>/trash
-   (deleted after the runs of that size); then sync. A run's
+   resources/) are deleted (with --clear move, the output is moved aside into <work>/trash and
+   deleted after the runs of that size); then sync. A run's
    wall time is taken around the child process, its CPU time and peak RSS from the rusage of
    os.wait4; the floor's wall and CPU time are those it measures itself, without its loading of
    the reference (its peak RSS includes the reference, held in memory).
@@ -135,13 +135,16 @@ def bench_size(a, n, wemi, hugo, floor):
     runs = clean_builds(a, n, wemi, hugo, floor, wemi_site, hugo_site, floor_dir, clearer)
     summary = runs["wemi"][-1]["stdout"].strip()
     wemi_public, hugo_public = os.path.join(wemi_site, "public"), os.path.join(hugo_site, "public")
-    floor_differences, floor_files = harness.tree_differences(reference, os.path.join(floor_dir, "public"))
-    kept_differences, kept_files = harness.tree_differences(reference, os.path.join(floor_dir, "kept", "public"))
+
+    def floor_check(public):
+        differences, files = harness.tree_differences(reference, public)
+        return {"ok": not differences, "problems": differences[:8], "files": files}
+
     checks = {"wemi": harness.missing_pages(wemi_site, wemi_public),
               "hugo": harness.missing_pages(wemi_site, hugo_public),
               "differing": harness.differing_pages(wemi_public, hugo_public),
-              "floor": {"ok": not floor_differences, "problems": floor_differences[:8], "files": floor_files},
-              "floor-kept": {"ok": not kept_differences, "problems": kept_differences[:8], "files": kept_files}}
+              "floor": floor_check(os.path.join(floor_dir, "public")),
+              "floor-kept": floor_check(os.path.join(floor_dir, "kept", "public"))}
     wemi_files, hugo_files = set(harness.mtimes(wemi_public)), set(harness.mtimes(hugo_public))
     rebuilds, rebuild_problems = no_change_rebuilds(a, n, wemi, wemi_site)
     result = {"pages": n, "corpus": "shared" if a.bench else "benches/corpus.py seed %d" % a.seed,

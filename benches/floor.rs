@@ -132,7 +132,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Tera with [`PAGE_TEMPLATES`], their `url` function and the bench site's `config` (untimed).
+/// Tera with [`PAGE_TEMPLATES`], their `url` function and the bench site's `site.yaml` as
+/// `config` (untimed).
 fn page_tera() -> Result<Tera, String> {
     let mut tera = Tera::new();
     tera.register_function("url", |kwargs: Kwargs, _: &State| {
@@ -141,9 +142,8 @@ fn page_tera() -> Result<Tera, String> {
     });
     tera.add_raw_templates(PAGE_TEMPLATES)
         .map_err(|e| format!("templates: {e}"))?;
-    let mut config = std::collections::BTreeMap::new();
-    config.insert("title", "WeMi Milano");
-    config.insert("base_url", "https://wemi.example.org/");
+    let config: serde_yaml::Value = serde_yaml::from_str(include_str!("site/site.yaml"))
+        .map_err(|e| format!("site.yaml: {e}"))?;
     tera.global_context().insert("config", &config);
     Ok(tera)
 }
