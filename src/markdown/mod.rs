@@ -1039,6 +1039,22 @@ mod tests {
     }
 
     #[test]
+    fn words_are_counted_in_texts_of_every_length() {
+        // Longer than a block of 255 bytes, cut at every byte.
+        let text =
+            "Lo spazio WeMi\tdi via Piazzetta 2 apre  il sabato;\norari e servizi\r\n".repeat(4);
+        for end in 0..=text.len() {
+            for part in [&text[..end], &text[end..]] {
+                assert_eq!(
+                    count_words(part),
+                    part.split_whitespace().count(),
+                    "{part:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn unicode_whitespace_starts_with_the_bytes_count_words_looks_for() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             if c.is_whitespace() && !c.is_ascii() {
