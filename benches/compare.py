@@ -281,9 +281,8 @@ def main():
     harness.print_report(info, table(results, hugo_version),
                          "Median of %d runs (wall time); CPU s: user+sys (median); peak RSS: median over runs of the "
                          "process's max RSS (rusage). Ratios < 1: wemi (or the floor, in its rows) is faster / smaller; "
-                         "no-change/clean: rebuild "
-                         "time over wemi's clean build time. The floor's times are its own, without loading the "
-                         "bytes it writes; its RSS includes them." % a.runs)
+                         "no-change/clean: rebuild time over wemi's clean build time. The floor's times are its own, "
+                         "without loading the bytes it writes; its RSS includes them." % a.runs)
     print(notes(results))
     failed = [r["pages"] for r in results
               if not (r["checks"]["wemi"]["ok"] and r["checks"]["hugo"]["ok"] and r["checks"]["floor"]["ok"])
