@@ -657,6 +657,12 @@ fn check_schema(
         .collect())
 }
 
+/// Whether `name` may be a document's `template`: an HTML template, which Tera escapes (it
+/// escapes templates by the end of their name, letter case included).
+pub fn is_page_template(name: &str) -> bool {
+    name.ends_with(".html")
+}
+
 /// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
 /// With a schema, unknown keys are the schema's to report; without one, what they are is
 /// the site's `front_matter.unknown_keys`. Returns the front matter and its warnings.
@@ -691,6 +697,9 @@ fn check(
     }
     if let Some(slug) = &slug {
         check.slug(slug);
+    }
+    if let Some(template) = &template {
+        check.template(template);
     }
     let aliases = check.aliases(aliases.unwrap_or_default());
     let extra = extra.unwrap_or_default();
@@ -865,6 +874,25 @@ impl<'a> FrontMatterCheck<'a> {
             }
         }
         checked
+    }
+
+    /// A `template` names an HTML template: a page is written as HTML, and only those
+    /// templates escape what they print (a CSV or text template would put an editor's markup
+    /// into the page as it is).
+    fn template(&mut self, template: &str) {
+        if !is_page_template(template) {
+            let error = self.at_key(
+                Code::FrontMatterValue,
+                "template",
+                msg!(
+                    "`template` must name an HTML template (ending in `.html`), found `{template}`",
+                    template = template
+                ),
+            );
+            self.errors.push(error.hint(msg!(
+                "name one of the theme's page templates, e.g. `template: page.html`, or remove the line"
+            )));
+        }
     }
 
     /// Keys a page may not have, with whether it has each.

@@ -12,7 +12,7 @@ use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::progress::{Phase, Progress};
-use crate::content::document::shown_path;
+use crate::content::document::{is_page_template, shown_path};
 use crate::output::{self, Keeping, OutputFile, OutputPath, OutputSet};
 use crate::render::bodies::{Bodies, Body};
 use crate::render::templates::Renderer;
@@ -361,7 +361,7 @@ fn output_jobs<'s>(site: &'s Site, tera: &Tera, errors: &mut Vec<Diagnostic>) ->
             own_page: None,
             listed: 0,
         };
-        match named(tera, &output.template) {
+        match named(tera, &output.template, |_| true) {
             Ok(_) => jobs.push(job),
             Err(msg) => {
                 errors.push(job.located(Diagnostic::new(Code::TemplateMissing, &origin, msg)))
@@ -474,8 +474,9 @@ fn top_folder(relative: &str) -> Option<&str> {
     relative.split_once('/').map(|(top, _)| top)
 }
 
-/// The template `name`, when the theme has it; else what the theme has, in an error.
-fn named(tera: &Tera, name: &str) -> Result<String, Text> {
+/// The template `name`, when the theme has it; else, in an error, the theme's templates that
+/// could take its place (those `fits`).
+fn named(tera: &Tera, name: &str, fits: fn(&str) -> bool) -> Result<String, Text> {
     if tera.contains_template(name) {
         Ok(name.to_string())
     } else {
@@ -483,7 +484,7 @@ fn named(tera: &Tera, name: &str) -> Result<String, Text> {
             "`template: {name}` names a template that does not exist; the theme has: {names}",
             name = name,
             names = {
-                let mut names: Vec<&str> = tera.get_template_names().collect();
+                let mut names: Vec<&str> = tera.get_template_names().filter(|n| fits(n)).collect();
                 names.sort_unstable();
                 names.join(", ")
             }
@@ -499,7 +500,7 @@ fn choose(
     fallback: &str,
 ) -> Result<String, Text> {
     if let Some(name) = explicit {
-        return named(tera, name);
+        return named(tera, name, is_page_template);
     }
     if let Some(top) = top {
         let specific = format!("{top}/{fallback}");

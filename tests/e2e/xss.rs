@@ -317,3 +317,53 @@ fn script_urls_in_values_are_refused_where_written() {
         "{stderr}"
     );
 }
+
+/// A page or section may name its template, but only an HTML one: the real theme's CSV
+/// template escapes nothing, and a page it rendered would be written as `index.html`, with a
+/// space's fields in it as markup.
+#[test]
+fn a_template_that_escapes_nothing_cannot_render_a_page() {
+    let site = attack_site();
+    site.write(
+        "content/spazi/gestore.md",
+        "---\ntitle: Gestore\ndescription: Uno spazio\nlast_reviewed: 2026-11-26\n\
+         managed_by: \"<img src=x onerror=__xss('csv')>\"\n---\nTesto.\n",
+    );
+    site.write(
+        "content/tabella.md",
+        "---\ntitle: Tabella\ntemplate: opendata/spazi.csv\n---\nTesto.\n",
+    );
+    let section = std::fs::read_to_string(site.root.join("content/notizie/_index.md")).unwrap();
+    site.write(
+        "content/notizie/_index.md",
+        section.replacen(
+            "feed: true\n",
+            "feed: true\ntemplate: \"notizie/section.HTML\"\n",
+            1,
+        ),
+    );
+    let stderr = site.build_err(&[], 1);
+    for expected in [
+        "content/tabella.md:3:1: `template` must name an HTML template (ending in `.html`), found `opendata/spazi.csv`",
+        "content/notizie/_index.md:5:1: `template` must name an HTML template (ending in `.html`), found `notizie/section.HTML`",
+        "help: name one of the theme's page templates, e.g. `template: page.html`, or remove the line",
+        "2 errors found; nothing was written.",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    assert!(!site.public("tabella/index.html").exists());
+
+    // A template that is missing is named with the theme's HTML templates only.
+    site.write(
+        "content/tabella.md",
+        "---\ntitle: Tabella\ntemplate: tabella.html\n---\nTesto.\n",
+    );
+    site.write("content/notizie/_index.md", &section);
+    let stderr = site.build_err(&[], 1);
+    let listed = stderr
+        .lines()
+        .find(|l| l.contains("`template: tabella.html` names a template that does not exist"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(listed.contains("page.html"), "{listed}");
+    assert!(!listed.contains(".csv"), "{listed}");
+}

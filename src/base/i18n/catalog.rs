@@ -180,6 +180,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "write `extra:` followed by indented `key: value` lines",
         "scrivi `extra:` e sotto, rientrate di qualche spazio, le righe `chiave: valore`",
     ),
+    (
+        "`template` must name an HTML template (ending in `.html`), found `{template}`",
+        "`template` deve indicare un template HTML (che finisce in `.html`), trovato `{template}`",
+    ),
+    (
+        "name one of the theme's page templates, e.g. `template: page.html`, or remove the line",
+        "indica uno dei template di pagina del tema, ad esempio `template: page.html`, oppure togli la riga",
+    ),
     // yaml.rs
     ("unknown key `{key}`", "chiave sconosciuta `{key}`"),
     (
