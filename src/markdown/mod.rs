@@ -216,7 +216,8 @@ impl std::fmt::Debug for BodyHtml {
 pub struct RenderedMarkdown {
     /// The whole body.
     pub html: BodyHtml,
-    /// What comes before `<!-- more -->`, else the first paragraph; `None` when empty.
+    /// What comes before `<!-- more -->` (up to the end of the top-level element it is in),
+    /// else the first paragraph; `None` when empty.
     pub summary: Option<SharedHtml>,
     /// The headings, nested by level.
     pub toc: Vec<Heading>,
@@ -397,7 +398,7 @@ fn render_with(
         depth: 0,
         first_paragraph: FirstParagraph::NotSeen,
         more_at: None,
-        more_after_heading: false,
+        more_pending: false,
         used_ids: HeadingIds::default(),
         flat_toc: Vec::new(),
         word_count: 0,
@@ -473,8 +474,9 @@ struct Events<'a, 'c, 'b> {
     first_paragraph: FirstParagraph,
     /// The length of the HTML where `<!-- more -->` was.
     more_at: Option<usize>,
-    /// The marker was inside a heading: the summary ends with that heading.
-    more_after_heading: bool,
+    /// The marker was inside an element (a heading, a paragraph, a list, an image's text):
+    /// the summary ends where the top-level element around it does, so that it is whole HTML.
+    more_pending: bool,
     used_ids: HeadingIds,
     flat_toc: Vec<(u8, String, String)>,
     word_count: usize,
@@ -495,8 +497,8 @@ impl<'a> Iterator for Events<'a, '_, '_> {
         if let FirstParagraph::Ending(start) = self.first_paragraph {
             self.first_paragraph = FirstParagraph::Written(start..self.written.get());
         }
-        if self.more_after_heading && self.held.is_empty() {
-            self.more_after_heading = false;
+        if self.more_pending && self.held.is_empty() && self.depth == 0 {
+            self.more_pending = false;
             self.more_at.get_or_insert(self.written.get());
         }
         let event = match self.held.pop_front() {
@@ -543,18 +545,21 @@ impl<'a> Events<'a, '_, '_> {
             let (event, range) = self.parser.next()?;
             return Some(match event {
                 Event::Html(ref raw) | Event::InlineHtml(ref raw) if raw.trim() == MORE => {
-                    if self.holding {
-                        self.more_after_heading = true;
+                    // A held heading's start is not counted in `depth` yet.
+                    if self.holding || self.depth > 0 {
+                        self.more_pending = true;
                     } else {
                         self.more_at.get_or_insert(self.written.get());
                     }
                     continue;
                 }
-                Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
+                Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => {
+                    Event::Text(self.for_alt(raw))
+                }
                 Event::Html(raw) | Event::InlineHtml(raw) => {
                     let without_alt = img_tags_without_alt(&raw).map(|at| range.start + at);
                     self.images_without_alt.extend(without_alt);
-                    Event::Html(raw)
+                    Event::Html(self.for_alt(raw))
                 }
                 Event::Text(t) => {
                     if let Some((_, seen)) = self.alt_texts.last_mut() {
@@ -563,7 +568,7 @@ impl<'a> Events<'a, '_, '_> {
                     let in_block = self.code.as_ref().map(|code| code.in_block.clone());
                     let t = self.restore(t, in_block);
                     self.word_count += count_words(&t);
-                    Event::Text(if self.images > 0 { defuse(t) } else { t })
+                    Event::Text(self.for_alt(t))
                 }
                 Event::Start(Tag::Link {
                     link_type,
@@ -622,7 +627,7 @@ impl<'a> Events<'a, '_, '_> {
                         *seen |= !text.trim().is_empty();
                     }
                     let calls = self.code.as_mut().map(|code| code.code_at(range));
-                    Event::Code(self.restore(text, calls))
+                    Event::Code(self.for_alt(self.restore(text, calls)))
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     Event::Start(Tag::FootnoteDefinition(defuse(label)))
@@ -631,6 +636,12 @@ impl<'a> Events<'a, '_, '_> {
                 other => other,
             });
         }
+    }
+
+    /// `text` defused when it goes into an image's `alt` attribute, where the writer puts all
+    /// the text of an image, code and raw HTML included.
+    fn for_alt(&self, text: CowStr<'a>) -> CowStr<'a> {
+        if self.images > 0 { defuse(text) } else { text }
     }
 
     /// `text`, code holding the shortcode calls `calls` (if any): with them as written.
@@ -977,7 +988,8 @@ mod tests {
     fn placeholders_never_land_in_attributes() {
         let p = crate::markdown::shortcodes::placeholder(0);
         let text = format!(
-            "{p}\n\n[a]({p} \"{p}\") ![{p}]({p}) [^{p}]\n\n## T {{#{p} .{p}}}\n\n```{p}\nx\n```\n\n[^{p}]: nota\n"
+            "{p}\n\n[a]({p} \"{p}\") ![{p}]({p}) [^{p}] ![a <i>{p}</i> `{p}`](/b.png)\n\n\
+             ## T {{#{p} .{p}}}\n\n```{p}\nx\n```\n\n[^{p}]: nota\n"
         );
         for unsafe_html in [false, true] {
             let r = render(&text, unsafe_html);
@@ -1005,7 +1017,28 @@ mod tests {
         // The first paragraph counts only at the top level.
         let r = render("- uno\n\n- due\n\nDopo.\n", false);
         assert_eq!(r.summary, None);
-        // A marker inside a heading ends the summary after that heading.
+        // A marker inside an element ends the summary where the top-level element around it
+        // ends: a paragraph, an image's text, a list, a heading.
+        for (text, summary) in [
+            (
+                "Testo <!-- more --> altro.\n\nDopo.\n",
+                "<p>Testo  altro.</p>\n",
+            ),
+            (
+                "Testo ![foto <!-- more --> altro](/a.png) fine.\n\nDopo.\n",
+                "<p>Testo <img src=\"/a.png\" alt=\"foto  altro\" /> fine.</p>\n",
+            ),
+            (
+                "- uno [a <!-- more -->](/b/)\n- due\n\nDopo.\n",
+                "<ul>\n<li>uno <a href=\"/b/\">a </a></li>\n<li>due</li>\n</ul>\n",
+            ),
+        ] {
+            assert_eq!(
+                render(text, false).summary.as_deref(),
+                Some(summary),
+                "{text:?}"
+            );
+        }
         let r = render("Prima.\n\n## Orari <!-- more -->\n\nDopo.\n", false);
         assert_eq!(
             r.summary.as_deref(),
