@@ -80,7 +80,6 @@ impl Folder {
 /// inside `dir`, only if it is a regular file there and no part of its path is a link:
 /// nothing outside `dir` can be reached through it.
 pub fn open_inside(dir: &Path, path: &str) -> io::Result<File> {
-    let outside = || io::Error::new(io::ErrorKind::NotFound, "not a file of the site");
     let mut current = dir.to_path_buf();
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
@@ -100,6 +99,32 @@ pub fn open_inside(dir: &Path, path: &str) -> io::Result<File> {
         }
     }
     Err(outside())
+}
+
+/// Opens `source`, a file the last build copied from the site in `root` (canonical), only
+/// while it is still a regular file inside the site. A link put in its place since (or in
+/// place of one of its folders) opens nothing when it leads out of the site, and nor does a
+/// pipe: it is opened without waiting for a writer, then refused.
+pub fn open_copied(root: &Path, source: &Path) -> io::Result<File> {
+    let real = source.canonicalize()?;
+    let meta = std::fs::metadata(&real)?;
+    if !real.starts_with(root) || !meta.is_file() {
+        return Err(outside());
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(&real)?;
+    // The file opened is the one looked at (not one put there since).
+    if !same_file(&meta, &file.metadata()?) {
+        return Err(outside());
+    }
+    Ok(file)
+}
+
+fn outside() -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, "not a file of the site")
 }
 
 #[cfg(unix)]

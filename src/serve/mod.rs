@@ -261,6 +261,7 @@ impl Preview {
                         site: output.clone(),
                         folder: Some(self.folder.path().to_path_buf()),
                         copies: Arc::new(copies),
+                        root: self.options.root.canonicalize().ok(),
                         patches: Default::default(),
                         errors: Vec::new(),
                         edit,
@@ -305,6 +306,7 @@ impl Preview {
             site: self.served.site.clone(),
             folder: self.served.folder.clone(),
             copies: self.served.copies.clone(),
+            root: self.served.root.clone(),
             patches: self.served.patches.clone(),
             errors,
             edit: self.served.edit.clone(),
@@ -326,7 +328,8 @@ impl Preview {
             && change.kinds.iter().all(|k| *k == ChangeKind::Static)
             && self.served.errors.is_empty()
             && change.paths.iter().all(|p| {
-                self.options.root.join(p).is_file()
+                // A file become a link takes a build, which checks where it leads.
+                std::fs::symlink_metadata(self.options.root.join(p)).is_ok_and(|m| m.is_file())
                     && self.served.copies(p)
                     && !p.to_str().is_some_and(assets::is_hashed)
             })

@@ -285,6 +285,31 @@ fn a_static_file_edit_needs_no_build() {
     eventually(server.port, "/img/nuova.svg", 200, |b| b.contains("svg"));
 }
 
+/// A static file that a link out of the site replaces while serve runs (a `git pull` can do
+/// that) is never read through it: the change takes a build, which refuses the link, and the
+/// file the last good site copied is no longer served.
+#[cfg(unix)]
+#[test]
+fn a_static_file_replaced_by_a_link_out_of_the_site_is_not_served() {
+    let site = Site::fixture("basic");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("segreto.txt");
+    std::fs::write(&secret, "non pubblicare").unwrap();
+    let server = serve(&site);
+    eventually(server.port, "/img/logo.svg", 200, |b| b.contains("svg"));
+    let logo = site.root.join("static/img/logo.svg");
+    std::fs::remove_file(&logo).unwrap();
+    std::os::unix::fs::symlink(&secret, &logo).unwrap();
+    eventually(server.port, "/", 200, |b| b.contains("outside the site"));
+    let (status, body) = get(server.port, "/img/logo.svg");
+    assert_eq!(status, 404);
+    assert!(!body.contains("non pubblicare"), "{body}");
+}
+
 #[test]
 fn nothing_outside_the_site_is_served() {
     let site = Site::fixture("basic");

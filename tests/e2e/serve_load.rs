@@ -167,7 +167,13 @@ fn a_large_file_is_sent_from_disk_not_held_in_memory_by_each_connection() {
                 .set_read_timeout(Some(Duration::from_secs(30)))
                 .unwrap();
             reader
-                .write_all(b"GET /video/lungo.mp4 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .write_all(
+                    format!(
+                        "GET /video/lungo.mp4 HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+                        server.port
+                    )
+                    .as_bytes(),
+                )
                 .unwrap();
             // Once the headers are here the answer is under way: the server holds whatever it
             // holds to send the body, which this reader does not take.

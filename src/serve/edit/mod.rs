@@ -29,7 +29,7 @@ use crate::base::markup::escape;
 use crate::config::Config;
 use crate::render::images;
 use crate::serve::http::request::{
-    Request, Response, Target, percent_decode, percent_encode, read_body,
+    Request, Response, Target, host_allowed, percent_decode, percent_encode, read_body,
 };
 use crate::serve::http::snapshot::EditLinks;
 use crate::tools::new::{NewOptions, create};
@@ -103,7 +103,7 @@ impl Editor {
     ) -> Result<Response<'static>, Refused> {
         let lang = language(request.headers.accept_language.as_deref());
         let host = request.headers.host.as_deref();
-        if !guard::host_allowed(host, self.bound) {
+        if !host_allowed(host, self.bound) {
             return Err(refusal(403, msg!("this address is not the editor's"), lang));
         }
         let route = target.path.strip_prefix(PREFIX).unwrap_or_default();

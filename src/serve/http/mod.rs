@@ -6,7 +6,9 @@
 //! no part of it is a link ([`crate::serve::folder::open_inside`]), so no URL can reach a file
 //! outside the site. Files the build copies
 //! ([`OutputFile::Copied`](crate::output::OutputFile::Copied)) are read when asked for, from
-//! the path the build recorded, and pages rendered alone since the last build from memory.
+//! the path the build recorded, while it is still a regular file inside the site
+//! ([`crate::serve::folder::open_copied`]), and pages rendered alone since the last build from
+//! memory. On loopback, only requests sent to a loopback name are answered (no DNS rebinding).
 //! Paths with `..`, backslashes, NUL or encoded slashes are refused outright, and folders are
 //! never listed.
 //!

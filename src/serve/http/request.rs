@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 /// The most bytes read of a request's line and headers.
@@ -253,6 +253,24 @@ impl Read for DeadlineReader<'_> {
         self.stream.set_read_timeout(Some(left))?;
         self.stream.read(buf)
     }
+}
+
+/// True when `host` (the `Host` header) names this server by a loopback name: `127.0.0.1`,
+/// `localhost`, `[::1]` or the loopback address it is `bound` to, with its port.
+pub fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let Some((name, sent_port)) = host.rsplit_once(':') else {
+        return false;
+    };
+    let name = name.to_ascii_lowercase();
+    let own = match bound.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    (matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]") || name == own)
+        && sent_port == bound.port().to_string()
 }
 
 /// Sends the answer to a refused request, then reads (and drops) what the client may still be
@@ -524,6 +542,34 @@ fn reason(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts() {
+        let bound: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        for ok in [
+            "127.0.0.1:4000",
+            "localhost:4000",
+            "LOCALHOST:4000",
+            "[::1]:4000",
+        ] {
+            assert!(host_allowed(Some(ok), bound), "{ok}");
+        }
+        for bad in [
+            "evil.example:4000",
+            "127.0.0.1:4001",
+            "127.0.0.1",
+            "127.0.0.1.evil.example:4000",
+            "127.0.0.2:4000",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), bound), "{bad}");
+        }
+        assert!(!host_allowed(None, bound));
+        assert!(host_allowed(
+            Some("127.0.0.2:4000"),
+            "127.0.0.2:4000".parse().unwrap()
+        ));
+    }
 
     #[test]
     fn decoding_and_content_types() {

@@ -3,12 +3,13 @@
 //!
 //! `std::net` and a thread per connection are enough for one person previewing a site. What a
 //! client can hold is bounded: at most [`MAX_CONNECTIONS`] connections are answered at once
-//! (more wait in the listen queue until one ends), a request must arrive whole within a fixed
-//! time (see `request.rs`), and an event stream whose page has gone ends within
-//! [`CLOSED_CHECK_EVERY`], taking its thread, socket and subscription with it.
+//! (more wait in the listen queue until one ends), at most [`MAX_EVENT_STREAMS`] of them event
+//! streams, a request must arrive whole within a fixed time (see `request.rs`), and an event
+//! stream whose page has gone ends within [`CLOSED_CHECK_EVERY`], taking its thread, socket
+//! and subscription with it. On loopback, a request sent to any name but a loopback one is
+//! refused.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,11 +19,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::page::{EVENTS_PATH, html_response};
-use super::request::{Response, Target, content_type, parse_target, read_request, refuse};
+use super::request::{
+    Response, Target, content_type, host_allowed, parse_target, read_request, refuse,
+};
 use super::snapshot::Snapshot;
 use crate::output::{self, OutputFile};
 use crate::serve::edit::{self, Editor};
-use crate::serve::folder::open_inside;
+use crate::serve::folder::{open_copied, open_inside};
 
 /// How often an idle event stream gets a comment: a page that vanished without closing its
 /// connection (a machine asleep) is noticed when the write fails.
@@ -36,6 +39,10 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// browser opens (six at a time per site, and one event stream per open tab), few enough that
 /// their threads cost little. Connections beyond wait in the listen queue.
 const MAX_CONNECTIONS: usize = 256;
+
+/// The most event streams open at once, half the connections: streams stay open, and however
+/// many are held, pages are still answered. One more is refused with 503.
+const MAX_EVENT_STREAMS: usize = MAX_CONNECTIONS / 2;
 
 /// What open pages do when a new snapshot is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +92,8 @@ struct Shared {
     stopping: AtomicBool,
     /// The editor, once [`Server::enable_editor`] has set it (serve on loopback only).
     editor: OnceLock<Editor>,
+    /// The address the server listens on.
+    bound: SocketAddr,
 }
 
 /// The snapshot being served, and how many have been published before it.
@@ -171,6 +180,7 @@ impl Server {
             closed: Condvar::new(),
             stopping: AtomicBool::new(false),
             editor: OnceLock::new(),
+            bound,
         });
         let accepting = {
             let shared = Arc::clone(&shared);
@@ -299,13 +309,27 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
         Ok(target) => target,
         Err(response) => return response.write_to(&mut stream, request.head),
     };
+    let editor = shared
+        .editor
+        .get()
+        .filter(|_| target.path.starts_with(edit::PREFIX));
+    // On loopback, only requests sent to a loopback name are answered: a page of another
+    // site whose name was made to point to 127.0.0.1 (DNS rebinding) still sends its own.
+    // (The editor refuses them itself, in its own words.) Listening on another address is a
+    // choice to be reached under other names.
+    if editor.is_none()
+        && shared.bound.ip().is_loopback()
+        && !host_allowed(request.headers.host.as_deref(), shared.bound)
+    {
+        return refuse(&mut stream, Response::text(403));
+    }
     if target.path == EVENTS_PATH[1..] {
         return stream_events(stream, shared, target.since(), request.head);
     }
     let (snapshot, generation) = shared.current();
     if target.path.starts_with(edit::PREFIX) {
         let links = snapshot.edit.clone().unwrap_or_default();
-        let answer = match shared.editor.get() {
+        let answer = match editor {
             Some(editor) => editor.respond(&stream, &mut request, &target, &links),
             // Without an editor these are unknown paths; a POST's body is drained.
             None => Err(not_found(&snapshot, generation)),
@@ -375,8 +399,12 @@ fn serve_file<'s>(
             return html_response(status, bytes, snapshot, generation, Some(path));
         }
         (OutputFile::Rendered(bytes), _) => return Response::new(status, content_type, bytes),
-        // The path comes from the site's own files, never from the URL.
-        (OutputFile::Copied(source), _) => File::open(source),
+        // The path comes from the site's own files, never from the URL; the file is opened
+        // only while it is still one of them.
+        (OutputFile::Copied(source), _) => match &snapshot.root {
+            Some(root) => open_copied(root, source),
+            None => return not_found(snapshot, generation),
+        },
         // Written by the build into serve's folder: `path` is an output path the build
         // listed, opened only inside that folder.
         (OutputFile::Kept(_) | OutputFile::Placed(_) | OutputFile::Staged, Some(folder)) => {
@@ -419,7 +447,14 @@ fn stream_events(
 ) -> io::Result<()> {
     let (sender, receiver) = mpsc::channel();
     let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
-    shared.subscribers().insert(id, sender);
+    {
+        let mut subscribers = shared.subscribers();
+        if subscribers.len() >= MAX_EVENT_STREAMS {
+            drop(subscribers);
+            return refuse(&mut stream, Response::text(503));
+        }
+        subscribers.insert(id, sender);
+    }
     let _subscription = Subscription { shared, id };
     let (_, generation) = shared.current();
     stream.write_all(

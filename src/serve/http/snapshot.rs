@@ -22,6 +22,9 @@ pub struct Snapshot {
     /// from their source rather than from `folder`: one edited in place is served at once,
     /// without a build.
     pub copies: Arc<HashMap<String, OutputFile>>,
+    /// The site's folder (canonical): a copied file is served only while it is a regular file
+    /// inside it ([`crate::serve::folder::open_copied`]); without it, none is.
+    pub root: Option<PathBuf>,
     /// Files rendered again since, served instead of the site's (output path → file).
     pub patches: HashMap<String, OutputFile>,
     /// The errors of the last build; empty when it succeeded.

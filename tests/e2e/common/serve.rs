@@ -222,7 +222,7 @@ fn request_with(
         .collect();
     write!(
         stream,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
+        "GET {target} HTTP/1.1\r\nHost: localhost:{port}\r\n{headers}Connection: close\r\n\r\n"
     )?;
     Ok(stream)
 }

@@ -55,6 +55,7 @@ fn start(errors: Vec<Diagnostic>) -> Fixture {
     let site = site(&logo);
     let first = Snapshot {
         site: Arc::clone(&site),
+        root: Some(dir.path().canonicalize().unwrap()),
         patches: Default::default(),
         errors,
         edit: None,
@@ -108,17 +109,22 @@ fn send(addr: SocketAddr, request: &str) -> Answer {
     }
 }
 
+/// The `Host` header line of a request to the server at `addr`.
+fn host(addr: SocketAddr) -> String {
+    format!("Host: localhost:{}\r\n", addr.port())
+}
+
 fn get(addr: SocketAddr, target: &str) -> Answer {
     send(
         addr,
-        &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        &format!("GET {target} HTTP/1.1\r\n{}\r\n", host(addr)),
     )
 }
 
 /// A connection that has asked for the event stream at `target`.
 fn open_events(addr: SocketAddr, target: &str) -> TcpStream {
     let mut stream = connect(addr);
-    write!(stream, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\n{}\r\n", host(addr)).unwrap();
     stream
 }
 
@@ -178,6 +184,86 @@ fn copied_files_are_read_when_asked_for() {
     assert_eq!(a.body, "PNG two");
     std::fs::remove_file(&f.logo).unwrap();
     assert_eq!(get(f.addr, "/img/logo.png").status, 404);
+}
+
+/// A copied file is read only while it is a regular file inside the site: not once a link
+/// out of the site or a pipe has taken its place (as a `git pull` could put one there).
+#[cfg(unix)]
+#[test]
+fn a_copied_file_is_not_read_through_what_replaced_it() {
+    let f = start(vec![]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let secret = elsewhere.path().join("secret.txt");
+    std::fs::write(&secret, b"secret outside").unwrap();
+    std::fs::remove_file(&f.logo).unwrap();
+    std::os::unix::fs::symlink(&secret, &f.logo).unwrap();
+    let a = get(f.addr, "/img/logo.png");
+    assert_eq!(a.status, 404);
+    assert!(!a.body.contains("secret"), "{}", a.body);
+
+    // A link that stays inside the site is the site's file.
+    let inside = f.logo.with_file_name("logo-2.png");
+    std::fs::write(&inside, b"PNG inside").unwrap();
+    std::fs::remove_file(&f.logo).unwrap();
+    std::os::unix::fs::symlink(&inside, &f.logo).unwrap();
+    assert_eq!(get(f.addr, "/img/logo.png").body, "PNG inside");
+
+    // A pipe is refused at once: nobody will ever write to it.
+    std::fs::remove_file(&f.logo).unwrap();
+    let path = std::ffi::CString::new(f.logo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    assert_eq!(get(f.addr, "/img/logo.png").status, 404);
+}
+
+/// On loopback, a request sent to any other name (a rebound DNS name) gets nothing: no page,
+/// no file, no event stream.
+#[test]
+fn requests_sent_to_another_name_are_refused() {
+    let f = start(vec![]);
+    let port = f.addr.port();
+    for target in ["/", "/img/logo.png", "/__wemi/events", "/non-esiste"] {
+        for host in [
+            format!("Host: evil.example:{port}\r\n"),
+            format!("Host: 127.0.0.1.evil.example:{port}\r\n"),
+            "Host: localhost\r\n".to_string(),
+            String::new(),
+        ] {
+            let a = send(f.addr, &format!("GET {target} HTTP/1.1\r\n{host}\r\n"));
+            assert_eq!(a.status, 403, "{target} {host:?}");
+            assert!(!a.body.contains("PNG") && !a.body.contains("Home"));
+        }
+    }
+    let a = send(
+        f.addr,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    );
+    assert_eq!(a.status, 200);
+}
+
+/// Event streams stay open, so they have a cap of their own below the connections': pages
+/// are still answered when every stream is taken.
+#[test]
+fn event_streams_beyond_their_cap_are_refused_and_pages_still_answered() {
+    let f = start(vec![]);
+    let streams: Vec<TcpStream> = (0..MAX_EVENT_STREAMS)
+        .map(|_| {
+            let mut stream = open_events(f.addr, "/__wemi/events");
+            assert!(read_until(&mut stream, &mut String::new(), "retry: 1000"));
+            stream
+        })
+        .collect();
+    let a = get(f.addr, "/__wemi/events");
+    assert_eq!(a.status, 503);
+    assert_eq!(get(f.addr, "/").status, 200);
+    drop(streams);
+    let mut stream = open_events(f.addr, "/__wemi/events");
+    let started = std::time::Instant::now();
+    // The closed streams are noticed within a check or two; then a new one is taken.
+    while !read_until(&mut stream, &mut String::new(), "retry: 1000") {
+        assert!(started.elapsed() < CLOSED_CHECK_EVERY * 5, "never taken");
+        thread::sleep(Duration::from_millis(100));
+        stream = open_events(f.addr, "/__wemi/events");
+    }
 }
 
 /// Files the build wrote into serve's folder are read from it, only through the paths the
@@ -347,7 +433,7 @@ fn traversal_probes_never_leave_the_site() {
 #[test]
 fn head_gets_the_headers_without_a_body() {
     let f = start(vec![]);
-    let a = send(f.addr, "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let a = send(f.addr, &format!("HEAD / HTTP/1.1\r\n{}\r\n", host(f.addr)));
     assert_eq!(a.status, 200);
     assert_eq!(a.body, "");
     let full = get(f.addr, "/");
@@ -362,7 +448,10 @@ fn other_methods_are_refused() {
     let f = start(vec![]);
     let a = send(
         f.addr,
-        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
+        &format!(
+            "POST / HTTP/1.1\r\n{}Content-Length: 0\r\n\r\n",
+            host(f.addr)
+        ),
     );
     assert_eq!(a.status, 405);
     assert_eq!(a.header("Allow"), Some("GET, HEAD"));
@@ -564,7 +653,11 @@ fn requests_over_the_limit_get_their_status_not_a_reset() {
     assert_eq!(send(f.addr, &request).status, 431);
 
     // Many headers that fit are fine.
-    let request = format!("GET / HTTP/1.1\r\n{}\r\n", "A: b\r\n".repeat(1_000));
+    let request = format!(
+        "GET / HTTP/1.1\r\n{}{}\r\n",
+        host(f.addr),
+        "A: b\r\n".repeat(999)
+    );
     assert_eq!(send(f.addr, &request).status, 200);
 }
 
@@ -609,7 +702,7 @@ fn connections_beyond_the_cap_wait_for_room() {
 
     let mut waiting = connect(f.addr);
     waiting
-        .write_all(b"GET /css/style.css HTTP/1.1\r\n\r\n")
+        .write_all(format!("GET /css/style.css HTTP/1.1\r\n{}\r\n", host(f.addr)).as_bytes())
         .unwrap();
     // Not answered while every place is taken (an answer would come in microseconds)...
     waiting
