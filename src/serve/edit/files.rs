@@ -9,11 +9,13 @@
 //! taken): a reader sees the old file or the new one, never half of one, even if the machine
 //! stops in between.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::base::site_path;
 use crate::base::slug::slugify;
 
 use super::form::version;
@@ -54,11 +56,18 @@ pub fn replace(file: &Path, opened: &str, bytes: &[u8]) -> io::Result<Replaced> 
 }
 
 /// Writes `bytes` as a new file in `folder`, named `stem.extension`, or `stem-2.extension`,
-/// `stem-3.extension`… when that name is taken: never over an existing file. Returns the name.
+/// `stem-3.extension`… when that name is taken: never over an existing file, nor beside one
+/// whose name differs only in case or Unicode composition (`Foto.png`), which a host would
+/// serve at the same address. Returns the name.
 pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::Result<String> {
     /// Past this many taken names, something is wrong (a folder cannot hold that many photos
     /// of one name): an error rather than a long search.
     const MAX_TRIES: usize = 1000;
+    let taken: HashSet<String> = std::fs::read_dir(folder)?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .map(|name| site_path::fold(&name).into_owned())
+        .collect();
     let temporary = write_temporary(&folder.join(format!("{stem}.{extension}")), bytes)?;
     let mut outcome = Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
@@ -69,6 +78,9 @@ pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::
             1 => format!("{stem}.{extension}"),
             n => format!("{stem}-{n}.{extension}"),
         };
+        if taken.contains(site_path::fold(&name).as_ref()) {
+            continue;
+        }
         // A hard link to a name that exists fails, in the same call that would make it: no
         // race with a file appearing meanwhile.
         match std::fs::hard_link(&temporary, folder.join(&name)) {
@@ -91,7 +103,8 @@ pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::
 }
 
 /// The stem of an uploaded image's file name: `Foto del Cortile.JPEG` → `foto-del-cortile`;
-/// `immagine` when nothing of it makes a slug.
+/// `immagine` when nothing of it makes a slug, and `immagine-con` for a name Windows reserves
+/// (`con`, `aux`, `com1` …), which no site can publish.
 pub fn image_stem(name: &str) -> String {
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
@@ -100,6 +113,8 @@ pub fn image_stem(name: &str) -> String {
     let slug = slugify(stem);
     if slug.is_empty() {
         "immagine".to_string()
+    } else if site_path::segment_problem(&slug).is_some() {
+        format!("immagine-{slug}")
     } else {
         slug
     }
@@ -206,6 +221,18 @@ mod tests {
         );
         assert_eq!(std::fs::read(dir.path().join("foto-3.jpg")).unwrap(), b"b");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+        // A name that differs only in case or composition is taken too: a host would serve
+        // both at one address.
+        std::fs::write(dir.path().join("Cortile.png"), "vecchia").unwrap();
+        std::fs::write(dir.path().join("citta\u{300}.png"), "vecchia").unwrap();
+        assert_eq!(
+            add_new(dir.path(), "cortile", "png", b"c").unwrap(),
+            "cortile-2.png"
+        );
+        assert_eq!(
+            add_new(dir.path(), "città", "png", b"d").unwrap(),
+            "città-2.png"
+        );
     }
 
     #[test]
@@ -214,6 +241,15 @@ mod tests {
         assert_eq!(image_stem("../../.bashrc"), "immagine");
         assert_eq!(image_stem("../cortile.png"), "cortile");
         assert_eq!(image_stem("???.png"), "immagine");
+        // Names Windows reserves, which the build would refuse.
+        for (name, stem) in [
+            ("Aux.png", "immagine-aux"),
+            ("con", "immagine-con"),
+            ("COM1.jpg", "immagine-com1"),
+            ("nul.tar.png", "nul-tar"),
+        ] {
+            assert_eq!(image_stem(name), stem, "{name}");
+        }
         assert_eq!(
             image_markdown(" L'ingresso [nuovo]\n{{ x() }} ", "foto.jpg"),
             "![L\\'ingresso \\[nuovo\\] \\{\\{ x\\(\\) \\}\\}](foto.jpg)"
