@@ -214,7 +214,8 @@ fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
     let out = match output {
         Some(out) if out.is_absolute() => absolute(out),
         Some(out) => absolute(&std::env::current_dir().unwrap_or_default().join(out)),
-        None => layout::default_output(root),
+        // `public` too may be a link, which leads where the site's files are.
+        None => absolute(&layout::default_output(root)),
     };
     if let Some(dir) = layout::protected_folder_at(root, &out) {
         return Err(Error::usage(vec![
@@ -230,7 +231,22 @@ fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
             .hint(msg!("choose an output folder of its own, such as public/")),
         ]));
     }
+    if let Some(link) = layout::state_link(root) {
+        return Err(Error::usage(vec![state_link_error(&link)]));
+    }
     Ok(out)
+}
+
+/// The error of a symbolic link where wemi keeps its state ([`layout::state_link`]).
+pub fn state_link_error(link: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutputSymlink,
+        link,
+        msg!("wemi keeps its state here, and this is a symbolic link"),
+    )
+    .hint(msg!(
+        "remove the link (wemi makes what it needs again): wemi never writes through links"
+    ))
 }
 
 /// An absolute, normalised form of `path` (following links for the part that exists).

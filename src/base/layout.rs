@@ -128,12 +128,33 @@ pub fn default_output(root: &Path) -> PathBuf {
 
 /// The folder of the site at `root` that output folder `out` would damage, if any: `out` may
 /// not be the root nor contain it, and may not be, contain or lie inside an input or the state
-/// folder. Both paths are absolute and normalised.
+/// folder, wherever a link makes one of them lead. Both paths are absolute and normalised.
 pub fn protected_folder_at(root: &Path, out: &Path) -> Option<PathBuf> {
     let inputs = INPUTS.iter().map(|i| i.name).chain([STATE_DIR]);
     std::iter::once(root.to_path_buf())
-        .chain(inputs.map(|name| root.join(name)))
+        .chain(inputs.map(|name| {
+            let dir = root.join(name);
+            dir.canonicalize().unwrap_or(dir)
+        }))
         .find(|dir| dir.starts_with(out) || (dir != root && out.starts_with(dir)))
+}
+
+/// The first symbolic link where wemi keeps its state, if any: the state folder itself or
+/// one of its entries (manifests, journals, serve's and the images' folders). wemi writes
+/// there, and never through a link, which could lead anywhere (a site's repository could
+/// hold one).
+pub fn state_link(root: &Path) -> Option<PathBuf> {
+    let is_link =
+        |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let state = root.join(STATE_DIR);
+    if is_link(&state) {
+        return Some(state);
+    }
+    std::fs::read_dir(&state)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .find(|path| is_link(path))
 }
 
 #[cfg(test)]

@@ -145,6 +145,9 @@ pub fn start(options: ServeOptions) -> Result<Preview, Error> {
         }
     }
     let editing = editor_problem.is_none() && options.bind.is_loopback();
+    if let Some(link) = layout::state_link(&options.root) {
+        return Err(Error::usage(vec![crate::build::state_link_error(&link)]));
+    }
     let folder = Folder::take(&options.root).map_err(|e| {
         let dir = options.root.join(layout::STATE_DIR).join(layout::SERVE_DIR);
         Error::usage(vec![Diagnostic::new(

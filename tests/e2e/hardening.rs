@@ -220,6 +220,81 @@ fn an_output_folder_in_any_input_folder_is_refused() {
     }
 }
 
+/// A `public` that is a link into the site (a repository can hold one) is refused as the
+/// folder it leads to, and so is an input folder reached through a link: nothing is written.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_reached_through_a_link_is_refused_too() {
+    let site = Site::fixture("basic");
+    let content = tree(&site.root.join("content"));
+    std::os::unix::fs::symlink("content", site.root.join("public")).unwrap();
+    let stderr = site.build_err(&[], 2);
+    assert!(
+        stderr.starts_with("error[output.protected-folder]: "),
+        "{stderr}"
+    );
+    assert_eq!(tree(&site.root.join("content")), content);
+
+    // content/ itself a link to the folder given as the output's parent.
+    fs::remove_file(site.root.join("public")).unwrap();
+    fs::rename(site.root.join("content"), site.root.join("sorgenti")).unwrap();
+    std::os::unix::fs::symlink("sorgenti", site.root.join("content")).unwrap();
+    let out = site.root.join("sorgenti/out");
+    let stderr = site.build_err(&["--output", out.to_str().unwrap()], 2);
+    assert!(
+        stderr.starts_with("error[output.protected-folder]: "),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+/// wemi keeps its state in `.wemi/` and never writes through a link there: a `.wemi` (or an
+/// entry of it) that is a link is refused by build and serve, and nothing is written where
+/// it leads.
+#[cfg(unix)]
+#[test]
+fn a_link_where_the_state_is_kept_is_refused() {
+    let site = Site::fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root.join(".wemi")).unwrap();
+    let stderr = site.build_err(&[], 2);
+    assert!(stderr.starts_with("error[output.symlink]: "), "{stderr}");
+    assert!(stderr.contains("this is a symbolic link"), "{stderr}");
+    // serve stops at once (were it to serve, the wait below would end it and fail).
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_wemi"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while serve.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            serve.kill().unwrap();
+            panic!("serve ran with a link where its state is kept");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let serve = serve.wait_with_output().unwrap();
+    assert_eq!(serve.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&serve.stderr).contains("error[output.symlink]"),
+        "{}",
+        String::from_utf8_lossy(&serve.stderr)
+    );
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    assert!(!site.root.join("public").exists());
+
+    // An entry of the state folder.
+    fs::remove_file(site.root.join(".wemi")).unwrap();
+    fs::create_dir(site.root.join(".wemi")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root.join(".wemi/serve")).unwrap();
+    let stderr = site.build_err(&[], 2);
+    assert!(stderr.contains(".wemi/serve"), "{stderr}");
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn the_build_state_stays_out_of_the_published_folder() {
     let site = Site::fixture("basic");

@@ -181,6 +181,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "scrivi `extra:` e sotto, rientrate di qualche spazio, le righe `chiave: valore`",
     ),
     (
+        "wemi keeps its state here, and this is a symbolic link",
+        "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
+    ),
+    (
+        "remove the link (wemi makes what it needs again): wemi never writes through links",
+        "togli il collegamento (wemi ricrea ciò che gli serve): wemi non scrive mai attraverso un collegamento",
+    ),
+    (
         "`template` must name an HTML template (ending in `.html`), found `{template}`",
         "`template` deve indicare un template HTML (che finisce in `.html`), trovato `{template}`",
     ),
