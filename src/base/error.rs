@@ -171,6 +171,9 @@ codes! {
     SymlinkOutsideSite = "symlink.outside-site",
     /// A symbolic link back to files the site already has.
     SymlinkLoop = "symlink.loop",
+    /// A symbolic link into a hidden folder (`.git`, `.wemi`), the output folder or another
+    /// folder the build reads.
+    SymlinkForbidden = "symlink.forbidden",
     /// The site has no `content/` folder.
     ContentMissing = "content.missing",
     /// `data` is a file, not a folder.

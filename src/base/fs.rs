@@ -12,7 +12,8 @@
 //! to is inside the site folder, and is not part of the walk already (each real file and
 //! folder is read at most once). A link that leads outside the site, nowhere, back to a
 //! folder that contains it, or to something the walk reaches anyway, is an error naming the
-//! link. The same holds for the walked folder itself (a `content/` or theme that is a link to
+//! link; so is one that leads into a hidden folder (`.git`), the output folder `public/` or
+//! another folder the build reads. The same holds for the walked folder itself (a `content/` or theme that is a link to
 //! elsewhere).
 
 use std::io::ErrorKind;
@@ -21,7 +22,8 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::base::error::{Code, Diagnostic};
-use crate::base::i18n::msg;
+use crate::base::i18n::{Text, msg};
+use crate::base::layout::{DEFAULT_OUTPUT, INPUTS};
 
 /// A file found by [`walk`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +180,18 @@ impl Walk {
             );
             return None;
         }
+        if let Some(place) = self.forbidden(&real) {
+            self.errors.push(
+                error(
+                    Code::SymlinkForbidden,
+                    msg!("this symbolic link leads into {place}", place = place),
+                )
+                .hint(msg!(
+                    "remove the link: a link may lead only to files of the site that no other folder publishes"
+                )),
+            );
+            return None;
+        }
         let link_folder = path.parent().and_then(|p| p.canonicalize().ok());
         if link_folder.is_some_and(|folder| folder.starts_with(&real)) {
             self.errors.push(
@@ -204,6 +218,37 @@ impl Walk {
             return None;
         }
         Some(real)
+    }
+
+    /// What `real` (inside the site) lies in that no link may lead into, described: a hidden
+    /// folder (`.git`, the state in `.wemi`), the default output folder (a build would read
+    /// its own output, again and again), or another folder the build reads (`static/` linking
+    /// to `content/` would publish the pages' sources, drafts included).
+    fn forbidden(&self, real: &Path) -> Option<Text> {
+        let mut names = real
+            .strip_prefix(&self.root)
+            .ok()?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy());
+        let top = names.next()?;
+        let own_top = self
+            .shown
+            .components()
+            .next()?
+            .as_os_str()
+            .to_string_lossy();
+        if let Some(hidden) = std::iter::once(top.clone())
+            .chain(names)
+            .find(|name| is_ignored(name))
+        {
+            Some(msg!("a hidden file or folder, {name}", name = hidden))
+        } else if top == DEFAULT_OUTPUT {
+            Some(msg!("the output folder, {name}/", name = top))
+        } else if top != own_top && INPUTS.iter().any(|input| input.name == top) {
+            Some(msg!("{name}, which the build reads on its own", name = top))
+        } else {
+            None
+        }
     }
 
     fn shown_of(&self, prefix: &str, relative: &Path) -> PathBuf {

@@ -159,6 +159,70 @@ fn links_out_of_the_site_are_errors_and_nothing_behind_them_is_published() {
     assert!(!body.contains("root:"), "{body}");
 }
 
+/// A link inside the site may not lead into a hidden folder (`.git`, `.wemi`), the output
+/// folder (the build would publish its own output, deeper each time) or another folder the
+/// build reads (`static/` linking to `content/` would publish the pages' sources, drafts
+/// included).
+#[cfg(unix)]
+#[test]
+fn links_into_hidden_output_or_other_input_folders_are_errors() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    site.write(
+        ".git/config",
+        "[remote]\n  url = https://TOKEN@example.org/x\n",
+    );
+    fs::create_dir_all(site.root.join("static")).unwrap();
+    fs::create_dir_all(site.root.join("data")).unwrap();
+    for (link, to) in [
+        ("static/sorgenti", "../content"),
+        ("static/git", "../.git"),
+        ("static/stato", "../.wemi"),
+        ("content/uscita", "../public"),
+        ("data/config.txt", "../.git/config"),
+    ] {
+        std::os::unix::fs::symlink(to, site.root.join(link)).unwrap();
+    }
+    let before = tree(&site.root.join("public"));
+    let stderr = site.build_err(&[], 1);
+    for (link, place) in [
+        (
+            "static/sorgenti",
+            "content, which the build reads on its own",
+        ),
+        ("static/git", "a hidden file or folder, .git"),
+        ("static/stato", "a hidden file or folder, .wemi"),
+        ("content/uscita", "the output folder, public/"),
+        ("data/config.txt", "a hidden file or folder, .git"),
+    ] {
+        assert!(
+            stderr.contains(&format!(
+                "error[symlink.forbidden]: {link}: this symbolic link leads into {place}"
+            )),
+            "{link}: {stderr}"
+        );
+    }
+    assert_eq!(tree(&site.root.join("public")), before);
+
+    // A link to a folder of the site that no build reads is the site's files.
+    for link in [
+        "static/sorgenti",
+        "static/git",
+        "static/stato",
+        "content/uscita",
+        "data/config.txt",
+    ] {
+        fs::remove_file(site.root.join(link)).unwrap();
+    }
+    site.write("risorse/logo.txt", "logo");
+    std::os::unix::fs::symlink("../risorse", site.root.join("static/risorse")).unwrap();
+    site.build_ok(&[]);
+    assert_eq!(
+        fs::read_to_string(site.root.join("public/risorse/logo.txt")).unwrap(),
+        "logo"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn links_to_the_next_folder_are_walked_once() {

@@ -181,6 +181,26 @@ pub const CATALOG: &[(&str, &str)] = &[
         "scrivi `extra:` e sotto, rientrate di qualche spazio, le righe `chiave: valore`",
     ),
     (
+        "this symbolic link leads into {place}",
+        "questo collegamento simbolico porta in {place}",
+    ),
+    (
+        "remove the link: a link may lead only to files of the site that no other folder publishes",
+        "togli il collegamento: può portare solo a file del sito che nessun'altra cartella pubblica",
+    ),
+    (
+        "a hidden file or folder, {name}",
+        "un file o una cartella nascosti, {name}",
+    ),
+    (
+        "the output folder, {name}/",
+        "la cartella di uscita, {name}/",
+    ),
+    (
+        "{name}, which the build reads on its own",
+        "{name}, che la compilazione legge già per conto suo",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
