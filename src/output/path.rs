@@ -22,6 +22,13 @@ const MAX_SEGMENT: usize = 200;
 /// The longest whole path, in bytes.
 const MAX_PATH: usize = 2048;
 
+/// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
+pub(super) const TEMPORARY: &str = "wemi-tmp";
+/// What the old version of a replaced or removed file is called until the build commits.
+pub(super) const OLD: &str = "wemi-old";
+/// What a new output folder is called while its first build writes it: `.<name>.wemi-new`.
+pub(super) const NEW: &str = "wemi-new";
+
 /// A checked path inside the output folder (`spazi/via-piazzetta/index.html`). Its text is
 /// shared: a clone (the build's journal, the output set's folders) costs no copy of it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -42,6 +49,9 @@ pub enum UnsafePath {
     UrlCharacter(char),
     /// A segment or the whole path is too long.
     TooLong,
+    /// A segment has a name the build gives its own files while it writes ([`TEMPORARY`],
+    /// [`OLD`], [`NEW`]): a folder there would stop every later build.
+    Reserved,
 }
 
 impl OutputPath {
@@ -169,6 +179,14 @@ fn check_segment(segment: &str) -> Result<(), UnsafePath> {
     if let Some(problem) = site_path::segment_problem(segment) {
         return Err(UnsafePath::Segment(segment.to_string(), problem));
     }
+    let reserved = |kind: &str| {
+        segment
+            .strip_suffix(kind)
+            .is_some_and(|name| name.len() > 2 && name.starts_with('.') && name.ends_with('.'))
+    };
+    if [TEMPORARY, OLD, NEW].into_iter().any(reserved) {
+        return Err(UnsafePath::Reserved);
+    }
     match segment.chars().find(|c| matches!(c, '%' | '#')) {
         Some(c) => Err(UnsafePath::UrlCharacter(c)),
         None => Ok(()),
@@ -191,6 +209,8 @@ mod tests {
             "console/index.html",
             "com0/x",
             "a..b/c",
+            "wemi-tmp/x.wemi-old",
+            ".wemi-tmp",
         ] {
             assert!(OutputPath::new(good).is_ok(), "{good}");
         }
@@ -221,6 +241,12 @@ mod tests {
             ("a /b", segment("a ", TrailingDotOrSpace)),
             ("a%2e%2e/x", UnsafePath::UrlCharacter('%')),
             ("a#b", UnsafePath::UrlCharacter('#')),
+            (".index.html.wemi-tmp/a.html", UnsafePath::Reserved),
+            (
+                "spazi/.index.html.wemi-old/index.html",
+                UnsafePath::Reserved,
+            ),
+            (".public.wemi-new", UnsafePath::Reserved),
             (long.as_str(), UnsafePath::TooLong),
         ] {
             assert_eq!(OutputPath::new(bad), Err(why), "{bad:?}");

@@ -208,6 +208,9 @@ fn reason(why: UnsafePath) -> Text {
             char = c
         ),
         UnsafePath::TooLong => msg!("it is too long"),
+        UnsafePath::Reserved => msg!(
+            "a name ending in `.wemi-tmp`, `.wemi-old` or `.wemi-new` is kept for the files wemi writes"
+        ),
     }
 }
 

@@ -27,7 +27,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use rayon::prelude::*;
 
 use super::compress::{self, Encoding};
-use super::path::{Folder, OutputPath};
+use super::path::{Folder, NEW, OLD, OutputPath, TEMPORARY};
 use super::set::{OutputFile, OutputSet, checked};
 use super::state::{Record, State};
 use super::{assets, minify};
@@ -35,13 +35,6 @@ use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
 use crate::base::i18n::{Text, msg};
 use crate::config::Publish;
-
-/// What a temporary file beside its target is called: `.<name>.wemi-tmp`.
-const TEMPORARY: &str = "wemi-tmp";
-/// What the old version of a replaced or removed file is called until the build commits.
-const OLD: &str = "wemi-old";
-/// What a new output folder is called while its first build writes it: `.<name>.wemi-new`.
-const NEW: &str = "wemi-new";
 
 /// A build's writes into one output folder; see the module documentation.
 pub struct Stage {

@@ -359,6 +359,30 @@ fn a_link_where_the_state_is_kept_is_refused() {
     assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
 
+/// The names the build gives its own files while it writes (`.index.html.wemi-tmp`) are no
+/// output path: an alias there made a folder that stopped every later build.
+#[test]
+fn an_alias_cannot_take_the_names_of_the_builds_own_files() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/spazi/ancora.md",
+        "---\ntitle: Ancora\naliases: [\"/.index.html.wemi-tmp/a.html\", \"/spazi/.index.html.wemi-old/\"]\n---\nTesto.\n",
+    );
+    let stderr = site.build_err(&[], 1);
+    for path in [
+        ".index.html.wemi-tmp/a.html",
+        "spazi/.index.html.wemi-old/index.html",
+    ] {
+        assert!(
+            stderr.contains(&format!(
+                "error[path.unsafe]: content/spazi/ancora.md: cannot publish a file at `{path}`: a name ending in `.wemi-tmp`, `.wemi-old` or `.wemi-new` is kept for the files wemi writes"
+            )),
+            "{path}: {stderr}"
+        );
+    }
+    assert!(!site.root.join("public").exists());
+}
+
 #[test]
 fn the_build_state_stays_out_of_the_published_folder() {
     let site = Site::fixture("basic");

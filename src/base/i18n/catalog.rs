@@ -201,6 +201,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{name}, che la compilazione legge già per conto suo",
     ),
     (
+        "a name ending in `.wemi-tmp`, `.wemi-old` or `.wemi-new` is kept for the files wemi writes",
+        "un nome che finisce in `.wemi-tmp`, `.wemi-old` o `.wemi-new` è riservato ai file che wemi scrive",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
