@@ -108,6 +108,20 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         translation_key: relative.to_string(),
     };
     let Some(stem) = name.strip_suffix(".md") else {
+        // Published as it is, such a file would show its text unrendered, a draft's too.
+        if let Some((stem, extension)) = name.rsplit_once('.')
+            && !stem.is_empty()
+            && ["md", "markdown"]
+                .iter()
+                .any(|e| extension.eq_ignore_ascii_case(e))
+        {
+            return Err(Diagnostic::new(
+                Code::PathName,
+                fs::join_slashed(Path::new(CONTENT_DIR), relative),
+                msg!("wemi reads markdown only from files whose names end in `.md`, in lower case: this one would be published as it is, its text unrendered"),
+            )
+            .hint(msg!("rename it to `{name}`", name = format!("{stem}.md"))));
+        }
         if !config.unsafe_html && is_active(name) {
             return Err(Diagnostic::new(
                 Code::UnsafeActiveFile,
@@ -212,6 +226,20 @@ mod tests {
         }
         assert_eq!(classify("x.en.md", &c).unwrap().lang, "en");
         assert_eq!(classify("x.EN.md", &c).unwrap().lang, "it");
+        // Markdown that a name would leave unrendered, published as it is.
+        for (name, renamed) in [
+            ("spazi/segreta.MD", "segreta.md"),
+            ("spazi/nota.Md", "nota.md"),
+            ("notizie/a.b.markdown", "a.b.md"),
+        ] {
+            let e = classify(name, &c).unwrap_err();
+            assert_eq!(e.code, Code::PathName, "{name}");
+            assert_eq!(
+                e.hint.as_deref(),
+                Some(format!("rename it to `{renamed}`").as_str()),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -205,6 +205,11 @@ pub const CATALOG: &[(&str, &str)] = &[
         "un nome che finisce in `.wemi-tmp`, `.wemi-old` o `.wemi-new` è riservato ai file che wemi scrive",
     ),
     (
+        "wemi reads markdown only from files whose names end in `.md`, in lower case: this one would be published as it is, its text unrendered",
+        "wemi legge il markdown solo dai file il cui nome finisce in `.md`, in minuscolo: questo sarebbe pubblicato così com'è, con il testo non convertito",
+    ),
+    ("rename it to `{name}`", "rinominalo in `{name}`"),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
