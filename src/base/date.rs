@@ -45,8 +45,10 @@ impl DateInput {
         if text.get(10..).is_some_and(has_offset) {
             return text
                 .parse::<Timestamp>()
+                .ok()
+                .filter(|_| offset_hours(text).is_none_or(|hours| hours <= 23))
                 .map(DateInput::Instant)
-                .map_err(|_| msg!("`{value}` is not a valid date and time", value = written));
+                .ok_or_else(|| msg!("`{value}` is not a valid date and time", value = written));
         }
         if text.len() > 10 {
             return text
@@ -90,6 +92,14 @@ impl DateInput {
             }
         }
     }
+}
+
+/// The hours of the `+hh:mm` (or `-hh:mm`, `+hhmm`) offset that ends `text`, if it has one.
+/// RFC 3339 allows 00 to 23; the parser takes up to 25, which is no time zone's.
+fn offset_hours(text: &str) -> Option<u32> {
+    let time = text.get(10..)?;
+    let sign = time.rfind(['+', '-'])?;
+    time.get(sign + 1..sign + 3)?.parse().ok()
 }
 
 /// True when the time part (after the date) ends with `Z` or a `+hh:mm`/`-hh:mm` offset.
@@ -272,6 +282,16 @@ mod tests {
             .unwrap()
             .resolve(&rome());
         assert_eq!(rfc3339(&z), "2018-10-26T17:00:00+02:00");
+        let z = DateInput::parse("2018-10-26T15:00:00-03:30")
+            .unwrap()
+            .resolve(&rome());
+        assert_eq!(rfc3339(&z), "2018-10-26T20:30:00+02:00");
+        // RFC 3339's offsets go up to 23 hours, whatever the parser takes.
+        assert!(DateInput::parse("2018-10-26T17:00:00+23:59").is_ok());
+        for bad in ["2026-01-01T00:00:00+25:00", "2026-01-01T00:00:00-24:00"] {
+            let e = DateInput::parse(bad).unwrap_err();
+            assert_eq!(e.en, format!("`{bad}` is not a valid date and time"));
+        }
     }
 
     #[test]
