@@ -94,8 +94,10 @@ pub struct CheckReport {
 /// the site would make a browser contact (warnings, errors when `strict`).
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let config = Config::load(&options.root, None)?;
+    // Absolute and real, as the walks give files: messages then name them from the root.
+    let root = absolute(&options.root);
     let run = Run {
-        root: &options.root,
+        root: &root,
         drafts: options.drafts,
         mode: Mode::Check,
         progress: &Progress::default(),
@@ -173,7 +175,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &Progress) -> Resul
         .map_err(Error::site)?
         .publishing(config.publish);
     let run = Run {
-        root: &options.root,
+        // Absolute and real, as the walks give files: messages then name them from the root.
+        root: &root,
         drafts: options.drafts,
         mode: Mode::Build(&stage),
         progress,

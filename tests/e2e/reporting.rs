@@ -194,3 +194,32 @@ fn did_you_mean_only_for_a_close_name() {
         "did you mean `@/spazi/stelline.md`?"
     );
 }
+
+/// Files are named from the site folder however the site folder is given: run in it without
+/// `--root` (and with `--root .`), a collision between copied files names them as
+/// `content/…` and `static/…`, never by their absolute paths.
+#[test]
+fn files_are_named_from_the_site_folder_without_root_too() {
+    let site = Site::fixture("basic");
+    site.write("static/spazi/x.txt", "a");
+    site.write("content/spazi/x.txt", "b");
+    for (command, root) in [("build", None), ("check", None), ("build", Some("."))] {
+        let mut wemi = std::process::Command::new(env!("CARGO_BIN_EXE_wemi"));
+        wemi.arg(command).current_dir(&site.root);
+        if let Some(root) = root {
+            wemi.args(["--root", root]);
+        }
+        let out = wemi.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "error[output.collision]: content/spazi/x.txt: content/spazi/x.txt and static/spazi/x.txt would both be written to spazi/x.txt"
+            ),
+            "{command} {root:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains(site.root.to_str().unwrap()),
+            "{command} {root:?}: {stderr}"
+        );
+    }
+}
