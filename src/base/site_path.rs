@@ -51,7 +51,13 @@ pub enum SegmentProblem {
     Character(char),
     /// A name ending in `.` or a space, which Windows silently drops.
     TrailingDotOrSpace,
+    /// A name longer than [`MAX_SEGMENT`] bytes.
+    TooLong,
 }
+
+/// The longest name of one segment, in bytes: file systems allow 255, and writing uses a
+/// temporary sibling with a few more characters.
+pub const MAX_SEGMENT: usize = 200;
 
 /// The normal form of a root-relative address written in content: relative to the site's
 /// root (no leading `/`), repeated slashes collapsed, `.` and `..` segments resolved,
@@ -149,6 +155,9 @@ pub fn fold(path: &str) -> Cow<'_, str> {
 /// What keeps `segment` (one file or folder name of a site path) from being published on
 /// every host; `None` when nothing does.
 pub fn segment_problem(segment: &str) -> Option<SegmentProblem> {
+    if segment.len() > MAX_SEGMENT {
+        return Some(SegmentProblem::TooLong);
+    }
     if let Some(c) = segment
         .chars()
         .find(|&c| c.is_control() || matches!(c, '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*'))
@@ -193,6 +202,11 @@ impl SegmentProblem {
             SegmentProblem::TrailingDotOrSpace => msg!(
                 "`{segment}` ends with a dot or a space, which Windows drops from file names",
                 segment = segment
+            ),
+            SegmentProblem::TooLong => msg!(
+                "`{segment}` is longer than {max} bytes, which not every host can hold as a file name",
+                segment = segment,
+                max = MAX_SEGMENT
             ),
         }
     }

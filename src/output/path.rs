@@ -14,11 +14,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use crate::base::site_path::{self, SegmentProblem};
+use crate::base::site_path::{self, MAX_SEGMENT, SegmentProblem};
 
-/// The longest name of one segment, in bytes: file systems allow 255, and writing uses a
-/// temporary sibling with a few more characters.
-const MAX_SEGMENT: usize = 200;
 /// The longest whole path, in bytes.
 const MAX_PATH: usize = 2048;
 

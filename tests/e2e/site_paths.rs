@@ -374,3 +374,32 @@ fn xmllint_accepts_a_lastmod_before_standard_time() {
     let site = built_with_a_date_before_standard_time();
     assert_valid_sitemap(&site.public("sitemap.xml"));
 }
+
+/// A term or slug too long for a file name is refused where it is written, not later as a
+/// path of `site.yaml`'s taxonomy.
+#[test]
+fn a_name_too_long_to_publish_is_refused_where_it_is_written() {
+    let site = Site::fixture("basic");
+    let long = "x".repeat(300);
+    site.write(
+        "content/spazi/lungo.md",
+        format!("---\ntitle: Lungo\ntags: [ok, {long}]\nslug: {long}\n---\nTesto.\n"),
+    );
+    let stderr = site.build_err(&[], 1);
+    for (at, what) in [
+        ("3:12", "the tags"),
+        ("4:1", "the `slug` cannot be published"),
+    ] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("content/spazi/lungo.md:{at}: {what}")))
+            .unwrap_or_else(|| panic!("{at}: {stderr}"));
+        assert!(
+            line.ends_with(
+                "is longer than 200 bytes, which not every host can hold as a file name"
+            ),
+            "{line}"
+        );
+    }
+    assert!(!stderr.contains("site.yaml"), "{stderr}");
+}

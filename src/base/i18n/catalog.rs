@@ -210,6 +210,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     ("rename it to `{name}`", "rinominalo in `{name}`"),
     (
+        "`{segment}` is longer than {max} bytes, which not every host can hold as a file name",
+        "`{segment}` è più lungo di {max} byte, e non tutti gli hosting lo accettano come nome di file",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),

@@ -104,7 +104,7 @@ pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::
 
 /// The stem of an uploaded image's file name: `Foto del Cortile.JPEG` → `foto-del-cortile`;
 /// `immagine` when nothing of it makes a slug, and `immagine-con` for a name Windows reserves
-/// (`con`, `aux`, `com1` …), which no site can publish.
+/// (`con`, `aux`, `com1` …) or one too long to publish (then shortened).
 pub fn image_stem(name: &str) -> String {
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
@@ -114,7 +114,15 @@ pub fn image_stem(name: &str) -> String {
     if slug.is_empty() {
         "immagine".to_string()
     } else if site_path::segment_problem(&slug).is_some() {
-        format!("immagine-{slug}")
+        // Reserved (`con`), or too long: shortened, at a character, to leave room for `-2`
+        // and the extension.
+        let end = slug
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take_while(|&end| end <= 80)
+            .last()
+            .unwrap_or(0);
+        format!("immagine-{}", slug[..end].trim_end_matches('-'))
     } else {
         slug
     }
@@ -247,6 +255,10 @@ mod tests {
             ("con", "immagine-con"),
             ("COM1.jpg", "immagine-com1"),
             ("nul.tar.png", "nul-tar"),
+            (
+                &format!("{}.png", "è".repeat(250)),
+                &format!("immagine-{}", "e".repeat(80)),
+            ),
         ] {
             assert_eq!(image_stem(name), stem, "{name}");
         }
