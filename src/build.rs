@@ -621,6 +621,9 @@ fn render(
             .theme_assets
             .add_to(&mut output, copies.theme, run.root),
     );
+    if site.config.publish.precompress {
+        errors.append(&mut output.compressed_copy_collisions());
+    }
     if errors.is_empty() {
         Ok((output, report))
     } else {

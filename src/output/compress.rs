@@ -105,10 +105,13 @@ impl Encoding {
 
 /// True when the output file at `path`, of `len` bytes, gets compressed copies.
 pub fn wanted(path: &str, len: usize) -> bool {
-    len >= MIN_SIZE
-        && path.rsplit_once('.').is_some_and(|(_, ext)| {
-            COMPRESSED_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-        })
+    len >= MIN_SIZE && compressible(path)
+}
+
+/// True when the file at `path` is of a kind that gets compressed copies (when big enough).
+pub fn compressible(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| COMPRESSED_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
 #[cfg(test)]

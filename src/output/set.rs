@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::compress;
 use super::path::{Folder, OutputPath, UnsafePath};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::fingerprint::Stamp;
@@ -164,6 +165,44 @@ impl OutputSet {
         self.files
             .iter()
             .map(|(path, (file, origin))| (path, file, &**origin))
+    }
+
+    /// With precompression, the files of the set at the paths of another's compressed copies
+    /// (`spazi/index.html.gz`), or that need those paths for a folder: each an error naming
+    /// both files. Any file of a compressed kind counts, whatever its size, so that what is
+    /// an error does not depend on how long a page is.
+    pub fn compressed_copy_collisions(&self) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for (path, (_, origin)) in &self.files {
+            if !compress::compressible(path.as_str()) {
+                continue;
+            }
+            for encoding in compress::Encoding::ALL {
+                let copy = format!("{}{}", path.folded(), encoding.suffix());
+                let taker = self.holder(&copy).or_else(|| {
+                    let folder = self.folders.get(copy.as_str())?;
+                    self.holder(folder.path())
+                });
+                if let Some(taker) = taker {
+                    let (_, taker_origin) = &self.files[taker];
+                    errors.push(
+                        Diagnostic::new(
+                            Code::OutputCollision,
+                            &**taker_origin,
+                            msg!(
+                                "{origin} would be written to {path}, where precompression writes the compressed copy of {first} ({first_origin})",
+                                origin = taker_origin,
+                                path = taker,
+                                first = path,
+                                first_origin = origin
+                            ),
+                        )
+                        .hint(msg!("rename or remove one of them")),
+                    );
+                }
+            }
+        }
+        errors
     }
 
     pub(super) fn files_mut(&mut self) -> impl Iterator<Item = (&OutputPath, &mut OutputFile)> {

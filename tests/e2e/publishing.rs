@@ -425,3 +425,35 @@ fn minified_pages_keep_their_elements_text_and_data() {
     let plain_css = fs::read(plain.public("css/wemi.css")).unwrap();
     assert!(bytes.len() < plain_css.len());
 }
+
+/// With precompression, a file of the site at the path of a compressed copy (or needing it
+/// for a folder) is a collision naming both, reported by `check` as by `build`, and never a
+/// failed write.
+#[test]
+fn a_file_where_precompression_writes_a_copy_is_a_collision() {
+    let site = Site::fixture("basic");
+    site.add_to_config("publish: { precompress: true }\n");
+    site.write("static/spazi/index.html.gz", "non compresso");
+    site.write(
+        "content/spazi/alias.md",
+        "---\ntitle: Alias\naliases: [\"/spazi/index.html.br/\"]\n---\nTesto.\n",
+    );
+    for command in ["check", "build"] {
+        let out = site.run(command, &[]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for (origin, path) in [
+            ("static/spazi/index.html.gz", "spazi/index.html.gz"),
+            ("content/spazi/alias.md", "spazi/index.html.br/index.html"),
+        ] {
+            assert!(
+                stderr.contains(&format!(
+                    "error[output.collision]: {origin}: {origin} would be written to {path}, where precompression writes the compressed copy of spazi/index.html (content/spazi/_index.md)"
+                )),
+                "{command} {origin}: {stderr}"
+            );
+        }
+        assert_eq!(stderr.matches("error[").count(), 2, "{command}: {stderr}");
+    }
+    assert!(!site.root.join("public").exists());
+}

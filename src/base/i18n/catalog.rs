@@ -214,6 +214,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "`{segment}` è più lungo di {max} byte, e non tutti gli hosting lo accettano come nome di file",
     ),
     (
+        "{origin} would be written to {path}, where precompression writes the compressed copy of {first} ({first_origin})",
+        "{origin} verrebbe scritto in {path}, dove la precompressione scrive la copia compressa di {first} ({first_origin})",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
