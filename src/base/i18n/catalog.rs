@@ -218,6 +218,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "{origin} verrebbe scritto in {path}, dove la precompressione scrive la copia compressa di {first} ({first_origin})",
     ),
     (
+        "the image is cut short: its file has less than the {width}×{height} pixels it declares",
+        "l'immagine è troncata: il file contiene meno dei {width}×{height} pixel che dichiara",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),

@@ -79,6 +79,7 @@ pub fn header(bytes: &[u8]) -> Result<Header, Refusal> {
     let (mut decoder, format) = decoder(bytes)?;
     let (width, height) = decoder.dimensions();
     check_size(width, height)?;
+    check_whole(bytes, format, width, height)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let (width, height) = if turns_sideways(orientation) {
         (height, width)
@@ -101,9 +102,10 @@ pub fn resized(
     format: Format,
     quality: u8,
 ) -> Result<Vec<u8>, Refusal> {
-    let (mut decoder, _) = decoder(bytes)?;
+    let (mut decoder, original) = decoder(bytes)?;
     let (w, h) = decoder.dimensions();
     check_size(w, h)?;
+    check_whole(bytes, original, w, h)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(not_readable)?;
     image.apply_orientation(orientation);
@@ -190,6 +192,52 @@ fn check_size(width: u32, height: u32) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// An error when `bytes`, a `format` image of `width` × `height`, is cut short: the JPEG
+/// decoder fills in what is missing (grey, or nothing but time: a 1 KB file declaring 64
+/// million pixels in empty scans takes seconds), so a JPEG must end its image (an end
+/// marker after its first scan) and hold at least a bit for each 8×8 block, the least any
+/// whole JPEG takes. PNG and WebP decoders refuse a cut file themselves.
+fn check_whole(bytes: &[u8], format: Format, width: u32, height: u32) -> Result<(), Refusal> {
+    if format != Format::Jpeg {
+        return Ok(());
+    }
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    let short = (bytes.len() as u64) < blocks / 8;
+    if short || !jpeg_ends(bytes) {
+        return Err((
+            Code::ImageInvalid,
+            msg!(
+                "the image is cut short: its file has less than the {width}×{height} pixels it declares",
+                width = width,
+                height = height
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the JPEG in `bytes` has an end-of-image marker after the start of its first scan.
+/// The segments before the scan are skipped by their lengths (an EXIF thumbnail inside one
+/// has its own end marker); within the scans a 0xFF byte is followed only by 0x00, a restart
+/// marker or another segment's marker, so the first 0xFF 0xD9 there is the image's end.
+fn jpeg_ends(bytes: &[u8]) -> bool {
+    let mut at = 2; // past the start-of-image marker
+    loop {
+        match (bytes.get(at), bytes.get(at + 1)) {
+            (Some(0xFF), Some(0xFF)) => at += 1, // fill bytes before a marker
+            (Some(0xFF), Some(0xDA)) => break,
+            (Some(0xFF), Some(_)) => {
+                let Some(length) = bytes.get(at + 2..at + 4) else {
+                    return false;
+                };
+                at += 2 + usize::from(u16::from_be_bytes([length[0], length[1]]));
+            }
+            _ => return false,
+        }
+    }
+    bytes[at..].windows(2).any(|pair| pair == [0xFF, 0xD9])
+}
+
 /// The decoder's error, said to be one.
 fn not_readable(error: image::ImageError) -> Refusal {
     match error {
@@ -235,6 +283,38 @@ mod tests {
             .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
             .unwrap();
         out
+    }
+
+    /// A JPEG cut short is refused, where the decoder would fill it in: cut anywhere in its
+    /// scan, or declaring far more pixels than its bytes can hold (a 1 KB file took seconds).
+    #[test]
+    fn a_jpeg_cut_short_is_refused() {
+        let whole = resized(&png(600, 400), 600, 400, Format::Jpeg, 90).unwrap();
+        assert_eq!(header(&whole).unwrap().width, 600);
+        let cut_short = |bytes: &[u8]| {
+            let (code, message) = header(bytes).unwrap_err();
+            code == Code::ImageInvalid && message.en.starts_with("the image is cut short")
+        };
+        for cut in [whole.len() / 3, whole.len() * 2 / 3, whole.len() - 2] {
+            assert!(cut_short(&whole[..cut]), "cut at {cut} of {}", whole.len());
+            assert!(resized(&whole[..cut], 60, 40, Format::Png, 80).is_err());
+        }
+        // Bytes after the end marker (some cameras add their own) are fine.
+        let mut trailer = whole.clone();
+        trailer.extend_from_slice(b"trailer of a camera");
+        assert!(header(&trailer).is_ok());
+        // The same file declaring 8000×8000 pixels in its frame header.
+        let frame = whole
+            .windows(2)
+            .position(|pair| pair == [0xFF, 0xC0])
+            .expect("a baseline frame");
+        let mut bomb = whole.clone();
+        bomb[frame + 5..frame + 9].copy_from_slice(&[0x1F, 0x40, 0x1F, 0x40]);
+        assert_eq!(
+            &bomb[frame + 5..frame + 9],
+            &8000u16.to_be_bytes().repeat(2)[..]
+        );
+        assert!(cut_short(&bomb));
     }
 
     #[test]
