@@ -359,7 +359,9 @@ fn parse_front_matter(
     let yaml_error =
         |e: yaml::YamlError| vec![e.into_diagnostic(path, offset, yaml::KeyCodes::FRONT_MATTER)];
     let front_matter = yaml::Parsed::new(split.yaml).map_err(yaml_error)?;
-    let raw: RawFrontMatter = front_matter.typed().map_err(yaml_error)?;
+    let raw: RawFrontMatter = front_matter
+        .typed_all()
+        .map_err(|errors| errors.into_iter().flat_map(yaml_error).collect::<Vec<_>>())?;
     let schema = (source.kind == SourceKind::Page)
         .then(|| source.relative.split_once('/'))
         .flatten()

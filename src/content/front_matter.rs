@@ -250,6 +250,34 @@ mod tests {
         assert_eq!(m.other.len(), 2);
     }
 
+    /// Every wrong value is reported at once, each where it is written, with nothing else.
+    #[test]
+    fn every_wrong_value_is_reported_at_once() {
+        let text = "title: Ciao\nupdated: 2026-13-02\nweight: abc\nextra:\n  a: 1\n\
+                    draft: forse\naliases:\n  a: b\nslug: ok\n";
+        let errors = yaml::Parsed::new(text)
+            .unwrap()
+            .typed_all::<RawFrontMatter>()
+            .unwrap_err();
+        let found: Vec<(Option<usize>, Option<usize>, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.en.as_str()))
+            .collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        let lines: Vec<Option<usize>> = found.iter().map(|f| f.0).collect();
+        assert_eq!(lines, [Some(2), Some(3), Some(6), Some(8)], "{found:?}");
+        assert_eq!(found[1].1, Some(9));
+        assert!(found[0].2.starts_with("`updated`"), "{found:?}");
+        assert!(found[1].2.starts_with("`weight`"), "{found:?}");
+        // One wrong value alone, as `parse` gives it; a good text reads.
+        let one = yaml::Parsed::new("weight: tre\n").unwrap();
+        let errors = one.typed_all::<RawFrontMatter>().unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (Some(1), Some(9)));
+        let good = yaml::Parsed::new("title: a\nweight: 2\n").unwrap();
+        assert_eq!(good.typed_all::<RawFrontMatter>().unwrap().weight, Some(2));
+    }
+
     #[test]
     fn type_errors_keep_their_position() {
         let e = yaml::parse::<RawFrontMatter>("title: Ciao\nweight: tre\n").unwrap_err();

@@ -155,6 +155,32 @@ impl<'a> Parsed<'a> {
         T::deserialize(&self.value).or_else(|_| parse(self.text))
     }
 
+    /// [`Parsed::typed`], with the wrong value of every top-level key when several are: after
+    /// each, the text is read again with that key's lines blank (so every position stays),
+    /// until it reads or [`MAX_VALUE_ERRORS`] are found. Only when the first reading fails.
+    pub fn typed_all<T: DeserializeOwned>(&self) -> Result<T, Vec<YamlError>> {
+        let mut errors = match self.typed() {
+            Ok(typed) => return Ok(typed),
+            Err(first) => vec![first],
+        };
+        let mut text = self.text.to_string();
+        while errors.len() < MAX_VALUE_ERRORS {
+            let last = &errors[errors.len() - 1];
+            let (YamlProblem::Value, Some(line)) = (last.problem, last.line) else {
+                break;
+            };
+            let Some(lines) = top_level_entry(&text, line) else {
+                break;
+            };
+            text = blank(&text, lines);
+            match parse::<T>(&text) {
+                Err(next) if next.line > Some(line) => errors.push(next),
+                _ => break,
+            }
+        }
+        Err(errors)
+    }
+
     /// Whether any string of the value, key or value, passes `test`: a quick look before
     /// [`Parsed::nodes`] places what it found.
     pub fn any_string(&self, test: &dyn Fn(&str) -> bool) -> bool {
@@ -618,6 +644,43 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|line| top_level_key(line) == Some(key))
         .map(|i| i + 1)
+}
+
+/// The most wrong values [`Parsed::typed_all`] reports: each takes one more reading of the
+/// text.
+const MAX_VALUE_ERRORS: usize = 20;
+
+/// The 1-based lines of the top-level entry of `text` that `line` is in: from its `key:` line
+/// to the line before the next one.
+fn top_level_entry(text: &str, line: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    let starts = text.lines().enumerate().filter(|(_, l)| {
+        l.starts_with(|c: char| !c.is_whitespace() && c != '#' && c != '-')
+            && top_level_key(l).is_some()
+    });
+    let mut start = None;
+    for (i, _) in starts {
+        // Line `i + 1` starts an entry.
+        match start {
+            Some(first) if i >= line => return Some(first..=i),
+            _ if i < line => start = Some(i + 1),
+            _ => return None,
+        }
+    }
+    Some(start?..=text.lines().count())
+}
+
+/// `text` with `lines` (1-based) emptied, every line break kept.
+fn blank(text: &str, lines: std::ops::RangeInclusive<usize>) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            if lines.contains(&(i + 1)) {
+                &line[line.trim_end_matches(['\r', '\n']).len()..]
+            } else {
+                line
+            }
+        })
+        .collect()
 }
 
 /// The 1-based line of every top-level `key:` of `text` (the first one, for a key written
