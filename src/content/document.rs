@@ -87,6 +87,8 @@ pub struct FrontMatter {
     pub aliases: Vec<Alias>,
     /// Template to render with, instead of the default.
     pub template: Option<String>,
+    /// The line of the file where `template` is written, for an error about it.
+    pub template_line: Option<usize>,
     /// Taxonomy name → terms.
     pub taxonomies: Taxonomies,
     /// Free values for templates.
@@ -703,6 +705,7 @@ fn check(
     if let Some(template) = &template {
         check.template(template);
     }
+    let template_line = template.as_ref().and_then(|_| check.key_line("template"));
     let aliases = check.aliases(aliases.unwrap_or_default());
     let extra = extra.unwrap_or_default();
     if !extra.is_map_or_null() {
@@ -747,6 +750,7 @@ fn check(
         weight,
         aliases,
         template,
+        template_line,
         taxonomies,
         extra,
         listing: Listing {
@@ -793,14 +797,18 @@ impl<'a> FrontMatterCheck<'a> {
     /// A problem of kind `code` with the value of the top-level `key`, at the key's line.
     fn at_key(&self, code: Code, key: &str, message: Text) -> Diagnostic {
         let d = Diagnostic::new(code, &self.path, message);
-        match self
-            .key_lines
-            .get_or_init(|| yaml::key_lines(self.yaml_text))
-            .get(key)
-        {
-            Some(line) => d.at(line + self.offset, 1),
+        match self.key_line(key) {
+            Some(line) => d.at(line, 1),
             None => d.at_line(1),
         }
+    }
+
+    /// The line of the file where the top-level `key` is written.
+    fn key_line(&self, key: &str) -> Option<usize> {
+        self.key_lines
+            .get_or_init(|| yaml::key_lines(self.yaml_text))
+            .get(key)
+            .map(|line| line + self.offset)
     }
 
     /// A page needs a title.

@@ -12,7 +12,7 @@ use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::progress::{Phase, Progress};
-use crate::content::document::{is_page_template, shown_path};
+use crate::content::document::{Document, is_page_template, shown_path};
 use crate::output::{self, Keeping, OutputFile, OutputPath, OutputSet};
 use crate::render::bodies::{Bodies, Body};
 use crate::render::templates::Renderer;
@@ -84,7 +84,7 @@ fn page_job<'a>(
 ) -> Result<Job<'a>, Diagnostic> {
     let top = top_folder(&page.doc.source.relative);
     let template = choose(tera, page.doc.meta.template.as_deref(), top, "page.html")
-        .map_err(|msg| Diagnostic::new(Code::TemplateMissing, shown_path(&page.doc.source), msg))?;
+        .map_err(|msg| missing_template(&page.doc, msg))?;
     Ok(Job {
         template,
         path: page.path.clone(),
@@ -253,11 +253,7 @@ fn section_jobs<'s>(
         let template = match chosen {
             Ok(template) => template,
             Err(msg) => {
-                errors.push(Diagnostic::new(
-                    Code::TemplateMissing,
-                    shown_path(&section.doc.source),
-                    msg,
-                ));
+                errors.push(missing_template(&section.doc, msg));
                 continue;
             }
         };
@@ -466,6 +462,15 @@ fn choose_taxonomy(
             fallback = fallback,
             taxonomy = taxonomy
         ))
+    }
+}
+
+/// The error of `doc`, whose template is missing: at its `template:` line when it names one.
+fn missing_template(doc: &Document, message: Text) -> Diagnostic {
+    let error = Diagnostic::new(Code::TemplateMissing, shown_path(&doc.source), message);
+    match doc.meta.template_line {
+        Some(line) => error.at(line, 1),
+        None => error,
     }
 }
 

@@ -263,6 +263,7 @@ fn implicit_home(config: &Config) -> Document {
             weight: None,
             aliases: Vec::new(),
             template: None,
+            template_line: None,
             taxonomies: Default::default(),
             extra: YamlValue::default(),
             listing: Listing::default(),

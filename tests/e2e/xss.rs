@@ -353,7 +353,8 @@ fn a_template_that_escapes_nothing_cannot_render_a_page() {
     }
     assert!(!site.public("tabella/index.html").exists());
 
-    // A template that is missing is named with the theme's HTML templates only.
+    // A template that is missing is an error at its line, naming the theme's HTML templates
+    // only.
     site.write(
         "content/tabella.md",
         "---\ntitle: Tabella\ntemplate: tabella.html\n---\nTesto.\n",
@@ -364,6 +365,10 @@ fn a_template_that_escapes_nothing_cannot_render_a_page() {
         .lines()
         .find(|l| l.contains("`template: tabella.html` names a template that does not exist"))
         .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        listed.starts_with("error[template.missing]: content/tabella.md:3:1: "),
+        "{listed}"
+    );
     assert!(listed.contains("page.html"), "{listed}");
     assert!(!listed.contains(".csv"), "{listed}");
 }
