@@ -429,10 +429,8 @@ fn read(
     progress.start(Phase::Read, 0);
     let (files, mut found) = listing.unwrap_or_else(|| source::discover(root, config));
     errors.append(&mut found);
-    let theme = theme::load(root, config).unwrap_or_else(|mut e| {
-        errors.append(&mut e);
-        Theme::default()
-    });
+    let (theme, mut theme_errors) = theme::load(root, config);
+    errors.append(&mut theme_errors);
     let (theme_assets, mut asset_errors) = Assets::load(&theme, root, config.publish);
     errors.append(&mut asset_errors);
     let data = data::load(root).unwrap_or_else(|mut e| {

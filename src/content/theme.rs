@@ -39,8 +39,10 @@ pub struct Theme {
 /// Language code → key → text.
 pub type Translations = BTreeMap<String, BTreeMap<String, String>>;
 
-/// Reads the theme named in `config` and the site's overrides.
-pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+/// Reads the theme named in `config` and the site's overrides: the theme with every file that
+/// could be read, and the problems with the others (a build with any fails, but the files
+/// that did load still say what the theme has: its shortcodes, say).
+pub fn load(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut layers: Vec<PathBuf> = Vec::new();
     if let Some(name) = &config.theme {
@@ -116,15 +118,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Theme {
+    let theme = Theme {
         templates: templates.into_values().collect(),
         static_files,
         warnings: missing_translations(config, &translations, &translation_files),
         translations,
-    })
+    };
+    (theme, errors)
 }
 
 /// The language of a translation file named `<language>.yaml` (or `.yml`), directly in `i18n/`.

@@ -73,9 +73,8 @@ pub fn check(output: &OutputSet, config: &Config, root: &Path) -> Vec<Diagnostic
     }
     if !from_pages.is_empty() {
         // The theme is read again only when a page contacts another host.
-        let templates = theme::load(root, config)
-            .map(|t| t.templates)
-            .unwrap_or_default();
+        let (theme, _) = theme::load(root, config);
+        let templates = theme.templates;
         let mut in_templates: HashMap<&str, (&Path, usize)> = HashMap::new();
         for template in &templates {
             for (url, line) in absolute_urls(&template.text) {

@@ -223,6 +223,26 @@ fn links_into_hidden_output_or_other_input_folders_are_errors() {
     );
 }
 
+/// A theme file that cannot be read is its own error, and only that: the theme's other files
+/// still say what it has (its shortcodes were all reported unknown).
+#[cfg(unix)]
+#[test]
+fn a_theme_file_that_cannot_be_read_is_the_only_error() {
+    let site = Site::real();
+    let favicon = site.root.join("themes/wemi/static/favicon.svg");
+    fs::remove_file(&favicon).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &favicon).unwrap();
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.starts_with("error[symlink.outside-site]: themes/wemi/static/favicon.svg: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 error found; nothing was written."),
+        "{stderr}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn links_to_the_next_folder_are_walked_once() {
