@@ -18,7 +18,7 @@
 //! file's copies are reused when they still decompress to its bytes, so a build that changes
 //! nothing compresses nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -481,6 +481,25 @@ impl Stage {
                     .is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
             })
             .collect();
+        // An old file is removed only inside the output folder: never through a folder that a
+        // link has taken the place of, which could lead anywhere.
+        let through_links: Vec<Diagnostic> = gone
+            .iter()
+            .filter_map(|(_, target)| link_above(&self.out_dir, target))
+            .collect::<BTreeSet<PathBuf>>()
+            .into_iter()
+            .map(|link| {
+                Diagnostic::new(
+                    Code::OutputSymlink,
+                    link,
+                    msg!("the output folder contains a symbolic link where a folder is needed"),
+                )
+                .hint(msg!("remove the link: wemi never writes through links"))
+            })
+            .collect();
+        if !through_links.is_empty() {
+            return Err(through_links);
+        }
         // Once the new manifest is written only the journal knows these paths: where their
         // old versions wait if the build is killed before removing them.
         self.plan(gone.iter().map(|(path, _)| *path))
@@ -778,6 +797,10 @@ fn make_folder(path: &Path) -> Result<bool, Diagnostic> {
 }
 
 fn remove_empty_parents(out_dir: &Path, file: &Path) {
+    // Not a folder reached through a link (which `remove_dir` would follow).
+    if link_above(out_dir, file).is_some() {
+        return;
+    }
     let mut dir = file.parent();
     while let Some(d) = dir {
         if d == out_dir || !d.starts_with(out_dir) || std::fs::remove_dir(d).is_err() {
@@ -785,6 +808,21 @@ fn remove_empty_parents(out_dir: &Path, file: &Path) {
         }
         dir = d.parent();
     }
+}
+
+/// The first folder between `out_dir` and `file` (a path inside it) that is a symbolic link,
+/// if any: what is under it may be anywhere.
+fn link_above(out_dir: &Path, file: &Path) -> Option<PathBuf> {
+    let relative = file.strip_prefix(out_dir).ok()?;
+    let mut folder = out_dir.to_path_buf();
+    let parts: Vec<_> = relative.components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        folder.push(part);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(folder);
+        }
+    }
+    None
 }
 
 /// The stamp of `target` when it is a regular file holding `bytes` compressed by `encoding`.

@@ -332,6 +332,32 @@ fn an_output_folder_reached_through_a_link_is_refused_too() {
     assert!(!out.exists());
 }
 
+/// A folder of the output that a link has taken the place of is never written or cleaned
+/// through: when its old files are gone from the site, the build stops with the link named,
+/// and the files where the link leads stay.
+#[cfg(unix)]
+#[test]
+fn old_files_are_never_removed_through_a_link_in_the_output() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("index.html"), "da tenere").unwrap();
+    let notizie = site.root.join("public/notizie");
+    fs::remove_dir_all(&notizie).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &notizie).unwrap();
+    // The section goes: nothing is written under notizie/, its index.html is removed.
+    fs::remove_dir_all(site.root.join("content/notizie")).unwrap();
+    let stderr = site.build_err(&[], 1);
+    assert!(
+        stderr.starts_with("error[output.symlink]: ") && stderr.contains("public/notizie"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(outside.path().join("index.html")).unwrap(),
+        "da tenere"
+    );
+}
+
 /// wemi keeps its state in `.wemi/` and never writes through a link there: a `.wemi` (or an
 /// entry of it) that is a link is refused by build and serve, and nothing is written where
 /// it leads.
