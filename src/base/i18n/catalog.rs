@@ -512,8 +512,8 @@ pub const CATALOG: &[(&str, &str)] = &[
         "il nome della tassonomia `{name}` non è una semplice parola minuscola",
     ),
     (
-        "use lowercase letters, digits and hyphens only",
-        "usa solo lettere minuscole, cifre e trattini",
+        "use lowercase letters, digits, hyphens and underscores only",
+        "usa solo lettere minuscole, cifre, trattini e trattini bassi",
     ),
     (
         "the taxonomy `{name}` is declared twice",
