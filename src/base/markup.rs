@@ -1,8 +1,29 @@
 //! Escaping text for XML and HTML: feeds, the sitemap and what `wemi serve` adds to pages all
-//! put text from content files into markup, and all of them escape it here. Also finding the
+//! put text from content files into markup, and all of them escape it here; which files a
+//! browser runs scripts from, and which templates escape. Also finding the
 //! numbered placeholders that stand in a page's HTML until what goes there is known.
 
 use std::ops::Range;
+
+/// True for a file a browser may run scripts from when it is opened from the site: web pages,
+/// SVG images, XML with style sheets, scripts. Such a file co-located with content is raw HTML
+/// in all but name, and one a template writes must escape what it prints.
+pub fn runs_scripts(name: &str) -> bool {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        extension.as_str(),
+        "html" | "htm" | "xhtml" | "shtml" | "svg" | "svgz" | "xml" | "xsl" | "xslt" | "js" | "mjs"
+    )
+}
+
+/// True for a template whose name Tera escapes what it prints in (its default suffixes,
+/// letter case included).
+pub fn escaping_template(name: &str) -> bool {
+    [".html", ".htm", ".xml"].iter().any(|s| name.ends_with(s))
+}
 
 /// `text` made safe for XML content or a quoted attribute: `& < > " '` become entities, a
 /// carriage return becomes `&#13;` (parsers would turn a literal one into a line feed), and

@@ -668,6 +668,20 @@ fn resolve_outputs(raw: Vec<RawOutput>, errors: &mut Problems) -> Vec<TemplateOu
                         ),
                         msg!("remove one of them, or give it another path"),
                     )
+                } else if crate::base::markup::runs_scripts(&normal)
+                    && !crate::base::markup::escaping_template(&template)
+                {
+                    (
+                        Code::ConfigValue,
+                        msg!(
+                            "the output `{path}` is a file a browser runs scripts from, and its template `{template}` escapes nothing it prints",
+                            path = path,
+                            template = template
+                        ),
+                        msg!(
+                            "give it a template whose name ends in .html or .xml, or a path of the template's own type, such as spazi/spazi.csv"
+                        ),
+                    )
                 } else {
                     taken.insert(key, outputs.len());
                     outputs.push(TemplateOutput {
@@ -856,7 +870,10 @@ mod tests {
     #[test]
     fn taxonomy_names_are_plain_words_and_checked_in_linear_time() {
         let config = |names: &[&str]| {
-            let list: String = names.iter().map(|n| format!("  - name: \"{n}\"\n")).collect();
+            let list: String = names
+                .iter()
+                .map(|n| format!("  - name: \"{n}\"\n"))
+                .collect();
             Config::parse(
                 &format!("title: t\nbase_url: https://x.it/\ntaxonomies:\n{list}"),
                 None,
@@ -866,7 +883,9 @@ mod tests {
         for bad in ["a_ b", "UP_PER", "a_b/c", "é_"] {
             let err = config(&[bad]).unwrap_err();
             assert!(
-                err.diagnostics[0].message.contains("is not a simple lowercase word"),
+                err.diagnostics[0]
+                    .message
+                    .contains("is not a simple lowercase word"),
                 "{bad}: {:?}",
                 err.diagnostics[0].message
             );

@@ -13,6 +13,7 @@ use crate::base::error::{Code, Diagnostic, values_or_errors};
 use crate::base::fs;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
+use crate::base::markup;
 use crate::config::Config;
 // `is_ignored` lives with the walk in `crate::base::fs`; code that names it here still works.
 pub use crate::base::fs::is_ignored;
@@ -122,7 +123,7 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
             )
             .hint(msg!("rename it to `{name}`", name = format!("{stem}.md"))));
         }
-        if !config.unsafe_html && is_active(name) {
+        if !config.unsafe_html && markup::runs_scripts(name) {
             return Err(Diagnostic::new(
                 Code::UnsafeActiveFile,
                 fs::join_slashed(Path::new(CONTENT_DIR), relative),
@@ -155,20 +156,6 @@ fn classify(relative: &str, config: &Config) -> Result<SourceFile, Diagnostic> {
         SourceKind::Page
     };
     Ok(file)
-}
-
-/// True for a file a browser may run scripts from when it is opened from the site: web pages,
-/// SVG images, XML with style sheets, scripts. Such a file co-located with content is raw HTML
-/// in all but name.
-fn is_active(name: &str) -> bool {
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    matches!(
-        extension.as_str(),
-        "html" | "htm" | "xhtml" | "shtml" | "svg" | "svgz" | "xml" | "xsl" | "xslt" | "js" | "mjs"
-    )
 }
 
 #[cfg(test)]

@@ -378,6 +378,27 @@ fn a_bad_output_is_an_error_at_its_entry_in_both_languages() {
     );
 }
 
+/// An output a browser runs scripts from (a web page, an SVG) needs a template that escapes:
+/// the CSV template prints the spaces' fields as they are.
+#[test]
+fn an_output_a_browser_runs_needs_an_escaping_template() {
+    let (site, line) = with_outputs(concat!(
+        "  - { path: spazi.html, template: opendata/spazi.csv }\n",
+        "  - { path: spazi/mappa.SVG, template: opendata/spazi.csv }\n",
+        "  - { path: spazi/spazi.csv, template: opendata/spazi.csv }\n",
+    ));
+    let stderr = site.build_err(&[], 2);
+    for (offset, path) in [(0, "spazi.html"), (1, "spazi/mappa.SVG")] {
+        let expected = format!(
+            "site.yaml:{}:13: the output `{path}` is a file a browser runs scripts from, and its template `opendata/spazi.csv` escapes nothing it prints",
+            line + offset
+        );
+        assert!(stderr.contains(&expected), "{expected}\n{stderr}");
+    }
+    assert_eq!(stderr.matches("error[").count(), 2, "{stderr}");
+    assert!(!site.public("").exists(), "nothing is written");
+}
+
 #[test]
 fn an_output_whose_template_is_missing_is_an_error_at_its_entry() {
     let (site, line) =
@@ -425,8 +446,9 @@ fn an_output_at_the_file_of_a_page_or_a_feed_is_refused() {
         stderr.contains(&format!("error[output.collision]: site.yaml:{line}:13:")),
         "{stderr}"
     );
-    // The site's feed, written by wemi itself.
-    let (site, _) = with_outputs("  - { path: atom.xml, template: opendata/spazi.csv }\n");
+    // The site's feed, written by wemi itself (with a template that escapes, as an XML file
+    // needs).
+    let (site, _) = with_outputs("  - { path: atom.xml, template: 404.html }\n");
     let stderr = site.build_err(&[], 1);
     assert!(
         stderr.contains("would both be written to atom.xml"),

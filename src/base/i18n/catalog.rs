@@ -222,6 +222,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "l'immagine è troncata: il file contiene meno dei {width}×{height} pixel che dichiara",
     ),
     (
+        "the output `{path}` is a file a browser runs scripts from, and its template `{template}` escapes nothing it prints",
+        "l'output `{path}` è un file da cui il browser esegue script, e il suo template `{template}` non protegge nulla di ciò che stampa",
+    ),
+    (
+        "give it a template whose name ends in .html or .xml, or a path of the template's own type, such as spazi/spazi.csv",
+        "dagli un template il cui nome finisce in .html o .xml, oppure un percorso del tipo del template, come spazi/spazi.csv",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
