@@ -147,6 +147,16 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     }
     let relative = format!("content/{section}/{slug}.md");
     let path = crate::base::fs::join_slashed(&options.root, &relative);
+    if !stays_in_content(&options.root, &path) {
+        return Err(usage(
+            Code::NewSection,
+            msg!(
+                "content/{section}/ is a symbolic link that leads out of content/",
+                section = section
+            ),
+            msg!("create the page in a section that is a folder of content/"),
+        ));
+    }
     let bundle = format!("content/{section}/{slug}/index.md");
     if options.root.join(&bundle).exists() {
         return Err(exists(&relative, Some(&bundle)));
@@ -194,6 +204,21 @@ pub fn create(options: &NewOptions) -> Result<NewPage> {
     };
     file.write_all(text.as_bytes()).map_err(io_error)?;
     Ok(NewPage { path, relative })
+}
+
+/// Whether the page at `path` would be written inside the site's `content/`, following any
+/// link among the folders of its path that already exist (they are not written through).
+fn stays_in_content(root: &Path, path: &Path) -> bool {
+    let content = root.join(CONTENT_DIR);
+    let Ok(content) = content.canonicalize() else {
+        // No content/ yet: nothing to follow.
+        return true;
+    };
+    path.ancestors()
+        .skip(1)
+        .find(|folder| folder.exists())
+        .and_then(|folder| folder.canonicalize().ok())
+        .is_some_and(|real| real.starts_with(&content))
 }
 
 fn usage(code: Code, message: Text, hint: Text) -> Error {

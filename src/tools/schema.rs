@@ -118,9 +118,33 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
     if !files.is_empty() {
         std::fs::create_dir_all(&output).map_err(|e| io_error(&output, e))?;
     }
+    // Never written through a link: not the folder, nor a file (a link there is replaced).
+    if std::fs::symlink_metadata(&output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::site(vec![
+            Diagnostic::new(
+                Code::OutputSymlink,
+                &output,
+                msg!("the schemas' folder is a symbolic link"),
+            )
+            .hint(msg!("remove the link: wemi never writes through links")),
+        ]));
+    }
     let mut written = Vec::new();
     for (path, text) in files {
-        std::fs::write(&path, text).map_err(|e| io_error(&path, e))?;
+        // Whole or not at all: written beside it, then renamed into place.
+        // A new file (`create_new` never follows a link), after any left by a killed run.
+        let temporary = path.with_extension("json.wemi-tmp");
+        let _ = std::fs::remove_file(&temporary);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                io_error(&path, e)
+            })?;
         written.push(path);
     }
     Ok(SchemaReport { output, written })

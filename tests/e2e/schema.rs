@@ -265,6 +265,45 @@ fn schema_writes_a_file_per_section_with_a_schema_and_the_fixture_passes() {
     );
 }
 
+/// `wemi schema` and `wemi new` never write through a link: a link where a schema file goes
+/// is replaced, a schemas folder that is a link is refused, and a section that is a link out
+/// of `content/` gets no page.
+#[cfg(unix)]
+#[test]
+fn schema_and_new_never_write_through_a_link() {
+    let site = Site::fixture("typed");
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    fs::write(&victim, "originale").unwrap();
+    fs::create_dir_all(site.root.join("schemas")).unwrap();
+    let file = site.root.join("schemas/spazi.schema.json");
+    std::os::unix::fs::symlink(&victim, &file).unwrap();
+    assert_success(&site.run("schema", &[]));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "originale");
+    assert!(fs::symlink_metadata(&file).unwrap().is_file());
+
+    fs::remove_dir_all(site.root.join("schemas")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root.join("schemas")).unwrap();
+    let out = site.run("schema", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[output.symlink]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+
+    std::os::unix::fs::symlink(outside.path(), site.root.join("content/fuori")).unwrap();
+    let out = site.run("new", &["fuori", "Titolo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/fuori/ is a symbolic link that leads out of content/"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+}
+
 #[test]
 fn the_modeline_comment_points_at_the_schema_and_wemi_accepts_it() {
     let site = Site::fixture("typed");

@@ -230,6 +230,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "dagli un template il cui nome finisce in .html o .xml, oppure un percorso del tipo del template, come spazi/spazi.csv",
     ),
     (
+        "content/{section}/ is a symbolic link that leads out of content/",
+        "content/{section}/ è un collegamento simbolico che porta fuori da content/",
+    ),
+    (
+        "create the page in a section that is a folder of content/",
+        "crea la pagina in una sezione che sia una cartella di content/",
+    ),
+    (
+        "the schemas' folder is a symbolic link",
+        "la cartella degli schemi è un collegamento simbolico",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
