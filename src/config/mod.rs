@@ -17,6 +17,7 @@ use crate::base::fs::without_bom;
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONFIG_FILE;
+use crate::base::script_url;
 use crate::base::site_path::{self, UrlProblem};
 use crate::base::yaml::{self, KeyCodes, YamlValue};
 use crate::config::schema::{Ordered, RawField, Schema, Schemas};
@@ -348,7 +349,7 @@ impl Config {
         } = raw;
         let mut errors = Problems {
             text,
-            found: Vec::new(),
+            found: script_urls(text),
         };
         let (base_url, base_path) =
             resolve_base_url(base_url.unwrap_or(&file_base_url), &mut errors);
@@ -624,6 +625,24 @@ fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Sc
     schemas
 }
 
+/// The script URLs among the values of `site.yaml` (`text`), each an error where it is
+/// written, as in front matter and data files: a menu's `url`, a schema field's `default`
+/// (which pages receive) and `extra` reach templates like any value of theirs.
+fn script_urls(text: &str) -> Vec<Diagnostic> {
+    let Ok(parsed) = yaml::Parsed::new(text) else {
+        return Vec::new();
+    };
+    let path = Path::new(CONFIG_FILE);
+    parsed
+        .strings_where(true, &|s| script_url::in_value(s).is_some())
+        .into_iter()
+        .filter_map(|(key, text, line, column)| {
+            let scheme = script_url::in_value(&text)?;
+            Some(script_url::refused_value(path, &key, scheme).at(line, column))
+        })
+        .collect()
+}
+
 /// Each output with its path in normal form and its place in `site.yaml`; a path that is not
 /// one of a file of the site, or that names the file of an earlier output in any spelling a
 /// host would serve from one file ([`site_path::collision_key`]), is a problem at its entry.
@@ -896,6 +915,40 @@ mod tests {
         assert!(config(&names).is_ok());
         // Quadratic, this took seconds (40,000 names: 1.4 s in a release build).
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// A script URL anywhere in site.yaml is an error where it is written: a menu's `url`, a
+    /// schema field's `default` (pages receive it in `page.fields`), `extra`.
+    #[test]
+    fn script_urls_in_site_yaml_are_refused_where_written() {
+        let text = "title: t\nbase_url: https://x.it/\nmenus:\n  main:\n    - { name: M, url: \" JaVa\\tScRiPt:alert(1)\" }\n\
+                    schemas:\n  prova:\n    m: { type: string, default: \"javascript:alert(2)\" }\n\
+                    extra:\n  owner_url: \"data:text/html,<script>x</script>\"\n  data: \"Data: 26 ottobre\"\n";
+        let err = Config::parse(text, None).unwrap_err();
+        let found: Vec<(Option<usize>, Option<usize>, &str)> = err
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (Some(5), Some(23)), "{found:?}");
+        assert!(
+            found[0]
+                .2
+                .starts_with("`menus.main[0].url` is a javascript: address")
+        );
+        assert_eq!(found[1].0, Some(8), "{found:?}");
+        assert!(
+            found[1]
+                .2
+                .starts_with("`schemas.prova.m.default` is a javascript: address")
+        );
+        assert_eq!(found[2].0, Some(10), "{found:?}");
+        assert!(
+            found[2]
+                .2
+                .starts_with("`extra.owner_url` is a data: address")
+        );
     }
 
     #[test]

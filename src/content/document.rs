@@ -510,7 +510,8 @@ fn script_urls(
     offset: usize,
 ) -> Vec<Diagnostic> {
     let test = |s: &str| script_url::in_value(s).is_some();
-    located_strings(front_matter, true, &test)
+    front_matter
+        .strings_where(true, &test)
         .into_iter()
         .filter_map(|(key, text, line, column)| {
             let scheme = script_url::in_value(&text)?;
@@ -534,7 +535,8 @@ fn typographic_quotes(
             yaml::TYPOGRAPHIC_QUOTES.contains(&first) && yaml::TYPOGRAPHIC_QUOTES.contains(&last)
         })
     };
-    located_strings(front_matter, false, &wrapped)
+    front_matter
+        .strings_where(false, &wrapped)
         .into_iter()
         .map(|(key, text, line, column)| {
             let inner = text.trim_matches(yaml::TYPOGRAPHIC_QUOTES);
@@ -555,55 +557,6 @@ fn typographic_quotes(
             .warning()
         })
         .collect()
-}
-
-/// Every string of the front matter (and, with `keys`, every key) that passes `test`: its
-/// dotted key (`address.street`, `offers[1]`), its text, line and column in the YAML text.
-fn located_strings(
-    front_matter: &yaml::Parsed,
-    keys: bool,
-    test: &dyn Fn(&str) -> bool,
-) -> Vec<(String, String, usize, usize)> {
-    type Found = Vec<(String, String, usize, usize)>;
-    fn walk(
-        node: &yaml::Node,
-        key: &str,
-        keys: bool,
-        test: &dyn Fn(&str) -> bool,
-        found: &mut Found,
-    ) {
-        match &node.value {
-            yaml::NodeValue::Scalar { text, .. } => {
-                if test(text) {
-                    found.push((key.to_string(), text.clone(), node.line, node.column));
-                }
-            }
-            yaml::NodeValue::List(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{key}[{i}]"), keys, test, found);
-                }
-            }
-            yaml::NodeValue::Map(entries) => {
-                for (name, value) in entries {
-                    let inner = if key.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{key}.{name}")
-                    };
-                    if keys && test(name) {
-                        found.push((inner.clone(), name.clone(), value.line, value.column));
-                    }
-                    walk(value, &inner, keys, test, found);
-                }
-            }
-            yaml::NodeValue::Null => {}
-        }
-    }
-    let mut found = Vec::new();
-    if front_matter.any_string(test) {
-        walk(&front_matter.nodes(), "", keys, test, &mut found);
-    }
-    found
 }
 
 /// Checks the front matter against the section's schema: every wrong, missing or unknown

@@ -198,6 +198,55 @@ impl<'a> Parsed<'a> {
         walk(&self.value, test)
     }
 
+    /// Every string of the value (and, with `keys`, every key) that passes `test`: its
+    /// dotted key (`address.street`, `offers[1]`), its text, line and column in the text.
+    pub fn strings_where(
+        &self,
+        keys: bool,
+        test: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String, usize, usize)> {
+        type Found = Vec<(String, String, usize, usize)>;
+        fn walk(
+            node: &Node,
+            key: &str,
+            keys: bool,
+            test: &dyn Fn(&str) -> bool,
+            found: &mut Found,
+        ) {
+            match &node.value {
+                NodeValue::Scalar { text, .. } => {
+                    if test(text) {
+                        found.push((key.to_string(), text.clone(), node.line, node.column));
+                    }
+                }
+                NodeValue::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(item, &format!("{key}[{i}]"), keys, test, found);
+                    }
+                }
+                NodeValue::Map(entries) => {
+                    for (name, value) in entries {
+                        let inner = if key.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{key}.{name}")
+                        };
+                        if keys && test(name) {
+                            found.push((inner.clone(), name.clone(), value.line, value.column));
+                        }
+                        walk(value, &inner, keys, test, found);
+                    }
+                }
+                NodeValue::Null => {}
+            }
+        }
+        let mut found = Vec::new();
+        if self.any_string(test) {
+            walk(&self.nodes(), "", keys, test, &mut found);
+        }
+        found
+    }
+
     /// The value as nodes that know their line and column.
     pub fn nodes(&self) -> Node {
         let outline = crate::base::yaml::outline::outline(self.text);
