@@ -297,7 +297,7 @@ mod tests {
         let mut values = page.values.clone();
         change(&mut values);
         let original = std::fs::read(&file).unwrap();
-        form::apply(&original, &config, "spazi", &values, body).unwrap()
+        form::apply(&original, &config, "spazi/via-piazzetta.md", &values, body).unwrap()
     }
 
     #[test]

@@ -405,20 +405,23 @@ fn choices(root: &Path, section: &str) -> Vec<Choice> {
     choices
 }
 
-/// The file's new bytes: `original` with only the changed values edited in place (comments,
-/// key order, quoting, line endings, BOM and unchanged body bytes kept).
+/// The file's new bytes: `original`, the file of `page` (content-relative), with only the
+/// changed values edited in place (comments, key order, quoting, line endings, BOM and
+/// unchanged body bytes kept). Its fields are those its form showed: a section's `_index`
+/// has no schema, so its lists stay lists.
 pub fn apply(
     original: &[u8],
     config: &Config,
-    section: &str,
+    page: &str,
     values: &Value,
     body: &str,
 ) -> Result<Vec<u8>, Vec<FieldError>> {
-    let shown = Path::new(crate::base::layout::CONTENT_DIR).join(section);
+    let shown = Path::new(crate::base::layout::CONTENT_DIR).join(page);
     let fail = |d: Diagnostic| placed(&[d], None, Lang::It);
     let text = std::str::from_utf8(original).map_err(|_| fail(not_utf8(&shown)))?;
     let parts = parts(text, &shown).map_err(fail)?;
-    let specs = specs(config, section, true);
+    let (section, with_schema) = section_of(page);
+    let specs = specs(config, section, with_schema);
     let old = values_of(parts.yaml, &specs, &shown).map_err(|d| placed(&[d], None, Lang::It))?;
     let new: Map<String, Value> = specs
         .iter()
@@ -908,7 +911,14 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         let form = open(dir.path(), config, "spazi/x.md", &file).unwrap();
         let mut values = form.values.clone();
         edit(&mut values);
-        let bytes = apply(original.as_bytes(), config, "spazi", &values, &form.body).unwrap();
+        let bytes = apply(
+            original.as_bytes(),
+            config,
+            "spazi/via-piazzetta.md",
+            &values,
+            &form.body,
+        )
+        .unwrap();
         String::from_utf8(bytes).unwrap()
     }
 
@@ -1007,7 +1017,14 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         let form = open(dir.path(), &config, "spazi/x.md", &file).unwrap();
         let mut values = form.values.clone();
         values["servizi"] = json!(["compiti"]);
-        let errors = apply(page.as_bytes(), &config, "spazi", &values, &form.body).unwrap_err();
+        let errors = apply(
+            page.as_bytes(),
+            &config,
+            "spazi/via-piazzetta.md",
+            &values,
+            &form.body,
+        )
+        .unwrap_err();
         let servizi = errors
             .iter()
             .find(|e| e.field == Some(vec![json!("servizi")]));
@@ -1041,7 +1058,14 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
                 *slot = json!(random());
             }
             values["offers"][1] = json!(random());
-            let out = apply(PAGE.as_bytes(), &config, "spazi", &values, "x\n").unwrap();
+            let out = apply(
+                PAGE.as_bytes(),
+                &config,
+                "spazi/via-piazzetta.md",
+                &values,
+                "x\n",
+            )
+            .unwrap();
             std::fs::write(&file, &out).unwrap();
             let reread = open(dir.path(), &config, "spazi/x.md", &file).unwrap();
             let expected: Map<String, Value> = values
@@ -1061,12 +1085,42 @@ Lo spazio di via **Piazzetta**, aperto a tutti.
         }
     }
 
+    /// A section's `_index` has no schema: its form shows its values as they are, and they
+    /// come back as they were (a list the schema's `offers` would read as a field stays a list).
+    #[test]
+    fn a_sections_index_keeps_its_values() {
+        let (dir, config) = site();
+        let text = "---\ntitle: Spazi\noffers: [uno, due]\nmunicipio:\n  - 4\n  - 5\n---\nTesto.\n";
+        let file = dir.path().join("content/spazi/_index.md");
+        std::fs::write(&file, text).unwrap();
+        let form = open(dir.path(), &config, "spazi/_index.md", &file).unwrap();
+        let body = format!("{} Aggiunta.\n", form.body.trim_end());
+        let out = apply(
+            text.as_bytes(),
+            &config,
+            "spazi/_index.md",
+            &form.values,
+            &body,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "---\ntitle: Spazi\noffers: [uno, due]\nmunicipio:\n  - 4\n  - 5\n---\nTesto. Aggiunta.\n"
+        );
+    }
+
     #[test]
     fn the_body_keeps_its_bytes_and_line_ends() {
         let (_dir, config) = site();
         let crlf = PAGE.replace('\n', "\r\n");
         let form_body = "Nuovo testo.\n\nSeconda riga.\n";
-        let bytes = apply(crlf.as_bytes(), &config, "spazi", &json!({}), form_body);
+        let bytes = apply(
+            crlf.as_bytes(),
+            &config,
+            "spazi/via-piazzetta.md",
+            &json!({}),
+            form_body,
+        );
         // Every value absent: all are removed, the body is the new one with CRLF.
         let out = String::from_utf8(bytes.unwrap()).unwrap();
         assert!(
@@ -1100,7 +1154,7 @@ mod real_site {
             let page = format!("spazi/{name}");
             let form = open(root, &config, &page, &entry.path()).unwrap();
             let original = std::fs::read(entry.path()).unwrap();
-            let same = apply(&original, &config, "spazi", &form.values, &form.body).unwrap();
+            let same = apply(&original, &config, &page, &form.values, &form.body).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&same),
                 String::from_utf8_lossy(&original)
@@ -1108,7 +1162,7 @@ mod real_site {
             let had_address = form.values.get("address").is_some();
             let mut values = form.values.clone();
             values["address"]["street"] = json!("via Nuova: 1 # \"bis\"");
-            let changed = apply(&original, &config, "spazi", &values, &form.body).unwrap();
+            let changed = apply(&original, &config, &page, &values, &form.body).unwrap();
             let changed = String::from_utf8(changed).unwrap();
             let before = String::from_utf8(original).unwrap();
             let differing: Vec<(&str, &str)> = before

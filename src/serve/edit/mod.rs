@@ -411,13 +411,7 @@ struct PageRequest {
 impl PageRequest {
     /// The page's file with this request's values and body in place of `original`'s.
     fn applied_to(&self, original: &[u8], config: &Config) -> Result<Vec<u8>, Vec<FieldError>> {
-        form::apply(
-            original,
-            config,
-            section_of(&self.page),
-            &self.values,
-            &self.body,
-        )
+        form::apply(original, config, &self.page, &self.values, &self.body)
     }
 }
 
@@ -426,12 +420,6 @@ impl PageRequest {
 struct NewRequest {
     section: String,
     title: String,
-}
-
-/// The section whose schema a page follows: the first folder of its path (`spazi` for
-/// `spazi/via-piazzetta.md`), `""` for a page at the top of `content/`.
-fn section_of(page: &str) -> &str {
-    page.split_once('/').map_or("", |(section, _)| section)
 }
 
 /// The editor's language: the first of Italian and English that `Accept-Language` names
@@ -652,7 +640,5 @@ mod tests {
         );
         assert_eq!(query_value(Some("alt"), "alt").as_deref(), Some(""));
         assert_eq!(query_value(Some("page=%ff"), "page"), None);
-        assert_eq!(section_of("spazi/a.md"), "spazi");
-        assert_eq!(section_of("a.md"), "");
     }
 }
