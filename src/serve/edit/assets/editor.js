@@ -206,6 +206,11 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 
 /// A copy of `base` with the value of each `[key, field]` set, or removed where the field gives
 /// none: keys no field shows stay as they came.
+/// The value of `key` in `map`: its own, never one an object inherits (`constructor`).
+function ownValue(map, key) {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 function withValues(base, pairs) {
   const out = { ...base };
   for (const [key, f] of pairs) {
@@ -244,14 +249,17 @@ function readOnlyField(spec, value) {
 
 const INPUT_TYPES = { url: "url", email: "email", phone: "tel", integer: "number", number: "number" };
 
-/// A one-line input (or a textarea for `text`). Numbers keep min/max; a date is a date picker
-/// only while its text is a date, so that any other text still reaches the server's check.
+/// A one-line input (or a textarea for `text`, and for any value written over several lines,
+/// which an input would join). Numbers keep min/max; a date is a date picker only while its
+/// text is a date, so that any other text still reaches the server's check. Until it is
+/// edited, the field gives back its value as it came: an input changes some on its own (a
+/// number input empties `+4`, an e-mail input trims spaces, every input drops line breaks).
 function inputField(spec, value, ctx) {
   const id = newId("f");
   const { label, help } = labelled(spec, id);
   const text = value === undefined || value === null ? "" : String(value);
   let input;
-  if (spec.kind === "text") {
+  if (spec.kind === "text" || /[\r\n]/.test(text)) {
     input = h("textarea", { id, rows: 3, value: text });
   } else {
     let type = INPUT_TYPES[spec.kind] || "text";
@@ -268,9 +276,14 @@ function inputField(spec, value, ctx) {
     if (spec.kind === "phone") input.placeholder = "02 8845 8041";
   }
   if (spec.required) input.setAttribute("aria-required", "true");
-  input.addEventListener("input", ctx.changed);
+  let edited = false;
+  input.addEventListener("input", (event) => {
+    edited = true;
+    ctx.changed(event);
+  });
   const slot = new Slot([input], help, label);
   const get = () => {
+    if (!edited) return value === null ? undefined : value;
     // Text a number input cannot read (such as "1e") is sent as "?", for the server to refuse.
     if (input.validity && input.validity.badInput) return "?";
     return input.value === "" ? undefined : input.value;
@@ -310,7 +323,7 @@ function selectField(spec, value, ctx) {
 function objectField(spec, value, ctx) {
   const { label, help } = labelled(spec);
   const own = isObject(value) ? value : {};
-  const children = (spec.fields || []).map((f) => [f.name, field(f, own[f.name], ctx)]);
+  const children = (spec.fields || []).map((f) => [f.name, field(f, ownValue(own, f.name), ctx)]);
   const fieldset = h("fieldset", { className: "group" }, label, help);
   const slot = new Slot([fieldset], help, label);
   fieldset.append(slot.message, ...children.map(([, f]) => f.node));
@@ -501,7 +514,7 @@ async function openEditor() {
   state.url = page.url;
   const ctx = { references: page.references || {}, changed: () => scheduleCheck() };
   const values = isObject(page.values) ? page.values : {};
-  const fields = page.fields.map((spec) => [spec.name, field(spec, values[spec.name], ctx)]);
+  const fields = page.fields.map((spec) => [spec.name, field(spec, ownValue(values, spec.name), ctx)]);
   state.fields = fields;
   state.values = values;
 
