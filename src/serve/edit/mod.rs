@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 use crate::base::error::{Code, Diagnostic};
 use crate::base::i18n::{Lang, Text, msg};
 use crate::base::markup::escape;
+use crate::base::slug::slugify;
 use crate::config::Config;
 use crate::render::images;
 use crate::serve::http::request::{
@@ -525,16 +526,26 @@ fn io_failure(page: &str, error: &std::io::Error, lang: Lang) -> Response<'stati
 /// next to its folder's output in every language. A page not served (a draft) is taken to be
 /// at its folder's address when it is `index.md` or `_index.md`, else one folder deeper.
 fn image_link(page: &str, served_at: Option<&str>, added: &str) -> String {
-    let folder: Vec<&str> = page.split('/').collect();
-    let (file_name, folder) = folder.split_last().unwrap_or((&"", &[]));
-    let address: Vec<&str> = match served_at {
-        Some(url) => url.split('/').filter(|s| !s.is_empty()).collect(),
-        None if *file_name == "index.md" || *file_name == "_index.md" => folder.to_vec(),
-        None => folder.iter().copied().chain([*file_name]).collect(),
+    let parts: Vec<&str> = page.split('/').collect();
+    let (file_name, folder) = parts.split_last().unwrap_or((&"", &[]));
+    // The folder as the build publishes it: each name a slug (`Sede_Nuova` → `sede-nuova`).
+    let folder: Vec<String> = folder.iter().map(|name| slugify(name)).collect();
+    let address: Vec<String> = match served_at {
+        Some(url) => url
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        None if *file_name == "index.md" || *file_name == "_index.md" => folder.clone(),
+        None => folder
+            .iter()
+            .cloned()
+            .chain([slugify(file_name.trim_end_matches(".md"))])
+            .collect(),
     };
     let shared = address
         .iter()
-        .zip(folder)
+        .zip(&folder)
         .take_while(|(a, b)| a == b)
         .count();
     let mut link = "../".repeat(address.len() - shared);
@@ -622,6 +633,23 @@ mod tests {
             ("note.md", Some("/altro-nome/"), "../foto.jpg"),
             ("spazi/bozza.md", None, "../foto.jpg"),
             ("spazi/z/index.md", None, "foto.jpg"),
+            // Folders are published under their slugs.
+            (
+                "spazi/Sede_Nuova/prova2.md",
+                Some("/spazi/sede-nuova/prova2/"),
+                "../foto.jpg",
+            ),
+            (
+                "spazi/sede (nuova)/index.md",
+                Some("/spazi/sede-nuova/"),
+                "foto.jpg",
+            ),
+            ("Spazi/Bozza.md", None, "../foto.jpg"),
+            (
+                "Spazi/x.en.md",
+                Some("/en/spazi/x/"),
+                "../../../spazi/foto.jpg",
+            ),
         ];
         for (page, served_at, link) in cases {
             assert_eq!(image_link(page, served_at, "foto.jpg"), link, "{page}");
