@@ -768,7 +768,16 @@ fn split_base_url(url: &str) -> std::result::Result<String, (Text, Text)> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(not_absolute)?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+    if host.contains('@') {
+        return Err((
+            msg!(
+                "`base_url` holds a user name or password (before `@`): every page, feed and sitemap would publish it, found `{url}`",
+                url = url
+            ),
+            msg!("write it like https://wemi.comune.milano.it/"),
+        ));
+    }
+    if !is_host(host) || !is_url_path(path) {
         return Err(not_absolute());
     }
     let path = path.trim_end_matches('/');
@@ -777,6 +786,46 @@ fn split_base_url(url: &str) -> std::result::Result<String, (Text, Text)> {
     } else {
         format!("/{path}/")
     })
+}
+
+/// A host of an http(s) URL with its port, if any: a name of letters, digits, dots and
+/// hyphens (in any script) or an IPv6 address in brackets, and a port from 1 to 65535.
+fn is_host(host: &str) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if !port.contains(']') => (name, Some(port)),
+        _ => (host, None),
+    };
+    let port_ok = port.is_none_or(|p| {
+        p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65_535).contains(&n))
+    });
+    let name_ok = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(ip) => ip.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !name.is_empty()
+                && !name.starts_with(['.', '-'])
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        }
+    };
+    port_ok && name_ok
+}
+
+/// A path of an http(s) URL (after the host's `/`) that means what it says in every page and
+/// the sitemap: no query or fragment, no `.` or `..` part, no space, backslash, quote, angle
+/// bracket or invisible character (right-to-left marks) anywhere.
+fn is_url_path(path: &str) -> bool {
+    let plain = |c: char| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '?' | '#' | '\\' | '"' | '<' | '>' | '`' | '^' | '{' | '|' | '}'
+            )
+            && !matches!(u32::from(c), 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+    };
+    path.chars().all(plain) && path.split('/').all(|part| part != "." && part != "..")
 }
 
 fn capitalise(name: &str) -> String {
@@ -949,6 +998,43 @@ mod tests {
                 .2
                 .starts_with("`extra.owner_url` is a data: address")
         );
+    }
+
+    /// A base URL is refused when its pages and sitemap would carry what it should not: a user
+    /// name or password, a query or fragment anywhere, a port out of range, an empty host, a
+    /// `..`, a space, a backslash, a quote or an invisible right-to-left mark.
+    #[test]
+    fn base_urls_that_would_publish_the_wrong_address_are_refused() {
+        let config = |url: &str| Config::parse(&format!("title: t\nbase_url: '{url}'\n"), None);
+        for good in [
+            "https://wemi.comune.milano.it/",
+            "http://127.0.0.1:1111",
+            "http://[::1]:4000/wemi/",
+            "https://città.example/a%20b/",
+        ] {
+            assert!(config(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://x.it#frag/",
+            "https://x.it?q=1/",
+            "https://user:secret@x.it/",
+            "https://@/",
+            "https://x.it:99999/",
+            "https://x.it:0/",
+            "https://x.it/a b/",
+            "https://x.it/../../",
+            "https://x.it\\/p/",
+            "https://x.it/a\u{202e}b/",
+            "https://x\"y.it/",
+            "https://x.it/<b>/",
+        ] {
+            let err = config(bad).unwrap_err();
+            assert!(
+                err.diagnostics[0].message.starts_with("`base_url`"),
+                "{bad}: {:?}",
+                err.diagnostics[0].message
+            );
+        }
     }
 
     #[test]

@@ -242,6 +242,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "la cartella degli schemi è un collegamento simbolico",
     ),
     (
+        "`base_url` holds a user name or password (before `@`): every page, feed and sitemap would publish it, found `{url}`",
+        "`base_url` contiene un nome utente o una password (prima di `@`): ogni pagina, feed e sitemap li pubblicherebbe, trovato `{url}`",
+    ),
+    (
         "wemi keeps its state here, and this is a symbolic link",
         "wemi tiene qui il suo stato, e questo è un collegamento simbolico",
     ),
