@@ -13,8 +13,8 @@
 //! folder is read at most once). A link that leads outside the site, nowhere, back to a
 //! folder that contains it, or to something the walk reaches anyway, is an error naming the
 //! link; so is one that leads into a hidden folder (`.git`), the output folder `public/` or
-//! another folder the build reads. The same holds for the walked folder itself (a `content/` or theme that is a link to
-//! elsewhere).
+//! another folder the build reads. The same holds for the walked folder itself (a `content/`
+//! or theme that is a link to elsewhere).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};

@@ -788,8 +788,9 @@ fn split_base_url(url: &str) -> std::result::Result<String, (Text, Text)> {
     })
 }
 
-/// A host of an http(s) URL with its port, if any: a name of letters, digits, dots and
-/// hyphens (in any script) or an IPv6 address in brackets, and a port from 1 to 65535.
+/// A host of an http(s) URL with its port, if any: a name of letters, digits, dots, hyphens
+/// and underscores (in any script) or an IPv6 address in brackets, and a port from 1 to
+/// 65535.
 fn is_host(host: &str) -> bool {
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) if !port.contains(']') => (name, Some(port)),
@@ -807,7 +808,7 @@ fn is_host(host: &str) -> bool {
                 && !name.starts_with(['.', '-'])
                 && name
                     .chars()
-                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
         }
     };
     port_ok && name_ok
@@ -1010,6 +1011,7 @@ mod tests {
             "https://wemi.comune.milano.it/",
             "http://127.0.0.1:1111",
             "http://[::1]:4000/wemi/",
+            "http://anteprima_wemi.intranet:8080/",
             "https://città.example/a%20b/",
         ] {
             assert!(config(good).is_ok(), "{good}");
