@@ -1,5 +1,7 @@
 //! Walking the site's folders: `content/`, the theme's and the site's `templates/` and
 //! `static/`, and `data/` are all listed the same way, by [`walk`].
+//! Files that wemi writes into the site itself (the editor's saves and uploads, `wemi schema`)
+//! are written whole, beside their place and renamed into it ([`write_whole`]).
 //!
 //! Files come in the order of their paths, so that a build does not depend on the file
 //! system's order. Hidden files and editors' temporary files are skipped, with everything
@@ -16,8 +18,9 @@
 //! another folder the build reads. The same holds for the walked folder itself (a `content/`
 //! or theme that is a link to elsewhere).
 
-use std::io::ErrorKind;
+use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use walkdir::WalkDir;
 
@@ -283,6 +286,64 @@ pub fn join_slashed(base: &Path, relative: &str) -> PathBuf {
 /// (a `site.yaml` starting with it lost its first key), and no output should carry it.
 pub fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The number of the next temporary file of this process.
+static NEXT_TEMPORARY: AtomicU64 = AtomicU64::new(0);
+
+/// `bytes` written and synced into a new hidden file beside `target`; returns its path.
+pub fn write_temporary(target: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(
+        ".{name}.wemi-{}-{}.tmp",
+        std::process::id(),
+        NEXT_TEMPORARY.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(temporary),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(e)
+        }
+    }
+}
+
+/// Syncs the folder of `file`, so that a rename or a new name in it survives a crash too
+/// (Unix; elsewhere folders cannot be opened to sync, and the rename is as durable as the
+/// system makes it).
+pub fn sync_folder(file: &Path) {
+    #[cfg(unix)]
+    if let Some(folder) = file.parent() {
+        let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}
+
+/// Writes `bytes` as `target`, whole or not at all: into a new file beside it (never through
+/// a link, which `create_new` does not follow), then renamed over it (a link there is
+/// replaced, not followed).
+pub fn write_whole(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temporary = write_temporary(target, bytes)?;
+    let renamed = std::fs::rename(&temporary, target);
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    renamed?;
+    sync_folder(target);
+    Ok(())
 }
 
 /// Dotfiles and editors' temporary files: never part of the site.

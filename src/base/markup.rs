@@ -25,6 +25,12 @@ pub fn escaping_template(name: &str) -> bool {
     [".html", ".htm", ".xml"].iter().any(|s| name.ends_with(s))
 }
 
+/// Whether `name` may be a page's or section's `template`: an HTML template, one of those
+/// [`escaping_template`] names (a page is written as HTML).
+pub fn is_page_template(name: &str) -> bool {
+    name.ends_with(".html")
+}
+
 /// `text` made safe for XML content or a quoted attribute: `& < > " '` become entities, a
 /// carriage return becomes `&#13;` (parsers would turn a literal one into a line feed), and
 /// characters XML 1.0 does not allow (control characters other than tab, line feed and

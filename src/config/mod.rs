@@ -324,10 +324,13 @@ impl Config {
     /// Resolves the text of a `site.yaml`.
     pub fn parse(text: &str, base_url: Option<&str>) -> Result<Config> {
         let text = without_bom(text);
-        let raw: RawConfig = yaml::parse(text).map_err(|e| {
+        let yaml_error = |e: yaml::YamlError| {
             let d = e.into_diagnostic(Path::new(CONFIG_FILE), 0, KeyCodes::CONFIG);
             Error::usage(vec![d])
-        })?;
+        };
+        // Parsed once: read as the settings, and searched for script URLs.
+        let parsed = yaml::Parsed::new(text).map_err(yaml_error)?;
+        let raw: RawConfig = parsed.typed().map_err(yaml_error)?;
         let RawConfig {
             title,
             description,
@@ -349,7 +352,7 @@ impl Config {
         } = raw;
         let mut errors = Problems {
             text,
-            found: script_urls(text),
+            found: script_urls(&parsed),
         };
         let (base_url, base_path) =
             resolve_base_url(base_url.unwrap_or(&file_base_url), &mut errors);
@@ -625,13 +628,10 @@ fn resolve_schemas(raw: Ordered<Ordered<RawField>>, errors: &mut Problems) -> Sc
     schemas
 }
 
-/// The script URLs among the values of `site.yaml` (`text`), each an error where it is
+/// The script URLs among the values of `site.yaml` (`parsed`), each an error where it is
 /// written, as in front matter and data files: a menu's `url`, a schema field's `default`
 /// (which pages receive) and `extra` reach templates like any value of theirs.
-fn script_urls(text: &str) -> Vec<Diagnostic> {
-    let Ok(parsed) = yaml::Parsed::new(text) else {
-        return Vec::new();
-    };
+fn script_urls(parsed: &yaml::Parsed) -> Vec<Diagnostic> {
     let path = Path::new(CONFIG_FILE);
     parsed
         .strings_where(true, &|s| script_url::in_value(s).is_some())

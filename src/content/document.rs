@@ -15,6 +15,7 @@ use crate::base::fs::{join_slashed, without_bom};
 use crate::base::i18n::Text;
 use crate::base::i18n::msg;
 use crate::base::layout::CONTENT_DIR;
+use crate::base::markup;
 use crate::base::position::{LineIndex, line_column};
 use crate::base::script_url;
 use crate::base::site_path;
@@ -614,12 +615,6 @@ fn check_schema(
         .collect())
 }
 
-/// Whether `name` may be a document's `template`: an HTML template, which Tera escapes (it
-/// escapes templates by the end of their name, letter case included).
-pub fn is_page_template(name: &str) -> bool {
-    name.ends_with(".html")
-}
-
 /// Checks what serde could not: required title, slug, taxonomies, unknown keys, aliases.
 /// With a schema, unknown keys are the schema's to report; without one, what they are is
 /// the site's `front_matter.unknown_keys`. Returns the front matter and its warnings.
@@ -843,7 +838,7 @@ impl<'a> FrontMatterCheck<'a> {
     /// templates escape what they print (a CSV or text template would put an editor's markup
     /// into the page as it is).
     fn template(&mut self, template: &str) {
-        if !is_page_template(template) {
+        if !markup::is_page_template(template) {
             let error = self.at_key(
                 Code::FrontMatterValue,
                 "template",

@@ -131,20 +131,7 @@ pub fn write(options: &SchemaOptions) -> Result<SchemaReport> {
     }
     let mut written = Vec::new();
     for (path, text) in files {
-        // Whole or not at all: written beside it, then renamed into place.
-        // A new file (`create_new` never follows a link), after any left by a killed run.
-        let temporary = path.with_extension("json.wemi-tmp");
-        let _ = std::fs::remove_file(&temporary);
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-            .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
-            .and_then(|()| std::fs::rename(&temporary, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&temporary);
-                io_error(&path, e)
-            })?;
+        crate::base::fs::write_whole(&path, text.as_bytes()).map_err(|e| io_error(&path, e))?;
         written.push(path);
     }
     Ok(SchemaReport { output, written })

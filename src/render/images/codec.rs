@@ -235,7 +235,7 @@ fn jpeg_ends(bytes: &[u8]) -> bool {
             _ => return false,
         }
     }
-    bytes[at..].windows(2).any(|pair| pair == [0xFF, 0xD9])
+    memchr::memmem::find(&bytes[at..], &[0xFF, 0xD9]).is_some()
 }
 
 /// The decoder's error, said to be one.

@@ -10,13 +10,11 @@
 //! stops in between.
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io;
+use std::path::Path;
 
-use crate::base::site_path;
 use crate::base::slug::slugify;
+use crate::base::{fs, site_path};
 
 use super::form::version;
 
@@ -37,7 +35,7 @@ pub fn replace(file: &Path, opened: &str, bytes: &[u8]) -> io::Result<Replaced> 
     if on_disk != opened {
         return Ok(Replaced::Conflict(on_disk));
     }
-    let temporary = write_temporary(file, bytes)?;
+    let temporary = fs::write_temporary(file, bytes)?;
     // Checked again just before the rename: a save from another editor's window, or a text
     // editor, in the meantime is a conflict too (a change after this instant is not seen,
     // as with any two programs writing one file).
@@ -51,7 +49,7 @@ pub fn replace(file: &Path, opened: &str, bytes: &[u8]) -> io::Result<Replaced> 
         let _ = std::fs::remove_file(&temporary);
     }
     renamed?;
-    sync_folder(file);
+    fs::sync_folder(file);
     Ok(Replaced::Written)
 }
 
@@ -68,7 +66,7 @@ pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::
         .filter_map(|entry| entry.file_name().into_string().ok())
         .map(|name| site_path::fold(&name).into_owned())
         .collect();
-    let temporary = write_temporary(&folder.join(format!("{stem}.{extension}")), bytes)?;
+    let temporary = fs::write_temporary(&folder.join(format!("{stem}.{extension}")), bytes)?;
     let mut outcome = Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
         format!("{stem}.{extension} and {MAX_TRIES} other names are taken"),
@@ -97,7 +95,7 @@ pub fn add_new(folder: &Path, stem: &str, extension: &str, bytes: &[u8]) -> io::
     }
     std::fs::remove_file(&temporary)?;
     if outcome.is_ok() {
-        sync_folder(&temporary);
+        fs::sync_folder(&temporary);
     }
     outcome
 }
@@ -140,50 +138,6 @@ pub fn image_markdown(alt: &str, path: &str) -> String {
         escaped.push(if c.is_control() { ' ' } else { c });
     }
     format!("![{escaped}]({path})")
-}
-
-/// The number of the next temporary file of this process.
-static NEXT_TEMPORARY: AtomicU64 = AtomicU64::new(0);
-
-/// `bytes` written and synced into a new hidden file beside `target`; returns its path.
-fn write_temporary(target: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    let folder = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(
-        ".{name}.wemi-{}-{}.tmp",
-        std::process::id(),
-        NEXT_TEMPORARY.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut file: File = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    match written {
-        Ok(()) => Ok(temporary),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(e)
-        }
-    }
-}
-
-/// Syncs the folder of `file`, so that a rename or a new name in it survives a crash too
-/// (Unix; elsewhere folders cannot be opened to sync, and the rename is as durable as the
-/// system makes it).
-fn sync_folder(file: &Path) {
-    #[cfg(unix)]
-    if let Some(folder) = file.parent() {
-        let _ = File::open(folder).and_then(|f| f.sync_all());
-    }
-    #[cfg(not(unix))]
-    let _ = file;
 }
 
 #[cfg(test)]
